@@ -1,0 +1,101 @@
+"""Tensor dtypes with torch's names (`nnstudio.float32`, `nnstudio.int64`, ...), each wrapping a NumPy dtype."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class dtype:
+    """A tensor element type. Compares equal to itself and to the matching NumPy dtype."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize")
+
+    def __init__(self, name: str, np_dtype):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.is_floating_point = self.np.kind == "f"
+        self.is_signed = self.np.kind in "if"
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self) -> str:
+        return f"nnstudio.{self.name}"
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, dtype):
+            return self.np == other.np
+        try:
+            return self.np == np.dtype(other)
+        except TypeError:
+            return False
+
+    def __hash__(self) -> int:
+        return hash(self.np)
+
+
+float16 = half = dtype("float16", np.float16)
+float32 = float = dtype("float32", np.float32)
+float64 = double = dtype("float64", np.float64)
+int8 = dtype("int8", np.int8)
+uint8 = dtype("uint8", np.uint8)
+int16 = short = dtype("int16", np.int16)
+int32 = int = dtype("int32", np.int32)
+int64 = long = dtype("int64", np.int64)
+bool_ = dtype("bool", np.bool_)
+
+_BY_NUMPY = {d.np: d for d in (float16, float32, float64, int8, uint8, int16, int32, int64, bool_)}
+
+_default_float = float32
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    """The nnstudio dtype for a NumPy dtype (a clear error for one we do not support)."""
+    try:
+        return _BY_NUMPY[np.dtype(np_dtype)]
+    except (KeyError, TypeError):
+        raise TypeError(f"unsupported dtype {np_dtype!r}: nnstudio supports float16/32/64, int8/16/32/64, "
+                        "uint8 and bool") from None
+
+
+def to_numpy_dtype(dt) -> np.dtype:
+    """Accept an nnstudio dtype, a NumPy dtype or a torch dtype name and give the NumPy dtype."""
+    if isinstance(dt, dtype):
+        return dt.np
+    if dt is None:
+        return _default_float.np
+    if dt is bool:
+        return np.dtype(np.bool_)
+    if dt is builtins_float:
+        return _default_float.np
+    if dt is builtins_int:
+        return np.dtype(np.int64)
+    name = getattr(dt, "name", None) if not isinstance(dt, str) else dt
+    try:
+        return from_numpy_dtype(np.dtype(dt)).np
+    except TypeError:
+        pass
+    if isinstance(name, str):
+        name = name.replace("torch.", "").replace("nnstudio.", "")
+        for d in _BY_NUMPY.values():
+            if d.name == name:
+                return d.np
+    raise TypeError(f"unknown dtype {dt!r}: use nnstudio.float32, nnstudio.float64, nnstudio.int64, ...")
+
+
+def get_default_dtype() -> dtype:
+    """The dtype of new floating-point tensors (float32 unless changed)."""
+    return _default_float
+
+
+def set_default_dtype(dt) -> None:
+    """Set the dtype of new floating-point tensors (float32 or float64)."""
+    global _default_float
+    d = from_numpy_dtype(to_numpy_dtype(dt))
+    if not d.is_floating_point:
+        raise TypeError(f"set_default_dtype expects a floating point dtype, got {d}")
+    _default_float = d
+
+
+import builtins as _builtins  # noqa: E402
+
+builtins_float = _builtins.float
+builtins_int = _builtins.int

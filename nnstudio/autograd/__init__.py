@@ -1,0 +1,8 @@
+"""Define-by-run autograd: primitives (`Function`), graph recording (`apply`) and the backward sweep."""
+
+from .engine import run_backward
+from .function import Function, apply
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+
+__all__ = ["Function", "apply", "run_backward", "no_grad", "enable_grad", "set_grad_enabled",
+           "inference_mode", "is_grad_enabled"]

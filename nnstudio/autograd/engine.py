@@ -1,0 +1,91 @@
+"""Reverse-mode sweep: a topological order of the graph computed once per `backward()`.
+
+Gradients flow from the output to the leaves; each node's saved buffers are released as soon as its
+backward has run, unless `retain_graph=True`.
+"""
+
+from __future__ import annotations
+
+def _topological_order(root_fn) -> list:
+    """Functions reachable from `root_fn`, each after every function that consumes its output."""
+    order, visited = [], set()
+    stack = [(root_fn, False)]
+    while stack:
+        fn, expanded = stack.pop()
+        if expanded:
+            order.append(fn)
+            continue
+        if id(fn) in visited:
+            continue
+        visited.add(id(fn))
+        stack.append((fn, True))
+        for t in fn.inputs:
+            parent = t._ctx
+            if parent is not None and id(parent) not in visited:
+                stack.append((parent, False))
+    order.reverse()
+    return order
+
+
+def _accumulate_leaf(tensor, grad) -> None:
+    from ..tensor import Tensor
+
+    if tensor.grad is None:
+        # own the buffer: a gradient handed to the user must not alias a graph buffer
+        tensor.grad = Tensor._wrap(grad.copy() if grad.base is not None else grad, None)
+    else:
+        tensor.grad._data = tensor.grad._data + grad
+
+
+def run_backward(root, grad, retain_graph: bool = False) -> None:
+    """Propagate `grad` (an array shaped like `root`) back to every leaf that requires a gradient."""
+    root_fn = root._ctx
+    if root_fn is None:
+        if root.requires_grad:
+            _accumulate_leaf(root, grad)
+        return
+    if root_fn.freed:
+        raise RuntimeError(_FREED_MESSAGE)
+    order = _topological_order(root_fn)
+    grads = {id(root_fn): grad}
+    retained = [(root, grad)] if root._retains_grad else []
+    for fn in order:
+        if fn.freed:
+            raise RuntimeError(_FREED_MESSAGE)
+        g = grads.pop(id(fn), None)
+        if g is None:
+            continue
+        inputs, needs = fn.inputs, fn.needs_input_grad
+        in_grads = fn.backward(g)
+        if not isinstance(in_grads, tuple):
+            in_grads = (in_grads,)
+        if not retain_graph:
+            fn.release()
+        for t, need, ig in zip(inputs, needs, in_grads):
+            if not need or ig is None:
+                continue
+            if ig.shape != t._data.shape:
+                raise RuntimeError(
+                    f"internal error in backward of {type(fn).__name__}: gradient shape {ig.shape} "
+                    f"does not match input shape {t._data.shape}"
+                )
+            parent = t._ctx
+            if parent is None:
+                _accumulate_leaf(t, ig)
+            else:
+                key = id(parent)
+                prev = grads.get(key)
+                grads[key] = ig if prev is None else prev + ig
+                if t._retains_grad:
+                    retained.append((t, ig))
+    for t, g in retained:
+        _accumulate_leaf(t, g)
+
+
+_FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they "
+    "have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time."
+)
+

@@ -1,0 +1,177 @@
+"""Tensor factories with torch's signatures: tensor, zeros, ones, full, empty, arange, linspace, eye,
+randn, rand, randint, randperm, the `*_like` variants, and from_numpy."""
+
+from __future__ import annotations
+
+
+
+import numpy as np
+
+from . import _dtype as dt
+from ._backend import to_device
+from ._random import generator
+from .tensor import Size, Tensor, _infer_numpy
+
+
+def _size(size) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
+        size = tuple(size[0])
+    for n in size:
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+            raise TypeError(f"size must be a sequence of ints, got {list(size)}")
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(size)}")
+    return tuple(int(n) for n in size)
+
+
+def _finish(arr, device, requires_grad) -> Tensor:
+    if device is not None:
+        arr = to_device(arr, device)
+    t = Tensor._wrap(arr, None)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _np_dtype(dtype, default=None):
+    if dtype is None:
+        return np.dtype(default) if default is not None else dt.get_default_dtype().np
+    return dt.to_numpy_dtype(dtype)
+
+
+def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A new tensor copied from data: floats become float32, ints int64, bools bool (torch's rules)."""
+    arr = _infer_numpy(data, dtype)
+    arr = np.array(arr, copy=True) if isinstance(arr, np.ndarray) else arr.copy()
+    return _finish(arr, device, requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """Like `tensor` but shares memory with a NumPy array when no conversion is needed."""
+    if isinstance(data, Tensor) and dtype is None and device is None:
+        return data
+    return _finish(_infer_numpy(data, dtype), device, False)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with a NumPy array (its dtype kept)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    return Tensor._wrap(array, None)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.zeros(_size(size), _np_dtype(dtype)), device, requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.ones(_size(size), _np_dtype(dtype)), device, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    if dtype is None:
+        default = (np.bool_ if isinstance(fill_value, bool) else
+                   np.int64 if isinstance(fill_value, int) else dt.get_default_dtype().np)
+        dtype = default
+    return _finish(np.full(_size((size,)), fill_value, _np_dtype(dtype)), device, requires_grad)
+
+
+def _like(x: Tensor, dtype, device):
+    return (dtype if dtype is not None else x.dtype), (device if device is not None else x.device)
+
+
+def zeros_like(x: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    dtype, device = _like(x, dtype, device)
+    return zeros(x.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def ones_like(x: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    dtype, device = _like(x, dtype, device)
+    return ones(x.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def empty_like(x: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return zeros_like(x, dtype, device, requires_grad)
+
+
+def full_like(x: Tensor, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    dtype, device = _like(x, dtype, device)
+    return full(x.shape, fill_value, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def rand_like(x: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    dtype, device = _like(x, dtype, device)
+    return rand(x.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def randn_like(x: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    dtype, device = _like(x, dtype, device)
+    return randn(x.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Values from start (inclusive) to end (exclusive): int64 for integer arguments, else float32."""
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("arange: step must be nonzero")
+    ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
+    arr = np.arange(start, end, step)
+    return _finish(arr.astype(_np_dtype(dtype, np.int64 if ints else None)), device, requires_grad)
+
+
+def linspace(start, end, steps: int, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.linspace(start, end, steps).astype(_np_dtype(dtype)), device, requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.eye(n, m, dtype=_np_dtype(dtype)), device, requires_grad)
+
+
+def randn(*size, dtype=None, device=None, requires_grad: bool = False, generator_=None) -> Tensor:
+    """Standard normal samples from the library's seeded generator."""
+    arr = generator().standard_normal(_size(size), dtype=np.float64).astype(_np_dtype(dtype))
+    return _finish(arr, device, requires_grad)
+
+
+def rand(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples on [0, 1)."""
+    arr = generator().random(_size(size)).astype(_np_dtype(dtype))
+    return _finish(arr, device, requires_grad)
+
+
+def randint(low, high=None, size=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Integers in [low, high), int64 by default: `randint(high, size)` or `randint(low, high, size)`."""
+    if size is None:
+        if high is None or not isinstance(high, (tuple, list, Size)):
+            raise TypeError("randint() missing the required argument 'size' (a tuple, e.g. (32,))")
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    if high <= low:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    arr = generator().integers(low, high, size=_size((size,))).astype(_np_dtype(dtype, np.int64))
+    return _finish(arr, device, requires_grad)
+
+
+def randperm(n: int, dtype=None, device=None) -> Tensor:
+    return _finish(generator().permutation(n).astype(_np_dtype(dtype, np.int64)), device, False)
+
+
+def normal(mean: float, std: float, size, dtype=None, device=None) -> Tensor:
+    return _finish(generator().normal(mean, std, _size((size,))).astype(_np_dtype(dtype)), device, False)
+
+
+def numel(x: Tensor) -> int:
+    return x.numel()
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+

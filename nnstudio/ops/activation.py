@@ -1,0 +1,169 @@
+"""Activation primitives: relu, leaky_relu, sigmoid, tanh, gelu, softplus, elu, softmax, log_softmax."""
+
+from __future__ import annotations
+
+import math
+
+from .._backend import xp_of
+from ..autograd import Function
+
+
+def _erf(x):
+    """Error function on the array's backend (SciPy/CuPy special when present)."""
+    xp = xp_of(x)
+    if xp.__name__ == "numpy":
+        try:
+            from scipy.special import erf
+        except ImportError:  # pragma: no cover - scipy ships with scikit-learn
+            return _erf_series(x)
+        return erf(x).astype(x.dtype, copy=False)
+    from cupyx.scipy.special import erf  # type: ignore
+
+    return erf(x)
+
+
+def _erf_series(x):
+    """erf to about 1e-7 (Abramowitz & Stegun 7.1.26) for a NumPy without SciPy."""
+    xp = xp_of(x)
+    s = xp.sign(x)
+    a = xp.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t
+               + 0.254829592) * t * xp.exp(-a * a)
+    return (s * y).astype(x.dtype, copy=False)
+
+
+class Relu(Function):
+    """z = max(a, 0);  dz/da = [a > 0]"""
+
+    def forward(self, a):
+        self.mask = a > 0
+        return a * self.mask
+
+    def backward(self, g):
+        return (g * self.mask,)
+
+
+class LeakyRelu(Function):
+    """z = a if a > 0 else slope * a"""
+
+    def forward(self, a, slope=0.01):
+        xp = xp_of(a)
+        self.scale = xp.where(a > 0, xp.asarray(1, a.dtype), xp.asarray(slope, a.dtype))
+        return a * self.scale
+
+    def backward(self, g):
+        return (g * self.scale,)
+
+
+class Sigmoid(Function):
+    """z = 1 / (1 + e^-a);  dz/da = z (1 - z)"""
+
+    def forward(self, a):
+        xp = xp_of(a)
+        # split by sign so neither branch overflows
+        e = xp.exp(-xp.abs(a))
+        self.z = xp.where(a >= 0, 1 / (1 + e), e / (1 + e))
+        return self.z
+
+    def backward(self, g):
+        z = self.z
+        return (g * z * (1 - z),)
+
+
+class Tanh(Function):
+    """z = tanh a;  dz/da = 1 - z^2"""
+
+    def forward(self, a):
+        self.z = xp_of(a).tanh(a)
+        return self.z
+
+    def backward(self, g):
+        z = self.z
+        return (g * (1 - z * z),)
+
+
+class Gelu(Function):
+    """Exact: z = a Phi(a) with Phi the normal CDF; 'tanh': torch's tanh approximation."""
+
+    def forward(self, a, approximate="none"):
+        xp = xp_of(a)
+        self.a, self.approximate = a, approximate
+        if approximate == "tanh":
+            k = math.sqrt(2 / math.pi)
+            self.t = xp.tanh(k * (a + 0.044715 * a**3))
+            return 0.5 * a * (1 + self.t)
+        self.cdf = 0.5 * (1 + _erf(a / math.sqrt(2)))
+        return a * self.cdf
+
+    def backward(self, g):
+        a = self.a
+        xp = xp_of(a)
+        if self.approximate == "tanh":
+            k = math.sqrt(2 / math.pi)
+            t = self.t
+            d = 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * k * (1 + 3 * 0.044715 * a * a)
+            return (g * d,)
+        pdf = xp.exp(-0.5 * a * a) / math.sqrt(2 * math.pi)
+        return (g * (self.cdf + a * pdf),)
+
+
+class Softplus(Function):
+    """z = log(1 + e^(beta a)) / beta, linear above `threshold` (as torch)."""
+
+    def forward(self, a, beta=1.0, threshold=20.0):
+        xp = xp_of(a)
+        ba = beta * a
+        self.sig_mask = (ba <= threshold)
+        self.s = 1 / (1 + xp.exp(-xp.clip(ba, -threshold * 4, threshold)))
+        soft = (xp.maximum(ba, 0) + xp.log1p(xp.exp(-xp.abs(ba)))) / beta
+        return xp.where(self.sig_mask, soft, a)
+
+    def backward(self, g):
+        xp = xp_of(g)
+        return (g * xp.where(self.sig_mask, self.s, 1).astype(g.dtype, copy=False),)
+
+
+class Elu(Function):
+    """z = a if a > 0 else alpha (e^a - 1)"""
+
+    def forward(self, a, alpha=1.0):
+        xp = xp_of(a)
+        self.pos = a > 0
+        self.neg_out = alpha * xp.expm1(xp.minimum(a, 0))
+        self.alpha = alpha
+        return xp.where(self.pos, a, self.neg_out)
+
+    def backward(self, g):
+        xp = xp_of(g)
+        return (g * xp.where(self.pos, 1, self.neg_out + self.alpha).astype(g.dtype, copy=False),)
+
+
+class Softmax(Function):
+    """z = e^a / sum(e^a) along `dim`;  da = z (g - sum(g z))"""
+
+    def forward(self, a, dim):
+        xp = xp_of(a)
+        e = xp.exp(a - a.max(axis=dim, keepdims=True))
+        self.z = e / e.sum(axis=dim, keepdims=True)
+        self.dim = dim
+        return self.z
+
+    def backward(self, g):
+        z = self.z
+        return (z * (g - (g * z).sum(axis=self.dim, keepdims=True)),)
+
+
+class LogSoftmax(Function):
+    """z = a - logsumexp(a) along `dim`;  da = g - softmax(a) sum(g)"""
+
+    def forward(self, a, dim):
+        xp = xp_of(a)
+        shifted = a - a.max(axis=dim, keepdims=True)
+        self.z = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+        self.dim = dim
+        return self.z
+
+    def backward(self, g):
+        xp = xp_of(g)
+        return (g - xp.exp(self.z) * g.sum(axis=self.dim, keepdims=True),)

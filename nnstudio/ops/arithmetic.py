@@ -1,0 +1,137 @@
+"""Broadcasting arithmetic: add, sub, mul, div, neg, pow, and the elementwise maximum / minimum.
+
+Each backward sums the gradient over broadcast axes (`unbroadcast`).
+"""
+
+from __future__ import annotations
+
+from .._backend import xp_of
+from ..autograd import Function
+from ._util import unbroadcast
+
+
+class Add(Function):
+    """z = a + b"""
+
+    def forward(self, a, b):
+        self.shapes = (a.shape, b.shape)
+        return a + b
+
+    def backward(self, g):
+        sa, sb = self.shapes
+        return unbroadcast(g, sa), unbroadcast(g, sb)
+
+
+class Sub(Function):
+    """z = a - b"""
+
+    def forward(self, a, b):
+        self.shapes = (a.shape, b.shape)
+        return a - b
+
+    def backward(self, g):
+        sa, sb = self.shapes
+        return unbroadcast(g, sa), unbroadcast(-g, sb)
+
+
+class Mul(Function):
+    """z = a * b;  dz/da = b, dz/db = a"""
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return a * b
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        ga = unbroadcast(g * b, a.shape) if self.needs_input_grad[0] else None
+        gb = unbroadcast(g * a, b.shape) if self.needs_input_grad[1] else None
+        return ga, gb
+
+
+class Div(Function):
+    """z = a / b;  dz/da = 1/b, dz/db = -a/b^2"""
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return a / b
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        ga = unbroadcast(g / b, a.shape) if self.needs_input_grad[0] else None
+        gb = unbroadcast(-g * a / (b * b), b.shape) if self.needs_input_grad[1] else None
+        return ga, gb
+
+
+class Neg(Function):
+    """z = -a"""
+
+    def forward(self, a):
+        return -a
+
+    def backward(self, g):
+        return (-g,)
+
+
+class PowScalar(Function):
+    """z = a ** p for a constant exponent p;  dz/da = p a^(p-1)"""
+
+    def forward(self, a, exponent):
+        self.a, self.p = a, exponent
+        return a**exponent
+
+    def backward(self, g):
+        a, p = self.a, self.p
+        if p == 2:
+            return (g * (2 * a),)
+        return (g * (p * a ** (p - 1)),)
+
+
+class Pow(Function):
+    """z = a ** b for tensors;  dz/da = b a^(b-1), dz/db = a^b log a"""
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        self.z = a**b
+        return self.z
+
+    def backward(self, g):
+        a, b, z = self.a, self.b, self.z
+        xp = xp_of(a)
+        ga = unbroadcast(g * b * a ** (b - 1), a.shape) if self.needs_input_grad[0] else None
+        gb = None
+        if self.needs_input_grad[1]:
+            with_log = xp.where(a > 0, xp.log(xp.where(a > 0, a, 1)), 0)
+            gb = unbroadcast(g * z * with_log, b.shape)
+        return ga, gb
+
+
+class Maximum(Function):
+    """z = max(a, b) elementwise; ties split the gradient evenly (as torch does)."""
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return xp_of(a).maximum(a, b)
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        pick_a = (a > b).astype(g.dtype)
+        pick_a += 0.5 * (a == b)
+        ga = unbroadcast(g * pick_a, a.shape) if self.needs_input_grad[0] else None
+        gb = unbroadcast(g * (1 - pick_a), b.shape) if self.needs_input_grad[1] else None
+        return ga, gb
+
+
+class Minimum(Function):
+    """z = min(a, b) elementwise; ties split the gradient evenly."""
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return xp_of(a).minimum(a, b)
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        pick_a = (a < b).astype(g.dtype)
+        pick_a += 0.5 * (a == b)
+        ga = unbroadcast(g * pick_a, a.shape) if self.needs_input_grad[0] else None
+        gb = unbroadcast(g * (1 - pick_a), b.shape) if self.needs_input_grad[1] else None
+        return ga, gb

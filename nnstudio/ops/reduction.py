@@ -1,0 +1,100 @@
+"""Reductions: sum, mean, prod, max / min (over all or along dims). var / std are composed in `tensor.py`."""
+
+from __future__ import annotations
+
+from .._backend import xp_of
+from ..autograd import Function
+from ._util import broadcast_like, expand_reduced
+
+
+class Sum(Function):
+    """z = sum of a over `axes` (None = all);  da = g broadcast back."""
+
+    def forward(self, a, axes=None, keepdim=False):
+        self.shape, self.axes, self.keepdim = a.shape, axes, keepdim
+        return xp_of(a).asarray(a.sum(axis=axes, keepdims=keepdim))
+
+    def backward(self, g):
+        return (broadcast_like(g, self.shape, self.axes, self.keepdim),)
+
+
+class Mean(Function):
+    """z = mean of a over `axes`;  da = g / n broadcast back."""
+
+    def forward(self, a, axes=None, keepdim=False):
+        self.shape, self.axes, self.keepdim = a.shape, axes, keepdim
+        self.n = a.size if axes is None else _count(a.shape, axes)
+        return xp_of(a).asarray(a.mean(axis=axes, keepdims=keepdim))
+
+    def backward(self, g):
+        return (broadcast_like(g / self.n, self.shape, self.axes, self.keepdim),)
+
+
+class Prod(Function):
+    """z = product over `axis`;  da = z / a (computed without dividing by zero)."""
+
+    def forward(self, a, axis=None, keepdim=False):
+        xp = xp_of(a)
+        self.a, self.axis, self.keepdim = a, axis, keepdim
+        self.z = xp.asarray(a.prod(axis=axis, keepdims=keepdim))
+        return self.z
+
+    def backward(self, g):
+        a, axis = self.a, self.axis
+        xp = xp_of(a)
+        axes = None if axis is None else (axis,)
+        if axis is None:
+            flat = a.reshape(-1)
+            left = xp.concatenate([xp.ones(1, a.dtype), xp.cumprod(flat)[:-1]])
+            right = xp.concatenate([xp.cumprod(flat[::-1])[:-1][::-1], xp.ones(1, a.dtype)])
+            others = (left * right).reshape(a.shape)
+        else:
+            n = a.shape[axis]
+            ones_shape = list(a.shape)
+            ones_shape[axis] = 1
+            ones = xp.ones(ones_shape, a.dtype)
+            left = xp.concatenate([ones, xp.cumprod(a, axis=axis).take(range(n - 1), axis=axis)], axis=axis)
+            flipped = xp.flip(a, axis=axis)
+            right = xp.flip(
+                xp.concatenate([ones, xp.cumprod(flipped, axis=axis).take(range(n - 1), axis=axis)], axis=axis),
+                axis=axis,
+            )
+            others = left * right
+        return (broadcast_like(g, a.shape, axes, self.keepdim) * others,)
+
+
+class MaxMin(Function):
+    """z = max (or min) over `axis` (None = all). The gradient goes to the first extreme element along `axis`,
+    or is split evenly among all extreme elements for a full reduction (torch's conventions)."""
+
+    def forward(self, a, axis=None, keepdim=False, is_max=True):
+        xp = xp_of(a)
+        self.shape, self.axis, self.keepdim = a.shape, axis, keepdim
+        if axis is None:
+            z = a.max() if is_max else a.min()
+            self.mask = (a == z)
+            self.count = self.mask.sum()
+            return xp.asarray(z)
+        idx = a.argmax(axis=axis) if is_max else a.argmin(axis=axis)
+        self.idx = idx
+        z = xp.take_along_axis(a, xp.expand_dims(idx, axis), axis=axis)
+        return z if keepdim else z.squeeze(axis)
+
+    def backward(self, g):
+        xp = xp_of(g)
+        if self.axis is None:
+            return ((self.mask * (g / self.count)).astype(g.dtype, copy=False),)
+        out = xp.zeros(self.shape, dtype=g.dtype)
+        gk = g if self.keepdim else xp.expand_dims(g, self.axis)
+        xp.put_along_axis(out, xp.expand_dims(self.idx, self.axis), gk, axis=self.axis)
+        return (out,)
+
+
+def _count(shape: tuple, axes: tuple) -> int:
+    n = 1
+    for ax in axes:
+        n *= shape[ax]
+    return n
+
+
+__all__ = ["Sum", "Mean", "Prod", "MaxMin", "expand_reduced"]
