@@ -54,7 +54,20 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .tensor import Size, Tensor, cat, chunk, concat, concatenate, matmul, maximum, minimum, split, stack, where
+from .tensor import (
+    Size,
+    Tensor,
+    cat,
+    chunk,
+    concat,
+    concatenate,
+    matmul,
+    maximum,
+    minimum,
+    split,
+    stack,
+    where,
+)
 
 globals()["bool"] = bool_  # torch.bool; `bool_` keeps the builtin usable inside this module
 globals()["float"] = float32

@@ -3,8 +3,6 @@ randn, rand, randint, randperm, the `*_like` variants, and from_numpy."""
 
 from __future__ import annotations
 
-
-
 import numpy as np
 
 from . import _dtype as dt

@@ -13,7 +13,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import _dtype as dt
-from ._backend import as_device, device_of, is_array, to_device, to_numpy, xp_of, xp_for
+from ._backend import as_device, device_of, is_array, to_device, to_numpy, xp_for, xp_of
 from .autograd import apply, is_grad_enabled, no_grad, run_backward
 from .ops import activation as A
 from .ops import arithmetic as M

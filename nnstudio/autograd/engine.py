@@ -6,6 +6,7 @@ backward has run, unless `retain_graph=True`.
 
 from __future__ import annotations
 
+
 def _topological_order(root_fn) -> list:
     """Functions reachable from `root_fn`, each after every function that consumes its output."""
     order, visited = [], set()

@@ -1,0 +1,331 @@
+"""`nn.functional`: the math of the layers, as functions on tensors (torch's names and arguments).
+
+Modules hold parameters and call these. Each function validates its input and raises an error that names
+the function and the shapes involved.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._backend import to_device, xp_of
+from .._random import generator
+from ..autograd import apply
+from ..ops import activation as A
+from ..ops import linalg as L
+from ..ops import loss as LO
+from ..tensor import Tensor, _as_tensor, where
+
+# ---------------------------------------------------------------------------- linear and activations
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x W^T + b.  input (*, in_features), weight (out_features, in_features), bias (out_features,)."""
+    if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
+        got = "x".join(map(str, input.shape)) if input.ndim <= 2 else str(list(input.shape))
+        raise RuntimeError(
+            f"linear: expected input with last dimension in_features={weight.shape[-1]}, got shape "
+            f"{tuple(input.shape)} (mat1 and mat2 shapes cannot be multiplied ({got} and "
+            f"{weight.shape[1]}x{weight.shape[0]}))")
+    if input._data.dtype != weight._data.dtype:
+        raise RuntimeError(f"linear: input dtype {input.dtype} does not match weight dtype {weight.dtype} "
+                           "(call .float() on the input or .to(dtype) on the model)")
+    if bias is None:
+        return apply(L.Linear, input, weight)
+    return apply(L.Linear, input, weight, bias)
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y_k = x1^T W_k x2 + b_k.  input1 (N, in1), input2 (N, in2), weight (out, in1, in2) -> (N, out)."""
+    y = ((input1.unsqueeze(1).unsqueeze(2) @ weight.unsqueeze(0)).squeeze(2) * input2.unsqueeze(1)).sum(-1)
+    return y + bias if bias is not None else y
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    return apply(A.Relu, input)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    return hardtanh(input, 0.0, 6.0)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    return input.clamp(min_val, max_val)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    return apply(A.LeakyRelu, input, slope=negative_slope)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    return apply(A.Elu, input, alpha=alpha)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return apply(A.Gelu, input, approximate=approximate)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    return input * input.sigmoid()
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    return input * softplus(input).tanh()
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    return apply(A.Softplus, input, beta=beta, threshold=threshold)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return input.sigmoid()
+
+
+def tanh(input: Tensor) -> Tensor:
+    return input.tanh()
+
+
+def _softmax_dim(ndim: int) -> int:
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    return input.softmax(_softmax_dim(input.ndim) if dim is None else dim, dtype=dtype)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    return input.log_softmax(_softmax_dim(input.ndim) if dim is None else dim, dtype=dtype)
+
+
+def softmin(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
+    return softmax(-input, dim, dtype=dtype)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+    return input / input.norm(p, dim=dim, keepdim=True).clamp(min=eps)
+
+
+# ---------------------------------------------------------------------------- dropout
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability p and scale the rest by 1 / (1 - p) (identity when not training)."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    keep = generator().random(input.shape) >= p
+    mask = (keep / (1.0 - p)).astype(input._data.dtype)
+    return input * Tensor._wrap(to_device(mask, input.device), None)
+
+
+# ---------------------------------------------------------------------------- losses
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{reduction} is not a valid value for reduction (use 'mean', 'sum' or 'none')")
+
+
+def _legacy_reduction(size_average, reduce, reduction: str) -> str:
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    return "none" if not reduce else ("mean" if size_average else "sum")
+
+
+def _check_same_shape(name: str, input: Tensor, target: Tensor) -> None:
+    if input.shape != target.shape:
+        raise ValueError(f"{name}: target shape {tuple(target.shape)} must match input shape "
+                         f"{tuple(input.shape)}")
+
+
+def _class_last(input: Tensor) -> Tensor:
+    """(N, C, d1, ...) -> (N * d1 * ..., C); (N, C) unchanged; (C,) -> (1, C)."""
+    if input.ndim == 1:
+        return input.unsqueeze(0)
+    if input.ndim == 2:
+        return input
+    dims = (0,) + tuple(range(2, input.ndim)) + (1,)
+    return input.permute(*dims).reshape(-1, input.shape[1])
+
+
+def _check_class_target(name: str, input: Tensor, target: Tensor, ignore_index: int) -> None:
+    if target._data.dtype.kind not in "iu":
+        raise RuntimeError(f"{name}: expected target of class indices with dtype int64 (long), got "
+                           f"{target.dtype}; use target.long(), or pass class probabilities as floats with the "
+                           f"input's shape")
+    expected = (input.shape[0],) + tuple(input.shape[2:]) if input.ndim >= 2 else ()
+    if tuple(target.shape) != expected:
+        raise ValueError(f"{name}: expected target of shape {expected} for input of shape {tuple(input.shape)}"
+                         f" (class dimension 1), got {tuple(target.shape)}")
+    c = input.shape[1] if input.ndim >= 2 else input.shape[0]
+    t = target._data
+    if t.size:
+        bad = (t >= c) | (t < 0)
+        bad = bad & (t != ignore_index)
+        if bool(bad.any()):
+            raise IndexError(f"{name}: target value {int(t[bad].reshape(-1)[0])} is out of bounds for {c} classes "
+                             f"(targets must be in [0, {c - 1}])")
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
+             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of class indices. input (N, C) or (N, C, d1, ...) log-probabilities;
+    target (N,) or (N, d1, ...) int64."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    target = _as_tensor(target)
+    _check_class_target("nll_loss", input, target, ignore_index)
+    flat = _class_last(input)
+    w = None if weight is None else weight._data
+    out = apply(LO.NllLoss, flat, target=target._data.reshape(-1), weight=w, ignore_index=ignore_index,
+                reduction=reduction)
+    if reduction == "none":
+        return out.reshape(target.shape)
+    return out
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
+                  ignore_index: int = -100, reduce=None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """log_softmax over the class dimension (1, or 0 for 1-D input) followed by nll_loss.
+
+    `target` holds class indices (int64, shape input.shape without dim 1) or class probabilities (float,
+    same shape as input). `label_smoothing` in [0, 1] mixes in the uniform distribution.
+    """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    target = _as_tensor(target)
+    class_dim = 0 if input.ndim == 1 else 1
+    logp = input.log_softmax(class_dim)
+    n_classes = input.shape[class_dim]
+    if target._data.dtype.kind == "f":
+        _check_same_shape("cross_entropy", input, target)
+        if label_smoothing > 0:
+            target = target * (1 - label_smoothing) + label_smoothing / n_classes
+        wl = logp if weight is None else logp * weight.reshape((-1,) + (1,) * (input.ndim - 2))
+        loss = -(wl * target).sum(class_dim)
+        if reduction == "mean":
+            return loss.sum() / (loss.numel() if loss.numel() else 1)
+        return _reduce(loss, reduction)
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing == 0:
+        return nll
+    valid = Tensor._wrap(target._data != ignore_index, None)
+    if weight is not None:
+        wl = logp * weight.reshape((-1,) + (1,) * (input.ndim - 2)) if input.ndim > 1 else logp * weight
+        smooth = -wl.sum(class_dim)
+    else:
+        smooth = -logp.sum(class_dim)
+    smooth = smooth.masked_fill(~valid, 0.0)
+    if reduction == "mean":
+        if weight is not None:
+            t = target._data[target._data != ignore_index]
+            denom = weight._data[t].sum()
+        else:
+            denom = valid._data.sum()
+        smooth = smooth.sum() / float(denom)
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    """Mean squared error (input and target broadcast; torch warns, we require matching shapes)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    target = _as_tensor(target, input)
+    _check_same_shape("mse_loss", input, target)
+    diff = input - target
+    return _reduce(diff * diff, reduction)
+
+
+def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    target = _as_tensor(target, input)
+    _check_same_shape("l1_loss", input, target)
+    return _reduce((input - target).abs(), reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
+                   beta: float = 1.0) -> Tensor:
+    target = _as_tensor(target, input)
+    _check_same_shape("smooth_l1_loss", input, target)
+    d = (input - target).abs()
+    if beta == 0:
+        return _reduce(d, reduction)
+    loss = where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    return smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
+                         reduce=None, reduction: str = "mean") -> Tensor:
+    """-w [y log x + (1 - y) log(1 - x)] for probabilities x in [0, 1] (logs clamped at -100 as torch)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    target = _as_tensor(target, input)
+    _check_same_shape("binary_cross_entropy", input, target)
+    x = input._data
+    if x.size and bool(((x < 0) | (x > 1)).any()):
+        raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1 (apply "
+                           "sigmoid first, or use BCEWithLogitsLoss on raw scores)")
+    loss = -(target * input.log().clamp(min=-100) + (1 - target) * (1 - input).log().clamp(min=-100))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     size_average=None, reduce=None, reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
+    """Sigmoid + BCE in one numerically stable formula; `pos_weight` weighs the positive term per class."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    target = _as_tensor(target, input)
+    _check_same_shape("binary_cross_entropy_with_logits", input, target)
+    # log(1 + e^-|x|) + max(-x, 0) = -log sigmoid(x), computed without overflow
+    log_sig_neg = input.abs().neg().exp().log1p() + (-input).relu()
+    if pos_weight is not None:
+        coef = (pos_weight - 1) * target + 1
+        loss = (1 - target) * input + coef * log_sig_neg
+    else:
+        loss = (1 - target) * input + log_sig_neg
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
+           log_target: bool = False) -> Tensor:
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        safe = target.clamp(min=1e-45)
+        loss = where(target > 0, target * (safe.log() - input), 0.0)
+    if reduction == "batchmean":
+        return loss.sum() / input.shape[0]
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    t = tensor._data
+    if t.dtype.kind not in "iu":
+        raise RuntimeError("one_hot is only applicable to index tensor (int64)")
+    n = int(t.max()) + 1 if num_classes == -1 else num_classes
+    xp = xp_of(t)
+    return Tensor._wrap((t[..., None] == xp.arange(n)).astype(np.int64), None)
+

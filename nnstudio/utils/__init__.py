@@ -1,0 +1,3 @@
+"""`nnstudio.utils`: `utils.data` as in torch."""
+
+from . import data

@@ -1,0 +1,82 @@
+"""`DataLoader`: batches of a dataset, optionally shuffled with the library's seed."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ..._backend import is_array
+from ..._random import generator
+from ...tensor import Tensor, stack
+from .dataset import Dataset, TensorDataset
+
+
+def default_collate(batch: list):
+    """Stack a list of samples: tensors -> a tensor with a new dim 0; numbers -> a tensor; tuples -> tuples."""
+    first = batch[0]
+    if isinstance(first, Tensor):
+        return stack(batch)
+    if is_array(first):
+        return Tensor._wrap(np.stack(batch), None)
+    if isinstance(first, (bool, np.bool_)):
+        return Tensor._wrap(np.asarray(batch), None)
+    if isinstance(first, numbers.Integral):
+        return Tensor._wrap(np.asarray(batch, dtype=np.int64), None)
+    if isinstance(first, numbers.Real):
+        return Tensor._wrap(np.asarray(batch, dtype=np.float32 if isinstance(first, np.float32) else np.float64),
+                            None)
+    if isinstance(first, dict):
+        return {k: default_collate([b[k] for b in batch]) for k in first}
+    if isinstance(first, (tuple, list)):
+        return type(first)(default_collate(list(items)) for items in zip(*batch)) if isinstance(first, tuple) \
+            else [default_collate(list(items)) for items in zip(*batch)]
+    return batch
+
+
+class DataLoader:
+    """Iterate over `dataset` in batches.
+
+    Args: batch_size (default 1), shuffle (reshuffled each epoch from the library's seed), drop_last,
+    collate_fn. A `TensorDataset` is batched by slicing (no per-sample Python loop).
+    """
+
+    def __init__(self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool = False, sampler=None,
+                 batch_sampler=None, num_workers: int = 0, collate_fn=None, pin_memory: bool = False,
+                 drop_last: bool = False, timeout: float = 0, worker_init_fn=None, generator=None,
+                 prefetch_factor=None, persistent_workers: bool = False):
+        if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
+            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
+        self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
+        self.collate_fn = collate_fn or default_collate
+        self._custom_collate = collate_fn is not None
+        self.sampler = sampler
+        self.num_workers = num_workers
+
+    def __len__(self) -> int:
+        n = len(self.dataset)
+        if self.batch_size is None:
+            return n
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+    def _order(self) -> np.ndarray:
+        n = len(self.dataset)
+        if self.sampler is not None:
+            return np.asarray(list(iter(self.sampler)))
+        return generator().permutation(n) if self.shuffle else np.arange(n)
+
+    def __iter__(self):
+        order = self._order()
+        if self.batch_size is None:
+            for i in order:
+                yield self.dataset[int(i)]
+            return
+        fast = isinstance(self.dataset, TensorDataset) and not self._custom_collate
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start:start + self.batch_size]
+            if self.drop_last and len(idx) < self.batch_size:
+                return
+            if fast:
+                yield [Tensor._wrap(t._data[idx], None) for t in self.dataset.tensors]
+            else:
+                yield self.collate_fn([self.dataset[int(i)] for i in idx])
