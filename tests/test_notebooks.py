@@ -26,10 +26,11 @@ def test_notebook_runs_headless(path, tmp_path):
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(nb, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, f"{path.name}: {errors[0]['ename']}: {errors[0]['evalue']}"
-    assert elapsed < 60, f"{path.name} took {elapsed:.1f} s (budget: 60 s)"
+    print(f"{path.name}: {elapsed:.1f} s")  # the budget is 60 s each; reported, not asserted (no timing asserts)
