@@ -854,14 +854,25 @@ class Tensor:
                                    "(wrap the update in `with nnstudio.no_grad():`)")
             if v._data.dtype != self._data.dtype:
                 v = v._cast(self._data.dtype)
-            out = apply(S.SetItem, self, v, index=index)
+            out = apply(S.SetItem, self._alias(), v, index=index)
             self._data, self._ctx, self.requires_grad = out._data, out._ctx, out.requires_grad
         else:
             self._data[index] = v._data
 
     # ------------------------------------------------------------------ in-place updates
-    def _inplace(self, result: Tensor) -> Tensor:
-        """Make `result` the new value of self: in place without a graph, rebinding the graph node otherwise."""
+    def _alias(self) -> Tensor:
+        """A second handle on this tensor's current value and graph node, for in-place ops that rebind self.
+
+        The graph must reference the old value through the alias: if it referenced `self`, rebinding `self._ctx`
+        to the new node would make that node its own input and cut the history before it.
+        """
+        t = Tensor._wrap(self._data, self._ctx)
+        t.requires_grad = self.requires_grad
+        return t
+
+    def _inplace(self, op) -> Tensor:
+        """Make `op(self)` the new value of self: in place without a graph, rebinding the graph node otherwise."""
+        result = op(self._alias())
         if is_grad_enabled() and result.requires_grad:
             if self._ctx is None and self.requires_grad:
                 raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation "
@@ -875,34 +886,34 @@ class Tensor:
         return self
 
     def add_(self, other, alpha=1):
-        return self._inplace(self + (other * alpha if alpha != 1 else other))
+        return self._inplace(lambda s: s + (other * alpha if alpha != 1 else other))
 
     def sub_(self, other, alpha=1):
-        return self._inplace(self - (other * alpha if alpha != 1 else other))
+        return self._inplace(lambda s: s - (other * alpha if alpha != 1 else other))
 
     def mul_(self, other):
-        return self._inplace(self * other)
+        return self._inplace(lambda s: s * other)
 
     def div_(self, other):
-        return self._inplace(self / other)
+        return self._inplace(lambda s: s / other)
 
     def pow_(self, exponent):
-        return self._inplace(self**exponent)
+        return self._inplace(lambda s: s**exponent)
 
     def clamp_(self, min=None, max=None):
-        return self._inplace(self.clamp(min, max))
+        return self._inplace(lambda s: s.clamp(min, max))
 
     def masked_fill_(self, mask, value):
-        return self._inplace(self.masked_fill(mask, value))
+        return self._inplace(lambda s: s.masked_fill(mask, value))
 
     def relu_(self):
-        return self._inplace(self.relu())
+        return self._inplace(lambda s: s.relu())
 
     def copy_(self, src, non_blocking=False):
         src = self._operand(src)
         data = to_device(src._data, self.device)
         if is_grad_enabled() and src.requires_grad:
-            return self._inplace(src.expand(self.shape)._cast(self._data.dtype))
+            return self._inplace(lambda s: src.expand(s.shape)._cast(s._data.dtype).clone())
         self._data[...] = data
         return self
 

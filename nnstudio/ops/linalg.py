@@ -17,6 +17,10 @@ class MatMul(Function):
     def backward(self, g):
         a, b = self.a, self.b
         xp = xp_of(g)
+        if a.ndim == 1 and b.ndim == 1:  # a dot product: g is a scalar
+            ga = g * b if self.needs_input_grad[0] else None
+            gb = g * a if self.needs_input_grad[1] else None
+            return ga, gb
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
         g2 = g
