@@ -1,0 +1,244 @@
+"""Float64 numerical gradient check of every differentiable op (tests/helpers/gradcheck.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers.gradcheck import gradcheck
+
+import nnstudio
+import nnstudio.nn.functional as F
+
+rng = np.random.default_rng(1)
+
+
+def r(*shape):
+    return rng.standard_normal(shape)
+
+
+def pos(*shape):
+    return rng.uniform(0.5, 2.0, shape)
+
+
+def away_from_zero(*shape):
+    """Values with |x| >= 0.2 so that kinks (relu, abs, clamp) are not crossed by the finite difference."""
+    x = rng.uniform(0.2, 2.0, shape)
+    return x * rng.choice([-1.0, 1.0], shape)
+
+
+CASES = {
+    # arithmetic with broadcasting and reflected forms
+    "add_bcast": (lambda a, b: a + b, [r(3, 4), r(4)]),
+    "add_bcast_both": (lambda a, b: a + b, [r(3, 1), r(1, 4)]),
+    "radd_scalar": (lambda a: 2.5 + a, [r(3, 4)]),
+    "sub_bcast": (lambda a, b: a - b, [r(2, 3, 4), r(3, 1)]),
+    "rsub_scalar": (lambda a: 1.0 - a, [r(3)]),
+    "mul_bcast": (lambda a, b: a * b, [r(2, 3), r(2, 1)]),
+    "rmul_scalar": (lambda a: 3 * a, [r(5)]),
+    "div_bcast": (lambda a, b: a / b, [r(3, 4), pos(4)]),
+    "rdiv_scalar": (lambda a: 2.0 / a, [pos(3, 2)]),
+    "neg": (lambda a: -a, [r(3)]),
+    "pow_scalar": (lambda a: a**3, [r(3, 2)]),
+    "pow_frac": (lambda a: a**0.5, [pos(4)]),
+    "pow_tensor": (lambda a, b: a**b, [pos(3, 2), r(2)]),
+    "rpow_scalar": (lambda a: 2.0**a, [r(4)]),
+    "pow_fn": (lambda a: nnstudio.pow(a, 2), [r(4)]),
+    "square": (lambda a: a.square(), [r(4)]),
+    "maximum": (lambda a, b: nnstudio.maximum(a, b), [r(3, 4), r(4)]),
+    "minimum": (lambda a, b: nnstudio.minimum(a, b), [r(3, 4), r(3, 1)]),
+    # matmul
+    "matmul_2d": (lambda a, b: a @ b, [r(3, 4), r(4, 5)]),
+    "matmul_batched": (lambda a, b: a @ b, [r(2, 3, 4), r(2, 4, 5)]),
+    "matmul_batch_bcast": (lambda a, b: a @ b, [r(2, 3, 4), r(4, 5)]),
+    "matmul_bcast_left": (lambda a, b: a @ b, [r(3, 4), r(2, 4, 5)]),
+    "matmul_1d_1d": (lambda a, b: a @ b, [r(4), r(4)]),
+    "matmul_1d_2d": (lambda a, b: a @ b, [r(4), r(4, 3)]),
+    "matmul_2d_1d": (lambda a, b: nnstudio.matmul(a, b), [r(3, 4), r(4)]),
+    "matmul_3d_1d": (lambda a, b: a @ b, [r(2, 3, 4), r(4)]),
+    "linear": (lambda x, w, b: F.linear(x, w, b), [r(2, 3, 4), r(5, 4), r(5)]),
+    "linear_nobias": (lambda x, w: F.linear(x, w), [r(3, 4), r(5, 4)]),
+    # reductions
+    "sum_all": (lambda a: a.sum(), [r(3, 4)]),
+    "sum_dim": (lambda a: a.sum(1), [r(3, 4, 2)]),
+    "sum_dims_keep": (lambda a: a.sum((0, 2), keepdim=True), [r(3, 4, 2)]),
+    "sum_neg_dim": (lambda a: a.sum(-1), [r(3, 4)]),
+    "mean_all": (lambda a: a.mean(), [r(3, 4)]),
+    "mean_dim_keep": (lambda a: a.mean(0, keepdim=True), [r(3, 4)]),
+    "var_all": (lambda a: a.var(), [r(3, 4)]),
+    "var_dim": (lambda a: a.var(1), [r(3, 4)]),
+    "var_dim_biased_keep": (lambda a: a.var(1, unbiased=False, keepdim=True), [r(3, 4)]),
+    "std_dim": (lambda a: a.std(0), [r(5, 3)]),
+    "std_all": (lambda a: a.std(), [r(5, 3)]),
+    "prod_all": (lambda a: a.prod(), [r(2, 3)]),
+    "prod_dim": (lambda a: a.prod(1), [r(2, 3, 2)]),
+    "prod_dim_keep": (lambda a: a.prod(0, keepdim=True), [r(3, 2)]),
+    "prod_with_zero": (lambda a: a.prod(1), [np.array([[1.5, 0.0, 2.0], [0.5, -1.0, 3.0]])]),
+    "max_all": (lambda a: a.max(), [r(3, 4)]),
+    "max_dim": (lambda a: a.max(1).values, [r(3, 4)]),
+    "max_dim_keep": (lambda a: a.max(0, keepdim=True)[0], [r(3, 4)]),
+    "min_all": (lambda a: a.min(), [r(3, 4)]),
+    "min_dim": (lambda a: a.min(-1).values, [r(3, 4)]),
+    "amax": (lambda a: a.amax(1), [r(3, 4)]),
+    "logsumexp": (lambda a: a.logsumexp(1), [r(3, 4)]),
+    "norm": (lambda a: a.norm(), [r(3, 4)]),
+    # elementwise math
+    "exp": (lambda a: a.exp(), [r(3, 4)]),
+    "log": (lambda a: a.log(), [pos(3, 4)]),
+    "sqrt": (lambda a: a.sqrt(), [pos(3, 4)]),
+    "rsqrt": (lambda a: a.rsqrt(), [pos(3)]),
+    "abs": (lambda a: a.abs(), [away_from_zero(3, 4)]),
+    "clamp": (lambda a: a.clamp(-0.5, 0.5), [away_from_zero(4, 4) * 0.3 + 0.0]),
+    "clamp_min": (lambda a: a.clamp(min=0.1), [away_from_zero(5)]),
+    "clamp_max": (lambda a: nnstudio.clamp(a, max=0.1), [away_from_zero(5)]),
+    "sin": (lambda a: a.sin(), [r(4)]),
+    "cos": (lambda a: a.cos(), [r(4)]),
+    "log1p": (lambda a: a.log1p(), [pos(4)]),
+    "reciprocal": (lambda a: a.reciprocal(), [pos(4)]),
+    # activations
+    "relu": (lambda a: a.relu(), [away_from_zero(3, 4)]),
+    "relu_fn": (lambda a: nnstudio.relu(a), [away_from_zero(3, 4)]),
+    "sigmoid": (lambda a: a.sigmoid(), [r(3, 4) * 3]),
+    "tanh": (lambda a: a.tanh(), [r(3, 4)]),
+    "gelu": (lambda a: F.gelu(a), [r(3, 4) * 2]),
+    "gelu_tanh": (lambda a: F.gelu(a, approximate="tanh"), [r(3, 4) * 2]),
+    "softmax_1": (lambda a: a.softmax(1), [r(3, 4)]),
+    "softmax_0": (lambda a: F.softmax(a, dim=0), [r(3, 4)]),
+    "log_softmax": (lambda a: a.log_softmax(-1), [r(2, 3, 4)]),
+    "leaky_relu": (lambda a: F.leaky_relu(a, 0.2), [away_from_zero(3, 4)]),
+    "elu": (lambda a: F.elu(a, 1.5), [away_from_zero(3, 4)]),
+    "softplus": (lambda a: F.softplus(a), [r(3, 4) * 3]),
+    "softplus_beta": (lambda a: F.softplus(a, beta=2.0, threshold=3.0), [away_from_zero(3, 4) * 2]),
+    "silu": (lambda a: F.silu(a), [r(3, 4)]),
+    # shape
+    "view": (lambda a: a.view(4, 3), [r(3, 4)]),
+    "view_infer": (lambda a: a.view(-1, 2), [r(3, 4)]),
+    "reshape": (lambda a: a.reshape(2, 6), [r(3, 4)]),
+    "flatten": (lambda a: a.flatten(1), [r(2, 3, 4)]),
+    "permute": (lambda a: a.permute(2, 0, 1), [r(2, 3, 4)]),
+    "transpose": (lambda a: a.transpose(0, 2), [r(2, 3, 4)]),
+    "t": (lambda a: a.t(), [r(2, 3)]),
+    "squeeze": (lambda a: a.squeeze(), [r(2, 1, 3, 1)]),
+    "squeeze_dim": (lambda a: a.squeeze(1), [r(2, 1, 3)]),
+    "unsqueeze": (lambda a: a.unsqueeze(-1), [r(2, 3)]),
+    "expand": (lambda a: a.expand(3, 2, 4), [r(2, 1)]),
+    "expand_neg1": (lambda a: a.expand(-1, 5), [r(3, 1)]),
+    "repeat": (lambda a: a.repeat(2, 3), [r(2, 3)]),
+    "repeat_more_dims": (lambda a: a.repeat(2, 1, 2), [r(2, 3)]),
+    "contiguous": (lambda a: a.t().contiguous(), [r(2, 3)]),
+    "clone": (lambda a: a.clone(), [r(2, 3)]),
+    "flip": (lambda a: a.flip(0), [r(2, 3)]),
+    "cat": (lambda a, b: nnstudio.cat([a, b], dim=1), [r(2, 3), r(2, 2)]),
+    "cat_neg_dim": (lambda a, b: nnstudio.cat([a, b, a], dim=-1), [r(2, 3), r(2, 2)]),
+    "stack": (lambda a, b: nnstudio.stack([a, b], dim=1), [r(2, 3), r(2, 3)]),
+    "split": (lambda a: a.split(2, dim=1), [r(2, 5)]),
+    "split_sizes": (lambda a: nnstudio.split(a, [1, 3], dim=0), [r(4, 2)]),
+    "chunk": (lambda a: a.chunk(3, dim=0), [r(7, 2)]),
+    "unbind": (lambda a: a.unbind(1), [r(2, 3)]),
+    "narrow": (lambda a: a.narrow(1, 1, 2), [r(2, 4)]),
+    # indexing
+    "index_basic": (lambda a: a[1:, ::2], [r(3, 4)]),
+    "index_int": (lambda a: a[1], [r(3, 4)]),
+    "index_neg_ellipsis": (lambda a: a[..., -1], [r(2, 3, 4)]),
+    "index_none": (lambda a: a[:, None, 1:3], [r(3, 4)]),
+    "index_int_array_repeat": (lambda a: a[nnstudio.tensor([0, 2, 0, 0])], [r(3, 4)]),
+    "index_list_repeat": (lambda a: a[[1, 1, 2]], [r(3, 4)]),
+    "index_two_arrays": (lambda a: a[nnstudio.tensor([0, 1, 1]), nnstudio.tensor([2, 2, 2])], [r(3, 4)]),
+    "index_array_slice": (lambda a: a[:, nnstudio.tensor([3, 0, 3])], [r(3, 4)]),
+    "index_bool": (lambda a: a[nnstudio.tensor([True, False, True])], [r(3, 4)]),
+    "index_bool_2d": (lambda a: a[a.detach() > 0], [r(3, 4)]),
+    # setitem, where, masked_fill
+    "setitem_slice": (lambda a, v: _setitem(a, (slice(None), 1), v), [r(3, 4), r(3)]),
+    "setitem_bcast": (lambda a, v: _setitem(a, slice(0, 2), v), [r(3, 4), r(4)]),
+    "setitem_array": (lambda a, v: _setitem(a, nnstudio.tensor([0, 2]), v), [r(3, 4), r(2, 4)]),
+    "where": (lambda a, b: nnstudio.where(a.detach() > 0, a, b), [r(3, 4), r(4)]),
+    "where_scalar": (lambda a: nnstudio.where(a.detach() > 0, a, 0.0), [r(3, 4)]),
+    "masked_fill": (lambda a: a.masked_fill(a.detach() < 0, -1.0), [r(3, 4)]),
+    # conversions inside the graph
+    "to_float32_and_back": (lambda a: (a.float() * 2).double(), [r(3)]),
+}
+
+
+def _setitem(a, index, v):
+    out = a * 1.0  # a non-leaf copy that may be written in place
+    out[index] = v
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_gradcheck(name):
+    fn, inputs = CASES[name]
+    if name == "to_float32_and_back":  # float32 in the middle: a linear map, so a large step is exact enough
+        gradcheck(fn, inputs, eps=1e-1, atol=1e-5, rtol=1e-5)
+    else:
+        gradcheck(fn, inputs)
+
+
+def test_gradcheck_on_device(device):
+    gradcheck(lambda a, b: (a @ b).relu().sum(1).log_softmax(0), [r(3, 4), r(4, 5)], device=device)
+
+
+def test_max_ties_full_reduction_splits_evenly():
+    x = nnstudio.tensor([1.0, 3.0, 3.0, 2.0], requires_grad=True)
+    x.max().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [0, 0.5, 0.5, 0])
+
+
+def test_max_ties_along_dim_goes_to_one_index_like_torch():
+    import torch
+
+    data = [[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]
+    x = nnstudio.tensor(data, requires_grad=True)
+    tx = torch.tensor(data, requires_grad=True)
+    v, i = x.max(1)
+    tv, ti = tx.max(1)
+    v.sum().backward()
+    tv.sum().backward()
+    np.testing.assert_array_equal(i.numpy(), ti.numpy())
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_maximum_ties_split_like_torch():
+    import torch
+
+    a, b = [1.0, 2.0, 3.0], [1.0, 0.0, 4.0]
+    x, y = nnstudio.tensor(a, requires_grad=True), nnstudio.tensor(b, requires_grad=True)
+    tx, ty = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    nnstudio.maximum(x, y).sum().backward()
+    torch.maximum(tx, ty).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+    np.testing.assert_array_equal(y.grad.numpy(), ty.grad.numpy())
+
+
+def test_repeated_integer_index_accumulates():
+    x = nnstudio.zeros(3, requires_grad=True)
+    x[nnstudio.tensor([0, 0, 2, 0])].sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [3, 0, 1])
+
+
+def test_inplace_ops_on_non_leaf_keep_history():
+    import torch
+
+    data = np.array([[0.5, -1.0], [2.0, 0.3]])
+    x, tx = nnstudio.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    ys = []
+    for v in (x, tx):
+        y = v * 2
+        y.add_(v, alpha=3)
+        y.mul_(v)
+        y.sub_(1.0)
+        y.div_(2.0)
+        y.clamp_(min=-1.0)
+        y[0, 1] = v[1, 0] * 5
+        (y * y).sum().backward()
+        ys.append(y)
+    np.testing.assert_allclose(ys[0].detach().numpy(), ys[1].detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12)
+
+
+def test_inplace_on_leaf_requiring_grad_raises():
+    x = nnstudio.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf"):
+        x.add_(1)
+    with nnstudio.no_grad():
+        x.add_(1)
+    np.testing.assert_array_equal(x.detach().numpy(), [2, 2, 2])
