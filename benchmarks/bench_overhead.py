@@ -1,0 +1,73 @@
+"""Per-op Python overhead: a chain of 10 ops on small tensors (8x8), forward + backward, nnstudio against
+PyTorch in the same process. With tiny arrays the time is almost all framework overhead; prints the time
+per op and the ratio nnstudio / torch.
+
+    .venv/bin/python benchmarks/bench_overhead.py [--device cuda] [--threads 2] [--steps 300]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _common import limit_threads, paired_median, parse_args  # noqa: E402
+
+N_OPS = 10
+
+
+def chain(lib, a, b):
+    """10 differentiable ops: add, mul, sub, exp-free ops that stay finite on random data."""
+    x = a + b           # 1
+    x = x * b           # 2
+    x = x - a           # 3
+    x = x.relu()        # 4
+    x = x @ b           # 5
+    x = x.tanh()        # 6
+    x = x * 0.5         # 7
+    x = x.sigmoid()     # 8
+    x = x.transpose(0, 1)  # 9
+    return x.sum()      # 10
+
+
+def main() -> None:
+    args = parse_args(__doc__)
+    if "--steps" not in sys.argv:
+        args.steps = 300
+    _limiter, blas = limit_threads(args.threads)
+    import torch
+
+    import nnstudio
+
+    rng = np.random.default_rng(0)
+    a_np, b_np = rng.standard_normal((2, 8, 8)).astype(np.float32)
+    ta = torch.tensor(a_np, device=args.device, requires_grad=True)
+    tb = torch.tensor(b_np, device=args.device, requires_grad=True)
+    na = nnstudio.tensor(a_np, device=args.device, requires_grad=True)
+    nb = nnstudio.tensor(b_np, device=args.device, requires_grad=True)
+
+    def run_nnstudio():
+        na.grad = nb.grad = None
+        chain(nnstudio, na, nb).backward()
+
+    def run_torch():
+        ta.grad = tb.grad = None
+        chain(torch, ta, tb).backward()
+
+    sync = None
+    if args.device == "cuda":
+        def sync():
+            torch.cuda.synchronize()
+            nnstudio.cuda.synchronize()
+
+    n_med, t_med, ratio = paired_median(run_nnstudio, run_torch, args.steps, args.warmup * 10, sync)
+    print(f"device={args.device} threads={args.threads} BLAS: {'; '.join(blas)}")
+    print(f"{N_OPS}-op chain on 8x8 tensors, forward + backward: nnstudio {n_med * 1e6 / N_OPS:.1f} us/op, "
+          f"torch {t_med * 1e6 / N_OPS:.1f} us/op")
+    print(f"ratio nnstudio/torch (median of paired runs): {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
