@@ -1,0 +1,173 @@
+"""The backward sweep: accumulation, freeing of buffers, retain_graph, no_grad, errors, flat memory."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import nnstudio
+import nnstudio.nn as nn
+
+
+def test_gradients_accumulate_across_backward_calls():
+    x = nnstudio.tensor([1.0, 2.0], requires_grad=True)
+    (x * 3).sum().backward()
+    (x * x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3 + 2, 3 + 4])
+
+
+def test_shared_input_gets_the_sum_of_both_paths():
+    x = nnstudio.tensor([1.0, -2.0], requires_grad=True)
+    y = x * 2
+    (y * y + y.exp()).sum().backward()
+    expected = 8 * x.detach().numpy() + 2 * np.exp(2 * x.detach().numpy())
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-6)
+
+
+def test_backward_frees_saved_buffers():
+    x = nnstudio.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    node = y.grad_fn
+    y.sum().backward()
+    assert node.freed
+    assert not hasattr(node, "z")  # the saved output is gone
+
+
+def test_second_backward_raises_like_torch():
+    x = nnstudio.tensor([1.0, 2.0], requires_grad=True)
+    loss = (x.exp() * x).sum()
+    loss.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time.*retain_graph=True"):
+        loss.backward()
+
+
+def test_second_backward_through_a_shared_subgraph_raises():
+    x = nnstudio.tensor([1.0, 2.0], requires_grad=True)
+    h = x.exp()
+    h.sum().backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        (h * 2).sum().backward()
+
+
+def test_retain_graph_allows_a_second_backward():
+    x = nnstudio.tensor([1.0, 2.0], requires_grad=True)
+    loss = (x.exp() * x).sum()
+    loss.backward(retain_graph=True)
+    first = x.grad.numpy().copy()
+    loss.backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * first)
+
+
+def test_non_scalar_backward_without_gradient_explains_what_to_pass():
+    y = nnstudio.ones(2, 3, requires_grad=True) * 2
+    with pytest.raises(RuntimeError, match=r"scalar outputs.*shape \(2, 3\).*gradient="):
+        y.backward()
+    y.backward(nnstudio.ones(2, 3))
+    with pytest.raises(RuntimeError, match=r"gradient has shape \(3,\)"):
+        (nnstudio.ones(2, 3, requires_grad=True) * 2).backward(nnstudio.ones(3))
+
+
+def test_backward_on_tensor_without_grad_raises():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        nnstudio.ones(2).sum().backward()
+
+
+def test_no_grad_records_nothing_and_enable_grad_reenables():
+    x = nnstudio.ones(2, requires_grad=True)
+    with nnstudio.no_grad():
+        y = x * 2
+        with nnstudio.enable_grad():
+            z = x * 2
+    assert not y.requires_grad and y.grad_fn is None
+    assert z.requires_grad and z.grad_fn is not None
+    assert nnstudio.is_grad_enabled()
+
+    @nnstudio.no_grad()
+    def f(t):
+        return t * 2
+
+    assert not f(x).requires_grad
+    with nnstudio.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+    assert nnstudio.is_grad_enabled()
+
+
+def test_detach_cuts_the_graph_and_shares_memory():
+    x = nnstudio.tensor([1.0, 2.0], requires_grad=True)
+    d = (x * 2).detach()
+    assert not d.requires_grad and d.is_leaf
+    y = x * 1
+    dd = y.detach()
+    dd._data[0] = 7
+    assert y.detach().numpy()[0] == 7
+
+
+def test_retain_grad_keeps_an_intermediate_gradient():
+    x = nnstudio.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3
+    h.retain_grad()
+    (h * h).sum().backward()
+    np.testing.assert_allclose(h.grad.numpy(), 2 * h.detach().numpy())
+    np.testing.assert_allclose(x.grad.numpy(), 18 * x.detach().numpy())
+
+
+def test_leaf_grad_does_not_alias_graph_buffers():
+    x = nnstudio.tensor([1.0, 2.0], requires_grad=True)
+    y = x + 0
+    y.backward(nnstudio.tensor([1.0, 1.0]))
+    x.grad._data += 1
+    z = x * 1
+    z.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3, 3])
+
+
+def test_create_graph_is_refused_clearly():
+    x = nnstudio.tensor([1.0], requires_grad=True)
+    with pytest.raises(NotImplementedError, match="create_graph"):
+        (x * x).sum().backward(create_graph=True)
+
+
+def test_graph_is_collected_after_backward():
+    import weakref
+
+    x = nnstudio.randn(4, 4, requires_grad=True)
+    y = (x @ x).relu().sum()
+    ref = weakref.ref(y.grad_fn)
+    y.backward()
+    del y
+    gc.collect()
+    assert ref() is None
+
+
+def test_memory_stays_flat_over_10000_training_steps():
+    nnstudio.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+    opt = nnstudio.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    x, y = nnstudio.randn(16, 8), nnstudio.randint(0, 3, (16,))
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    for _ in range(200):  # warm caches and lazily allocated state
+        step()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base, _ = tracemalloc.get_traced_memory()
+        for _ in range(10_000):
+            loss = step()
+        gc.collect()
+        current, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert np.isfinite(loss.item())
+    growth = current - base
+    assert growth < 5 * 2**20, f"memory grew by {growth / 2**20:.2f} MiB over 10,000 steps"
