@@ -54,6 +54,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .serialization import load, save
 from .tensor import (
     Size,
     Tensor,
