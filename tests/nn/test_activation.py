@@ -1,0 +1,108 @@
+"""Activation layers, Flatten / Unflatten and Dropout: torch parity of values and gradients."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from helpers.parity import check_module_parity
+
+import nnstudio
+import nnstudio.nn as nn
+import nnstudio.nn.functional as F
+
+rng = np.random.default_rng(0)
+X = (rng.standard_normal((4, 5, 3)) * 3).astype(np.float32)
+
+LAYERS = {
+    "ReLU": ({}, {}),
+    "ReLU6": ({}, {}),
+    "LeakyReLU": ({"negative_slope": 0.2}, None),
+    "LeakyReLU_default": ({}, None),
+    "ELU": ({"alpha": 0.7}, None),
+    "Sigmoid": ({}, None),
+    "Tanh": ({}, None),
+    "GELU": ({}, None),
+    "GELU_tanh": ({"approximate": "tanh"}, None),
+    "SiLU": ({}, None),
+    "Mish": ({}, None),
+    "Softplus": ({"beta": 2.0, "threshold": 5.0}, None),
+    "Hardtanh": ({"min_val": -2.0, "max_val": 1.5}, None),
+    "Softmax": ({"dim": 1}, None),
+    "Softmax_last": ({"dim": -1}, None),
+    "LogSoftmax": ({"dim": 1}, None),
+    "LogSoftmax_0": ({"dim": 0}, None),
+    "Softmin": ({"dim": 2}, None),
+    "Identity": ({}, None),
+    "Flatten": ({}, None),
+    "Flatten_0": ({"start_dim": 0, "end_dim": 1}, None),
+    "Unflatten": ({"dim": 1, "unflattened_size": (5, 1)}, None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_layer_parity(name, device):
+    kwargs, _ = LAYERS[name]
+    cls = name.split("_")[0]
+    check_module_parity(getattr(nn, cls)(**kwargs), getattr(torch.nn, cls)(**kwargs), [X], device=device,
+                        rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("fn,kwargs", [("relu", {}), ("leaky_relu", {"negative_slope": 0.1}), ("elu", {}),
+                                       ("gelu", {}), ("gelu", {"approximate": "tanh"}), ("silu", {}),
+                                       ("softplus", {}), ("sigmoid", {}), ("tanh", {}), ("softmax", {"dim": -1}),
+                                       ("log_softmax", {"dim": 1}), ("relu6", {}), ("hardtanh", {})])
+def test_functional_parity(fn, kwargs):
+    x = nnstudio.tensor(X, requires_grad=True)
+    tx = torch.tensor(X, requires_grad=True)
+    y, ty = getattr(F, fn)(x, **kwargs), getattr(torch.nn.functional, fn)(tx, **kwargs)
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-5, atol=1e-6)
+    g = rng.standard_normal(X.shape).astype(np.float32)
+    y.backward(nnstudio.tensor(g))
+    ty.backward(torch.tensor(g))
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_top_level_functions():
+    x = nnstudio.tensor(X)
+    for name in ("relu", "sigmoid", "tanh", "exp", "abs"):
+        np.testing.assert_allclose(getattr(nnstudio, name)(x).numpy(), getattr(torch, name)(torch.tensor(X)).numpy(),
+                                   rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(nnstudio.softmax(x, dim=1).numpy(), torch.softmax(torch.tensor(X), dim=1).numpy(),
+                               rtol=1e-5, atol=1e-7)
+
+
+def test_softmax_extreme_values_stay_finite():
+    x = nnstudio.tensor([[1000.0, 0.0, -1000.0]])
+    assert np.isfinite(x.softmax(1).numpy()).all()
+    assert np.isfinite(x.log_softmax(1).numpy()).all()
+    assert np.isfinite(x.sigmoid().numpy()).all()
+
+
+def test_dropout_train_and_eval():
+    d = nn.Dropout(0.25)
+    x = nnstudio.ones(200, 100, requires_grad=True)
+    y = d(x)
+    kept = y.detach().numpy() != 0
+    assert abs(kept.mean() - 0.75) < 0.02
+    np.testing.assert_allclose(y.detach().numpy()[kept], 1 / 0.75, rtol=1e-6)
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), kept / 0.75, rtol=1e-6)
+    d.eval()
+    assert d(x) is x
+    assert not nn.Dropout(1.0)(x).detach().numpy().any()
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        nn.Dropout(1.5)
+
+
+def test_dropout_is_seeded():
+    nnstudio.manual_seed(1)
+    a = nn.Dropout()(nnstudio.ones(50)).numpy()
+    nnstudio.manual_seed(1)
+    b = nn.Dropout()(nnstudio.ones(50)).numpy()
+    np.testing.assert_array_equal(a, b)
+
+
+def test_flatten_error_names_layer():
+    with pytest.raises(RuntimeError, match=r"Flatten\(start_dim=2\).*\(3, 4\)"):
+        nn.Flatten(start_dim=2)(nnstudio.ones(3, 4))
