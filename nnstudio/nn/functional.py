@@ -329,3 +329,6 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     xp = xp_of(t)
     return Tensor._wrap((t[..., None] == xp.arange(n)).astype(np.int64), None)
 
+
+# attention (nnstudio/nn/_functional_attention.py)
+from ._functional_attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402, F401

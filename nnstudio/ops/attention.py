@@ -1,0 +1,215 @@
+"""Attention primitives: scaled dot-product attention over batched heads, with an analytic backward.
+
+Notation (the last two axes are the matrices; leading axes are batch and head axes):
+
+    S  = scale * q k^T + mask            (..., L, S)   additive float masks, -inf = "may not attend"
+    P  = softmax(S) along the last axis
+    Pd = P * keep                        dropout: keep holds 0 or 1 / (1 - p)
+    O  = Pd v                            (..., L, Ev)
+
+Backward, with dO the incoming gradient:
+
+    dv  = Pd^T dO
+    dP  = (dO v^T) * keep
+    dS  = P * (dP - rowsum(dO * O))      since rowsum(P * dP) = rowsum(dO * O): an (L, Ev) reduction, not (L, S)
+    dq  = scale dS k ;   dk = scale dS^T q
+
+Three primitives share that math:
+- `ScaledDotProductAttention`: q, k, v already split into heads, shape (..., L, E) (F.scaled_dot_product_attention).
+- `MultiHeadAttention`: q, k, v (or one packed q|k|v array) in token layout (L, N, E) or (N, L, E); the head
+  split and merge happen inside, so the whole attention core is one graph node (MultiheadAttention's fast path).
+- `AttentionWeights`: P alone (torch's need_weights=True path, whose weights are an output of their own).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._backend import to_device, xp_of
+from .._random import generator
+from ..autograd import Function
+from ._util import unbroadcast
+
+
+def causal_mask(xp, length: int, source: int, dtype) -> object:
+    """Additive (L, S) mask with -inf above the diagonal (top-left aligned, as torch's is_causal)."""
+    m = xp.zeros((length, source), dtype=dtype)
+    m[xp.triu(xp.ones((length, source), dtype=bool), 1)] = -np.inf
+    return m
+
+
+def dropout_keep(shape: tuple, p: float, like) -> object:
+    """A dropout multiplier of `shape`: 0 with probability p, else 1 / (1 - p), from the library's generator."""
+    draw = generator().random(shape, dtype=np.float32)
+    keep = np.where(draw >= p, np.asarray(1.0 / (1.0 - p), like.dtype), np.asarray(0, like.dtype))
+    return to_device(keep, "cpu" if xp_of(like) is np else "cuda")
+
+
+def softmax_(s, safe: bool):
+    """Softmax of `s` along the last axis, in place. `safe`: a row that is all -inf gives zeros (torch's
+    scaled_dot_product_attention); otherwise such a row gives NaN (torch's softmax)."""
+    xp = xp_of(s)
+    m = s.max(axis=-1, keepdims=True)
+    if safe:
+        m = xp.where(xp.isneginf(m), xp.asarray(0, s.dtype), m)
+    with np.errstate(invalid="ignore"):
+        s -= m
+        xp.exp(s, out=s)
+        z = s.sum(axis=-1, keepdims=True)
+        if safe:
+            z = xp.where(z == 0, xp.asarray(1, s.dtype), z)
+        s *= 1 / z
+    return s
+
+
+def _scores(qs, k, masks):
+    """scale * q k^T + every additive mask (each broadcastable against the scores)."""
+    xp = xp_of(qs)
+    s = qs @ xp.swapaxes(k, -1, -2)
+    for m in masks:
+        if m is None:
+            continue
+        if xp.broadcast_shapes(s.shape, m.shape) == s.shape:
+            s += m
+        else:
+            s = s + m
+    return s
+
+
+def attend(q, k, v, masks=(), scale=None, dropout_p=0.0):
+    """Forward of the fused core. Returns (O, saved) where `saved` holds what `attend_backward` needs."""
+    scale = 1.0 / float(q.shape[-1]) ** 0.5 if scale is None else float(scale)
+    qs = q * q.dtype.type(scale)
+    p = softmax_(_scores(qs, k, masks), safe=True)
+    keep = pd = None
+    if dropout_p > 0.0:
+        keep = dropout_keep(p.shape, dropout_p, p)
+        pd = p * keep
+    o = (p if pd is None else pd) @ v
+    return o, (qs, k, v, p, pd, keep, o, scale)
+
+
+def attend_backward(g, saved, needs=(True, True, True), out=(None, None, None)):
+    """Gradients (dq, dk, dv) of `attend` for the output gradient `g`; `out` may give arrays to write into."""
+    qs, k, v, p, pd, keep, o, scale = saved
+    xp = xp_of(g)
+    dq = dk = dv = None
+    if needs[2]:
+        dv = _matmul(xp.swapaxes(p if pd is None else pd, -1, -2), g, out[2])
+    if needs[0] or needs[1]:
+        dp = g @ xp.swapaxes(v, -1, -2)
+        if keep is not None:
+            dp *= keep
+        dp -= (g * o).sum(axis=-1, keepdims=True)
+        dp *= p  # now dS
+        if needs[0]:
+            dq = _matmul(dp, k, out[0])
+            dq *= dq.dtype.type(scale)
+        if needs[1]:
+            dk = _matmul(xp.swapaxes(dp, -1, -2), qs, out[1])
+    return dq, dk, dv
+
+
+def _matmul(a, b, out):
+    if out is None or out.shape != np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (a.shape[-2], b.shape[-1]):
+        return a @ b
+    return xp_of(a).matmul(a, b, out=out)
+
+
+class ScaledDotProductAttention(Function):
+    """O = dropout(softmax(scale q k^T + masks)) v.  q (..., L, E), k (..., S, E), v (..., S, Ev) -> (..., L, Ev).
+
+    `masks` is a tuple of additive float arrays broadcastable to (..., L, S); rows with no allowed key give 0.
+    Leading axes of q, k and v broadcast against each other.
+    """
+
+    def forward(self, q, k, v, masks=(), scale=None, dropout_p=0.0):
+        self.shapes = (q.shape, k.shape, v.shape)
+        o, self.saved = attend(q, k, v, masks, scale, dropout_p)
+        return o
+
+    def backward(self, g):
+        grads = attend_backward(g, self.saved, self.needs_input_grad)
+        return tuple(None if d is None else unbroadcast(d, s) for d, s in zip(grads, self.shapes))
+
+
+class AttentionWeights(Function):
+    """P = softmax(scale q k^T + masks) (NaN rows where every key is masked, as torch's softmax).
+
+    q (..., L, E), k (..., S, E) -> (..., L, S).  Backward: dS = P (g - rowsum(g P)); dq = scale dS k;
+    dk = scale dS^T q.
+    """
+
+    def forward(self, q, k, masks=(), scale=None):
+        self.scale = 1.0 / float(q.shape[-1]) ** 0.5 if scale is None else float(scale)
+        self.qs, self.k = q * q.dtype.type(self.scale), k
+        self.shapes = (q.shape, k.shape)
+        self.p = softmax_(_scores(self.qs, k, masks), safe=False)
+        return self.p
+
+    def backward(self, g):
+        xp = xp_of(g)
+        p = self.p
+        ds = p * (g - (g * p).sum(axis=-1, keepdims=True))
+        dq = dk = None
+        if self.needs_input_grad[0]:
+            dq = unbroadcast((ds @ self.k) * g.dtype.type(self.scale), self.shapes[0])
+        if self.needs_input_grad[1]:
+            dk = unbroadcast(xp.swapaxes(ds, -1, -2) @ self.qs, self.shapes[1])
+        return dq, dk
+
+
+# ---------------------------------------------------------------------------- token layout <-> heads
+def _split_perm(packed: bool, batch_first: bool) -> tuple:
+    """Axes that take (L, N, [3,] H, D) or (N, L, [3,] H, D) to ([3,] N, H, L, D)."""
+    if packed:
+        return (2, 0, 3, 1, 4) if batch_first else (2, 1, 3, 0, 4)
+    return (0, 2, 1, 3) if batch_first else (1, 2, 0, 3)
+
+
+def _to_heads(x, num_heads: int, batch_first: bool, packed: bool):
+    """(L, N, E) / (N, L, E) -> (N, H, L, D), or a packed (.., 3E) -> (3, N, H, L, D); contiguous."""
+    a, b, e = x.shape
+    d = e // (3 * num_heads if packed else num_heads)
+    shape = (a, b, 3, num_heads, d) if packed else (a, b, num_heads, d)
+    return xp_of(x).ascontiguousarray(x.reshape(shape).transpose(_split_perm(packed, batch_first)))
+
+
+def _from_heads(h, batch_first: bool, packed: bool):
+    """Inverse of `_to_heads`: heads back to a contiguous token-layout array."""
+    inverse = tuple(int(i) for i in np.argsort(_split_perm(packed, batch_first)))
+    t = h.transpose(inverse)
+    return xp_of(h).ascontiguousarray(t).reshape(t.shape[0], t.shape[1], -1)
+
+
+class MultiHeadAttention(Function):
+    """The attention core of nn.MultiheadAttention between its input and output projections, as one node.
+
+    forward(qkv) with a packed projection qkv (L, N, 3E), or forward(q, k, v) with q (L, N, E), k (S, N, E),
+    v (S, N, Ev); with `batch_first` the first two axes are swapped. Heads: E = num_heads * head_dim.
+    Returns the heads merged back, (L, N, Ev) (or (N, L, Ev)), ready for the output projection.
+    `masks`: additive float arrays broadcastable to (N, num_heads, L, S).
+    """
+
+    def forward(self, *arrays, num_heads=1, batch_first=False, masks=(), scale=None, dropout_p=0.0):
+        self.packed, self.batch_first = len(arrays) == 1, batch_first
+        if self.packed:
+            q, k, v = _to_heads(arrays[0], num_heads, batch_first, packed=True)
+        else:
+            q, k, v = (_to_heads(a, num_heads, batch_first, packed=False) for a in arrays)
+        o, self.saved = attend(q, k, v, masks, scale, dropout_p)
+        return _from_heads(o, batch_first, packed=False)
+
+    def backward(self, g):
+        xp = xp_of(g)
+        g4 = _to_heads(g, self.saved[0].shape[1], self.batch_first, packed=False)
+        if self.packed:
+            qs, k, v = self.saved[:3]
+            buf = xp.empty((3,) + qs.shape, dtype=g.dtype)
+            slots = (buf[0], buf[1], buf[2])
+            for slot, d in zip(slots, attend_backward(g4, self.saved, out=slots)):
+                if d is not slot:  # written elsewhere (shapes broadcast): copy it in
+                    slot[...] = d
+            return (_from_heads(buf, self.batch_first, packed=True),)
+        grads = attend_backward(g4, self.saved, self.needs_input_grad)
+        return tuple(None if d is None else _from_heads(d, self.batch_first, packed=False) for d in grads)
