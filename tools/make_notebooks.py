@@ -83,6 +83,205 @@ print(model)
 """),
 )
 
+notebook(
+    "03_digits_cnn.ipynb",
+    md("""
+# 3. Digits with a small CNN
+
+This notebook teaches how a convolutional network reads images: small filters slide over the 8x8 digit, pooling
+halves the resolution, and a linear layer turns the features into ten class scores. You will watch the loss fall
+and look at the filters the first layer learned.
+"""),
+    code("""
+%matplotlib inline
+import matplotlib.pyplot as plt
+import nnstudio as torch
+import nnstudio.nn as nn
+import nnstudio.optim as optim
+from nnstudio.data import digits
+
+torch.manual_seed(0)
+data = digits(flat=False)          # images (N, 1, 8, 8), labels 0..9, split into train / validation
+train_loader, val_loader = data.loaders(batch_size=64)
+print(data)
+"""),
+    code("""
+model = nn.Sequential(
+    nn.Conv2d(1, 16, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # (16, 4, 4)
+    nn.Conv2d(16, 32, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # (32, 2, 2)
+    nn.Flatten(), nn.Linear(32 * 2 * 2, 10),
+)
+for name, p in model.named_parameters():
+    print(f"{name:10s} {tuple(p.shape)}")
+loss_fn = nn.CrossEntropyLoss()
+optimizer = optim.Adam(model.parameters(), lr=0.01)
+"""),
+    code("""
+def accuracy(loader):
+    model.eval()
+    correct = total = 0
+    with torch.no_grad():
+        for x, y in loader:
+            correct += (model(x).argmax(1) == y).sum().item()
+            total += len(y)
+    model.train()
+    return correct / total
+
+
+losses = []
+for epoch in range(8):
+    for x, y in train_loader:
+        loss = loss_fn(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    print(f"epoch {epoch}: loss {losses[-1]:.3f}  validation accuracy {accuracy(val_loader):.1%}")
+"""),
+    code("""
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3))
+ax1.plot(losses); ax1.set_xlabel("step"); ax1.set_ylabel("training loss"); ax1.set_yscale("log")
+filters = model[0].weight.detach().numpy()[:, 0]
+ax2.imshow(filters.reshape(2, 8, 3, 3).transpose(0, 2, 1, 3).reshape(6, 24), cmap="RdBu")
+ax2.set_title("the 16 learned 3x3 filters of the first layer"); ax2.axis("off")
+plt.show()
+"""),
+)
+
+notebook(
+    "04_recurrent.ipynb",
+    md("""
+# 4. A recurrent model on a sequence task
+
+This notebook teaches how an LSTM carries a memory along a sequence: it reads a string of bits one at a time and
+must tell, at the end, whether most of them were ones. You will compare the LSTM with a plain RNN on the same task.
+"""),
+    code("""
+%matplotlib inline
+import matplotlib.pyplot as plt
+import nnstudio as torch
+import nnstudio.nn as nn
+import nnstudio.optim as optim
+from nnstudio.data import sequence
+
+torch.manual_seed(0)
+data = sequence("majority", n_samples=1500, length=15)   # inputs (N, 15, 1), labels 0 / 1
+train_loader, val_loader = data.loaders(batch_size=64)
+print(data)
+"""),
+    code("""
+class SequenceClassifier(nn.Module):
+    def __init__(self, cell="LSTM", hidden=32):
+        super().__init__()
+        self.rnn = getattr(nn, cell)(input_size=1, hidden_size=hidden, batch_first=True)
+        self.head = nn.Linear(hidden, 2)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)            # out: (batch, length, hidden)
+        return self.head(out[:, -1])    # the last step sees the whole sequence
+
+
+def train(cell, epochs=6):
+    torch.manual_seed(0)
+    model = SequenceClassifier(cell)
+    optimizer = optim.Adam(model.parameters(), lr=0.01)
+    loss_fn = nn.CrossEntropyLoss()
+    history = []
+    for epoch in range(epochs):
+        for x, y in train_loader:
+            loss = loss_fn(model(x), y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            history.append(loss.item())
+    with torch.no_grad():
+        acc = (model(torch.tensor(data.X_val)).argmax(1) == torch.tensor(data.y_val)).float().mean().item()
+    return model, history, acc
+
+
+lstm, lstm_losses, lstm_acc = train("LSTM")
+rnn, rnn_losses, rnn_acc = train("RNN")
+print(f"LSTM validation accuracy {lstm_acc:.1%}, RNN {rnn_acc:.1%}")
+for name, p in lstm.named_parameters():
+    print(f"{name:20s} {tuple(p.shape)}")
+"""),
+    code("""
+plt.figure(figsize=(6, 3))
+plt.plot(lstm_losses, label="LSTM"); plt.plot(rnn_losses, label="RNN")
+plt.xlabel("step"); plt.ylabel("training loss"); plt.legend(); plt.show()
+"""),
+)
+
+notebook(
+    "05_tiny_transformer.ipynb",
+    md("""
+# 5. A tiny Transformer
+
+This notebook teaches self-attention: every position of a sequence looks at every other position and decides how
+much of each to take. A one-layer Transformer encoder learns the majority task, and you will draw the attention
+weights it uses.
+"""),
+    code("""
+%matplotlib inline
+import matplotlib.pyplot as plt
+import nnstudio as torch
+import nnstudio.nn as nn
+import nnstudio.optim as optim
+from nnstudio.data import sequence
+
+torch.manual_seed(0)
+data = sequence("majority", n_samples=1500, length=15)
+train_loader, val_loader = data.loaders(batch_size=64)
+
+
+class TinyTransformer(nn.Module):
+    def __init__(self, d_model=32, nhead=4, length=15):
+        super().__init__()
+        self.embed = nn.Linear(1, d_model)
+        self.position = nn.Parameter(torch.randn(1, length, d_model) * 0.1)
+        layer = nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward=64, dropout=0.0, batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, num_layers=1)
+        self.head = nn.Linear(d_model, 2)
+
+    def forward(self, x):
+        h = self.encoder(self.embed(x) + self.position)   # (batch, length, d_model)
+        return self.head(h.mean(dim=1))
+
+
+model = TinyTransformer()
+print(model)
+print("parameters:", sum(p.numel() for p in model.parameters()))
+"""),
+    code("""
+optimizer = optim.Adam(model.parameters(), lr=0.005)
+loss_fn = nn.CrossEntropyLoss()
+losses = []
+for epoch in range(6):
+    for x, y in train_loader:
+        loss = loss_fn(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+model.eval()
+with torch.no_grad():
+    logits = model(torch.tensor(data.X_val))
+print("validation accuracy:", (logits.argmax(1) == torch.tensor(data.y_val)).float().mean().item())
+"""),
+    code("""
+attention = model.encoder.layers[0].self_attn
+x = torch.tensor(data.X_val[:1])
+with torch.no_grad():
+    h = model.embed(x) + model.position
+    _, weights = attention(h, h, h, need_weights=True)
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3))
+ax1.plot(losses); ax1.set_xlabel("step"); ax1.set_ylabel("training loss")
+ax2.imshow(weights[0].numpy(), cmap="viridis"); ax2.set_title("attention weights (query x key)")
+ax2.set_xlabel("key position"); ax2.set_ylabel("query position")
+plt.show()
+"""),
+)
+
 if __name__ == "__main__":
     HERE.mkdir(exist_ok=True)
     for name, cells in NOTEBOOKS.items():
