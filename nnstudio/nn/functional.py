@@ -284,7 +284,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     if x.size and bool(((x < 0) | (x > 1)).any()):
         raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1 (apply "
                            "sigmoid first, or use BCEWithLogitsLoss on raw scores)")
-    loss = -(target * input.log().clamp(min=-100) + (1 - target) * (1 - input).log().clamp(min=-100))
+    loss = apply(LO.BinaryCrossEntropy, input, target)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)

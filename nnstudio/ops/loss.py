@@ -40,3 +40,35 @@ class NllLoss(Function):
         out = xp.zeros(self.shape, dtype=g.dtype)
         out[self.rows, self.t] = scale
         return (out,)
+
+
+class BinaryCrossEntropy(Function):
+    """loss = -(y max(log x, -100) + (1 - y) max(log(1 - x), -100)) elementwise, for probabilities x.
+
+    dx = (x - y) / max(x (1 - x), 1e-12) (torch's formula: finite at x = 0 or 1);
+    dy = max(log(1 - x), -100) - max(log x, -100).
+    """
+
+    def forward(self, x, y):
+        xp = xp_of(x)
+        with xp.errstate(divide="ignore") if hasattr(xp, "errstate") else _nullcontext():
+            log_x = xp.maximum(xp.log(x), -100)
+            log_1mx = xp.maximum(xp.log(1 - x), -100)
+        self.x, self.y, self.log_x, self.log_1mx = x, y, log_x, log_1mx
+        return -(y * log_x + (1 - y) * log_1mx)
+
+    def backward(self, g):
+        xp = xp_of(g)
+        x, y = self.x, self.y
+        gx = gy = None
+        if self.needs_input_grad[0]:
+            gx = g * (x - y) / xp.maximum(x * (1 - x), 1e-12)
+        if self.needs_input_grad[1]:
+            gy = g * (self.log_1mx - self.log_x)
+        return gx, gy
+
+
+def _nullcontext():
+    import contextlib
+
+    return contextlib.nullcontext()
