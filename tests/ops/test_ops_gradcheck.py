@@ -109,6 +109,11 @@ CASES = {
     "softplus": (lambda a: F.softplus(a), [r(3, 4) * 3]),
     "softplus_beta": (lambda a: F.softplus(a, beta=2.0, threshold=3.0), [away_from_zero(3, 4) * 2]),
     "silu": (lambda a: F.silu(a), [r(3, 4)]),
+    # fused losses (input and target)
+    "bce": (lambda a, y: F.binary_cross_entropy(a.sigmoid(), y), [r(3, 4), rng.uniform(0.1, 0.9, (3, 4))]),
+    "nll": (lambda a: F.nll_loss(a, nnstudio.tensor([0, 2, 2])), [r(3, 4)]),
+    "cross_entropy_smooth": (lambda a: F.cross_entropy(a, nnstudio.tensor([1, 0, 3]), label_smoothing=0.2),
+                             [r(3, 4)]),
     # shape
     "view": (lambda a: a.view(4, 3), [r(3, 4)]),
     "view_infer": (lambda a: a.view(-1, 2), [r(3, 4)]),
