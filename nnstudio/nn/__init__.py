@@ -36,4 +36,6 @@ from .loss import (
 from .module import Module
 from .parameter import Buffer, Parameter
 
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, LayerNorm  # noqa: E402
+from .sparse import Embedding  # noqa: E402
 # Layer families added by other files register here (keep one import line per file):

@@ -332,3 +332,6 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 # attention (nnstudio/nn/_functional_attention.py)
 from ._functional_attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402, F401
+
+# normalisation and embedding (nnstudio/nn/_functional_norm.py)
+from ._functional_norm import batch_norm, embedding, group_norm, layer_norm  # noqa: E402, F401

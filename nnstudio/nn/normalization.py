@@ -1,0 +1,211 @@
+"""Normalisation layers: `BatchNorm1d/2d/3d`, `LayerNorm`, `GroupNorm` (torch's arguments and state_dict keys)."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter, empty_param
+
+
+class _BatchNorm(Module):
+    """Shared BatchNorm machinery; subclasses fix the accepted input ranks.
+
+    Buffers (with `track_running_stats`): running_mean (C,) zeros, running_var (C,) ones, num_batches_tracked ()
+    int64. In training the batch statistics normalise and update the running ones (momentum None: cumulative
+    average); in eval the running statistics normalise (batch statistics when not tracked).
+    """
+
+    _ranks: tuple = ()
+    _shape_text = ""
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, device=None, dtype=None, *, bias: bool = True):
+        super().__init__()
+        name = type(self).__name__
+        if isinstance(num_features, bool) or not isinstance(num_features, numbers.Integral) or num_features <= 0:
+            raise ValueError(f"{name}: num_features must be a positive int, got {num_features!r}")
+        if momentum is not None and not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"{name}: momentum must be in [0, 1] or None, got {momentum}")
+        self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        if affine:
+            self.weight = empty_param((num_features,), device, dtype)
+            if bias:
+                self.bias = empty_param((num_features,), device, dtype)
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            like = empty_param((num_features,), device, dtype)
+            self.register_buffer("running_mean", Tensor._wrap(like._data * 0, None))
+            self.register_buffer("running_var", Tensor._wrap(like._data * 0 + 1, None))
+            self.register_buffer("num_batches_tracked", Tensor._wrap(_long_zero(like), None))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+        self.reset_parameters()
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            self.running_mean._data[...] = 0
+            self.running_var._data[...] = 1
+            self.num_batches_tracked._data[...] = 0
+
+    def reset_parameters(self) -> None:
+        self.reset_running_stats()
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def _check_input(self, input: Tensor) -> None:
+        if input.ndim not in self._ranks:
+            raise ValueError(f"{self._describe()}: expected {self._shape_text} input (got {input.ndim}D input of "
+                             f"shape {tuple(input.shape)})")
+        if input.shape[1] != self.num_features:
+            raise ValueError(f"{self._describe()}: expected {self.num_features} channels in dimension 1, got "
+                             f"{input.shape[1]} (input shape {tuple(input.shape)})")
+
+    def _describe(self) -> str:
+        return f"{type(self).__name__}({self.num_features})"
+
+    def forward(self, input: Tensor) -> Tensor:
+        self._check_input(input)
+        factor = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats and self.num_batches_tracked is not None:
+            self.num_batches_tracked._data += 1
+            if self.momentum is None:
+                factor = 1.0 / float(self.num_batches_tracked._data)
+        use_batch = self.training or (self.running_mean is None and self.running_var is None)
+        track = not self.training or self.track_running_stats
+        return F.batch_norm(input, self.running_mean if track else None, self.running_var if track else None,
+                            self.weight, self.bias, use_batch, factor, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+def _long_zero(like: Tensor):
+    from .._backend import xp_of
+
+    return xp_of(like._data).zeros((), dtype=np.int64)
+
+
+class BatchNorm1d(_BatchNorm):
+    """BatchNorm over (N, C) or (N, C, L) input, statistics per channel C.  Output: same shape."""
+
+    _ranks = (2, 3)
+    _shape_text = "2D or 3D"
+
+
+class BatchNorm2d(_BatchNorm):
+    """BatchNorm over (N, C, H, W) input, statistics per channel C.  Output: same shape."""
+
+    _ranks = (4,)
+    _shape_text = "4D"
+
+
+class BatchNorm3d(_BatchNorm):
+    """BatchNorm over (N, C, D, H, W) input, statistics per channel C.  Output: same shape."""
+
+    _ranks = (5,)
+    _shape_text = "5D"
+
+
+class LayerNorm(Module):
+    """Normalise over the trailing `normalized_shape` dimensions, with an elementwise affine map.
+
+    Args: normalized_shape (int or tuple), eps=1e-5, elementwise_affine=True, bias=True.
+    Shapes: input (*, *normalized_shape) -> same shape. weight ones, bias zeros, both shaped normalized_shape.
+    """
+
+    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
+                 device=None, dtype=None):
+        super().__init__()
+        if isinstance(normalized_shape, numbers.Integral):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(int(n) for n in normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        if elementwise_affine:
+            self.weight = empty_param(self.normalized_shape, device, dtype)
+            if bias:
+                self.bias = empty_param(self.normalized_shape, device, dtype)
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        k = len(self.normalized_shape)
+        if input.ndim < k or tuple(input.shape[-k:]) != self.normalized_shape:
+            raise RuntimeError(f"LayerNorm({self.normalized_shape}): expected input with shape "
+                               f"[*, {', '.join(map(str, self.normalized_shape))}], got {list(input.shape)}")
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+                f"bias={self.bias is not None}")
+
+
+class GroupNorm(Module):
+    """Normalise each sample over groups of channels; per-channel affine map.
+
+    Args: num_groups, num_channels (divisible by num_groups), eps=1e-5, affine=True, bias=True.
+    Shapes: input (N, C, *) -> same shape. weight ones, bias zeros, both (C,).
+    """
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True, device=None,
+                 dtype=None, *, bias: bool = True):
+        super().__init__()
+        if num_groups <= 0 or num_channels % num_groups:
+            raise ValueError(f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups "
+                             f"({num_groups})")
+        self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
+        if affine:
+            self.weight = empty_param((num_channels,), device, dtype)
+            if bias:
+                self.bias = empty_param((num_channels,), device, dtype)
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim < 2 or input.shape[1] != self.num_channels:
+            raise RuntimeError(f"GroupNorm({self.num_groups}, {self.num_channels}): expected input of shape (N, "
+                               f"{self.num_channels}, *), got {tuple(input.shape)}")
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")
+
+
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "GroupNorm", "Parameter"]
