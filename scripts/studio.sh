@@ -67,4 +67,5 @@ TOKEN="${NNSTUDIO_TOKEN:-$("$PY" -c 'import secrets; print(secrets.token_hex(16)
 OPEN=(); [ "$BROWSER" = no ] && OPEN=(--no-browser)
 say "JupyterLab opens $NB at  http://$HOST:$PORT/lab/tree/$NB?token=$TOKEN"
 exec "$PY" -m jupyterlab "$NB" "${OPEN[@]}" "${ROOT_FLAG[@]}" --ip="$IP" --port="$PORT" \
-    --ServerApp.port_retries=0 --IdentityProvider.token="$TOKEN" --ServerApp.root_dir="$ROOT" "${EXTRA[@]}"
+    --ServerApp.port_retries=0 --IdentityProvider.token="$TOKEN" --ServerApp.root_dir="$ROOT" \
+    --ServerApp.log_level=WARN "${EXTRA[@]}"
