@@ -28,12 +28,17 @@ def _topological_order(root_fn) -> list:
     return order
 
 
-def _accumulate_leaf(tensor, grad) -> None:
+def _accumulate_leaf(tensor, grad, handed: set) -> None:
+    """Add `grad` into `tensor.grad`. A new `.grad` owns its buffer: it may not be a view, nor an array already
+    given to another leaf (Add passes one array to both inputs), nor the caller's `gradient`, which are all in
+    `handed`; otherwise an in-place edit of one `.grad` (clipping, zero_grad) would change the others."""
     from ..tensor import Tensor
 
     if tensor.grad is None:
-        # own the buffer: a gradient handed to the user must not alias a graph buffer
-        tensor.grad = Tensor._wrap(grad.copy() if grad.base is not None else grad, None)
+        if grad.base is not None or id(grad) in handed:
+            grad = grad.copy()
+        handed.add(id(grad))
+        tensor.grad = Tensor._wrap(grad, None)
     else:
         tensor.grad._data = tensor.grad._data + grad
 
@@ -41,9 +46,10 @@ def _accumulate_leaf(tensor, grad) -> None:
 def run_backward(root, grad, retain_graph: bool = False) -> None:
     """Propagate `grad` (an array shaped like `root`) back to every leaf that requires a gradient."""
     root_fn = root._ctx
+    handed = {id(grad)}  # the caller's gradient array is never handed out as a .grad
     if root_fn is None:
         if root.requires_grad:
-            _accumulate_leaf(root, grad)
+            _accumulate_leaf(root, grad, handed)
         return
     if root_fn.freed:
         raise RuntimeError(_FREED_MESSAGE)
@@ -72,7 +78,7 @@ def run_backward(root, grad, retain_graph: bool = False) -> None:
                 )
             parent = t._ctx
             if parent is None:
-                _accumulate_leaf(t, ig)
+                _accumulate_leaf(t, ig, handed)
             else:
                 key = id(parent)
                 prev = grads.get(key)
@@ -80,7 +86,7 @@ def run_backward(root, grad, retain_graph: bool = False) -> None:
                 if t._retains_grad:
                     retained.append((t, ig))
     for t, g in retained:
-        _accumulate_leaf(t, g)
+        _accumulate_leaf(t, g, handed)
 
 
 _FREED_MESSAGE = (
