@@ -171,3 +171,17 @@ def test_memory_stays_flat_over_10000_training_steps():
     assert np.isfinite(loss.item())
     growth = current - base
     assert growth < 5 * 2**20, f"memory grew by {growth / 2**20:.2f} MiB over 10,000 steps"
+
+
+def test_leaf_grads_never_alias_each_other_or_the_given_gradient():
+    a = nnstudio.ones(3, requires_grad=True)
+    b = nnstudio.ones(3, requires_grad=True)
+    g = nnstudio.tensor([1.0, 2.0, 3.0])
+    (a + b).backward(g)  # Add hands the same array to both inputs
+    a.grad.mul_(10)
+    np.testing.assert_array_equal(b.grad.numpy(), [1, 2, 3])
+    np.testing.assert_array_equal(g.numpy(), [1, 2, 3])
+    x = nnstudio.ones(3, requires_grad=True)
+    x.backward(g)  # a leaf as the root
+    x.grad.zero_()
+    np.testing.assert_array_equal(g.numpy(), [1, 2, 3])
