@@ -23,3 +23,24 @@ class Dropout(_DropoutNd):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout(input, self.p, self.training)
+
+
+class Dropout1d(_DropoutNd):
+    """Zero whole channels. Shapes: (N, C, L) or (C, L) -> same."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout1d(input, self.p, self.training)
+
+
+class Dropout2d(_DropoutNd):
+    """Zero whole channels. Shapes: (N, C, H, W) -> same (a 3-D input is read as (N, C, L), as torch)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout2d(input, self.p, self.training)
+
+
+class Dropout3d(_DropoutNd):
+    """Zero whole channels. Shapes: (N, C, D, H, W) or (C, D, H, W) -> same."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout3d(input, self.p, self.training)

@@ -335,3 +335,23 @@ from ._functional_attention import multi_head_attention_forward, scaled_dot_prod
 
 # normalisation and embedding (nnstudio/nn/_functional_norm.py)
 from ._functional_norm import batch_norm, embedding, group_norm, layer_norm  # noqa: E402, F401
+
+# convolution, pooling and channel-wise dropout (nnstudio/nn/conv_functional.py, pooling_functional.py)
+from .conv_functional import conv1d, conv2d, conv3d  # noqa: E402, F401
+from .pooling_functional import (  # noqa: E402, F401
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    adaptive_max_pool3d,
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    max_pool1d,
+    max_pool2d,
+    max_pool3d,
+)

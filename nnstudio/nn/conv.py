@@ -1,0 +1,108 @@
+"""Convolution layers: `Conv1d`, `Conv2d`, `Conv3d` (one N-d implementation, torch's arguments and init)."""
+
+from __future__ import annotations
+
+import math
+
+from ..tensor import Tensor
+from . import init
+from .conv_functional import conv_nd, conv_padding, ntuple
+from .module import Module
+from .parameter import empty_param
+
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+class _ConvNd(Module):
+    """Shared body of Conv1d/2d/3d. Subclasses set `_nd`."""
+
+    _nd = 2
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
+                 groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None):
+        super().__init__()
+        name, nd = type(self).__name__, self._nd
+        for field, value in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name}: {field} must be an int, got {value!r}")
+        if groups <= 0:
+            raise ValueError(f"{name}: groups must be a positive integer, got {groups}")
+        if in_channels % groups:
+            raise ValueError(f"{name}: in_channels ({in_channels}) must be divisible by groups ({groups})")
+        if out_channels % groups:
+            raise ValueError(f"{name}: out_channels ({out_channels}) must be divisible by groups ({groups})")
+        self.kernel_size = ntuple(kernel_size, nd, "kernel_size", name)
+        self.stride = ntuple(stride, nd, "stride", name)
+        self.dilation = ntuple(dilation, nd, "dilation", name)
+        if any(k <= 0 for k in self.kernel_size) or any(s <= 0 for s in self.stride) or any(
+                d <= 0 for d in self.dilation):
+            raise ValueError(f"{name}: kernel_size, stride and dilation must be positive, got "
+                             f"{self.kernel_size}, {self.stride}, {self.dilation}")
+        conv_padding(padding, self.kernel_size, self.stride, self.dilation, name)  # validates
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError(f"{name}: padding_mode must be one of {_PADDING_MODES}, got {padding_mode!r}")
+        if padding_mode != "zeros":
+            raise NotImplementedError(f"{name}: padding_mode={padding_mode!r} is not implemented in nnstudio "
+                                      "(only 'zeros'); pad the input with F.pad first")
+        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
+        self.padding = padding if isinstance(padding, str) else ntuple(padding, nd, "padding", name)
+        self.padding_mode = padding_mode
+        self.output_padding = (0,) * nd
+        self.transposed = False
+        self.weight = empty_param((out_channels, in_channels // groups) + self.kernel_size, device, dtype)
+        if bias:
+            self.bias = empty_param((out_channels,), device, dtype)
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """torch's init: W by kaiming_uniform_(a=sqrt(5)), i.e. U(+-1/sqrt(fan_in)); b ~ U(+-1/sqrt(fan_in))."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            b = init.bias_bound(self.weight)
+            init.uniform_(self.bias, -b, b)
+
+    def forward(self, input: Tensor) -> Tensor:
+        who = f"{type(self).__name__}({self.extra_repr()})"
+        return conv_nd(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups,
+                       self._nd, who)
+
+    def extra_repr(self) -> str:
+        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0,) * self._nd:
+            s += f", padding={self.padding}"
+        if self.dilation != (1,) * self._nd:
+            s += f", dilation={self.dilation}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
+        return s
+
+
+class Conv1d(_ConvNd):
+    """1-D convolution. Shapes: input (N, C_in, L) or (C_in, L) -> (N, C_out, L_out),
+    L_out = (L + 2 padding - dilation (kernel_size - 1) - 1) // stride + 1. weight (C_out, C_in/groups, k)."""
+
+    _nd = 1
+
+
+class Conv2d(_ConvNd):
+    """2-D convolution. Shapes: input (N, C_in, H, W) or (C_in, H, W) -> (N, C_out, H_out, W_out),
+    H_out = (H + 2 padding[0] - dilation[0] (kernel_size[0] - 1) - 1) // stride[0] + 1 (W likewise).
+    weight (C_out, C_in/groups, kH, kW), bias (C_out,). padding: int, tuple, 'valid' or 'same'."""
+
+    _nd = 2
+
+
+class Conv3d(_ConvNd):
+    """3-D convolution. Shapes: input (N, C_in, D, H, W) or (C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out).
+    weight (C_out, C_in/groups, kD, kH, kW)."""
+
+    _nd = 3
+
+
+__all__ = ["Conv1d", "Conv2d", "Conv3d"]

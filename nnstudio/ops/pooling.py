@@ -1,0 +1,204 @@
+"""Pooling primitives on (N, C, *S) arrays: max and average pooling (N-d), adaptive max pooling.
+
+Windows are visited one kernel offset at a time: each offset is one strided slice of the padded input
+covering every window at once, so forward and backward cost prod(kernel) vectorised passes and never loop
+over pixels or batch elements. The backward passes scatter with the same slices (no `np.add.at`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from .._backend import xp_of
+from ..autograd import Function
+from .conv import interior, pad_spatial, tap_slice
+
+
+def pool_out_size(size: int, kernel: int, stride: int, pad: int, dilation: int, ceil_mode: bool) -> int:
+    """torch's pooling output length: floor (or ceil) division, and in ceil mode no window starting in the
+    right padding."""
+    span = size + 2 * pad - dilation * (kernel - 1) - 1
+    out = (span + (stride - 1 if ceil_mode else 0)) // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + pad:
+        out -= 1
+    return out
+
+
+def _geometry(shape: tuple, kernel, stride, padding, dilation, ceil_mode) -> tuple:
+    """(out sizes, ((lo, hi) pads)): hi grows in ceil mode so the last partial window fits."""
+    out = tuple(pool_out_size(s, k, st, p, d, ceil_mode)
+                for s, k, st, p, d in zip(shape, kernel, stride, padding, dilation))
+    pads = tuple((p, max(p, (o - 1) * st + d * (k - 1) + 1 - s - p))
+                 for s, k, st, p, d, o in zip(shape, kernel, stride, padding, dilation, out))
+    return out, pads
+
+
+def _offsets(kernel: tuple):
+    return itertools.product(*map(range, kernel))
+
+
+def _all(ndim: int) -> tuple:
+    return (slice(None),) * ndim
+
+
+class MaxPoolNd(Function):
+    """y[n, c, p] = max over the window at p of xpad (padding is -inf); the gradient goes to the first
+    maximum of each window (in row-major kernel order), as torch's."""
+
+    def forward(self, x, kernel=(2,), stride=(2,), padding=(0,), dilation=(1,), ceil_mode=False):
+        xp = xp_of(x)
+        out, pads = _geometry(x.shape[2:], kernel, stride, padding, dilation, ceil_mode)
+        low = -math.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min
+        xpad = pad_spatial(x, pads, low)
+        best = None
+        for off in _offsets(kernel):
+            v = xpad[_all(2) + tap_slice(off, out, stride, dilation)]
+            best = v.copy() if best is None else xp.maximum(best, v, out=best)
+        self.xpad, self.best = xpad, best
+        self.geom = (x.shape, pads, kernel, out, stride, dilation)
+        return best
+
+    def first_max(self):
+        """Yield (kernel offset, mask of the windows whose first maximum sits at that offset)."""
+        xshape, pads, kernel, out, stride, dilation = self.geom
+        free = None  # windows whose maximum has not been claimed by an earlier offset
+        for off in _offsets(kernel):
+            hit = self.xpad[_all(2) + tap_slice(off, out, stride, dilation)] == self.best
+            if free is None:
+                free = ~hit
+            else:
+                hit &= free
+                free &= ~hit
+            yield off, hit
+
+    def backward(self, g):
+        xshape, pads, kernel, out, stride, dilation = self.geom
+        xp = xp_of(g)
+        gpad = xp.zeros(self.xpad.shape, dtype=g.dtype)
+        for off, hit in self.first_max():
+            gpad[_all(2) + tap_slice(off, out, stride, dilation)] += g * hit
+        return (gpad[interior(xshape[2:], pads)],)
+
+
+def max_pool_indices(x, kernel, stride, padding, dilation, ceil_mode):
+    """Flat index (into each unpadded input plane) of every window's maximum, int64, as torch's return_indices."""
+    xp = xp_of(x)
+    fn = MaxPoolNd()
+    fn.forward(x, kernel, stride, padding, dilation, ceil_mode)
+    out = fn.geom[3]
+    idx = xp.zeros(fn.best.shape, dtype=xp.int64)
+    for j, (_, hit) in enumerate(fn.first_max()):
+        idx += hit * j
+    spatial = x.shape[2:]
+    flat = xp.zeros(idx.shape, dtype=xp.int64)
+    nd = len(kernel)
+    for i in range(nd):
+        tap = (idx // math.prod(kernel[i + 1:])) % kernel[i]
+        pos = xp.arange(out[i]).reshape((out[i],) + (1,) * (nd - 1 - i)) * stride[i] - padding[i]
+        flat += (pos + tap * dilation[i]) * math.prod(spatial[i + 1:])
+    return flat
+
+
+def avg_divisor(shape: tuple, kernel, stride, padding, out, count_include_pad: bool, xp, dtype):
+    """torch's divisor per output position: the window clipped to the padded input (count_include_pad) or to
+    the input itself; separable, so an outer product of one vector per dim, shaped (*out)."""
+    div = None
+    for i, (s, k, st, p, o) in enumerate(zip(shape, kernel, stride, padding, out)):
+        start = xp.arange(o) * st - p
+        end = xp.minimum(start + k, s + p)
+        size = end - start if count_include_pad else xp.minimum(end, s) - xp.maximum(start, 0)
+        size = size.reshape((o,) + (1,) * (len(out) - 1 - i)).astype(dtype)
+        div = size if div is None else div * size
+    return div
+
+
+class AvgPoolNd(Function):
+    """y[n, c, p] = sum of the window at p of the zero-padded input / divisor (torch's count_include_pad
+    and divisor_override rules)."""
+
+    def forward(self, x, kernel=(2,), stride=(2,), padding=(0,), ceil_mode=False, count_include_pad=True,
+                divisor_override=None):
+        xp = xp_of(x)
+        nd = len(kernel)
+        ones = (1,) * nd
+        out, pads = _geometry(x.shape[2:], kernel, stride, padding, ones, ceil_mode)
+        xpad = pad_spatial(x, pads)
+        acc = None
+        for off in _offsets(kernel):
+            v = xpad[_all(2) + tap_slice(off, out, stride, ones)]
+            acc = v.copy() if acc is None else xp.add(acc, v, out=acc)
+        if divisor_override:
+            scale = 1.0 / divisor_override
+        elif not ceil_mode and (count_include_pad or not any(padding)):
+            scale = 1.0 / math.prod(kernel)
+        else:
+            scale = 1.0 / avg_divisor(x.shape[2:], kernel, stride, padding, out, count_include_pad, xp, x.dtype)
+        acc *= scale
+        self.scale, self.geom = scale, (x.shape, xpad.shape, pads, kernel, out, stride)
+        return acc
+
+    def backward(self, g):
+        xshape, pshape, pads, kernel, out, stride = self.geom
+        xp = xp_of(g)
+        gs = g * self.scale
+        gpad = xp.zeros(pshape, dtype=g.dtype)
+        ones = (1,) * len(kernel)
+        for off in _offsets(kernel):
+            gpad[_all(2) + tap_slice(off, out, stride, ones)] += gs
+        return (gpad[interior(xshape[2:], pads)],)
+
+
+def adaptive_bounds(size: int, out: int, xp):
+    """torch's adaptive windows along one dim: start = floor(i L / out), end = ceil((i + 1) L / out)."""
+    i = xp.arange(out)
+    return (i * size) // out, ((i + 1) * size + out - 1) // out
+
+
+def adaptive_avg_matrix(size: int, out: int, xp, dtype):
+    """(out, size) averaging matrix of adaptive average pooling along one dim."""
+    start, end = adaptive_bounds(size, out, xp)
+    j = xp.arange(size)
+    inside = (j >= start[:, None]) & (j < end[:, None])
+    return (inside / (end - start)[:, None]).astype(dtype)
+
+
+class AdaptiveMaxPoolNd(Function):
+    """y[n, c, p] = max over torch's adaptive window p; gathers windows padded to the largest window (by
+    repeating the last element) and scatters the gradient with one bincount."""
+
+    def forward(self, x, output_size=(1,)):
+        xp = xp_of(x)
+        flat, spatial = self.windows(x.shape[2:], output_size, xp)
+        n, c = x.shape[:2]
+        sprod = math.prod(spatial)
+        planes = x.reshape(n, c, sprod)
+        vals = planes[:, :, flat]  # (N, C, *out, Kmax)
+        arg = vals.argmax(axis=-1)
+        self.where = xp.take_along_axis(xp.broadcast_to(flat, (n, c) + flat.shape), arg[..., None], -1)[..., 0]
+        self.xshape = x.shape
+        return xp.take_along_axis(vals, arg[..., None], -1)[..., 0]
+
+    @staticmethod
+    def windows(spatial: tuple, output_size: tuple, xp):
+        """Flat input index of every (output position, window element): shape (*out, prod of max windows)."""
+        nd = len(spatial)
+        flat = None
+        for i, (s, o) in enumerate(zip(spatial, output_size)):
+            start, end = adaptive_bounds(s, o, xp)
+            kmax = int((end - start).max())
+            pos = xp.minimum(start[:, None] + xp.arange(kmax), end[:, None] - 1)  # (o, kmax)
+            shape = [1] * (2 * nd)
+            shape[i], shape[nd + i] = o, kmax
+            term = pos.reshape(shape) * math.prod(spatial[i + 1:])
+            flat = term if flat is None else flat + term
+        out = flat.shape[:nd]
+        return flat.reshape(out + (-1,)), spatial
+
+    def backward(self, g):
+        xp = xp_of(g)
+        n, c = self.xshape[:2]
+        sprod = math.prod(self.xshape[2:])
+        base = (xp.arange(n * c) * sprod).reshape((n, c) + (1,) * (g.ndim - 2))
+        gx = xp.bincount((self.where + base).ravel(), weights=g.ravel(), minlength=n * c * sprod)
+        return (gx.astype(g.dtype, copy=False).reshape(self.xshape),)
