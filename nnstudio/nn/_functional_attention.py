@@ -249,25 +249,23 @@ def multi_head_attention(query: Tensor, key: Tensor, value: Tensor, embed_dim_to
                                  f"length), got {tuple(kpm.shape)}")
         kpm = kpm[:, None, None, :]
 
-    # input projections (token layout kept: (L, N, E) or (N, L, E))
-    packed = None
-    if separate:
-        bq = bk = bv = None
-        if in_proj_bias is not None:
-            bq, bk, bv = in_proj_bias[:embed_dim], in_proj_bias[embed_dim:2 * embed_dim], in_proj_bias[2 * embed_dim:]
-        q = _linear(query, q_proj_weight, bq)
-        k = _linear(key, k_proj_weight, bk)
-        v = _linear(value, v_proj_weight, bv)
-    elif query is key and key is value:
-        packed = _linear(query, in_proj_weight, in_proj_bias)
+    # input projections on 2-D token arrays ((L * N, E): one matrix product each), token order as the input's
+    a, b = query.shape[0], query.shape[1]
+    e = embed_dim
+
+    def flat(t: Tensor) -> Tensor:
+        return t.reshape(-1, t.shape[-1])
+
+    packed = q = k = v = None
+    if query is key and key is value and not separate:
+        packed = _linear(flat(query), in_proj_weight, in_proj_bias)
     else:
-        e = embed_dim
         bq = bk = bv = None
         if in_proj_bias is not None:
             bq, bk, bv = in_proj_bias[:e], in_proj_bias[e:2 * e], in_proj_bias[2 * e:]
-        q = _linear(query, in_proj_weight[:e], bq)
-        k = _linear(key, in_proj_weight[e:2 * e], bk)
-        v = _linear(value, in_proj_weight[2 * e:], bv)
+        wq, wk, wv = ((q_proj_weight, k_proj_weight, v_proj_weight) if separate else
+                      (in_proj_weight[:e], in_proj_weight[e:2 * e], in_proj_weight[2 * e:]))
+        q, k, v = _linear(flat(query), wq, bq), _linear(flat(key), wk, bk), _linear(flat(value), wv, bv)
 
     extra_keys = []
     if bias_k is not None or bias_v is not None:
@@ -275,48 +273,51 @@ def multi_head_attention(query: Tensor, key: Tensor, value: Tensor, embed_dim_to
             raise AssertionError(f"{who}: bias_k and bias_v must be given together")
         extra_keys.append((bias_k, bias_v))
     if add_zero_attn:
-        zero = Tensor._wrap(xp.zeros((1, 1, embed_dim), dtype), None)
+        zero = Tensor._wrap(xp.zeros((1, 1, e), dtype), None)
         extra_keys.append((zero, zero))
     if extra_keys:
         if packed is not None:
-            q, k, v = packed[..., :embed_dim], packed[..., embed_dim:2 * embed_dim], packed[..., 2 * embed_dim:]
+            q, k, v = packed[:, :e], packed[:, e:2 * e], packed[:, 2 * e:]
             packed = None
-        shape = (bsz, 1, embed_dim) if batch_first else (1, bsz, embed_dim)
+        row = (bsz, 1, e) if batch_first else (1, bsz, e)
+        k3, v3 = k.reshape(key.shape[0], key.shape[1], e), v.reshape(key.shape[0], key.shape[1], -1)
         for bk_, bv_ in extra_keys:
-            k = cat([k, bk_.reshape(1, 1, embed_dim).expand(*shape)], dim=seq_axis)
-            v = cat([v, bv_.reshape(1, 1, embed_dim).expand(*shape)], dim=seq_axis)
+            k3 = cat([k3, bk_.reshape(1, 1, e).expand(*row)], dim=seq_axis)
+            v3 = cat([v3, bv_.reshape(1, 1, -1).expand(*row[:2], v3.shape[-1])], dim=seq_axis)
             am, kpm = _pad_last(am, xp), _pad_last(kpm, xp)
+            source += 1
+        k, v = flat(k3), flat(v3)
 
     if not training:
         dropout_p = 0.0
     masks = tuple(m for m in (am, kpm) if m is not None)
     if causal:
-        masks = (AT.causal_mask(xp, length, k.shape[seq_axis] if packed is None else source, dtype),)
+        masks = (AT.causal_mask(xp, length, source, dtype),)
 
     if not need_weights:
         if packed is not None:
-            out = apply(AT.MultiHeadAttention, packed, num_heads=num_heads, batch_first=batch_first, masks=masks,
-                        dropout_p=float(dropout_p))
-        else:
-            out = apply(AT.MultiHeadAttention, q, k, v, num_heads=num_heads, batch_first=batch_first,
+            out = apply(AT.MultiHeadAttention, packed, shape=(a, b), num_heads=num_heads, batch_first=batch_first,
                         masks=masks, dropout_p=float(dropout_p))
-        out = _linear(out, out_proj_weight, out_proj_bias)
+        else:
+            out = apply(AT.MultiHeadAttention, q, k, v, shape=(a, b, source), num_heads=num_heads,
+                        batch_first=batch_first, masks=masks, dropout_p=float(dropout_p))
+        out = _linear(out, out_proj_weight, out_proj_bias).reshape(a, b, -1)
         return (out if is_batched else out.squeeze(1)), None
 
     if packed is not None:
-        q, k, v = packed[..., :embed_dim], packed[..., embed_dim:2 * embed_dim], packed[..., 2 * embed_dim:]
+        q, k, v = packed[:, :e], packed[:, e:2 * e], packed[:, 2 * e:]
     perm = (0, 2, 1, 3) if batch_first else (1, 2, 0, 3)
+    src_tokens = (bsz, source) if batch_first else (source, bsz)
 
-    def heads(t: Tensor) -> Tensor:  # token layout -> (N, H, len, D)
-        return t.reshape(t.shape[0], t.shape[1], num_heads, -1).permute(*perm)
+    def heads(t: Tensor, tokens: tuple) -> Tensor:  # 2-D tokens -> (N, H, len, D)
+        return t.reshape(tokens[0], tokens[1], num_heads, -1).permute(*perm)
 
-    weights = apply(AT.AttentionWeights, heads(q), heads(k), masks=masks)  # (N, H, L, S)
+    weights = apply(AT.AttentionWeights, heads(q, (a, b)), heads(k, src_tokens), masks=masks)  # (N, H, L, S)
     if dropout_p > 0.0:
         weights = weights * Tensor._wrap(AT.dropout_keep(tuple(weights.shape), dropout_p, weights._data), None)
-    out = weights @ heads(v)  # (N, H, L, D)
-    out = out.permute(*((0, 2, 1, 3) if batch_first else (2, 0, 1, 3))).reshape(
-        out.shape[0] if batch_first else length, length if batch_first else bsz, -1)
-    out = _linear(out, out_proj_weight, out_proj_bias)
+    out = weights @ heads(v, src_tokens)  # (N, H, L, Dv)
+    out = out.permute(*((0, 2, 1, 3) if batch_first else (2, 0, 1, 3))).reshape(a * b, -1)
+    out = _linear(out, out_proj_weight, out_proj_bias).reshape(a, b, -1)
     if average_attn_weights:
         weights = weights.mean(1)
     if not is_batched:

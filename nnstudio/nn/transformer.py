@@ -78,6 +78,14 @@ def _deepcopy(value, memo: dict):
     return copy.deepcopy(value, memo)
 
 
+def _feed_forward(layer: Module, x: Tensor, dropout_out: Module) -> Tensor:
+    """linear2(dropout(activation(linear1(x)))) then dropout, on the tokens as rows of one matrix (one matrix
+    product per linear instead of one per sequence position)."""
+    h = x.reshape(-1, x.shape[-1])
+    h = layer.linear2(layer.dropout(layer.activation(layer.linear1(h))))
+    return dropout_out(h).reshape(x.shape)
+
+
 def _check_input(who: str, name: str, x, d_model: int, batch_first: bool) -> None:
     if not isinstance(x, Tensor):
         raise TypeError(f"{who}: {name} must be a Tensor, got {type(x).__name__}")
@@ -147,8 +155,7 @@ class TransformerEncoderLayer(Module):
         return self.dropout1(x)
 
     def _ff_block(self, x: Tensor) -> Tensor:
-        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
-        return self.dropout2(x)
+        return _feed_forward(self, x, self.dropout2)
 
 
 class TransformerDecoderLayer(Module):
@@ -215,8 +222,7 @@ class TransformerDecoderLayer(Module):
         return self.dropout2(x)
 
     def _ff_block(self, x: Tensor) -> Tensor:
-        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
-        return self.dropout3(x)
+        return _feed_forward(self, x, self.dropout3)
 
 
 class TransformerEncoder(Module):

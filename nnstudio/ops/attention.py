@@ -185,31 +185,39 @@ def _from_heads(h, batch_first: bool, packed: bool):
 class MultiHeadAttention(Function):
     """The attention core of nn.MultiheadAttention between its input and output projections, as one node.
 
-    forward(qkv) with a packed projection qkv (L, N, 3E), or forward(q, k, v) with q (L, N, E), k (S, N, E),
-    v (S, N, Ev); with `batch_first` the first two axes are swapped. Heads: E = num_heads * head_dim.
-    Returns the heads merged back, (L, N, Ev) (or (N, L, Ev)), ready for the output projection.
+    Token arrays are 2-D, (tokens, features), with tokens ordered as (L, N) (or (N, L) with `batch_first`):
+    forward(qkv) with a packed projection (L * N, 3E) and `shape=(L, N)`, or forward(q, k, v) with q (L * N, E),
+    k and v (S * N, E) / (S * N, Ev) and `shape=(L, N, S)`. Heads: E = num_heads * head_dim.
+    Returns the heads merged back, (L * N, Ev), ready for the output projection.
     `masks`: additive float arrays broadcastable to (N, num_heads, L, S).
     """
 
-    def forward(self, *arrays, num_heads=1, batch_first=False, masks=(), scale=None, dropout_p=0.0):
-        self.packed, self.batch_first = len(arrays) == 1, batch_first
+    def forward(self, *arrays, shape=(), num_heads=1, batch_first=False, masks=(), scale=None, dropout_p=0.0):
+        self.packed, self.batch_first, self.shapes = len(arrays) == 1, batch_first, [a.shape for a in arrays]
+        a, b = shape[0], shape[1]
         if self.packed:
-            q, k, v = _to_heads(arrays[0], num_heads, batch_first, packed=True)
+            q, k, v = _to_heads(arrays[0].reshape(a, b, -1), num_heads, batch_first, packed=True)
         else:
-            q, k, v = (_to_heads(a, num_heads, batch_first, packed=False) for a in arrays)
+            src = (a, shape[2]) if batch_first else (shape[2], b)
+            q = _to_heads(arrays[0].reshape(a, b, -1), num_heads, batch_first, packed=False)
+            k, v = (_to_heads(x.reshape(src[0], src[1], -1), num_heads, batch_first, packed=False)
+                    for x in arrays[1:])
         o, self.saved = attend(q, k, v, masks, scale, dropout_p)
-        return _from_heads(o, batch_first, packed=False)
+        self.tokens = (a, b)
+        return _from_heads(o, batch_first, packed=False).reshape(a * b, -1)
 
     def backward(self, g):
         xp = xp_of(g)
-        g4 = _to_heads(g, self.saved[0].shape[1], self.batch_first, packed=False)
+        g4 = _to_heads(g.reshape(self.tokens[0], self.tokens[1], -1), self.saved[0].shape[1], self.batch_first,
+                       packed=False)
         if self.packed:
-            qs, k, v = self.saved[:3]
+            qs = self.saved[0]
             buf = xp.empty((3,) + qs.shape, dtype=g.dtype)
             slots = (buf[0], buf[1], buf[2])
             for slot, d in zip(slots, attend_backward(g4, self.saved, out=slots)):
                 if d is not slot:  # written elsewhere (shapes broadcast): copy it in
                     slot[...] = d
-            return (_from_heads(buf, self.batch_first, packed=True),)
+            return (_from_heads(buf, self.batch_first, packed=True).reshape(self.shapes[0]),)
         grads = attend_backward(g4, self.saved, self.needs_input_grad)
-        return tuple(None if d is None else _from_heads(d, self.batch_first, packed=False) for d in grads)
+        return tuple(None if d is None else _from_heads(d, self.batch_first, packed=False).reshape(s)
+                     for d, s in zip(grads, self.shapes))
