@@ -50,6 +50,13 @@ from .pooling import (
     MaxPool2d,
     MaxPool3d,
 )
+from .transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
 
 from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, LayerNorm  # noqa: E402
 from .sparse import Embedding  # noqa: E402
