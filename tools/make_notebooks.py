@@ -289,5 +289,7 @@ if __name__ == "__main__":
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nb.metadata["language_info"] = {"name": "python"}
         nb.cells = [new_markdown_cell(t) if kind == "md" else new_code_cell(t) for kind, t in cells]
+        for i, cell in enumerate(nb.cells):
+            cell.id = f"{Path(name).stem[:2]}-{i:02d}"  # stable ids: regenerating gives no diff
         nbformat.write(nb, HERE / name)
         print("wrote", HERE / name)
