@@ -1,0 +1,145 @@
+"""`Studio`: the whole app in one notebook output: the model builder on top, the training dashboard below.
+
+>>> import nnstudio
+>>> nnstudio.Studio()                                  # a starter design and its dataset: Train works at once
+>>> nnstudio.Studio(model=my_sequential, data="spiral")  # open an existing Sequential or graph module
+
+The builder edits a `ModelGraph`; after every edit that leaves the design valid the Studio builds a fresh module
+and hands it to the trainer, so Train always trains what the canvas shows. Editing while training runs asks to
+stop first (a dialog in the builder).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import ipywidgets as widgets
+
+from .builder import BuilderWidget
+
+#: the dataset each starter design is made for (a design not listed trains on "spiral")
+DESIGN_DATA = {"digits": "digits", "cnn": "digits", "lenet": "digits", "lstm": "sequence", "rnn": "sequence",
+               "transformer": "sequence", "residual": "spiral", "mlp": "spiral"}
+
+
+def _data_for(design: str | None) -> str:
+    key = (design or "").lower()
+    for word, data in DESIGN_DATA.items():
+        if word in key:
+            return data
+    return "spiral"
+
+
+class Studio(widgets.VBox):
+    """The model builder with the live training dashboard docked below it.
+
+    Args:
+        model: None (a starter design), a `ModelGraph`, or an `nn.Module` (`Sequential` or a built graph module).
+        data: what to train on: a built-in dataset name ("spiral", "digits", ...), a dataset, or ``(X, y)``.
+        design: the starter design to open when ``model`` is None.
+        folder: where Save/Load keep design files (default: the notebook's folder, the kernel's working folder).
+        input_shape: the input shape (without batch) of an `nn.Module`; read from the data when omitted.
+        **trainer_options: passed to `Trainer` (loss, optimizer, lr, batch_size, epochs, ...).
+    """
+
+    def __init__(self, model: Any = None, data: Any = None, *, design: str | None = None,
+                 folder: str | os.PathLike | None = None, input_shape: tuple[int, ...] | None = None,
+                 **trainer_options: Any) -> None:
+        graph = None
+        if model is not None:
+            graph = self._graph_from(model, data, input_shape)
+        self.builder = BuilderWidget(graph, folder=folder, design=design)
+        self.data = data if data is not None else _data_for(self.builder.design)
+        self.trainer_options = trainer_options
+        self.trainer: Any = None
+        self.dashboard: Any = None
+        self._train_error = widgets.HTML()
+        self._train_error.add_class("nnstudio-train-error")
+        self._dock = widgets.Box()
+        self._dock.add_class("nnstudio-dock")
+        super().__init__([self.builder, self._train_error, self._dock])
+        self.add_class("nnstudio-studio")
+        self.builder.edit_guard = self._edit_guard
+        self.builder.stop_training = self._stop_training
+        self.builder.on_graph_change(self._on_graph_change)
+        self._attach(self.builder.graph)
+
+    # ---- model <-> graph ----------------------------------------------------------------------------------------
+    @staticmethod
+    def _graph_from(model: Any, data: Any, input_shape: tuple[int, ...] | None) -> Any:
+        from nnstudio.graph import ModelGraph
+
+        if isinstance(model, ModelGraph):
+            return model
+        if input_shape is None:
+            if data is None:
+                raise ValueError("Studio(model=...) needs input_shape=... or data=... to know the input shape")
+            from nnstudio.data import as_dataset
+
+            input_shape = tuple(as_dataset(data).input_shape)
+        return ModelGraph.from_module(model, tuple(input_shape))
+
+    @property
+    def graph(self) -> Any:
+        """The `ModelGraph` being edited."""
+        return self.builder.graph
+
+    def _edit_guard(self) -> str | None:
+        if self.trainer is not None and getattr(self.trainer, "state", "idle") == "running":
+            return "Editing the design needs a fresh model, so training must stop first. Stop training now?"
+        return None
+
+    def _stop_training(self) -> None:
+        if self.trainer is not None:
+            self.trainer.stop()
+
+    def _on_graph_change(self, graph: Any) -> None:
+        data = _data_for(self.builder.design) if self.builder.design else self.data
+        if data != self.data and isinstance(self.data, str):
+            self.data = data
+        self._attach(graph)
+
+    # ---- trainer + dashboard --------------------------------------------------------------------------------------
+    def _attach(self, graph: Any) -> None:
+        """Build the graph's module and train it: swap it into the trainer, or make the trainer and dashboard."""
+        if not graph.infer_shapes().ok:
+            return  # keep the last valid model; the builder shows what is wrong
+        try:
+            from nnstudio.train import Trainer
+
+            from .dashboard import Dashboard
+        except ImportError as exc:
+            self._train_error.value = f"<div class='nnstudio-note'>Training panel unavailable: {exc}</div>"
+            return
+        try:
+            module = graph.build()
+            if self.trainer is not None and hasattr(self.trainer, "set_model"):
+                self.trainer.set_model(module)
+                if hasattr(self.dashboard, "refresh"):
+                    self.dashboard.refresh()
+            else:
+                if self.trainer is not None:
+                    self.trainer.stop()
+                self.trainer = Trainer(module, self.data, **self.trainer_options)
+                self.dashboard = Dashboard(self.trainer)
+                self._dock.children = (self.dashboard,)
+            self._train_error.value = ""
+        except Exception as exc:  # a design that builds but does not fit the data: say so, keep the builder usable
+            self._train_error.value = (f"<div class='nnstudio-note nnstudio-note-error'>Cannot train this design "
+                                       f"on the data: {_escape(str(exc))}</div>")
+
+    def close(self) -> None:
+        """Stop training and close the widgets."""
+        if self.trainer is not None:
+            try:
+                self.trainer.stop()
+            except Exception:
+                pass
+        super().close()
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
