@@ -105,7 +105,7 @@ class Tensor:
     @classmethod
     def _wrap(cls, arr, ctx) -> Tensor:
         t = object.__new__(Tensor)
-        t._data = arr if is_array(arr) else xp_of(arr).asarray(arr)
+        t._data = arr if type(arr) is np.ndarray or is_array(arr) else xp_of(arr).asarray(arr)
         t._ctx = ctx
         t.requires_grad = ctx is not None
         t.grad = None

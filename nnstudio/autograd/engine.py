@@ -6,6 +6,8 @@ backward has run, unless `retain_graph=True`.
 
 from __future__ import annotations
 
+from . import function as _function
+
 
 def _topological_order(root_fn) -> list:
     """Functions reachable from `root_fn`, each after every function that consumes its output."""
@@ -28,17 +30,24 @@ def _topological_order(root_fn) -> list:
     return order
 
 
+def _bind_wrap():
+    global _wrap
+    _wrap = _function._wrap or _function._bind_wrap()
+    return _wrap
+
+
+_wrap = None
+
+
 def _accumulate_leaf(tensor, grad, handed: set) -> None:
     """Add `grad` into `tensor.grad`. A new `.grad` owns its buffer: it may not be a view, nor an array already
     given to another leaf (Add passes one array to both inputs), nor the caller's `gradient`, which are all in
     `handed`; otherwise an in-place edit of one `.grad` (clipping, zero_grad) would change the others."""
-    from ..tensor import Tensor
-
     if tensor.grad is None:
         if grad.base is not None or id(grad) in handed:
             grad = grad.copy()
         handed.add(id(grad))
-        tensor.grad = Tensor._wrap(grad, None)
+        tensor.grad = (_wrap or _bind_wrap())(grad, None)
     else:
         tensor.grad._data = tensor.grad._data + grad
 

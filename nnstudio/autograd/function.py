@@ -6,7 +6,7 @@ graph: the output tensor remembers the function instance, which remembers its in
 
 from __future__ import annotations
 
-from .grad_mode import is_grad_enabled
+from .grad_mode import _state
 
 
 class Function:
@@ -36,16 +36,26 @@ class Function:
         return type(self).__name__
 
 
-def apply(fn_class: type[Function], *tensors, **options):
-    """Run a primitive on tensors and record it in the graph when any input needs a gradient."""
+_wrap = None  # Tensor._wrap, bound on first use (tensor.py imports this module, not the other way round)
+
+
+def _bind_wrap():
+    global _wrap
     from ..tensor import Tensor
 
+    _wrap = Tensor._wrap
+    return _wrap
+
+
+def apply(fn_class: type[Function], *tensors, **options):
+    """Run a primitive on tensors and record it in the graph when any input needs a gradient."""
+    wrap = _wrap or _bind_wrap()
     fn = fn_class()
     out = fn.forward(*[t._data for t in tensors], **options)
-    if is_grad_enabled():
-        needs = tuple(t.requires_grad for t in tensors)
-        if True in needs:
-            fn.inputs = tensors
-            fn.needs_input_grad = needs
-            return Tensor._wrap(out, fn)
-    return Tensor._wrap(out, None)
+    if _state.enabled:
+        for t in tensors:
+            if t.requires_grad:
+                fn.inputs = tensors
+                fn.needs_input_grad = tuple([t.requires_grad for t in tensors])
+                return wrap(out, fn)
+    return wrap(out, None)

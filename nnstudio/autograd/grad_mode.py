@@ -5,12 +5,17 @@ from __future__ import annotations
 import functools
 import threading
 
-_state = threading.local()
+
+class _GradState(threading.local):
+    enabled = True  # the default in every thread
+
+
+_state = _GradState()
 
 
 def is_grad_enabled() -> bool:
     """True when operations record a graph for backward (per thread, like torch)."""
-    return getattr(_state, "enabled", True)
+    return _state.enabled
 
 
 def _set(enabled: bool) -> None:
