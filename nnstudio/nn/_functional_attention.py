@@ -221,6 +221,10 @@ def multi_head_attention(query: Tensor, key: Tensor, value: Tensor, embed_dim_to
         raise AssertionError(f"{who}: embed_dim must be divisible by num_heads, got embed_dim={embed_dim} and "
                              f"num_heads={num_heads}")
     separate = q_proj_weight is not None
+    if separate and (k_proj_weight is None or v_proj_weight is None):
+        raise AssertionError(f"{who}: q_proj_weight, k_proj_weight and v_proj_weight must be given together")
+    if not separate and in_proj_weight is None:
+        raise AssertionError(f"{who}: in_proj_weight is None and no separate q/k/v_proj_weight were given")
     if separate and tuple(key.shape[:2]) != tuple(value.shape[:2]):
         raise AssertionError(f"{who}: key's sequence and batch dims {tuple(key.shape[:2])} do not match value's "
                              f"{tuple(value.shape[:2])}")

@@ -369,3 +369,26 @@ def test_errors_name_the_layer_and_shapes():
         m(x, x, x, attn_mask=nnstudio.tensor(np.zeros((L, L), np.int64)))
     with pytest.raises(AssertionError, match="key shape .* does not match value shape"):
         m(x, x, nnstudio.tensor(seq(S, False)))
+
+
+@pytest.mark.parametrize("separate", [False, True])
+@pytest.mark.parametrize("need_weights", [False, True])
+def test_functional_multi_head_attention_forward(separate, need_weights):
+    w = {"in": randn(3 * E, E), "b": randn(3 * E), "out": randn(E, E), "ob": randn(E),
+         "q": randn(E, E), "k": randn(E, 4), "v": randn(E, 5)}
+    q, k, v = seq(L, False), seq(S, False, 4 if separate else E), seq(S, False, 5 if separate else E)
+    mask = np.triu(np.ones((L, S), bool), 2)
+
+    def run(lib, F_, wrap):
+        t = {key: wrap(val) for key, val in w.items()}
+        return F_.multi_head_attention_forward(
+            wrap(q), wrap(k), wrap(v), E, H, None if separate else t["in"], t["b"], None, None, False, 0.0,
+            t["out"], t["ob"], training=True, need_weights=need_weights, attn_mask=wrap(mask),
+            use_separate_proj_weight=separate, q_proj_weight=t["q"], k_proj_weight=t["k"], v_proj_weight=t["v"])
+
+    got = run(nnstudio, F, nnstudio.tensor)
+    expected = run(torch, torch.nn.functional, torch.tensor)
+    assert_close(got[0].numpy(), expected[0].numpy(), 1e-4, 1e-5, "attn_output")
+    assert (got[1] is None) == (expected[1] is None)
+    if need_weights:
+        assert_close(got[1].numpy(), expected[1].numpy(), 1e-4, 1e-5, "attn_weights")
