@@ -68,7 +68,7 @@ def to_numpy_dtype(dt) -> np.dtype:
         return _default_float.np
     if dt is builtins_int:
         return np.dtype(np.int64)
-    name = getattr(dt, "name", None) if not isinstance(dt, str) else dt
+    name = dt if isinstance(dt, str) else (getattr(dt, "name", None) or str(dt))  # str(torch.float32)
     try:
         return from_numpy_dtype(np.dtype(dt)).np
     except TypeError:

@@ -469,9 +469,13 @@ class Tensor:
         return Tensor._wrap(op(self._data, o), None)
 
     def __eq__(self, o):
+        if o is None:  # torch: `t == None` is False, not an error
+            return False
         return self._compare(o, lambda a, b: a == b)
 
     def __ne__(self, o):
+        if o is None:
+            return True
         return self._compare(o, lambda a, b: a != b)
 
     def __lt__(self, o):
@@ -541,6 +545,8 @@ class Tensor:
 
     def abs(self):
         return apply(U.Abs, self)
+
+    __abs__ = abs
 
     def sin(self):
         return apply(U.Sin, self._true_float())
