@@ -196,3 +196,10 @@ def test_var_std_match_torch():
     np.testing.assert_allclose(x.std(1).numpy(), t.std(1).numpy(), rtol=1e-5)
     np.testing.assert_allclose(x.var(0, unbiased=False).numpy(), t.var(0, unbiased=False).numpy(), rtol=1e-5)
     np.testing.assert_allclose(x.prod(1).numpy(), t.prod(1).numpy(), rtol=1e-5)
+
+
+def test_small_torch_conveniences():
+    t = nnstudio.ones(2)
+    assert (t == None) is False and (t != None) is True  # noqa: E711 - torch allows it
+    assert nnstudio.zeros(2, dtype=torch.float64).dtype == nnstudio.float64
+    assert abs(nnstudio.tensor([-1.5])).tolist() == [1.5]
