@@ -74,7 +74,7 @@ class RNNSequence(Function):
         self.x, self.h0, self.w_ih, self.w_hh = x, h0, w_ih, w_hh
         self.reverse, self.relu, self.has_bias = reverse, nonlinearity == "relu", bool(biases)
         a = _input_projection(x, w_ih, biases, None)
-        w_hh_t = w_hh.T
+        w_hh_t = xp.ascontiguousarray(w_hh.T)  # a C-ordered right operand keeps the per-step GEMM fast
         h = h0
         for t in _time_steps(x.shape[0], reverse):
             at = a[t]
@@ -118,7 +118,7 @@ class LSTMSequence(Function):
         scale = xp.full(4 * hid, 0.5, dtype=x.dtype)
         scale[2 * hid:3 * hid] = 1.0
         acts = _input_projection(x, w_ih, biases, scale)  # pre-activations, turned into activations in place
-        w_hh_t = (w_hh * scale[:, None]).T
+        w_hh_t = xp.ascontiguousarray((w_hh * scale[:, None]).T)
         shift = 1.0 - scale  # 0.5 for the sigmoid gates, 0 for g
         out = xp.empty((n_steps + 1, batch, hid), dtype=x.dtype)
         cs = xp.empty((n_steps, batch, hid), dtype=x.dtype)
@@ -198,7 +198,7 @@ class GRUSequence(Function):
         else:
             xw = _input_projection(x, w_ih, (), scale)
             b_hn = None
-        w_hh_t = (w_hh * scale[:, None]).T
+        w_hh_t = xp.ascontiguousarray((w_hh * scale[:, None]).T)
         rz = xp.empty((n_steps, batch, 2 * hid), dtype=x.dtype)
         hn = xp.empty((n_steps, batch, hid), dtype=x.dtype)
         n = xp.empty((n_steps, batch, hid), dtype=x.dtype)
