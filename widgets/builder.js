@@ -54,7 +54,7 @@ function s(tag, attrs = {}) {
   return el;
 }
 
-const fmtInt = (n) => (n === null || n === undefined ? "" : Number(n).toLocaleString("en-US"));
+const fmtInt = (n) => (n === null || n === undefined ? "" : String(Math.trunc(Number(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ","));
 
 function fmtShape(shape) {
   if (shape === null || shape === undefined) return "—";
@@ -285,8 +285,9 @@ function render({ model, el }) {
     const width = NODE_W + LANE0 + Math.max(count, 1) * LANE_W + 24;
     inner.style.width = `${width}px`;
     inner.style.height = `${geo.height}px`;
-    const focused = document.activeElement?.closest?.(".nnstudio-node")?.dataset.node;
-    const wantFocus = st.focusNodeAfterRender ?? (root.contains(document.activeElement) ? focused : null);
+    // keep keyboard focus on the canvas across the rebuild: on the node Python selected (it follows adds/wires)
+    const focused = nodesLayer.contains(document.activeElement) ? nodeOf(document.activeElement)?.dataset.node : null;
+    const wantFocus = st.focusNodeAfterRender ?? (focused ? (v.selected || focused) : null);
     st.focusNodeAfterRender = null;
 
     const els = [];
@@ -361,7 +362,12 @@ function render({ model, el }) {
     wires.replaceChildren(...paths);
     if (wantFocus) {
       const target = nodesLayer.querySelector(`.nnstudio-node[data-node="${CSS.escape(wantFocus)}"]`);
-      if (target) { target.tabIndex = 0; target.focus({ preventScroll: false }); }
+      if (target) {
+        target.tabIndex = 0;
+        st.restoringFocus = true;
+        target.focus({ preventScroll: true });
+        st.restoringFocus = false;
+      }
     }
   }
 
@@ -372,6 +378,7 @@ function render({ model, el }) {
     if (n && n.dataset.node !== st.view.selected) select(n.dataset.node);
   });
   nodesLayer.addEventListener("focusin", (e) => {
+    if (st.restoringFocus) return;
     const n = nodeOf(e.target);
     if (n && n.dataset.node !== st.view.selected) select(n.dataset.node);
   });
@@ -548,7 +555,7 @@ function render({ model, el }) {
       input.value = err ? err.raw ?? "" : f.display ?? "";
       input.addEventListener("change", () => sendField(f, input.value));
       input.addEventListener("keydown", (e) => {
-        if (e.key === "Enter") { e.preventDefault(); sendField(f, input.value); }
+        // Enter commits through the input's own "change" event (sent once); Escape drops a refused value
         if (e.key === "Escape") { e.preventDefault(); send({ cmd: "revert", name: st.view.inspector.name, field: f.name }); }
       });
     }
@@ -568,8 +575,12 @@ function render({ model, el }) {
     if (name) send({ cmd: "update", name, field: f.name, value });
   }
 
+  let inspectorKey = null;
   function renderInspector(v) {
     const ins = v.inspector;
+    const key = JSON.stringify([ins, v.field_errors]);
+    if (key === inspectorKey) return;
+    inspectorKey = key;
     const activeField = inspector.contains(document.activeElement) ? document.activeElement?.dataset?.field : null;
     const activeCls = inspector.contains(document.activeElement) ? document.activeElement?.className : null;
     const kids = [];
@@ -589,9 +600,11 @@ function render({ model, el }) {
           h("span", { class: "nnstudio-ins-name", text: ins.name }), h("span", { class: "nnstudio-ins-type", text: ins.type })),
         ins.help ? h("p", { class: "nnstudio-ins-help", text: ins.help }) : null,
         ins.formula ? h("p", { class: "nnstudio-ins-formula", title: "shape rule", text: ins.formula }) : null,
-        h("dl", { class: "nnstudio-ins-facts" },
-          h("dt", { text: "output" }), h("dd", { class: "nnstudio-ins-shape", text: fmtShape(ins.shape) }),
-          h("dt", { text: "params" }), h("dd", { text: ins.params === null || ins.params === undefined ? "—" : fmtInt(ins.params) })),
+        h("div", { class: "nnstudio-ins-facts" },
+          h("span", { class: "nnstudio-fact" }, h("span", { class: "nnstudio-fact-k", text: "output" }),
+            h("span", { class: "nnstudio-fact-v nnstudio-ins-shape", text: fmtShape(ins.shape) })),
+          h("span", { class: "nnstudio-fact" }, h("span", { class: "nnstudio-fact-k", text: "params" }),
+            h("span", { class: "nnstudio-fact-v", text: ins.params === null || ins.params === undefined ? "—" : fmtInt(ins.params) }))),
         ins.error ? h("div", { class: "nnstudio-ins-error", role: "alert", text: ins.error }) : null,
       );
       const form = h("form", { class: "nnstudio-form", "aria-label": `Settings of ${ins.name}`, onsubmit: (e) => e.preventDefault() });
@@ -717,10 +730,13 @@ function render({ model, el }) {
     renderHeader(v);
     const pk = JSON.stringify(v.palette || []);
     if (pk !== paletteKey) { paletteKey = pk; renderPalette(); }
+    const ta = performance.now();
     renderCanvas(v);
+    const tb = performance.now();
     renderInspector(v);
     renderOverlay(v);
     const t1 = performance.now();
+    root.dataset.renderParts = `header+palette ${(ta - t0).toFixed(1)} canvas ${(tb - ta).toFixed(1)} inspector ${(t1 - tb).toFixed(1)}`;
     root.dataset.rev = String(v.rev ?? 0);
     root.dataset.renderMs = (t1 - t0).toFixed(2);
     const sent = st.sentAt.get(v.ack);
@@ -728,6 +744,11 @@ function render({ model, el }) {
       root.dataset.roundtripMs = (t1 - sent).toFixed(2);
       st.sentAt.delete(v.ack);
     }
+    // render + style + layout: read at the next animation frame, just before the paint
+    requestAnimationFrame(() => {
+      root.dataset.frameMs = (performance.now() - t0).toFixed(2);
+      root.dataset.frameRev = String(v.rev ?? 0);
+    });
   }
   const onChange = () => { st.view = model.get("view") || {}; update(); };
   model.on("change:view", onChange);

@@ -54,7 +54,7 @@ _SUMMARY_FIELDS = {
     "Linear": ("out_features",), "Conv1d": ("out_channels", "kernel_size"), "Conv2d": ("out_channels", "kernel_size"),
     "Conv3d": ("out_channels", "kernel_size"), "Dropout": ("p",), "RNN": ("hidden_size",), "LSTM": ("hidden_size",),
     "GRU": ("hidden_size",), "Embedding": ("num_embeddings", "embedding_dim"), "Concat": ("dim",),
-    "MultiheadAttention": ("embed_dim", "num_heads"), "Input": ("shape",),
+    "MultiheadAttention": ("embed_dim", "num_heads"), "Input": (),
 }
 
 
