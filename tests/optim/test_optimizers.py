@@ -149,7 +149,9 @@ def test_optimizer_errors():
 
 
 SCHEDULERS = [("StepLR", dict(step_size=3, gamma=0.5)), ("ExponentialLR", dict(gamma=0.9)),
-              ("CosineAnnealingLR", dict(T_max=7, eta_min=0.001)), ("CosineAnnealingLR", dict(T_max=5))]
+              ("CosineAnnealingLR", dict(T_max=7, eta_min=0.001)), ("CosineAnnealingLR", dict(T_max=5)),
+              ("MultiStepLR", dict(milestones=[2, 5, 9], gamma=0.3)),
+              ("LambdaLR", dict(lr_lambda=lambda e: 1 / (e + 1)))]
 
 
 @pytest.mark.parametrize("name,kwargs", SCHEDULERS)
