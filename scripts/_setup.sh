@@ -19,7 +19,7 @@ as_root() {  # run a command as root: directly when we are root, else through su
 apt_install() {  # apt_install PACKAGE...: install Debian packages quietly
     say "installing $* with apt-get (needs root or sudo)"
     as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
 pip_quiet() {  # pip without its hundreds of harmless "WARNING: Location ... is ignored" lines; keeps pip's status
