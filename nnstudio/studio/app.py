@@ -54,6 +54,7 @@ class Studio(widgets.VBox):
         self.trainer_options = trainer_options
         self.trainer: Any = None
         self.dashboard: Any = None
+        self._trainer_data: Any = None
         self._train_error = widgets.HTML()
         self._train_error.add_class("nnstudio-train-error")
         self._dock = widgets.Box()
@@ -105,33 +106,39 @@ class Studio(widgets.VBox):
         """Build the graph's module and train it: swap it into the trainer, or make the trainer and dashboard."""
         if not graph.infer_shapes().ok:
             return  # keep the last valid model; the builder shows what is wrong
-        try:
-            from nnstudio.train import Trainer
+        from nnstudio.train import Trainer
 
-            from .dashboard import Dashboard
-        except ImportError as exc:
-            self._train_error.value = f"<div class='nnstudio-note'>Training panel unavailable: {exc}</div>"
-            return
         try:
             module = graph.build()
-            if self.trainer is not None and hasattr(self.trainer, "set_model"):
-                self.trainer.set_model(module)
-                if hasattr(self.dashboard, "refresh"):
-                    self.dashboard.refresh()
-            else:
+            if self.trainer is None or self._trainer_data != self.data:
                 if self.trainer is not None:
                     self.trainer.stop()
                 self.trainer = Trainer(module, self.data, **self.trainer_options)
-                self.dashboard = Dashboard(self.trainer)
+                self._trainer_data = self.data
+                self.dashboard = self._make_dashboard(self.trainer)
                 self._dock.children = (self.dashboard,)
+            else:
+                self.trainer.set_model(module)
+                for hook in ("on_model_change", "refresh"):
+                    if hasattr(self.dashboard, hook):
+                        getattr(self.dashboard, hook)()
+                        break
             self._train_error.value = ""
         except Exception as exc:  # a design that builds but does not fit the data: say so, keep the builder usable
             self._train_error.value = (f"<div class='nnstudio-note nnstudio-note-error'>Cannot train this design "
                                        f"on the data: {_escape(str(exc))}</div>")
 
+    @staticmethod
+    def _make_dashboard(trainer: Any) -> widgets.Widget:
+        try:
+            from .dashboard import Dashboard
+        except ImportError:
+            from .builder_fallback import MiniDashboard as Dashboard
+        return Dashboard(trainer)
+
     def close(self) -> None:
         """Stop training and close the widgets."""
-        if self.trainer is not None:
+        if getattr(self, "trainer", None) is not None:
             try:
                 self.trainer.stop()
             except Exception:

@@ -191,9 +191,20 @@ class ModelGraph:
         r = self.infer_shapes()
         if not r.ok:
             raise ValueError("; ".join(r.errors.values()))
+        from collections import OrderedDict
+
         from nnstudio import nn
 
-        return nn.Sequential(nn.Linear(2, 3))
+        layers = OrderedDict()  # a chain only (enough for the widget tests)
+        for name, n in self.nodes.items():
+            c = n.config
+            if n.type == "Linear":
+                layers[name] = nn.Linear(r.shapes[n.inputs[0]][-1], c["out_features"], bias=c["bias"])
+            elif n.type in ("ReLU", "Tanh", "Flatten"):
+                layers[name] = getattr(nn, n.type)()
+            elif n.type == "Dropout":
+                layers[name] = nn.Dropout(c["p"])
+        return nn.Sequential(layers)
 
     def to_code(self, flavor="nnstudio"):
         torch_head = "import torch\nimport torch.nn as nn"

@@ -1,0 +1,80 @@
+"""`nnstudio.Studio()`: one call opens builder + trainer; edits retrain the drawn model; editing asks to stop first."""
+
+from __future__ import annotations
+
+import time
+
+import _fake_graph
+import pytest
+
+FAKE = _fake_graph.install()
+
+import nnstudio  # noqa: E402
+import nnstudio.nn as nn  # noqa: E402
+
+
+@pytest.fixture
+def studio(tmp_path):
+    s = nnstudio.Studio(folder=tmp_path, epochs=2)
+    yield s
+    s.close()
+
+
+def test_one_call_opens_builder_and_a_ready_trainer(studio):
+    assert "nnstudio-studio" in studio._dom_classes
+    assert studio.builder in studio.children and studio.dashboard is not None
+    assert studio.trainer.state == "idle" and studio.builder.view["ok"]
+    names = [k for k, _ in studio.trainer.model.named_parameters()]
+    assert names and all("." in k for k in names)  # parameters are named after the blocks
+    studio.trainer.step(3)
+    assert len(studio.trainer.history["loss"]) == 3
+
+
+def test_an_edit_retrains_the_model_on_the_canvas(studio):
+    b = studio.builder
+    first = next(n["name"] for n in b.view["nodes"] if n["type"] == "Linear")
+    b.apply_command({"cmd": "update", "name": first, "field": "out_features", "value": "5"})
+    shapes = {k: tuple(p.shape) for k, p in studio.trainer.model.named_parameters()}
+    assert shapes[f"{first}.weight"][0] == 5
+    studio.trainer.step(1)
+    assert studio.trainer.history["loss"]
+
+
+def test_an_invalid_design_keeps_the_last_valid_model(studio):
+    b = studio.builder
+    model = studio.trainer.model
+    linears = [n["name"] for n in b.view["nodes"] if n["type"] == "Linear"]
+    b.apply_command({"cmd": "update", "name": linears[1], "field": "in_features", "value": "7"})
+    assert not b.view["ok"] and studio.trainer.model is model
+
+
+def test_editing_while_training_asks_first_and_stops_on_confirm(studio):
+    b = studio.builder
+    studio.trainer.start()
+    deadline = time.monotonic() + 10
+    while studio.trainer.state != "running" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    victim = next(n["name"] for n in b.view["nodes"] if n["type"] not in ("Input", "Output", "Linear"))
+    b.apply_command({"cmd": "remove", "name": victim})
+    assert b.view["confirm"] and victim in [n["name"] for n in b.view["nodes"]]
+    assert studio.trainer.state == "running"
+    b.apply_command({"cmd": "confirm"})
+    assert studio.trainer.state in ("stopped", "idle")
+    assert victim not in [n["name"] for n in b.view["nodes"]] and b.view["confirm"] is None
+
+
+@pytest.mark.skipif(FAKE, reason="needs nnstudio.graph (ModelGraph.from_module)")
+def test_studio_opens_an_existing_sequential(tmp_path):
+    model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 3))
+    s = nnstudio.Studio(model=model, data="spiral", folder=tmp_path, epochs=1)
+    try:
+        v = s.builder.view
+        assert v["ok"] and v["total_params"] == 2 * 16 + 16 + 16 * 3 + 3
+        s.trainer.step(1)
+    finally:
+        s.close()
+
+
+def test_studio_needs_a_shape_for_a_module():
+    with pytest.raises(ValueError, match="input_shape"):
+        nnstudio.Studio(model=nn.Sequential(nn.Linear(2, 3)))
