@@ -4,9 +4,10 @@ For input x (N, C, *S), weight w (O, C/g, *K) and zero padding:
 
     y[n, o, p] = b[o] + sum_{c, k} w[o, c, k] * xpad[n, c, p * stride + k * dilation]
 
-The columns are laid out (C, *K, N, *out), so that forward is the GEMM  W (O, C K) @ cols (C K, N L),
-the weight gradient is the GEMM  g (O, N L) @ cols^T  and the input gradient is  W^T @ g  folded back
-(col2im) with one strided slice-add per kernel offset: prod(K) vectorised adds, never a loop over pixels.
+The columns are laid out (N, C K, L) (L = output positions), so that forward is one batched GEMM
+W (O, C K) @ cols[n] (C K, L) that lands directly in (N, O, L), the weight gradient is  sum_n g[n] @ cols[n]^T
+and the input gradient is  W^T @ g[n]  folded back (col2im) with one strided slice-add per kernel offset:
+prod(K) vectorised adds, never a loop over pixels or samples, and no transposed copies.
 """
 
 from __future__ import annotations
@@ -59,45 +60,44 @@ class ConvNd(Function):
         kprod, lprod = math.prod(k), math.prod(out)
         st = xpad.strides
         view = xp.lib.stride_tricks.as_strided(
-            xpad, (c,) + k + (n,) + out,
-            (st[1],) + tuple(s * d for s, d in zip(st[2:], dilation)) + (st[0],)
-            + tuple(s * t for s, t in zip(st[2:], stride)))
-        cols = view.reshape(groups, (c // groups) * kprod, n * lprod)  # the im2col copy
-        w2 = w.reshape(groups, o // groups, (c // groups) * kprod)
-        y = w2[0] @ cols[0] if groups == 1 else w2 @ cols
-        y = y.reshape(o, n, lprod)
+            xpad, (n, c) + k + out,
+            st[:2] + tuple(s * d for s, d in zip(st[2:], dilation)) + tuple(s * t for s, t in zip(st[2:], stride)))
+        ckg = (c // groups) * kprod
+        w2 = w.reshape(groups, o // groups, ckg)
+        if groups == 1:
+            cols = view.reshape(n, ckg, lprod)  # the im2col copy; one GEMM per sample, output in (N, O, L)
+            y = w2[0] @ cols
+        else:
+            cols = view.reshape(n, groups, ckg, lprod)
+            y = (w2 @ cols).reshape(n, o, lprod)
         if b is not None:
-            y += b.reshape(o, 1, 1)
+            y += b.reshape(o, 1)
         # which inputs need a gradient is only known after forward; the node is dropped when none does
-        self.cols, self.w2, self.wshape = cols, w2, w.shape
-        self.geom = (x.shape, xpad.shape, padding, k, out, stride, dilation, groups)
-        return xp.ascontiguousarray(y.transpose(1, 0, 2)).reshape((n, o) + out)
+        self.cols, self.w2 = cols, w2
+        self.geom = (x.shape, xpad.shape, w.shape, padding, out, stride, dilation, groups)
+        return y.reshape((n, o) + out)
 
     def backward(self, g):
-        xshape, pshape, padding, k, out, stride, dilation, groups = self.geom
+        xshape, pshape, wshape, padding, out, stride, dilation, groups = self.geom
         xp = xp_of(g)
         n, o = g.shape[:2]
-        lprod = math.prod(out)
-        g2 = xp.ascontiguousarray(g.reshape(n, o, lprod).transpose(1, 0, 2)).reshape(groups, o // groups,
-                                                                                     n * lprod)
+        g3 = g.reshape(n, o, math.prod(out))
+        if groups > 1:
+            g3 = g3.reshape(n, groups, o // groups, -1)
         needs = self.needs_input_grad
         gx = gw = gb = None
         if len(needs) > 2 and needs[2]:
-            gb = g2.reshape(o, n * lprod).sum(axis=1)
+            gb = g.reshape(n, o, -1).sum(axis=(0, 2))
         if needs[1]:
-            cols = self.cols
-            gw = g2[0] @ cols[0].T if groups == 1 else g2 @ cols.transpose(0, 2, 1)
-            gw = gw.reshape(self.wshape)
+            gw = (g3 @ xp.swapaxes(self.cols, -1, -2)).sum(axis=0).reshape(wshape)
         if needs[0]:
             w2 = self.w2
-            gcols = w2[0].T @ g2[0] if groups == 1 else w2.transpose(0, 2, 1) @ g2
-            c = xshape[1]
-            gcols = gcols.reshape((c,) + k + (n,) + out)
-            # col2im in (C, N, *S) layout, so each slice-add reads and writes in the same memory order
-            acc = xp.zeros((c, n) + pshape[2:], dtype=g.dtype)
-            for off in itertools.product(*map(range, k)):
+            gcols = (w2[0].T @ g3) if groups == 1 else (xp.swapaxes(w2, -1, -2) @ g3)
+            gcols = gcols.reshape(xshape[:2] + tuple(wshape[2:]) + out)
+            # col2im: one strided slice-add per kernel offset
+            acc = xp.zeros(pshape, dtype=g.dtype)
+            for off in itertools.product(*map(range, wshape[2:])):
                 acc[(slice(None), slice(None)) + tap_slice(off, out, stride, dilation)] += gcols[
-                    (slice(None),) + off]
-            acc = acc[interior(xshape[2:], padding)]
-            gx = xp.ascontiguousarray(acc.transpose((1, 0) + tuple(range(2, acc.ndim))))
+                    (slice(None), slice(None)) + off]
+            gx = acc[interior(xshape[2:], padding)]
         return gx, gw, gb

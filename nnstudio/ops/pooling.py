@@ -44,40 +44,44 @@ def _all(ndim: int) -> tuple:
 
 class MaxPoolNd(Function):
     """y[n, c, p] = max over the window at p of xpad (padding is -inf); the gradient goes to the first
-    maximum of each window (in row-major kernel order), as torch's."""
+    maximum of each window (in row-major kernel order), as torch's.
+
+    Forward keeps, per window, the kernel offset of its first maximum (int8 for kernels up to 127 taps);
+    backward writes g into each offset's strided slice where that offset won.
+    """
 
     def forward(self, x, kernel=(2,), stride=(2,), padding=(0,), dilation=(1,), ceil_mode=False):
         xp = xp_of(x)
         out, pads = _geometry(x.shape[2:], kernel, stride, padding, dilation, ceil_mode)
         low = -math.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min
         xpad = pad_spatial(x, pads, low)
-        best = None
-        for off in _offsets(kernel):
+        kprod = math.prod(kernel)
+        itype = xp.int8 if kprod <= 127 else xp.int32
+        best = idx = None
+        for j, off in enumerate(_offsets(kernel)):
             v = xpad[_all(2) + tap_slice(off, out, stride, dilation)]
-            best = v.copy() if best is None else xp.maximum(best, v, out=best)
-        self.xpad, self.best = xpad, best
-        self.geom = (x.shape, pads, kernel, out, stride, dilation)
+            if best is None:
+                best, idx = v.copy(), xp.zeros(v.shape, dtype=itype)
+                continue
+            won = v > best  # strict: the first maximum keeps the window
+            xp.maximum(best, v, out=best)
+            idx = xp.where(won, itype(j), idx)
+        self.idx = idx
+        self.geom = (x.shape, xpad.shape, pads, kernel, out, stride, dilation)
         return best
 
-    def first_max(self):
-        """Yield (kernel offset, mask of the windows whose first maximum sits at that offset)."""
-        xshape, pads, kernel, out, stride, dilation = self.geom
-        free = None  # windows whose maximum has not been claimed by an earlier offset
-        for off in _offsets(kernel):
-            hit = self.xpad[_all(2) + tap_slice(off, out, stride, dilation)] == self.best
-            if free is None:
-                free = ~hit
-            else:
-                hit &= free
-                free &= ~hit
-            yield off, hit
-
     def backward(self, g):
-        xshape, pads, kernel, out, stride, dilation = self.geom
+        xshape, pshape, pads, kernel, out, stride, dilation = self.geom
         xp = xp_of(g)
-        gpad = xp.zeros(self.xpad.shape, dtype=g.dtype)
-        for off, hit in self.first_max():
-            gpad[_all(2) + tap_slice(off, out, stride, dilation)] += g * hit
+        idx = self.idx
+        gpad = xp.zeros(pshape, dtype=g.dtype)
+        disjoint = all(s >= d * (k - 1) + 1 for k, s, d in zip(kernel, stride, dilation))
+        for j, off in enumerate(_offsets(kernel)):
+            sl = _all(2) + tap_slice(off, out, stride, dilation)
+            if disjoint:
+                gpad[sl] = g * (idx == j)
+            else:
+                gpad[sl] += g * (idx == j)
         return (gpad[interior(xshape[2:], pads)],)
 
 
@@ -86,10 +90,7 @@ def max_pool_indices(x, kernel, stride, padding, dilation, ceil_mode):
     xp = xp_of(x)
     fn = MaxPoolNd()
     fn.forward(x, kernel, stride, padding, dilation, ceil_mode)
-    out = fn.geom[3]
-    idx = xp.zeros(fn.best.shape, dtype=xp.int64)
-    for j, (_, hit) in enumerate(fn.first_max()):
-        idx += hit * j
+    idx, out = fn.idx.astype(xp.int64), fn.geom[4]
     spatial = x.shape[2:]
     flat = xp.zeros(idx.shape, dtype=xp.int64)
     nd = len(kernel)
