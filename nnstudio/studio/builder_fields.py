@@ -92,6 +92,8 @@ def parse_field(spec: FieldSpec, raw: Any) -> Any:
     if spec.kind in ("int", "float"):
         return _as_number(raw, spec, spec.kind)
     if spec.kind == "tuple":
+        if isinstance(raw, str) and raw.strip() in [c for c in spec.choices if isinstance(c, str)]:
+            return raw.strip()  # e.g. padding="same"
         if isinstance(raw, list | tuple):
             parts = list(raw)
         else:

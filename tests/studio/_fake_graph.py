@@ -267,10 +267,10 @@ class starters:  # noqa: N801
 def install() -> bool:
     """Use the real `nnstudio.graph` when it imports; else register this stand-in. Returns True for the fake."""
     try:
-        import nnstudio.graph  # noqa: F401
+        from nnstudio.graph import ModelGraph as _real
 
-        return False
-    except ImportError:
+        return _real is ModelGraph  # True when this stand-in was installed earlier
+    except ImportError:  # missing, or a half-written package
         pass
     mod = types.ModuleType("nnstudio.graph")
     mod.ModelGraph = ModelGraph
