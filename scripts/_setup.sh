@@ -51,7 +51,7 @@ install_stamp() {
 
 ensure_install() {
     if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(install_stamp)" ] \
-        && "$PY" -c 'import nnstudio' >/dev/null 2>&1; then
+        && (cd / && "$PY" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("nnstudio") is None)'); then
         return 0
     fi
     say "installing nnstudio and its dev tools into .venv (the first time takes a few minutes)"
