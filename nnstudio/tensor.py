@@ -52,7 +52,11 @@ def _infer_numpy(data, dtype=None):
     else:
         if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flatten_seq(data)):
             data = _to_nested_arrays(data)
-        arr = np.asarray(data)
+        try:
+            arr = np.asarray(data)
+        except ValueError:
+            raise ValueError("tensor(): the nested lists are ragged (rows of different lengths); every row at "
+                             "the same depth must have the same length") from None
         if dtype is None:
             if arr.dtype.kind == "f":
                 arr = arr.astype(dt.get_default_dtype().np)
@@ -796,6 +800,9 @@ class Tensor:
 
     def repeat(self, *sizes):
         sizes = self._shape_arg(sizes)
+        if len(sizes) < self.ndim:
+            raise RuntimeError(f"repeat: number of repeat dims ({len(sizes)}) can not be smaller than the number of "
+                               f"dimensions of the tensor ({self.ndim}, shape {list(self._data.shape)})")
         x = self
         if len(sizes) > x.ndim:
             x = x.reshape((1,) * (len(sizes) - x.ndim) + x._data.shape)
@@ -830,7 +837,9 @@ class Tensor:
         return apply(S.Flip, self, axes=tuple(d % self.ndim for d in dims))
 
     def masked_fill(self, mask, value):
-        mask = mask._data if isinstance(mask, Tensor) else mask
+        mask = mask._data if isinstance(mask, Tensor) else xp_of(self._data).asarray(mask)
+        if mask.shape != self._data.shape:
+            _broadcast_or_raise("masked_fill", ("input", "mask"), (self._data.shape, mask.shape))
         v = self._operand(value)
         return apply(S.Where, v._cast(self._data.dtype) if v._data.dtype != self._data.dtype else v, self,
                      cond=mask)
@@ -1019,6 +1028,17 @@ def _check_broadcast(fn, a: Tensor, b: Tensor) -> None:
                                f"broadcast shapes {list(sa)} and {list(sb)} for '{op}'")
 
 
+def _broadcast_or_raise(op: str, names: tuple, shapes: tuple) -> None:
+    """Raise a RuntimeError naming `op` and every operand's shape when the shapes do not broadcast."""
+    ndim = builtins.max(len(s) for s in shapes)
+    for i in range(1, ndim + 1):
+        sizes = {s[-i] for s in shapes if len(s) >= i and s[-i] != 1}
+        if len(sizes) > 1:
+            listed = ", ".join(f"{n} {list(s)}" for n, s in zip(names, shapes))
+            raise RuntimeError(f"{op}: shapes do not broadcast ({listed}): sizes {sorted(sizes)} at dimension "
+                               f"{ndim - i} from the left of the broadcast shape")
+
+
 def _resolve_shape(shape: tuple, size: int, op: str, old) -> tuple:
     unknown = [i for i, n in enumerate(shape) if n == -1]
     if len(unknown) > 1:
@@ -1092,6 +1112,8 @@ def matmul(a, b) -> Tensor:
     if ka != kb:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_mat_str(a)} and {_mat_str(b)}): "
                            f"inner dimensions {ka} and {kb} differ")
+    if a.ndim > 2 or b.ndim > 2:
+        _broadcast_or_raise("matmul batch dimensions", ("a", "b"), (a._data.shape[:-2], b._data.shape[:-2]))
     if a._data.dtype != b._data.dtype:
         a, b = _promote(a, b)
     return apply(L.MatMul, a, b)
@@ -1126,6 +1148,9 @@ def where(condition, input=None, other=None) -> Tensor:
         input = other._operand(input)
     else:
         other = input._operand(other)
+    if not (cond.shape == input._data.shape == other._data.shape):
+        _broadcast_or_raise("where", ("condition", "input", "other"), (cond.shape, input._data.shape,
+                                                                       other._data.shape))
     if input._data.dtype != other._data.dtype:
         input, other = _promote(input, other)
     return apply(S.Where, input, other, cond=cond)
