@@ -203,3 +203,20 @@ def test_small_torch_conveniences():
     assert (t == None) is False and (t != None) is True  # noqa: E711 - torch allows it
     assert nnstudio.zeros(2, dtype=torch.float64).dtype == nnstudio.float64
     assert abs(nnstudio.tensor([-1.5])).tolist() == [1.5]
+
+
+@pytest.mark.parametrize("expr,match", [
+    ("nnstudio.ones(2, 3, 4) @ nnstudio.ones(3, 4, 5)", r"matmul batch dimensions.*a \[2\], b \[3\]"),
+    ("nnstudio.where(nnstudio.ones(3) > 0, nnstudio.ones(3), nnstudio.ones(4))", r"where.*other \[4\]"),
+    ("nnstudio.ones(2, 3).masked_fill(nnstudio.ones(4) > 0, 0)", r"masked_fill.*mask \[4\]"),
+    ("nnstudio.ones(2, 3).repeat(2)", r"repeat: number of repeat dims \(1\)"),
+    ("nnstudio.tensor([[1, 2], [3]])", "ragged"),
+])
+def test_bad_shapes_get_clear_errors(expr, match):
+    with pytest.raises((RuntimeError, ValueError), match=match):
+        eval(expr)  # noqa: S307
+
+
+def test_masked_fill_broadcasts_a_larger_mask_like_torch():
+    out = nnstudio.ones(2, 3).masked_fill(nnstudio.ones(4, 2, 3) > 0, 0)
+    assert out.shape == (4, 2, 3) and not out.numpy().any()
