@@ -72,8 +72,10 @@ def main() -> None:
         return loss
 
     # the first losses agree (same weights, same data): the benchmark compares the same computation
+    # (looser on CUDA, where cuDNN may use TF32)
     n_first, t_first = float(step_nnstudio().item()), float(step_torch().item())
-    assert abs(n_first - t_first) < 1e-4 * max(1.0, abs(t_first)), (n_first, t_first)
+    tol = 1e-4 if args.device == "cpu" else 1e-2
+    assert abs(n_first - t_first) < tol * max(1.0, abs(t_first)), f"first losses differ: {n_first} vs {t_first}"
 
     if profile:
         import cProfile
