@@ -162,7 +162,7 @@ function render({ model, el }) {
     if (e.key === "Enter") { e.preventDefault(); send({ cmd: "save", filename: fileInput.value }); }
   });
   const exportBtn = h("button", { class: "nnstudio-btn nnstudio-btn-primary nnstudio-export", type: "button",
-    title: "Show the model as nnstudio and PyTorch code" }, h("span", { class: "nnstudio-ico", "aria-hidden": "true", text: "</>" }), "Export code");
+    title: "Show the model as nnstudio and PyTorch code" }, h("span", { class: "nnstudio-ico", "aria-hidden": "true", text: "</>" }), "Export");
   exportBtn.addEventListener("click", () => { st.exportOpen = true; send({ cmd: "export" }); });
   const message = h("div", { class: "nnstudio-message", role: "status", "aria-live": "polite" });
   const total = h("span", { class: "nnstudio-param-total", "aria-label": "Total parameters" });

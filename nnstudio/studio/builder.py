@@ -183,7 +183,7 @@ class BuilderWidget(anywidget.AnyWidget):
         nodes = []
         edges = []
         for v in views:
-            role = "input" if v.type in G.INPUT_TYPES else "output" if (v.type in G.OUTPUT_TYPES) else None
+            role = "input" if G.is_input(v.type) else "output" if (G.is_output(v.type)) else None
             shape = _shape(shapes.get(v.name))
             err = errors.get(v.name)
             is_blocked = v.name in blocked or (shape is None and err is None and role != "input")
@@ -234,13 +234,13 @@ class BuilderWidget(anywidget.AnyWidget):
         idx = order.index(v.name)
         downstream = self._downstream(views, v.name)
         candidates = [n for n in order[:idx] if n not in v.inputs and n not in downstream
-                      and next(x for x in views if x.name == n).type not in G.OUTPUT_TYPES]
-        role = "input" if v.type in G.INPUT_TYPES else "output" if v.type in G.OUTPUT_TYPES else None
+                      and not G.is_output(next(x for x in views if x.name == n).type)]
+        role = "input" if G.is_input(v.type) else "output" if G.is_output(v.type) else None
         return {
             "name": v.name, "type": v.type, "role": role, "help": G.layer_help(v.type),
             "formula": G.layer_formula(v.type), "shape": _shape(shapes.get(v.name)),
             "params": params.get(v.name), "error": errors.get(v.name), "fields": fields, "inputs": list(v.inputs),
-            "candidates": candidates, "merge": v.type in G.MERGE_TYPES, "removable": True,
+            "candidates": candidates, "merge": G.is_merge(v.type), "removable": True,
         }
 
     def _inferred(self, v: G.NodeView, field: str, shapes: dict) -> Any:
@@ -357,11 +357,11 @@ class BuilderWidget(anywidget.AnyWidget):
         by_name = {v.name: v for v in views}
         for cand in (after, self.selected):
             if isinstance(cand, str) and cand in by_name:
-                if by_name[cand].type in G.OUTPUT_TYPES:
+                if G.is_output(by_name[cand].type):
                     ins = by_name[cand].inputs
                     return ins[0] if ins else None
                 return cand
-        outs = [v for v in views if v.type in G.OUTPUT_TYPES]
+        outs = [v for v in views if G.is_output(v.type)]
         if outs and outs[0].inputs:
             return outs[0].inputs[0]
         return views[-1].name if views else None
@@ -438,15 +438,15 @@ class BuilderWidget(anywidget.AnyWidget):
             raise ValueError(f"no block named {name!r}")
         views = G.nodes(self.graph)
         v = next(x for x in views if x.name == name)
-        if v.type in G.INPUT_TYPES or len(v.inputs) != 1:
+        if G.is_input(v.type) or len(v.inputs) != 1:
             raise ValueError(f"only a block with one input can be moved; {name} has {len(v.inputs)}")
         if after is None:
-            ins = [x for x in G.topo_order(views) if x.type in G.INPUT_TYPES]
+            ins = [x for x in G.topo_order(views) if G.is_input(x.type)]
             after = ins[0].name if ins else None
         if after == name or after == v.inputs[0] or not self._exists(after):
             return
         target = next(x for x in views if x.name == after)
-        if target.type in G.OUTPUT_TYPES:
+        if G.is_output(target.type):
             after = target.inputs[0] if target.inputs else None
             if after in (None, name, v.inputs[0]):
                 return
@@ -477,9 +477,9 @@ class BuilderWidget(anywidget.AnyWidget):
             raise ValueError(f"wiring {src} into {dst} would make a cycle ({src} comes after {dst})")
         if src in d.inputs:
             raise ValueError(f"{src} is already wired into {dst}")
-        if d.type in G.INPUT_TYPES:
+        if G.is_input(d.type):
             raise ValueError(f"{dst} is an input: nothing can be wired into it")
-        if d.type in G.MERGE_TYPES or d.type in G.OUTPUT_TYPES and not d.inputs:
+        if G.is_merge(d.type) or G.is_output(d.type) and not d.inputs:
             self._edit(lambda: self.graph.connect(src, dst))
             self._say("info", f"wired {src} into {dst}")
             return

@@ -106,6 +106,32 @@ def set_inputs(graph: Any, name: str, new_inputs: list[str]) -> None:
 
 
 # ---- registry -------------------------------------------------------------------------------------------------
+def _role(layer_type: str) -> str:
+    try:
+        return str(getattr(_spec_of(layer_type), "role", "") or "")
+    except Exception:
+        return ""
+
+
+def is_input(layer_type: str) -> bool:
+    return layer_type in INPUT_TYPES or _role(layer_type) == "input"
+
+
+def is_output(layer_type: str) -> bool:
+    return layer_type in OUTPUT_TYPES or _role(layer_type) == "output"
+
+
+def is_merge(layer_type: str) -> bool:
+    """Takes any number of inputs (Add, Concat ...): a wire drawn into it joins it."""
+    if layer_type in MERGE_TYPES:
+        return True
+    try:
+        most = getattr(_spec_of(layer_type), "inputs", (1, 1))[1]
+    except Exception:
+        return False
+    return most is None or most > 1
+
+
 def _spec_of(layer_type: str) -> Any:
     reg = _registry()
     for fn in ("get", "spec", "lookup"):
@@ -131,7 +157,7 @@ def layer_formula(layer_type: str) -> str:
 
 
 def layer_category(layer_type: str) -> str:
-    if layer_type in INPUT_TYPES or layer_type in OUTPUT_TYPES:
+    if is_input(layer_type) or is_output(layer_type):
         return "io"
     try:
         return str(getattr(_spec_of(layer_type), "category", "") or "other")
@@ -153,7 +179,7 @@ def palette() -> list[dict[str, Any]]:
     out = []
     for cat, types in grouped:
         items = [{"type": t, "help": layer_help(t), "formula": layer_formula(t)} for t in types
-                 if t not in INPUT_TYPES and t not in OUTPUT_TYPES]
+                 if not is_input(t) and not is_output(t)]
         if items:
             out.append({"category": str(cat), "items": items})
     return out
