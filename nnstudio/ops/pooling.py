@@ -65,7 +65,8 @@ class MaxPoolNd(Function):
                 continue
             won = v > best  # strict: the first maximum keeps the window
             xp.maximum(best, v, out=best)
-            idx = xp.where(won, itype(j), idx)
+            # offsets grow with j, so "set idx to j where won" is a maximum (cheaper than where/putmask)
+            xp.maximum(idx, xp.multiply(won, itype(j), dtype=itype), out=idx)
         self.idx = idx
         self.geom = (x.shape, xpad.shape, pads, kernel, out, stride, dilation)
         return best
