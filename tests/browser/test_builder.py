@@ -16,7 +16,7 @@ DEMO = REPO / "notebooks" / "01_builder_demo.ipynb"
 
 def _graph_available() -> bool:
     try:
-        import nnstudio.graph  # noqa: F401
+        from nnstudio.graph import ModelGraph, starters  # noqa: F401
     except ImportError:
         return False
     return True

@@ -268,6 +268,7 @@ def install() -> bool:
     """Use the real `nnstudio.graph` when it imports; else register this stand-in. Returns True for the fake."""
     try:
         from nnstudio.graph import ModelGraph as _real
+        from nnstudio.graph import starters as _starters  # noqa: F401
 
         return _real is ModelGraph  # True when this stand-in was installed earlier
     except ImportError:  # missing, or a half-written package

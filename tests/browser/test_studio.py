@@ -1,0 +1,72 @@
+"""The whole Studio in JupyterLab: Train moves the loss panel, Pause holds it, Step advances it, editing while
+training asks first; the screenshot for the README comes from here."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+from _lab import ARTIFACTS, REPO, screenshot
+from test_builder import _demo_cells, _open
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def expect():
+    from playwright.sync_api import expect
+
+    return expect
+
+
+def _changes(locator, before: bytes, timeout_s: float = 20.0) -> bytes:
+    """Wait until the element's pixels differ from `before`; return the new pixels."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        now = locator.screenshot()
+        if now != before:
+            return now
+        time.sleep(0.3)
+    raise AssertionError("the panel did not change")
+
+
+def test_train_pause_step_and_edit_while_training(lab, page, expect):
+    page.set_viewport_size({"width": 1400, "height": 1300})
+    _open(lab, page, "studio.ipynb", _demo_cells())
+    studio = page.locator(".nnstudio-studio")
+    expect(studio.locator(".nnstudio-node").first).to_be_visible()
+    for hook in (".nnstudio-train", ".nnstudio-pause", ".nnstudio-step", ".nnstudio-reset", ".nnstudio-plot-loss"):
+        expect(studio.locator(hook).first).to_be_visible()
+    loss = studio.locator(".nnstudio-plot-loss").first
+    before = loss.screenshot()
+
+    studio.locator(".nnstudio-train").first.click()
+    during = _changes(loss, before)
+
+    # editing while training asks first; "Keep training" leaves the design alone
+    victim = studio.locator('.nnstudio-node[data-type="Linear"]').first
+    victim.click()
+    victim.press("Delete")
+    dialog = studio.locator(".nnstudio-confirm")
+    expect(dialog).to_be_visible()
+    n_nodes = studio.locator(".nnstudio-node").count()
+    dialog.locator(".nnstudio-confirm-no").click()
+    expect(dialog).to_have_count(0)
+    assert studio.locator(".nnstudio-node").count() == n_nodes
+
+    time.sleep(2.5)  # let it learn a little for the screenshot
+    studio.locator(".nnstudio-pause").first.click()
+    time.sleep(1.0)
+    paused = loss.screenshot()
+    time.sleep(1.0)
+    assert loss.screenshot() == paused, "the loss panel kept moving after Pause"
+    studio.locator(".nnstudio-step").first.click()
+    _changes(loss, paused)
+    assert during != before
+
+    path = screenshot(studio, "studio")
+    docs = REPO / "docs"
+    docs.mkdir(exist_ok=True)
+    shutil.copyfile(path, docs / "studio.png")
+    shutil.copyfile(path, ARTIFACTS / "studio-full.png")
