@@ -48,7 +48,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         if count <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input of "
                              f"shape {tuple(input.shape)}")
-        mean, var = N.moments(x, axes)
+        mean, var, xc = N.moments(x, axes)
         if running_mean is not None or running_var is not None:
             with no_grad():
                 if running_mean is not None:
@@ -60,7 +60,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                     rv *= 1 - momentum
                     rv += (momentum * count / (count - 1)) * var.reshape(-1).astype(rv.dtype, copy=False)
         return apply(N.Normalize, input, *_params(weight, bias), stat_shape=x.shape, stat_axes=axes,
-                     param_shape=param_shape, mean=mean, var=var, eps=eps, batch_stats=True,
+                     param_shape=param_shape, mean=mean, var=var, eps=eps, batch_stats=True, centered=xc,
                      has_weight=weight is not None, has_bias=bias is not None)
     if running_mean is None or running_var is None:
         raise RuntimeError("batch_norm: running_mean and running_var must be given when training=False")
@@ -90,10 +90,10 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bi
     x = input._data
     inner = math.prod(shape)
     stat_shape = (x.size // inner if inner else 0, inner)
-    mean, var = N.moments(x.reshape(stat_shape), (1,))
+    mean, var, xc = N.moments(x.reshape(stat_shape), (1,))
     return apply(N.Normalize, input, *_params(weight, bias), stat_shape=stat_shape, stat_axes=(1,),
                  param_shape=(1,) * (input.ndim - k) + shape, mean=mean, var=var, eps=eps, batch_stats=True,
-                 has_weight=weight is not None, has_bias=bias is not None)
+                 centered=xc, has_weight=weight is not None, has_bias=bias is not None)
 
 
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
@@ -113,10 +113,10 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
         _check_param("group_norm", name, p, c, f"one per channel of input {tuple(input.shape)}")
     x = input._data
     stat_shape = (n, num_groups, x.size // (n * num_groups) if n else 0)
-    mean, var = N.moments(x.reshape(stat_shape), (2,))
+    mean, var, xc = N.moments(x.reshape(stat_shape), (2,))
     return apply(N.Normalize, input, *_params(weight, bias), stat_shape=stat_shape, stat_axes=(2,),
                  param_shape=(1, c) + (1,) * (input.ndim - 2), mean=mean, var=var, eps=eps, batch_stats=True,
-                 has_weight=weight is not None, has_bias=bias is not None)
+                 centered=xc, has_weight=weight is not None, has_bias=bias is not None)
 
 
 def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,

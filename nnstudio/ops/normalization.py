@@ -14,19 +14,71 @@ from .._backend import xp_of
 from ..autograd import Function
 
 
+def _sum_keep(a, axes: tuple):
+    """Sum of `a` over `axes`, keeping them as size-1 axes.
+
+    The two layouts the layers use are reduced with matrix-vector products (several times faster than NumPy's
+    strided reductions): the last axis (LayerNorm, GroupNorm) and every axis but 1 (BatchNorm, per channel).
+    """
+    xp = xp_of(a)
+    nd = a.ndim
+    if axes == (nd - 1,):
+        k = a.shape[-1]
+        return (a.reshape(-1, k) @ xp.ones(k, dtype=a.dtype)).reshape(a.shape[:-1] + (1,))
+    if nd >= 2 and axes == (0,) + tuple(range(2, nd)):
+        return _per_channel_sum(a).reshape((1, a.shape[1]) + (1,) * (nd - 2))
+    return a.sum(axis=axes, keepdims=True)
+
+
+def _per_channel_sum(a):
+    """Sum of a (N, C, *) over every axis but 1, as a (C,) array."""
+    xp = xp_of(a)
+    n, c = a.shape[0], a.shape[1]
+    s = a.size // (n * c) if n * c else 0
+    if s == 1:
+        return xp.ones(n, dtype=a.dtype) @ a.reshape(n, c)
+    return xp.ones(n, dtype=a.dtype) @ (a.reshape(n * c, s) @ xp.ones(s, dtype=a.dtype)).reshape(n, c)
+
+
+def _count(shape: tuple, axes: tuple) -> int:
+    n = 1
+    for i in axes:
+        n *= shape[i]
+    return n
+
+
 def moments(x, axes: tuple):
-    """Mean and biased variance of `x` over `axes` (kept as size-1 axes), computed in two passes."""
-    mean = x.mean(axis=axes, keepdims=True)
+    """Mean, biased variance (both with size-1 `axes` kept) and the centred x - mean, in two passes."""
+    n = _count(x.shape, axes)
+    mean = _sum_keep(x, axes) / n
     xc = x - mean
-    var = (xc * xc).mean(axis=axes, keepdims=True)
-    return mean, var
+    var = _sum_keep(xc * xc, axes) / n
+    return mean, var, xc
+
+
+def _sum_to_param(a, param_shape: tuple):
+    """Sum `a` (shaped like x) over the axes where a parameter of `param_shape` broadcasts."""
+    xp = xp_of(a)
+    lead = 0
+    while lead < len(param_shape) and param_shape[lead] == 1:
+        lead += 1
+    if all(n != 1 for n in param_shape[lead:]):  # only leading broadcast axes (LayerNorm)
+        inner = 1
+        for n in a.shape[lead:]:
+            inner *= n
+        a2 = a.reshape(-1, inner)
+        return xp.ones(a2.shape[0], dtype=a.dtype) @ a2
+    if a.ndim >= 2 and param_shape == (1, a.shape[1]) + (1,) * (a.ndim - 2):  # per channel (Batch/GroupNorm)
+        return _per_channel_sum(a)
+    return a.sum(axis=tuple(i for i, n in enumerate(param_shape) if n == 1))
 
 
 class Normalize(Function):
     """y = (x - mean) / sqrt(var + eps) * w + b.
 
     Inputs: x, then weight (if `has_weight`), then bias (if `has_bias`), each of `param_size` elements.
-    `mean` and `var` are arrays shaped like x.reshape(stat_shape) reduced over `stat_axes` (keepdims).
+    `mean` and `var` are arrays shaped like x.reshape(stat_shape) reduced over `stat_axes` (keepdims);
+    `centered` (optional, x.reshape(stat_shape) - mean, owned by the caller) saves recomputing it.
     With `batch_stats=True` they are statistics of x itself and the backward differentiates through them:
         dx = invstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))     (means over the stat axes)
     with `batch_stats=False` they are constants (BatchNorm in eval mode): dx = dxhat * invstd.
@@ -34,13 +86,16 @@ class Normalize(Function):
     """
 
     def forward(self, x, *params, stat_shape, stat_axes, param_shape, mean, var, eps, batch_stats=True,
-                has_weight=False, has_bias=False):
+                has_weight=False, has_bias=False, centered=None):
         xp = xp_of(x)
         self.x_shape, self.stat_shape, self.stat_axes = x.shape, stat_shape, stat_axes
         self.param_shape, self.batch_stats = param_shape, batch_stats
-        invstd = 1.0 / xp.sqrt(var + eps)
-        xhat = ((x.reshape(stat_shape) - mean) * invstd).reshape(x.shape)
-        self.invstd, self.xhat = invstd.astype(x.dtype, copy=False), xhat.astype(x.dtype, copy=False)
+        invstd = (1.0 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
+        if centered is None:
+            centered = x.reshape(stat_shape) - mean
+        centered *= invstd
+        xhat = centered.reshape(x.shape)
+        self.invstd, self.xhat = invstd, xhat
         w = params[0].reshape(param_shape) if has_weight else None
         b = params[-1].reshape(param_shape) if has_bias else None
         self.w, self.has_weight, self.has_bias = w, has_weight, has_bias
@@ -48,12 +103,14 @@ class Normalize(Function):
         y = xhat * w if w is not None else xhat.copy()
         if b is not None:
             y += b
-        return y.astype(x.dtype, copy=False)
+        return y
 
     def backward(self, g):
+        if self.batch_stats and self.stat_shape == self.x_shape and \
+                self.stat_axes == tuple(i for i, n in enumerate(self.param_shape) if n == 1):
+            return self._backward_per_channel(g)
         needs = self.needs_input_grad
         xhat = self.xhat
-        param_axes = tuple(i for i, n in enumerate(self.param_shape) if n == 1)
         grads = []
         if needs[0]:
             gxhat = g * self.w if self.w is not None else g
@@ -61,8 +118,9 @@ class Normalize(Function):
                 gs = gxhat.reshape(self.stat_shape)
                 xs = xhat.reshape(self.stat_shape)
                 axes = self.stat_axes
-                gx = gs - gs.mean(axis=axes, keepdims=True)
-                gx -= xs * (gs * xs).mean(axis=axes, keepdims=True)
+                n = _count(gs.shape, axes)
+                gx = gs - _sum_keep(gs, axes) / n
+                gx -= xs * (_sum_keep(gs * xs, axes) / n)
                 gx *= self.invstd
                 grads.append(gx.reshape(self.x_shape))
             else:
@@ -71,8 +129,29 @@ class Normalize(Function):
             grads.append(None)
         k = 1
         if self.has_weight:
-            grads.append((g * xhat).sum(axis=param_axes).reshape(self.p_shapes[0]) if needs[k] else None)
+            grads.append(_sum_to_param(g * xhat, self.param_shape).reshape(self.p_shapes[0]) if needs[k] else None)
             k += 1
         if self.has_bias:
-            grads.append(g.sum(axis=param_axes).reshape(self.p_shapes[-1]) if needs[k] else None)
+            grads.append(_sum_to_param(g, self.param_shape).reshape(self.p_shapes[-1]) if needs[k] else None)
+        return tuple(grads)
+
+    def _backward_per_channel(self, g):
+        """BatchNorm in training: w and invstd are constant over the statistics' axes, so with per-channel
+        sums sg = sum(g), sgx = sum(g xhat) and k = w invstd:  dx = k (g - sg / n - xhat sgx / n),
+        dw = sgx, db = sg (fewer passes over the data than the general form)."""
+        needs, axes, xhat = self.needs_input_grad, self.stat_axes, self.xhat
+        n = _count(g.shape, axes)
+        sg = _sum_keep(g, axes)
+        sgx = _sum_keep(g * xhat, axes)
+        grads = [None]
+        if needs[0]:
+            k = self.invstd * self.w if self.w is not None else self.invstd
+            gx = g * k
+            gx -= xhat * (k * sgx / n)
+            gx -= k * sg / n
+            grads[0] = gx
+        if self.has_weight:
+            grads.append(sgx.reshape(self.p_shapes[0]) if needs[1] else None)
+        if self.has_bias:
+            grads.append(sg.reshape(self.p_shapes[-1]) if needs[len(grads)] else None)
         return tuple(grads)
