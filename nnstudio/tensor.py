@@ -639,7 +639,7 @@ class Tensor:
         if dim is None:
             if self._data.size == 0:
                 raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() == 0")
-            return apply(R.MaxMin, self, axis=None, is_max=is_max)
+            return apply(R.AMaxMin, self, axes=None, is_max=is_max)
         axis = _one_dim(dim, self.ndim)
         values = apply(R.MaxMin, self, axis=axis, keepdim=keepdim, is_max=is_max)
         fn = self._data.argmax if is_max else self._data.argmin
@@ -654,11 +654,15 @@ class Tensor:
     def min(self, dim=None, keepdim=False):
         return self._extreme(dim, keepdim, False)
 
-    def amax(self, dim=None, keepdim=False):
-        return self.max(dim, keepdim).values if dim is not None else self.max()
+    def amax(self, dim=(), keepdim=False):
+        """Maximum over `dim` (an int or a tuple; all dims by default); ties share the gradient evenly."""
+        axes = None if dim is None or dim == () else normalize_dims(dim, self.ndim)
+        return apply(R.AMaxMin, self, axes=axes, keepdim=keepdim, is_max=True)
 
-    def amin(self, dim=None, keepdim=False):
-        return self.min(dim, keepdim).values if dim is not None else self.min()
+    def amin(self, dim=(), keepdim=False):
+        """Minimum over `dim` (an int or a tuple; all dims by default); ties share the gradient evenly."""
+        axes = None if dim is None or dim == () else normalize_dims(dim, self.ndim)
+        return apply(R.AMaxMin, self, axes=axes, keepdim=keepdim, is_max=False)
 
     def argmax(self, dim=None, keepdim=False):
         return _arg_extreme(self, dim, keepdim, True)

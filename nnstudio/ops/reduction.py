@@ -64,17 +64,12 @@ class Prod(Function):
 
 
 class MaxMin(Function):
-    """z = max (or min) over `axis` (None = all). The gradient goes to the first extreme element along `axis`,
-    or is split evenly among all extreme elements for a full reduction (torch's conventions)."""
+    """(values of) max or min along one `axis`; the gradient goes to the index argmax / argmin picks (the first
+    extreme element), as torch's max(dim) / min(dim)."""
 
-    def forward(self, a, axis=None, keepdim=False, is_max=True):
+    def forward(self, a, axis=0, keepdim=False, is_max=True):
         xp = xp_of(a)
         self.shape, self.axis, self.keepdim = a.shape, axis, keepdim
-        if axis is None:
-            z = a.max() if is_max else a.min()
-            self.mask = (a == z)
-            self.count = self.mask.sum()
-            return xp.asarray(z)
         idx = a.argmax(axis=axis) if is_max else a.argmin(axis=axis)
         self.idx = idx
         z = xp.take_along_axis(a, xp.expand_dims(idx, axis), axis=axis)
@@ -82,12 +77,29 @@ class MaxMin(Function):
 
     def backward(self, g):
         xp = xp_of(g)
-        if self.axis is None:
-            return ((self.mask * (g / self.count)).astype(g.dtype, copy=False),)
         out = xp.zeros(self.shape, dtype=g.dtype)
         gk = g if self.keepdim else xp.expand_dims(g, self.axis)
         xp.put_along_axis(out, xp.expand_dims(self.idx, self.axis), gk, axis=self.axis)
         return (out,)
+
+
+class AMaxMin(Function):
+    """z = max (or min) over `axes` (None = all), values only. The gradient is split evenly among the extreme
+    elements of each reduced slice (torch's amax / amin and full max / min)."""
+
+    def forward(self, a, axes=None, keepdim=False, is_max=True):
+        xp = xp_of(a)
+        self.shape, self.axes, self.keepdim = a.shape, axes, keepdim
+        z = a.max(axis=axes, keepdims=True) if is_max else a.min(axis=axes, keepdims=True)
+        self.mask = a == z
+        self.count = self.mask.sum(axis=axes, keepdims=True)
+        if keepdim:
+            return z
+        return xp.asarray(z.reshape(()) if axes is None else z.squeeze(axis=axes))
+
+    def backward(self, g):
+        gk = expand_reduced(g, self.shape, self.axes, self.keepdim)
+        return ((self.mask * (gk / self.count)).astype(g.dtype, copy=False),)
 
 
 def _count(shape: tuple, axes: tuple) -> int:
@@ -97,4 +109,4 @@ def _count(shape: tuple, axes: tuple) -> int:
     return n
 
 
-__all__ = ["Sum", "Mean", "Prod", "MaxMin", "expand_reduced"]
+__all__ = ["Sum", "Mean", "Prod", "MaxMin", "AMaxMin", "expand_reduced"]
