@@ -79,6 +79,8 @@ CASES = {
     "min_all": (lambda a: a.min(), [r(3, 4)]),
     "min_dim": (lambda a: a.min(-1).values, [r(3, 4)]),
     "amax": (lambda a: a.amax(1), [r(3, 4)]),
+    "amax_dims_keep": (lambda a: a.amax((0, 2), keepdim=True), [r(3, 4, 2)]),
+    "amin_all": (lambda a: a.amin(), [r(3, 4)]),
     "logsumexp": (lambda a: a.logsumexp(1), [r(3, 4)]),
     "norm": (lambda a: a.norm(), [r(3, 4)]),
     # elementwise math
@@ -200,6 +202,18 @@ def test_max_ties_along_dim_goes_to_one_index_like_torch():
     tv.sum().backward()
     np.testing.assert_array_equal(i.numpy(), ti.numpy())
     np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_amax_amin_ties_split_evenly_like_torch():
+    import torch
+
+    data = [[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]
+    for call in (lambda t: t.amax(1), lambda t: t.amin(0), lambda t: t.amax((0, 1)), lambda t: t.min()):
+        x = nnstudio.tensor(data, requires_grad=True)
+        tx = torch.tensor(data, requires_grad=True)
+        call(x).sum().backward()
+        call(tx).sum().backward()
+        np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
 
 
 def test_maximum_ties_split_like_torch():
