@@ -86,7 +86,16 @@ def _feed_forward(layer: Module, x: Tensor, dropout_out: Module) -> Tensor:
     return dropout_out(h).reshape(x.shape)
 
 
-def _check_input(who: str, name: str, x, d_model: int, batch_first: bool) -> None:
+def _who(layer: Module) -> str:
+    attn = layer.self_attn
+    return f"{type(layer).__name__}(d_model={attn.embed_dim}, nhead={attn.num_heads})"
+
+
+def _check_input(layer: Module, name: str, x, d_model: int, batch_first: bool) -> None:
+    """Rank and feature checks on a layer's input; the message names the layer (built only on error)."""
+    if isinstance(x, Tensor) and x.ndim in (2, 3) and x.shape[-1] == d_model:
+        return
+    who = _who(layer)
     if not isinstance(x, Tensor):
         raise TypeError(f"{who}: {name} must be a Tensor, got {type(x).__name__}")
     if x.ndim not in (2, 3):
@@ -136,7 +145,7 @@ class TransformerEncoderLayer(Module):
 
     def forward(self, src: Tensor, src_mask: Tensor | None = None, src_key_padding_mask: Tensor | None = None,
                 is_causal: bool = False) -> Tensor:
-        _check_input(self._who(), "src", src, self.self_attn.embed_dim, self.self_attn.batch_first)
+        _check_input(self, "src", src, self.self_attn.embed_dim, self.self_attn.batch_first)
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
@@ -145,9 +154,6 @@ class TransformerEncoderLayer(Module):
             x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
             x = self.norm2(x + self._ff_block(x))
         return x
-
-    def _who(self) -> str:
-        return f"{type(self).__name__}(d_model={self.self_attn.embed_dim}, nhead={self.self_attn.num_heads})"
 
     def _sa_block(self, x: Tensor, attn_mask, key_padding_mask, is_causal: bool) -> Tensor:
         x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=False,
@@ -193,13 +199,12 @@ class TransformerDecoderLayer(Module):
                 memory_mask: Tensor | None = None, tgt_key_padding_mask: Tensor | None = None,
                 memory_key_padding_mask: Tensor | None = None, tgt_is_causal: bool = False,
                 memory_is_causal: bool = False) -> Tensor:
-        who = f"{type(self).__name__}(d_model={self.self_attn.embed_dim}, nhead={self.self_attn.num_heads})"
         bf = self.self_attn.batch_first
-        _check_input(who, "tgt", tgt, self.self_attn.embed_dim, bf)
-        _check_input(who, "memory", memory, self.self_attn.embed_dim, bf)
+        _check_input(self, "tgt", tgt, self.self_attn.embed_dim, bf)
+        _check_input(self, "memory", memory, self.self_attn.embed_dim, bf)
         if tgt.ndim != memory.ndim:
-            raise AssertionError(f"{who}: tgt and memory must both be batched (3-D) or both unbatched (2-D), got "
-                                 f"tgt {tuple(tgt.shape)} and memory {tuple(memory.shape)}")
+            raise AssertionError(f"{_who(self)}: tgt and memory must both be batched (3-D) or both unbatched (2-D), "
+                                 f"got tgt {tuple(tgt.shape)} and memory {tuple(memory.shape)}")
         x = tgt
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal)
