@@ -672,7 +672,7 @@ class Tensor:
 
     def norm(self, p="fro", dim=None, keepdim=False):
         if p in ("fro", 2):
-            return (self * self).sum(dim=dim, keepdim=keepdim).sqrt()
+            return apply(R.L2Norm, self._true_float(), axes=normalize_dims(dim, self.ndim), keepdim=keepdim)
         if p == 1:
             return self.abs().sum(dim=dim, keepdim=keepdim)
         if p == float("inf"):

@@ -102,6 +102,25 @@ class AMaxMin(Function):
         return ((self.mask * (gk / self.count)).astype(g.dtype, copy=False),)
 
 
+class L2Norm(Function):
+    """z = sqrt(sum of a^2 over `axes`);  da = g a / z, and 0 where z = 0 (torch's subgradient)."""
+
+    def forward(self, a, axes=None, keepdim=False):
+        xp = xp_of(a)
+        self.a, self.axes, self.keepdim = a, axes, keepdim
+        self.z = xp.sqrt((a * a).sum(axis=axes, keepdims=True))
+        if keepdim:
+            return self.z
+        return xp.asarray(self.z.reshape(()) if axes is None else self.z.squeeze(axis=axes))
+
+    def backward(self, g):
+        xp = xp_of(g)
+        z = self.z
+        gk = expand_reduced(g, self.a.shape, self.axes, self.keepdim)
+        scale = xp.where(z > 0, gk / xp.where(z > 0, z, 1), 0)
+        return ((self.a * scale).astype(g.dtype, copy=False),)
+
+
 def _count(shape: tuple, axes: tuple) -> int:
     n = 1
     for ax in axes:
@@ -109,4 +128,4 @@ def _count(shape: tuple, axes: tuple) -> int:
     return n
 
 
-__all__ = ["Sum", "Mean", "Prod", "MaxMin", "AMaxMin", "expand_reduced"]
+__all__ = ["Sum", "Mean", "Prod", "MaxMin", "AMaxMin", "L2Norm", "expand_reduced"]
