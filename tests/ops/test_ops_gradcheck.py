@@ -83,6 +83,10 @@ CASES = {
     "amin_all": (lambda a: a.amin(), [r(3, 4)]),
     "logsumexp": (lambda a: a.logsumexp(1), [r(3, 4)]),
     "norm": (lambda a: a.norm(), [r(3, 4)]),
+    "norm_dim_keep": (lambda a: a.norm(dim=1, keepdim=True), [r(3, 4)]),
+    "norm_p1": (lambda a: a.norm(p=1, dim=0), [away_from_zero(3, 4)]),
+    "norm_p3": (lambda a: a.norm(p=3), [away_from_zero(3, 4)]),
+    "normalize": (lambda a: F.normalize(a, dim=1), [r(3, 4)]),
     # elementwise math
     "exp": (lambda a: a.exp(), [r(3, 4)]),
     "log": (lambda a: a.log(), [pos(3, 4)]),
@@ -214,6 +218,20 @@ def test_amax_amin_ties_split_evenly_like_torch():
         call(x).sum().backward()
         call(tx).sum().backward()
         np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_norm_of_zero_has_torch_subgradient():
+    import torch
+
+    calls = [(lambda t: t.norm(), lambda t: t.norm()),
+             (lambda t: t.norm(dim=1).sum(), lambda t: t.norm(dim=1).sum()),
+             (lambda t: F.normalize(t).sum(), lambda t: torch.nn.functional.normalize(t).sum())]
+    for ours, theirs in calls:
+        x = nnstudio.zeros(2, 3, requires_grad=True)
+        tx = torch.zeros(2, 3, requires_grad=True)
+        ours(x).backward()
+        theirs(tx).backward()
+        np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-6)
 
 
 def test_maximum_ties_split_like_torch():
