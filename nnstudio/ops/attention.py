@@ -69,7 +69,7 @@ def _scores(qs, k, masks):
     for m in masks:
         if m is None:
             continue
-        if xp.broadcast_shapes(s.shape, m.shape) == s.shape:
+        if np.broadcast_shapes(s.shape, m.shape) == s.shape:
             s += m
         else:
             s = s + m
