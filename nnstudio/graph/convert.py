@@ -1,0 +1,102 @@
+"""`from_module()`: the design of an ``nn.Sequential`` or of a module made by `build()`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import GraphError
+from .fields import FieldValueError
+from .names import fresh_name, name_problem
+from .registry import REGISTRY
+from .spec import INPUT, LAYER, OUTPUT
+
+
+def _read_config(module: Any, path: str) -> tuple[str, dict[str, Any]]:
+    layer_type = type(module).__name__
+    spec = REGISTRY.get(layer_type)
+    if spec is None or spec.role != LAYER:
+        placeable = ", ".join(n for n, s in REGISTRY.items() if s.role == LAYER)
+        raise GraphError(f"{path} is a {layer_type}, which the builder cannot place (it places: {placeable})")
+    try:
+        raw = spec.from_module(module) if spec.from_module else {f.name: getattr(module, f.name) for f in spec.fields}
+    except ValueError as exc:
+        raise GraphError(f"{path}: {exc}") from None
+    except AttributeError as exc:
+        raise GraphError(f"{path}: cannot read the settings of this {layer_type} ({exc})") from None
+    cfg = spec.defaults()
+    for key, value in raw.items():
+        try:
+            cfg[key] = spec.field(key).check(value)
+        except FieldValueError as exc:
+            raise GraphError(f"{path} ({layer_type}): {exc}") from None
+    return layer_type, cfg
+
+
+def _flatten(module: Any, prefix: str) -> list[tuple[str, Any]]:
+    """The leaf layers of nested Sequentials, with their dotted paths."""
+    out = []
+    for key, child in module.named_children():
+        path = f"{prefix}.{key}" if prefix else key
+        if type(child).__name__ == "Sequential":
+            out += _flatten(child, path)
+        else:
+            out.append((path, child))
+    return out
+
+
+def from_module(module: Any, input_shape: Sequence[int], *, dtype: str | None = None, auto: bool = True,
+                graph_class: type) -> Any:
+    """See `ModelGraph.from_module`."""
+    if hasattr(module, "_graph_json") and hasattr(module, "input_names"):
+        graph = graph_class.from_json(module._graph_json)
+        given = tuple(input_shape) if input_shape is not None else None
+        first = graph.inputs[0] if graph.inputs else None
+        if given is not None and first is not None and tuple(graph.nodes[first].config["shape"]) != given:
+            raise GraphError(f"this module was built for input {first} shaped "
+                             f"{tuple(graph.nodes[first].config['shape'])}, not {given}")
+        graph.clear_history()
+        return graph
+    kind = type(module).__name__
+    if kind == "Sequential":
+        layers = _flatten(module, "")
+    elif kind in REGISTRY and REGISTRY[kind].role == LAYER:
+        layers = [("layer", module)]
+    else:
+        raise GraphError(f"from_module reads nn.Sequential models and modules made by ModelGraph.build(); got {kind}. "
+                         f"Write the model as an nn.Sequential, or build it in the builder")
+    if not layers:
+        raise GraphError("the Sequential is empty: there is no layer to place")
+    read = [(path, *_read_config(m, path)) for path, m in layers]
+    if dtype is None:
+        dtype = "int64" if read[0][1] == "Embedding" else "float32"
+    graph = graph_class()
+    prev = graph.input("x", tuple(input_shape), dtype=dtype)
+    for path, layer_type, cfg in read:
+        name = path.replace(".", "_")
+        if name_problem(name) or name in graph:
+            name = fresh_name(REGISTRY[layer_type].prefix, graph.nodes)
+        prev = graph.add(layer_type, name=name, inputs=[prev], **cfg)
+    graph.output(prev)
+    if auto:
+        _make_auto(graph)
+    graph.clear_history()
+    return graph
+
+
+def _make_auto(graph: Any) -> None:
+    """Set sizes that follow from the input back to auto, where the inferred value equals the set one."""
+    for name, node in list(graph.nodes.items()):
+        spec = REGISTRY[node.type]
+        if spec.role in (INPUT, OUTPUT):
+            continue
+        for f in spec.fields:
+            if not f.auto or node.config[f.name] is None:
+                continue
+            kept = graph.infer_shapes()
+            trial = graph.copy()
+            trial.update(name, **{f.name: None})
+            after = trial.infer_shapes()
+            if name in after.resolved and name in kept.resolved and \
+                    after.resolved[name][f.name] == kept.resolved[name][f.name] and after.ok == kept.ok:
+                graph.update(name, **{f.name: None})
