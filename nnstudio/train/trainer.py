@@ -255,21 +255,24 @@ class Trainer:
             self.loss_fn = fn
         self._between_steps(apply)
 
-    def set_data(self, data, **options) -> None:
-        """Stop, switch to another dataset (checked against the model first) and reset."""
+    def set_data(self, data, model: nn.Module | None = None, **options) -> None:
+        """Stop, switch to another dataset (and `model`, if given), checked together first; then reset.
+
+        A loss given by name follows the task: a regression dataset after a classification one gets MSE.
+        """
         new = as_dataset(data, **options)
-        fn = make_loss(self._loss_spec) if not isinstance(self._loss_spec, str) else None
-        if isinstance(self._loss_spec, str):
-            task_default = default_loss(new.task)
-            same_task = new.task == self.data.task
-            spec = self._loss_spec if same_task else task_default
-            fn = make_loss(spec)
-        check_model_fits(self.model, new, fn, self._to_tensor)
+        spec = self._loss_spec
+        if isinstance(spec, str) and new.task != self.data.task:
+            spec = default_loss(new.task)
+        fn = make_loss(spec)
+        target = self.model if model is None else model
+        if not isinstance(target, nn.Module):
+            raise TypeError(f"set_data: model must be an nn.Module, got {type(target).__name__}")
+        check_model_fits(target, new, fn, self._to_tensor)
         self.stop()
-        self.data = new
-        if isinstance(self._loss_spec, str):
-            self._loss_spec = spec
-        self.loss_fn = fn
+        self.data, self._loss_spec, self.loss_fn = new, spec, fn
+        if model is not None:
+            self._install_model(model)
         self.reset()
 
     def set_model(self, model: nn.Module) -> None:

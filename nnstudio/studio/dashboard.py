@@ -1,0 +1,330 @@
+"""`Dashboard(trainer)`: controls and live matplotlib panels for a `Trainer`, in one notebook output.
+
+>>> trainer = nnstudio.train.Trainer(model, "spiral")
+>>> nnstudio.studio.Dashboard(trainer)          # any nn.Module; Train / Pause / Step / Reset drive the trainer
+
+The training thread never draws. A `Refresher` daemon thread copies the trainer's history into reusable
+matplotlib figures (Figure + FigureCanvasAgg, no pyplot), encodes PNGs into `ipywidgets.Image`s and paces itself:
+at most about 10 widget messages a second, and drawing kept under a fixed share (5%) of the wall time. Errors of
+the trainer and of the dashboard show in an HTML error panel, never only in a log.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import time
+
+import ipywidgets as widgets
+
+from ..train import TrainingError
+from .dashboard_controls import TrainingControls
+from .dashboard_refresh import Refresher
+from .dashboard_style import DASHBOARD_CSS
+from .panels import (
+    DecisionBoundaryPanel,
+    GradientPanel,
+    LossPanel,
+    ParameterShapesPanel,
+    SamplePredictionsPanel,
+    latest_norms,
+    param_table_html,
+)
+
+_BUTTON_STATES = {  # which buttons are enabled in each trainer state
+    "idle": {"train", "step", "reset"},
+    "running": {"pause", "step", "reset"},
+    "paused": {"train", "step", "reset"},
+    "stopped": {"train", "step", "reset"},
+}
+
+
+def _image(css_class: str, label: str) -> widgets.Image:
+    img = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+    img.add_class(css_class)
+    img.add_class("nnstudio-plot")
+    img.alt = label
+    return img
+
+
+class Dashboard(widgets.VBox):
+    """Training controls, buttons, progress and live panels for `trainer`.
+
+    Args:
+        trainer: a `nnstudio.train.Trainer` (any model).
+        model_factory: optional `dataset -> nn.Module`, called when the dataset picker changes the data so the
+            model can follow the new input shape and class count (without it the current model must fit).
+        autorefresh: start the refresher thread (tests turn it off and call `refresh()`).
+        share: the largest share of wall time spent drawing panels.
+        max_messages: widget updates per second, at most.
+    """
+
+    def __init__(self, trainer, model_factory=None, autorefresh: bool = True, share: float = 0.05,
+                 max_messages: float = 10.0):
+        self.trainer = trainer
+        self.model_factory = model_factory
+        self.controls = TrainingControls(trainer)
+        self.train_button = self._button("Train", "play", "nnstudio-train", "Start or resume training")
+        self.pause_button = self._button("Pause", "pause", "nnstudio-pause", "Pause after the current step")
+        self.step_button = self._button("Step", "step-forward", "nnstudio-step", "Take exactly one optimizer step")
+        self.reset_button = self._button("Reset", "refresh", "nnstudio-reset",
+                                         "Fresh weights from the same seed; clears the curves")
+        self.train_button.on_click(lambda _: self._act(self.trainer.start))
+        self.pause_button.on_click(lambda _: self._act(self.trainer.pause))
+        self.step_button.on_click(lambda _: self._act(self.trainer.step))
+        self.reset_button.on_click(lambda _: self._act(self.trainer.reset))
+        self.progress = widgets.HTML()
+        self.progress.add_class("nnstudio-progress-box")
+        self.error_panel = widgets.HTML()
+        self.error_panel.add_class("nnstudio-error-panel")
+        self.log_scale = widgets.Checkbox(value=False, description="log scale", indent=False,
+                                          layout=widgets.Layout(width="auto"))
+        self.log_scale.add_class("nnstudio-log-toggle")
+        self.param_select = widgets.Dropdown(options=list(trainer.param_shapes), description="histogram of",
+                                             style={"description_width": "initial"},
+                                             layout=widgets.Layout(width="auto"))
+        self.param_select.add_class("nnstudio-param-select")
+        self.loss_image = _image("nnstudio-plot-loss", "Loss and accuracy")
+        self.grads_image = _image("nnstudio-plot-grads", "Gradient norm per named parameter")
+        self.boundary_image = _image("nnstudio-plot-boundary", "Decision boundary")
+        self.shapes_image = _image("nnstudio-plot-shapes", "Named parameter shapes")
+        self.table = widgets.HTML()
+        self.table.add_class("nnstudio-param-table-box")
+        self.loss_panel = LossPanel()
+        self.grads_panel = GradientPanel()
+        self.shapes_panel = ParameterShapesPanel()
+        self.boundary_panel = self._boundary_for(trainer.data)
+        self._data_id = id(trainer.data)
+        self._rotation = 0
+        self._seen_status = None
+        self._shown_trainer_error = ""
+        self._last_progress = (0.0, None)
+        self._updating_controls = False
+        self._wire_controls()
+        super().__init__(self._layout())
+        self.add_class("nnstudio-dashboard")
+        self._unsubscribe = trainer.subscribe(self._on_event, kinds=("state", "error", "reset"))
+        self._status_dirty = True
+        self.refresher = Refresher(self, share=share, max_messages=max_messages)
+        self.refresh()
+        if autorefresh:
+            self.refresher.start()
+
+    # ================================================================ layout
+    @staticmethod
+    def _button(text: str, icon: str, css: str, tooltip: str) -> widgets.Button:
+        b = widgets.Button(description=text, icon=icon, tooltip=tooltip, layout=widgets.Layout(width="auto"))
+        b.add_class(css)
+        b.add_class("nnstudio-button")
+        return b
+
+    def _layout(self) -> list:
+        c = self.controls
+        style = widgets.HTML(f"<style>{DASHBOARD_CSS}</style>")
+        style.layout.display = "none"
+        row1 = widgets.HBox([c.dataset, c.noise, c.loss, c.optimizer, c.lr, c.momentum, c.beta1, c.beta2,
+                             c.weight_decay, c.batch_size, c.epochs])
+        row1.add_class("nnstudio-controls")
+        row2 = widgets.HBox([self.train_button, self.pause_button, self.step_button, self.reset_button,
+                             self.progress])
+        row2.add_class("nnstudio-run-row")
+        loss_box = widgets.VBox([self.loss_image, self.log_scale])
+        grads_box = widgets.VBox([self.grads_image, self.param_select])
+        panels = widgets.HBox([loss_box, grads_box, widgets.VBox([self.boundary_image])])
+        panels.add_class("nnstudio-panels")
+        for box in (loss_box, grads_box, panels.children[2]):
+            box.add_class("nnstudio-panel")
+        params = widgets.HBox([self.shapes_image, self.table])
+        params.add_class("nnstudio-panels")
+        params.add_class("nnstudio-params-row")
+        return [style, row1, row2, self.error_panel, panels, params]
+
+    def _boundary_for(self, data):
+        return DecisionBoundaryPanel(data) if data.is_2d else SamplePredictionsPanel(data)
+
+    # ================================================================ actions
+    def _act(self, fn) -> None:
+        """Run a button's action; show an error instead of raising into the notebook."""
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001
+            self.show_error(str(exc))
+        self._sync_status(force=True)
+
+    def _wire_controls(self) -> None:
+        c = self.controls
+        c.lr.observe(lambda ch: self._setting(self.trainer.set_lr, ch["new"]), names="value")
+        for w in (c.optimizer, c.momentum, c.beta1, c.beta2, c.weight_decay):
+            w.observe(lambda ch: self._setting(self._apply_optimizer), names="value")
+        c.batch_size.observe(lambda ch: self._setting(self.trainer.set_batch_size, ch["new"]), names="value")
+        c.epochs.observe(lambda ch: self._setting(self.trainer.set_epochs, ch["new"]), names="value")
+        c.loss.observe(lambda ch: self._setting(self.trainer.set_loss, ch["new"]), names="value")
+        c.dataset.observe(lambda ch: self._setting(self._apply_data), names="value")
+        c.noise.observe(lambda ch: self._setting(self._apply_data), names="value")
+        self.log_scale.observe(lambda ch: self._redraw_soon(self.loss_panel.set_log, ch["new"]), names="value")
+        self.param_select.observe(lambda ch: self._redraw_soon(self.grads_panel.select, ch["new"]), names="value")
+
+    def _setting(self, fn, *args) -> None:
+        if self._updating_controls:
+            return
+        try:
+            fn(*args)
+            self.show_error("")
+        except Exception as exc:  # noqa: BLE001 - a refused value is shown, the run goes on
+            self.show_error(str(exc))
+        self.controls.sync_enabled()
+
+    def _apply_optimizer(self) -> None:
+        name, options = self.controls.optimizer_settings()
+        self.trainer.set_optimizer(name, lr=self.controls.lr.value, **options)
+
+    def _apply_data(self) -> None:
+        from ..data import load
+
+        name, options = self.controls.dataset.value, self.controls.dataset_settings()
+        candidates = [load(name, **options)]
+        if name == "digits":  # flat vectors for an MLP, 1x8x8 images for a CNN: take the one the model accepts
+            candidates.append(load(name, flat=False))
+        error = None
+        for data in candidates:
+            try:
+                model = self.model_factory(data) if self.model_factory is not None else None
+                self.trainer.set_data(data, model=model)
+                break
+            except TrainingError as exc:
+                error = error or exc
+        else:
+            self._updating_controls = True
+            try:
+                self.controls.dataset.value = self.trainer.data.name
+            finally:
+                self._updating_controls = False
+            raise error
+        self.on_model_change()
+
+    def on_model_change(self) -> None:
+        """Call after the trainer got a new model or data (the Studio does): refresh choices and all panels."""
+        self._updating_controls = True
+        try:
+            names = list(self.trainer.param_shapes)
+            self.param_select.options = names
+            self.param_select.value = names[0] if names else None
+            self.controls.set_losses_for(self.trainer.data.task, self.trainer.loss_name)
+        finally:
+            self._updating_controls = False
+        self.grads_panel.select(self.param_select.value)
+        self.refresh()
+
+    def _redraw_soon(self, fn, value) -> None:
+        fn(value)
+        self.refresher.next_frame = 0.0
+
+    def _on_event(self, event) -> None:  # on the trainer's event thread: only set a flag
+        self._status_dirty = True
+
+    def show_error(self, message: str) -> None:
+        """Show `message` in the error panel (empty hides it)."""
+        text = (f'<div class="nnstudio-error" role="alert">{html.escape(message)}</div>' if message else "")
+        if self.error_panel.value != text:
+            self.error_panel.value = text
+
+    # ================================================================ refreshing
+    def refresh(self) -> None:
+        """Bring everything up to date now: status, progress, every panel and the table (no pacing)."""
+        self._check_data()
+        self._sync_status(force=True)
+        self._update_progress()
+        for panel, image in self._panels():
+            panel.update(self.trainer)
+            image.value = panel.render()
+            if panel is self.shapes_panel:
+                self._update_table()
+
+    def refresh_step(self, refresher: Refresher) -> None:
+        """One paced tick of the refresher: status when it changed, progress, and at most one panel."""
+        self._check_data()
+        if self._status_dirty:
+            self._sync_status()
+        now = time.monotonic()
+        last_time, last_key = self._last_progress
+        key = (self.trainer.steps, self.trainer.epoch, self.trainer.state)
+        if key != last_key and now - last_time >= 0.25 and refresher.take():
+            self._update_progress()
+            self._last_progress = (now, key)
+        if not refresher.frame_allowed():
+            return
+        t0 = time.perf_counter()
+        panels = self._panels()
+        for i in range(len(panels)):
+            panel, image = panels[(self._rotation + i) % len(panels)]
+            if panel.update(self.trainer) or panel.dirty:
+                png = panel.render()
+                refresher.take()
+                image.value = png
+                if panel is self.shapes_panel and refresher.take():
+                    self._update_table()
+                self._rotation = (self._rotation + i + 1) % len(panels)
+                refresher.frame_done(time.perf_counter() - t0)
+                return
+        elapsed = time.perf_counter() - t0
+        if elapsed > 0.001:
+            refresher.frame_done(elapsed)
+
+    def _panels(self) -> list:
+        return [(self.loss_panel, self.loss_image), (self.grads_panel, self.grads_image),
+                (self.boundary_panel, self.boundary_image), (self.shapes_panel, self.shapes_image)]
+
+    def _check_data(self) -> None:
+        if id(self.trainer.data) != self._data_id:
+            self._data_id = id(self.trainer.data)
+            self.boundary_panel = self._boundary_for(self.trainer.data)
+
+    def _sync_status(self, force: bool = False) -> None:
+        self._status_dirty = False
+        t = self.trainer
+        error = t.error.message if t.error is not None else ""
+        key = (t.state, error)
+        if key == self._seen_status and not force:
+            return
+        self._seen_status = key
+        enabled = _BUTTON_STATES.get(t.state, set())
+        for name, button in (("train", self.train_button), ("pause", self.pause_button),
+                             ("step", self.step_button), ("reset", self.reset_button)):
+            if button.disabled != (name not in enabled):
+                button.disabled = name not in enabled
+        if error != self._shown_trainer_error:  # a trainer error appears or clears; a refused setting stays
+            self._shown_trainer_error = error
+            self.show_error(error)
+
+    def _update_progress(self) -> None:
+        p = self.trainer.progress()
+        total = max(1, p["epochs"])
+        done = min(total, p["epoch"] + (p["batch"] / p["batches"] if p["epoch"] < total else 0))
+        parts = [f"epoch {p['epoch']}/{p['epochs']}", f"step {p['step']:,}"]
+        if math.isfinite(p["loss"]):
+            parts.append(f"loss {p['loss']:.4f}")
+        if math.isfinite(p["val_accuracy"]):
+            parts.append(f"val acc {100 * p['val_accuracy']:.1f}%")
+        if p["state"] == "running":
+            parts.append(f"{p['steps_per_second']:,.0f} steps/s")
+        text = " · ".join(parts)
+        self.progress.value = (f'<div class="nnstudio-progress-row"><progress class="nnstudio-progress" '
+                               f'max="{total}" value="{done:.3f}" aria-label="training progress"></progress>'
+                               f'<span class="nnstudio-state nnstudio-state-{p["state"]}">{p["state"]}</span>'
+                               f'<span class="nnstudio-progress-text">{html.escape(text)}</span></div>')
+
+    def _update_table(self) -> None:
+        weight, grad = latest_norms(self.trainer.history)
+        self.table.value = param_table_html(self.trainer.param_shapes, weight, grad, self.param_select.value)
+
+    # ================================================================ life cycle
+    def close(self) -> None:
+        """Stop the refresher, unsubscribe and close the widgets (the trainer keeps its state)."""
+        self.refresher.stop()
+        self._unsubscribe()
+        for w in (self.controls.all + [self.train_button, self.pause_button, self.step_button, self.reset_button,
+                                       self.progress, self.error_panel, self.log_scale, self.param_select,
+                                       self.loss_image, self.grads_image, self.boundary_image, self.shapes_image,
+                                       self.table]):
+            w.close()
+        super().close()
