@@ -64,16 +64,24 @@ class ConvNd(Function):
             st[:2] + tuple(s * d for s, d in zip(st[2:], dilation)) + tuple(s * t for s, t in zip(st[2:], stride)))
         ckg = (c // groups) * kprod
         w2 = w.reshape(groups, o // groups, ckg)
+        fold_bias = groups == 1 and b is not None
         if groups == 1:
-            cols = view.reshape(n, ckg, lprod)  # the im2col copy; one GEMM per sample, output in (N, O, L)
-            y = w2[0] @ cols
+            # the im2col copy; with a bias, a row of ones is appended so the GEMM adds b (and backward's
+            # weight GEMM yields the bias gradient in its last column)
+            cols = xp.empty((n, ckg + fold_bias, lprod), dtype=x.dtype)
+            cols[:, :ckg].reshape(view.shape)[...] = view
+            if fold_bias:
+                cols[:, ckg] = 1
+                y = xp.concatenate([w2[0], b.reshape(o, 1)], axis=1) @ cols
+            else:
+                y = w2[0] @ cols
         else:
             cols = view.reshape(n, groups, ckg, lprod)
             y = (w2 @ cols).reshape(n, o, lprod)
-        if b is not None:
-            y += b.reshape(o, 1)
+            if b is not None:
+                y += b.reshape(o, 1)
         # which inputs need a gradient is only known after forward; the node is dropped when none does
-        self.cols, self.w2 = cols, w2
+        self.cols, self.w2, self.fold_bias = cols, w2, fold_bias
         self.geom = (x.shape, xpad.shape, w.shape, padding, out, stride, dilation, groups)
         return y.reshape((n, o) + out)
 
@@ -86,10 +94,14 @@ class ConvNd(Function):
             g3 = g3.reshape(n, groups, o // groups, -1)
         needs = self.needs_input_grad
         gx = gw = gb = None
-        if len(needs) > 2 and needs[2]:
+        want_b = len(needs) > 2 and needs[2]
+        if needs[1] or (want_b and self.fold_bias):
+            gw = (g3 @ xp.swapaxes(self.cols, -1, -2)).sum(axis=0)
+            if self.fold_bias:
+                gw, gb = gw[:, :-1], gw[:, -1].copy()
+            gw = gw.reshape(wshape) if needs[1] else None
+        if want_b and gb is None:
             gb = g.reshape(n, o, -1).sum(axis=(0, 2))
-        if needs[1]:
-            gw = (g3 @ xp.swapaxes(self.cols, -1, -2)).sum(axis=0).reshape(wshape)
         if needs[0]:
             w2 = self.w2
             gcols = (w2[0].T @ g3) if groups == 1 else (xp.swapaxes(w2, -1, -2) @ g3)
