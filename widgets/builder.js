@@ -6,7 +6,7 @@
 
 const NODE_W = 280;
 const NODE_H = 54;
-const NODE_H_ERR = 80;
+const NODE_H_ERR = 90;
 const GAP = 26;
 const TOP = 24;
 const LANE0 = 26;

@@ -18,17 +18,16 @@ import ipywidgets as widgets
 
 from .builder import BuilderWidget
 
-#: the dataset each starter design is made for (a design not listed trains on "spiral")
-DESIGN_DATA = {"digits": "digits", "cnn": "digits", "lenet": "digits", "lstm": "sequence", "rnn": "sequence",
-               "transformer": "sequence", "residual": "spiral", "mlp": "spiral"}
 
+def _starter_data(design: str | None) -> tuple[Any, dict] | None:
+    """The dataset (name, options) a starter design is made for, or None."""
+    try:
+        from nnstudio.graph import starters
 
-def _data_for(design: str | None) -> str:
-    key = (design or "").lower()
-    for word, data in DESIGN_DATA.items():
-        if word in key:
-            return data
-    return "spiral"
+        spec = starters.STARTERS[design]
+    except (ImportError, KeyError, AttributeError):
+        return None
+    return spec.dataset, dict(spec.dataset_options)
 
 
 class Studio(widgets.VBox):
@@ -50,11 +49,14 @@ class Studio(widgets.VBox):
         if model is not None:
             graph = self._graph_from(model, data, input_shape)
         self.builder = BuilderWidget(graph, folder=folder, design=design)
-        self.data = data if data is not None else _data_for(self.builder.design)
+        self._data_given = data is not None
+        self.data, self.data_options = (data, {}) if data is not None else (
+            _starter_data(self.builder.design) or ("spiral", {}))
         self.trainer_options = trainer_options
+        self._adapting = False
         self.trainer: Any = None
         self.dashboard: Any = None
-        self._trainer_data: Any = None
+        self._trained_on: Any = None
         self._train_error = widgets.HTML()
         self._train_error.add_class("nnstudio-train-error")
         self._dock = widgets.Box()
@@ -96,45 +98,58 @@ class Studio(widgets.VBox):
             self.trainer.stop()
 
     def _on_graph_change(self, graph: Any) -> None:
-        data = _data_for(self.builder.design) if self.builder.design else self.data
-        if data != self.data and isinstance(self.data, str):
-            self.data = data
+        if self._adapting:
+            return
+        if not self._data_given and self.builder.design:
+            self.data, self.data_options = _starter_data(self.builder.design) or (self.data, self.data_options)
         self._attach(graph)
 
     # ---- trainer + dashboard --------------------------------------------------------------------------------------
     def _attach(self, graph: Any) -> None:
-        """Build the graph's module and train it: swap it into the trainer, or make the trainer and dashboard."""
+        """Build the graph's module and train it: swap it (and a new dataset) into the trainer, or make the
+        trainer and its dashboard the first time."""
         if not graph.infer_shapes().ok:
             return  # keep the last valid model; the builder shows what is wrong
+        from nnstudio.data import as_dataset
         from nnstudio.train import Trainer
 
         try:
             module = graph.build()
-            if self.trainer is None or self._trainer_data != self.data:
-                if self.trainer is not None:
-                    self.trainer.stop()
-                self.trainer = Trainer(module, self.data, **self.trainer_options)
-                self._trainer_data = self.data
+            wanted = (self.data, tuple(sorted(self.data_options.items())))
+            if self.trainer is None:
+                self.trainer = Trainer(module, self.data, data_options=self.data_options, **self.trainer_options)
                 self.dashboard = self._make_dashboard(self.trainer)
                 self._dock.children = (self.dashboard,)
+            elif wanted != self._trained_on and isinstance(self.data, str):
+                self.trainer.set_data(as_dataset(self.data, **self.data_options), model=module)
             else:
                 self.trainer.set_model(module)
-                for hook in ("on_model_change", "refresh"):
-                    if hasattr(self.dashboard, hook):
-                        getattr(self.dashboard, hook)()
-                        break
+            self._trained_on = wanted
+            if self.dashboard is not None and hasattr(self.dashboard, "on_model_change"):
+                self.dashboard.on_model_change()
             self._train_error.value = ""
         except Exception as exc:  # a design that builds but does not fit the data: say so, keep the builder usable
-            self._train_error.value = (f"<div class='nnstudio-note nnstudio-note-error'>Cannot train this design "
-                                       f"on the data: {_escape(str(exc))}</div>")
+            self._train_error.value = (f"<div class='nnstudio-note nnstudio-note-error' role='alert'>Cannot train "
+                                       f"this design on the data: {_escape(str(exc))}</div>")
 
-    @staticmethod
-    def _make_dashboard(trainer: Any) -> widgets.Widget:
+    def _model_for_data(self, dataset: Any) -> Any:
+        """The dashboard's dataset picker changed the data: fit the design to it (the Input's shape and the last
+        Linear's out_features, one undoable edit on the canvas) and return the built module."""
+        self._adapting = True
+        try:
+            self.builder.fit_to_data(tuple(dataset.input_shape), int(getattr(dataset, "num_outputs", 0) or 0))
+        finally:
+            self._adapting = False
+        return self.builder.graph.build()
+
+    def _make_dashboard(self, trainer: Any) -> widgets.Widget:
         try:
             from .dashboard import Dashboard
         except ImportError:
-            from .builder_fallback import MiniDashboard as Dashboard
-        return Dashboard(trainer)
+            from .builder_fallback import MiniDashboard
+
+            return MiniDashboard(trainer)
+        return Dashboard(trainer, model_factory=self._model_for_data)
 
     def close(self) -> None:
         """Stop training and close the widgets."""
@@ -143,6 +158,8 @@ class Studio(widgets.VBox):
                 self.trainer.stop()
             except Exception:
                 pass
+        if getattr(self, "dashboard", None) is not None:
+            self.dashboard.close()
         super().close()
 
 

@@ -165,6 +165,34 @@ class BuilderWidget(anywidget.AnyWidget):
         self._changed()
         self.refresh()
 
+    def fit_to_data(self, input_shape: tuple[int, ...], num_outputs: int = 0) -> None:
+        """Make the design read ``input_shape`` (the single Input's shape) and, when the output comes from a
+        Linear, give ``num_outputs`` outputs; one undoable edit. Raises ValueError when the design then does not
+        fit (the edit is taken back)."""
+        views = G.nodes(self.graph)
+        inputs = [v for v in views if G.is_input(v.type)]
+
+        def edit() -> None:
+            if len(inputs) == 1 and tuple(inputs[0].config.get("shape") or ()) != tuple(input_shape):
+                self.graph.update(inputs[0].name, shape=tuple(input_shape))
+            for out in (v for v in views if G.is_output(v.type) and v.inputs):
+                head = next(v for v in views if v.name == out.inputs[0])
+                if num_outputs and head.type == "Linear" and head.config.get("out_features") != num_outputs:
+                    self.graph.update(head.name, out_features=num_outputs)
+
+        self._edit(edit)
+        result = self.graph.infer_shapes()
+        if not getattr(result, "ok", True):
+            problems = "; ".join(dict(getattr(result, "errors", {}) or {}).values())
+            if self._undo:
+                self._restore(self._undo.pop())
+                self._changed()
+            self.refresh()
+            raise ValueError(f"the design does not fit data of shape {tuple(input_shape)}: {problems}")
+        self._say("info", f"fitted the design to the data: input {tuple(input_shape)}"
+                  + (f", {num_outputs} outputs" if num_outputs else ""))
+        self.refresh()
+
     # ---- view -------------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Run shape inference and publish the view state to the browser."""
@@ -174,7 +202,15 @@ class BuilderWidget(anywidget.AnyWidget):
         """The whole synced state: a plain JSON-able dict (see ``widgets/builder.js`` for its reader)."""
         result = self.graph.infer_shapes()
         self.last_result = result
-        views = G.topo_order(G.nodes(self.graph))
+        views = G.nodes(self.graph)
+        order = list(getattr(result, "order", ()) or ())
+        if len(order) == len(views):
+            by_name = {v.name: v for v in views}
+            views = [by_name[n] for n in order]
+        else:
+            views = G.topo_order(views)
+        self._resolved = dict(getattr(result, "resolved", {}) or {})
+        graph_errors = list(getattr(result, "graph_errors", ()) or ())
         outs = set(G.outputs(self.graph))
         errors = dict(getattr(result, "errors", {}) or {})
         shapes = dict(getattr(result, "shapes", {}) or {})
@@ -202,7 +238,8 @@ class BuilderWidget(anywidget.AnyWidget):
         self._rev += 1
         return {
             "rev": self._rev, "ack": self._ack, "nodes": nodes, "edges": edges, "ok": ok,
-            "error_count": len(errors), "total_params": total, "selected": self.selected,
+            "error_count": len(errors) + len(graph_errors), "graph_errors": graph_errors,
+            "total_params": total, "selected": self.selected,
             "inspector": self._inspector(views, shapes, params, errors), "field_errors": self.field_errors,
             "palette": self._palette(), "can_undo": bool(self._undo), "can_redo": bool(self._redo),
             "message": self.message, "designs": self._designs(), "design": self.design or "",
@@ -245,6 +282,10 @@ class BuilderWidget(anywidget.AnyWidget):
 
     def _inferred(self, v: G.NodeView, field: str, shapes: dict) -> Any:
         """The value an 'auto' field takes from the input shape (shown as the field's placeholder)."""
+        resolved = getattr(self, "_resolved", {}).get(v.name)
+        if resolved is not None and resolved.get(field) is not None:
+            value = resolved[field]
+            return list(value) if isinstance(value, tuple) else value
         if field not in ("in_features", "in_channels", "num_features", "input_size") or not v.inputs:
             return None
         shape = shapes.get(v.inputs[0])
@@ -280,18 +321,24 @@ class BuilderWidget(anywidget.AnyWidget):
     def _say(self, level: str, text: str) -> None:
         self.message = {"level": level, "text": text}
 
-    def _snapshot(self) -> str:
-        return self.graph.to_json()
+    def _snapshot(self) -> Any:
+        """A detached copy of the design for the undo stack (nodes are immutable, so a copy is cheap)."""
+        return self.graph.copy() if hasattr(self.graph, "copy") else self.graph.to_json()
+
+    def _version(self) -> Any:
+        return getattr(self.graph, "version", None) if hasattr(self.graph, "copy") else self.graph.to_json()
 
     def _checkpoint(self) -> None:
         self._undo.append(self._snapshot())
         del self._undo[:-HISTORY_LIMIT]
         self._redo.clear()
 
-    def _restore(self, text: str) -> None:
-        from nnstudio.graph import ModelGraph
+    def _restore(self, snap: Any) -> None:
+        if isinstance(snap, str):
+            from nnstudio.graph import ModelGraph
 
-        self.graph = ModelGraph.from_json(text)
+            snap = ModelGraph.from_json(snap)
+        self.graph = snap
 
     def _changed(self) -> None:
         self.export = None
@@ -300,13 +347,13 @@ class BuilderWidget(anywidget.AnyWidget):
 
     def _edit(self, fn: Callable[[], Any]) -> Any:
         """Run an edit as one undo step; on failure restore the graph exactly as it was and re-raise."""
-        before = self._snapshot()
+        before, version = self._snapshot(), self._version()
         try:
             out = fn()
         except Exception:
             self._restore(before)
             raise
-        if self._snapshot() != before:
+        if self._version() != version:
             self._undo.append(before)
             del self._undo[:-HISTORY_LIMIT]
             self._redo.clear()
