@@ -22,7 +22,7 @@ class Dropout(_DropoutNd):
     """Shapes: input (*) -> output (*). Identity in eval mode."""
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.dropout(input, self.p, self.training)
+        return F.dropout(input, self.p, self.training, self.inplace)
 
 
 class Dropout1d(_DropoutNd):

@@ -41,24 +41,30 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     return y + bias if bias is not None else y
 
 
+def _maybe_inplace(input: Tensor, inplace: bool, fn) -> Tensor:
+    """fn(input), or with `inplace=True` written into `input` itself (torch's semantics: the caller may ignore the
+    return value). The graph sees the old value through an alias, so gradients stay correct."""
+    return input._inplace(fn) if inplace else fn(input)
+
+
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    return apply(A.Relu, input)
+    return _maybe_inplace(input, inplace, lambda x: apply(A.Relu, x))
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
-    return hardtanh(input, 0.0, 6.0)
+    return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
-    return input.clamp(min_val, max_val)
+    return _maybe_inplace(input, inplace, lambda x: x.clamp(min_val, max_val))
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    return apply(A.LeakyRelu, input, slope=negative_slope)
+    return _maybe_inplace(input, inplace, lambda x: apply(A.LeakyRelu, x, slope=negative_slope))
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    return apply(A.Elu, input, alpha=alpha)
+    return _maybe_inplace(input, inplace, lambda x: apply(A.Elu, x, alpha=alpha))
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -68,11 +74,11 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    return input * input.sigmoid()
+    return _maybe_inplace(input, inplace, lambda x: x * x.sigmoid())
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
-    return input * softplus(input).tanh()
+    return _maybe_inplace(input, inplace, lambda x: x * softplus(x).tanh())
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -117,10 +123,10 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if not training or p == 0.0:
         return input
     if p == 1.0:
-        return input * 0.0
+        return _maybe_inplace(input, inplace, lambda x: x * 0.0)
     keep = generator().random(input.shape) >= p
-    mask = (keep / (1.0 - p)).astype(input._data.dtype)
-    return input * Tensor._wrap(to_device(mask, input.device), None)
+    mask = Tensor._wrap(to_device((keep / (1.0 - p)).astype(input._data.dtype), input.device), None)
+    return _maybe_inplace(input, inplace, lambda x: x * mask)
 
 
 # ---------------------------------------------------------------------------- losses
