@@ -106,3 +106,26 @@ def test_dropout_is_seeded():
 def test_flatten_error_names_layer():
     with pytest.raises(RuntimeError, match=r"Flatten\(start_dim=2\).*\(3, 4\)"):
         nn.Flatten(start_dim=2)(nnstudio.ones(3, 4))
+
+
+@pytest.mark.parametrize("cls,kwargs", [("ReLU", {}), ("LeakyReLU", {"negative_slope": 0.1}), ("ELU", {}),
+                                        ("ReLU6", {}), ("Hardtanh", {}), ("SiLU", {}), ("Mish", {})])
+def test_inplace_layers_match_torch(cls, kwargs):
+    """inplace=True writes into the input tensor (even if the caller ignores the return value), and gradients
+    through the layer and the op before it stay correct."""
+    results = []
+    for lib in (nnstudio, torch):
+        x = lib.tensor(X, requires_grad=True)
+        h = x * 1.5
+        out = getattr(lib.nn, cls)(inplace=True, **kwargs)(h)
+        assert out is h
+        (h * h).sum().backward()
+        results.append((h.detach().numpy(), x.grad.numpy()))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-5, atol=1e-5)
+
+
+def test_inplace_dropout_writes_into_its_input():
+    h = nnstudio.ones(10, 10, requires_grad=True) * 1
+    out = nn.Dropout(0.5, inplace=True)(h)
+    assert out is h and (h.detach().numpy() == 0).any()
