@@ -13,6 +13,8 @@ def parse_args(description: str) -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=2, help="BLAS / intra-op threads for both libraries")
     p.add_argument("--steps", type=int, default=60, help="paired measurements (the median is reported)")
     p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--only", choices=["nnstudio", "torch"], default=None,
+                   help="time one library alone (no interleaving): a check on the paired figure")
     return p.parse_args()
 
 
@@ -48,3 +50,18 @@ def paired_median(fn_a, fn_b, steps: int, warmup: int, sync=None) -> tuple[float
         tb.append(t2 - t1)
         ratios.append((t1 - t0) / (t2 - t1))
     return statistics.median(ta), statistics.median(tb), statistics.median(ratios)
+
+
+def median_alone(fn, steps: int, warmup: int, sync=None) -> float:
+    """Median seconds of `fn` run on its own (no other library interleaved)."""
+    sync = sync or (lambda: None)
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(steps):
+        sync()
+        t0 = time.perf_counter()
+        fn()
+        sync()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)

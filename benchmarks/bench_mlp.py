@@ -13,7 +13,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import limit_threads, paired_median, parse_args  # noqa: E402
+from _common import limit_threads, median_alone, paired_median, parse_args  # noqa: E402
 
 
 def build(lib, device: str):
@@ -60,8 +60,12 @@ def main() -> None:
             torch.cuda.synchronize()
             nnstudio.cuda.synchronize()
 
-    n_med, t_med, ratio = paired_median(step_nnstudio, step_torch, args.steps, args.warmup, sync)
     print(f"device={args.device} threads={args.threads} BLAS: {'; '.join(blas)}")
+    if args.only:
+        fn = step_nnstudio if args.only == "nnstudio" else step_torch
+        print(f"{args.only} alone: {median_alone(fn, args.steps, args.warmup, sync) * 1e3:.2f} ms per step")
+        return
+    n_med, t_med, ratio = paired_median(step_nnstudio, step_torch, args.steps, args.warmup, sync)
     print(f"MLP 784-512-512-10, batch 128, SGD momentum: nnstudio {n_med * 1e3:.2f} ms, torch {t_med * 1e3:.2f} ms"
           f" per step")
     print(f"ratio nnstudio/torch (median of paired steps): {ratio:.2f}  (target <= 1.25)")
