@@ -85,6 +85,8 @@ def run_backward(root, grad, retain_graph: bool = False) -> None:
                     f"internal error in backward of {type(fn).__name__}: gradient shape {ig.shape} "
                     f"does not match input shape {t._data.shape}"
                 )
+            if ig.dtype != t._data.dtype:  # a gradient has its input's dtype (a primitive may have promoted it)
+                ig = ig.astype(t._data.dtype)
             parent = t._ctx
             if parent is None:
                 _accumulate_leaf(t, ig, handed)
