@@ -204,3 +204,17 @@ def test_leaf_grads_never_alias_each_other_or_the_given_gradient():
     x.backward(g)  # a leaf as the root
     x.grad.zero_()
     np.testing.assert_array_equal(g.numpy(), [1, 2, 3])
+
+
+def test_gradients_keep_their_input_dtype():
+    class Promotes(nnstudio.autograd.Function):
+        def forward(self, a):
+            return a * 2
+
+        def backward(self, g):
+            return (g.astype(np.float64) * 2,)
+
+    x = nnstudio.ones(3, requires_grad=True)
+    nnstudio.autograd.apply(Promotes, x).sum().backward()
+    assert x.grad.dtype == nnstudio.float32
+    np.testing.assert_array_equal(x.grad.numpy(), [2, 2, 2])
