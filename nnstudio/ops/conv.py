@@ -69,7 +69,13 @@ class ConvNd(Function):
             # the im2col copy; with a bias, a row of ones is appended so the GEMM adds b (and backward's
             # weight GEMM yields the bias gradient in its last column)
             cols = xp.empty((n, ckg + fold_bias, lprod), dtype=x.dtype)
-            cols[:, :ckg].reshape(view.shape)[...] = view
+            it = cols.itemsize
+            # cols[:, :ckg] seen as (N, C, *K, *out), built explicitly so it is a view on CuPy as on NumPy
+            target = xp.lib.stride_tricks.as_strided(
+                cols, view.shape, (cols.strides[0], kprod * lprod * it)
+                + tuple(math.prod(k[i + 1:]) * lprod * it for i in range(len(k)))
+                + tuple(math.prod(out[i + 1:]) * it for i in range(len(out))))
+            target[...] = view
             if fold_bias:
                 cols[:, ckg] = 1
                 y = xp.concatenate([w2[0], b.reshape(o, 1)], axis=1) @ cols
