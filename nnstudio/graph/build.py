@@ -73,6 +73,14 @@ class GraphModule(nn.Module):
         self._graph_json = graph.to_json()
         self._param_count = report.total_params
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        """Shown as a cell's last value: the diagram of the design it was built from, with shapes."""
+        from .diagram import mimebundle
+
+        bundle = mimebundle(self.graph)
+        bundle["text/plain"] = repr(self)
+        return bundle
+
     @property
     def graph(self) -> Any:
         """The design this module was built from (a new `ModelGraph`)."""

@@ -122,6 +122,12 @@ class ModelGraph:
         """Every node in topological order (ties in insertion order; nodes on a cycle last)."""
         return list(self.infer_shapes().order)
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        """Shown as a cell's last value: a diagram of the blocks with their shapes (text summary as fallback)."""
+        from .diagram import mimebundle
+
+        return mimebundle(self)
+
     def __repr__(self) -> str:
         r = self.infer_shapes()
         state = "ok" if r.ok else f"{len(r.problems())} problem(s)"

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..fields import BIG, auto_int, bool_field, choice_field, int_field, tuple_field
+from ..fields import BIG, auto_int, bool_field, int_field, tuple_field
 from ..shapes import check_auto, conv_out, fmt, need_rank, ntuple, numel
 from ..spec import Ctx, LayerSpec, Shape
 
 CONV = "Convolution"
-PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 _AXES = {1: "L", 2: "H, W", 3: "D, H, W"}
 
 
@@ -29,11 +28,6 @@ def _rule(nd: int):
         if pad == "same":
             return (c["out_channels"], *spatial)
         p = (0,) * nd if pad == "valid" else ntuple(pad, nd)
-        if c["padding_mode"] in ("reflect", "circular"):
-            for size, pi in zip(spatial, p):
-                if pi > size or (c["padding_mode"] == "reflect" and pi >= size):
-                    ctx.fail(f"padding={pi} with padding_mode='{c['padding_mode']}' needs an input wider than the "
-                             f"padding, but {ctx.src()} gives {fmt(x)}")
         out = tuple(conv_out(n, *a) for n, a in zip(spatial, zip(k, s, p, d)))
         if min(out) < 1:
             eff = tuple(di * (ki - 1) + 1 for ki, di in zip(k, d))
@@ -54,10 +48,11 @@ def _params(nd: int):
 
 
 def _from_module(m: Any) -> dict[str, Any]:
+    if m.padding_mode != "zeros":
+        raise ValueError(f"padding_mode={m.padding_mode!r} is not supported by the builder (only zero padding)")
     return {"in_channels": m.in_channels, "out_channels": m.out_channels, "kernel_size": tuple(m.kernel_size),
             "stride": tuple(m.stride), "padding": m.padding if isinstance(m.padding, str) else tuple(m.padding),
-            "dilation": tuple(m.dilation), "groups": m.groups, "bias": m.bias is not None,
-            "padding_mode": m.padding_mode}
+            "dilation": tuple(m.dilation), "groups": m.groups, "bias": m.bias is not None}
 
 
 def _conv(nd: int) -> LayerSpec:
@@ -76,8 +71,7 @@ def _conv(nd: int) -> LayerSpec:
                      choices=("same", "valid")),
          tuple_field("dilation", 1, "spacing between kernel elements", length=nd),
          int_field("groups", 1, "split channels into groups convolved separately", max=BIG),
-         bool_field("bias", True, "learn one bias per output channel"),
-         choice_field("padding_mode", "zeros", PADDING_MODES, "what the padding contains")),
+         bool_field("bias", True, "learn one bias per output channel")),
         rule=_rule(nd), params=_params(nd), prefix="conv", from_module=_from_module)
 
 

@@ -20,11 +20,9 @@ def _window_rule(nd: int, kind: str):
         s = ntuple(c["stride"] if c["stride"] is not None else c["kernel_size"], nd)
         p = ntuple(c["padding"], nd)
         d = ntuple(c.get("dilation", 1), nd)
-        for ki, pi, di in zip(k, p, d):
-            half = (di * (ki - 1) + 1) // 2 if kind == "max" else ki // 2
-            if pi > half:
-                ctx.fail(f"padding={pi} must be at most half the {'effective ' if kind == 'max' else ''}kernel size "
-                         f"({half})")
+        for ki, pi in zip(k, p):
+            if pi > ki // 2:
+                ctx.fail(f"padding={pi} must be at most half the kernel size {ki} (here {ki // 2})")
         out = tuple(pool_out(n, ki, si, pi, di, c["ceil_mode"]) for n, ki, si, pi, di in zip(x[1:], k, s, p, d))
         if min(out) < 1:
             ctx.fail(f"the pooling window {fmt(k)} is larger than the input {fmt(x)} from {ctx.src()}; use a smaller "
