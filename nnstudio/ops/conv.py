@@ -6,8 +6,8 @@ For input x (N, C, *S), weight w (O, C/g, *K) and zero padding:
 
 The columns are laid out (N, C K, L) (L = output positions), so that forward is one batched GEMM
 W (O, C K) @ cols[n] (C K, L) that lands directly in (N, O, L), the weight gradient is  sum_n g[n] @ cols[n]^T
-and the input gradient is  W^T @ g[n]  folded back (col2im) with one strided slice-add per kernel offset:
-prod(K) vectorised adds, never a loop over pixels or samples, and no transposed copies.
+and the input gradient is folded back (col2im) one kernel offset k at a time: W_k^T @ g[n] added into the
+strided slice of that offset. prod(K) vectorised GEMMs and adds, never a loop over pixels or samples.
 """
 
 from __future__ import annotations
@@ -109,13 +109,15 @@ class ConvNd(Function):
         if want_b and gb is None:
             gb = g.reshape(n, o, -1).sum(axis=(0, 2))
         if needs[0]:
-            w2 = self.w2
-            gcols = (w2[0].T @ g3) if groups == 1 else (xp.swapaxes(w2, -1, -2) @ g3)
-            gcols = gcols.reshape(xshape[:2] + tuple(wshape[2:]) + out)
-            # col2im: one strided slice-add per kernel offset
+            # col2im fused with the GEMM, one kernel offset at a time: dcols_k = W_k^T @ g lands in (N, C, *out)
+            # and is added into the offset's strided slice (9 GEMMs + 9 adds for 3x3, no (N, C K, L) buffer)
+            c, kshape = xshape[1], tuple(wshape[2:])
+            wk_all = self.w2.reshape((groups, o // groups, c // groups) + kshape)
             acc = xp.zeros(pshape, dtype=g.dtype)
-            for off in itertools.product(*map(range, wshape[2:])):
-                acc[(slice(None), slice(None)) + tap_slice(off, out, stride, dilation)] += gcols[
-                    (slice(None), slice(None)) + off]
+            for off in itertools.product(*map(range, kshape)):
+                wk = xp.swapaxes(wk_all[(slice(None),) * 3 + off], -1, -2)  # (groups, C/g, O/g)
+                part = wk[0] @ g3 if groups == 1 else wk @ g3
+                acc[(slice(None), slice(None)) + tap_slice(off, out, stride, dilation)] += part.reshape(
+                    (n, c) + out)
             gx = acc[interior(xshape[2:], padding)]
         return gx, gw, gb
