@@ -121,3 +121,10 @@ def __getattr__(name: str):
 
 
 del _functions
+
+
+def load_ipython_extension(ipython) -> None:
+    """`%load_ext nnstudio` registers the `%nnstudio` line magic (opens the Studio on a model or a design)."""
+    from .studio.magics import load_ipython_extension as _load
+
+    _load(ipython)
