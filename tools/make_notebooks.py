@@ -282,6 +282,80 @@ plt.show()
 """),
 )
 
+notebook(
+    "02_playground.ipynb",
+    md("""
+# 2. Playground: watch a network untangle a spiral
+
+This notebook teaches what training looks like from the inside: a small network learns to separate three
+interleaved spiral arms, and you watch the decision boundary bend, the loss fall and the gradient of every named
+parameter move. Press **Train**, then **Pause** and **Step** to go one update at a time; edit the design on the
+canvas (add a layer, change a width) and train again.
+"""),
+    code("""
+import nnstudio
+
+studio = nnstudio.Studio(design="mlp", data="spiral")
+studio
+"""),
+)
+
+notebook(
+    "06_design_to_pytorch.ipynb",
+    md("""
+# 6. From design to PyTorch
+
+This notebook teaches the path from a sketch to scale: a design built here (by code, or on the Studio's canvas)
+is trained on nnstudio, exported as a plain PyTorch module, and the exported code run under real PyTorch with the
+same weights gives the same outputs. From there it trains on any of PyTorch's engines, GPUs and clusters included.
+"""),
+    code("""
+import numpy as np
+import nnstudio
+from nnstudio.graph import ModelGraph
+from nnstudio.train import Trainer
+
+g = ModelGraph()
+g.input("x", (2,))
+g.add("Linear", name="stem", out_features=32)
+g.add("ReLU", name="act0")
+g.add("Linear", name="fc1", out_features=32)
+g.add("ReLU", name="act1")
+g.add("Add", name="skip", inputs=["act1", "act0"])     # a skip connection around fc1
+g.add("Linear", name="head", out_features=3)
+g.output("head")
+g          # shown as a diagram with every output shape and parameter count
+"""),
+    code("""
+model = g.build()
+trainer = Trainer(model, "spiral", epochs=30, lr=0.01)
+history = trainer.fit(progress=False)
+print(f"validation accuracy after {len(history['val_accuracy'])} epochs: {history['val_accuracy'][-1]:.1%}")
+"""),
+    md("The exported PyTorch code: one readable `nn.Module`, ready to paste into a file."),
+    code("""
+code = g.to_code(flavor="torch")
+print(code)
+"""),
+    code("""
+try:
+    import torch
+except ImportError:
+    torch = None
+    print("PyTorch is not installed here: `pip install torch` to run the exported code.")
+
+if torch is not None:
+    namespace = {}
+    exec(code, namespace)
+    torch_model = namespace["Model"]()
+    torch_model.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in model.state_dict().items()})
+    x = np.random.default_rng(0).standard_normal((5, 2)).astype(np.float32)
+    ours = model(nnstudio.tensor(x)).detach().numpy()
+    theirs = torch_model(torch.from_numpy(x)).detach().numpy()
+    print("largest difference between nnstudio and PyTorch:", float(np.abs(ours - theirs).max()))
+"""),
+)
+
 if __name__ == "__main__":
     HERE.mkdir(exist_ok=True)
     for name, cells in NOTEBOOKS.items():
