@@ -192,7 +192,7 @@ function render({ model, el }) {
   const nodesLayer = h("div", { class: "nnstudio-nodes", role: "list", "aria-label": "Blocks, top to bottom" });
   const dropLine = h("div", { class: "nnstudio-drop-line", "aria-hidden": "true" });
   const inner = h("div", { class: "nnstudio-canvas-inner" }, wires, nodesLayer, dropLine);
-  const hint = h("div", { class: "nnstudio-canvas-hint", text: "Drag layers here · drag a block to reorder · drag from a block's ● output to another block to wire a skip connection · Del removes" });
+  const hint = h("div", { class: "nnstudio-canvas-hint", text: "drop layers here · drag a block to reorder · drag its ● to another block for a skip · Del removes" });
   const canvas = h("section", { class: "nnstudio-canvas", "aria-label": "Model canvas" }, inner, hint);
 
   // inspector
@@ -207,7 +207,8 @@ function render({ model, el }) {
   function renderHeader(v) {
     const designs = v.designs || [];
     if (designSel.dataset.key !== JSON.stringify(designs)) {
-      designSel.replaceChildren(...designs.map((d) => h("option", { value: d, text: d })));
+      const titles = v.design_titles || {};
+      designSel.replaceChildren(...designs.map((d) => h("option", { value: d, text: titles[d] || d })));
       designSel.dataset.key = JSON.stringify(designs);
     }
     if (!designs.includes(v.design)) {

@@ -243,6 +243,7 @@ class BuilderWidget(anywidget.AnyWidget):
             "inspector": self._inspector(views, shapes, params, errors), "field_errors": self.field_errors,
             "palette": self._palette(), "can_undo": bool(self._undo), "can_redo": bool(self._redo),
             "message": self.message, "designs": self._designs(), "design": self.design or "",
+            "design_titles": self._design_titles(),
             "files": list_designs(self.folder), "filename": self.filename, "export": self.export,
             "confirm": self.confirm,
         }
@@ -373,6 +374,14 @@ class BuilderWidget(anywidget.AnyWidget):
             return []
         names = getattr(starters, "names", None)
         return list(names() if callable(names) else getattr(starters, "STARTERS", {}).keys())
+
+    def _design_titles(self) -> dict[str, str]:
+        try:
+            from nnstudio.graph import starters
+
+            return {k: str(getattr(v, "title", k)) for k, v in starters.STARTERS.items()}
+        except (ImportError, AttributeError):
+            return {}
 
     @staticmethod
     def _starter(name: str | None) -> tuple[str, Any]:

@@ -79,6 +79,7 @@ def test_build_a_model_in_the_browser(lab, page, expect, console_errors):
     field = app.locator('.nnstudio-inspector [data-field="out_features"]')
     expect(field).to_be_visible()
     params_before = node(second).locator(".nnstudio-params").inner_text()
+    first_shape = node(first).locator(".nnstudio-shape").inner_text()
     field.fill("40")
     field.press("Enter")
     expect(node(first).locator(".nnstudio-shape")).to_contain_text("40")
@@ -106,11 +107,17 @@ def test_build_a_model_in_the_browser(lab, page, expect, console_errors):
     expect(node(second).locator(".nnstudio-error")).to_have_count(0)
     expect(app.locator(".nnstudio-status")).to_have_text("valid")
 
+    # undo the width change too (the button this time): a skip needs equal shapes on both sides of the Add
+    app.locator(".nnstudio-undo").click()
+    expect(node(first).locator(".nnstudio-shape")).to_have_text(first_shape)
+
     # wire a skip connection: drag from the first Linear's output port onto the last Linear
     node(first).hover()
     node(first).locator(".nnstudio-port-out").drag_to(node(last))
     add = app.locator('.nnstudio-node[data-type="Add"]')
     expect(add).to_have_count(1)
+    expect(add.locator(".nnstudio-shape")).to_have_text(first_shape)  # a valid skip: the Add has a shape
+    expect(app.locator(".nnstudio-status")).to_have_text("valid")
     expect(app.locator("path.nnstudio-wire.is-skip")).not_to_have_count(0)
     screenshot(app, "builder-skip")
 

@@ -32,12 +32,20 @@ def _changes(locator, before: bytes, timeout_s: float = 20.0) -> bytes:
 
 
 def test_train_pause_step_and_edit_while_training(lab, page, expect):
-    page.set_viewport_size({"width": 1400, "height": 1300})
-    _open(lab, page, "studio.ipynb", _demo_cells())
+    page.set_viewport_size({"width": 1400, "height": 2200})  # tall enough to show the whole app in one picture
+    # the demo notebook, training long enough (the default 100 epochs of spiral end within a second or two)
+    cells = [c.replace("nnstudio.Studio()", "nnstudio.Studio(epochs=5000)") if isinstance(c, str) else c
+             for c in _demo_cells()]
+    assert any("Studio(epochs=5000)" in c for c in cells if isinstance(c, str))
+    _open(lab, page, "studio.ipynb", cells)
     studio = page.locator(".nnstudio-studio")
     expect(studio.locator(".nnstudio-node").first).to_be_visible()
     for hook in (".nnstudio-train", ".nnstudio-pause", ".nnstudio-step", ".nnstudio-reset", ".nnstudio-plot-loss"):
         expect(studio.locator(hook).first).to_be_visible()
+    # the residual starter: a skip connection on the canvas, trained on the spiral
+    studio.locator(".nnstudio-design").select_option("residual")
+    expect(studio.locator('.nnstudio-node[data-type="Add"]')).to_have_count(1)
+    expect(studio.locator("path.nnstudio-wire.is-skip")).to_have_count(1)
     loss = studio.locator(".nnstudio-plot-loss").first
     before = loss.screenshot()
 
