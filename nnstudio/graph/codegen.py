@@ -127,9 +127,10 @@ def to_code(graph: Any, flavor: str = "nnstudio", class_name: str = "Model") -> 
     shapes_in = ", ".join(f"{n} (N, {', '.join(map(str, report.shapes[n]))})" for n in graph.inputs)
     shapes_out = ", ".join(f"(N, {', '.join(map(str, report.shapes[o]))})" for o in graph.outputs)
     title = "nnstudio" if flavor == "nnstudio" else "PyTorch"
+    vocab = min((report.resolved[n]["num_embeddings"] for n in order if nodes[n].type == "Embedding"), default=10)
     example = ", ".join(f"{lib}.randn(2, {', '.join(map(str, report.shapes[n]))})"
                         if nodes[n].config["dtype"] == "float32" else
-                        f"{lib}.randint(0, 10, (2, {', '.join(map(str, report.shapes[n]))}))"
+                        f"{lib}.randint(0, {vocab}, (2, {', '.join(map(str, report.shapes[n]))}))"
                         for n in graph.inputs)
     lines = [f'"""A model designed in the nnstudio builder, as {title} code."""', ""]
     lines += [import_lib, import_nn, "", "", f"class {class_name}(nn.Module):",

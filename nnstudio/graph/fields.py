@@ -158,6 +158,8 @@ class Field:
 
 
 def _num(x: float) -> str:
+    if isinstance(x, int) and abs(x) >= 10 ** 15:
+        return f"a {len(str(abs(x)))}-digit number"
     if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
         return str(int(x))
     return f"{x:,}" if isinstance(x, int) and abs(x) >= 10_000 else str(x)
