@@ -52,7 +52,7 @@ def test_starters_round_trip(name):
 
 def test_broken_designs_round_trip_too():
     g = tiny()
-    g.add("Conv2d", name="bad", inputs=["fc1"])  # wrong shape and dangling
+    g.add("Conv2d", name="bad", inputs=["f"])  # wrong shape and dangling
     g.connect("prob", "bad")
     assert not g.infer_shapes().ok
     back = ModelGraph.from_json(g.to_json())
