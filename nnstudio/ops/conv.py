@@ -17,6 +17,7 @@ import math
 
 from .._backend import xp_of
 from ..autograd import Function
+from . import workspace
 
 
 def pad_spatial(x, pads: tuple, value: float = 0.0):
@@ -65,31 +66,50 @@ class ConvNd(Function):
         ckg = (c // groups) * kprod
         w2 = w.reshape(groups, o // groups, ckg)
         fold_bias = groups == 1 and b is not None
+        # the im2col copy into a pooled buffer; with a bias, a row of ones is appended so the GEMM adds b
+        # (and backward's weight GEMM yields the bias gradient in its last column)
+        buf = workspace.take(xp, (n, c * kprod + fold_bias, lprod), x.dtype)
+        it = buf.itemsize
+        # buf[:, :C K] seen as (N, C, *K, *out), built explicitly so it is a view on CuPy as on NumPy
+        target = xp.lib.stride_tricks.as_strided(
+            buf, view.shape, (buf.strides[0], kprod * lprod * it)
+            + tuple(math.prod(k[i + 1:]) * lprod * it for i in range(len(k)))
+            + tuple(math.prod(out[i + 1:]) * it for i in range(len(out))))
+        target[...] = view
         if groups == 1:
-            # the im2col copy; with a bias, a row of ones is appended so the GEMM adds b (and backward's
-            # weight GEMM yields the bias gradient in its last column)
-            cols = xp.empty((n, ckg + fold_bias, lprod), dtype=x.dtype)
-            it = cols.itemsize
-            # cols[:, :ckg] seen as (N, C, *K, *out), built explicitly so it is a view on CuPy as on NumPy
-            target = xp.lib.stride_tricks.as_strided(
-                cols, view.shape, (cols.strides[0], kprod * lprod * it)
-                + tuple(math.prod(k[i + 1:]) * lprod * it for i in range(len(k)))
-                + tuple(math.prod(out[i + 1:]) * it for i in range(len(out))))
-            target[...] = view
+            cols = buf
             if fold_bias:
                 cols[:, ckg] = 1
                 y = xp.concatenate([w2[0], b.reshape(o, 1)], axis=1) @ cols
             else:
                 y = w2[0] @ cols
         else:
-            cols = view.reshape(n, groups, ckg, lprod)
+            cols = buf.reshape(n, groups, ckg, lprod)
             y = (w2 @ cols).reshape(n, o, lprod)
             if b is not None:
                 y += b.reshape(o, 1)
+        self.buf = buf
         # which inputs need a gradient is only known after forward; the node is dropped when none does
         self.cols, self.w2, self.fold_bias = cols, w2, fold_bias
         self.geom = (x.shape, xpad.shape, w.shape, padding, out, stride, dilation, groups)
         return y.reshape((n, o) + out)
+
+    def release(self) -> None:
+        """After backward (or when dropped): the column buffer goes back to the pool for the next step."""
+        buf = self.__dict__.get("buf")
+        if buf is not None:
+            self.__dict__.clear()
+            workspace.give(xp_of(buf), buf)
+        super().release()
+
+    def __del__(self):
+        buf = self.__dict__.get("buf")
+        if buf is not None:
+            self.__dict__.clear()
+            try:
+                workspace.give(xp_of(buf), buf)
+            except Exception:  # noqa: BLE001 - interpreter shutdown: nothing to recycle into
+                pass
 
     def backward(self, g):
         xshape, pshape, wshape, padding, out, stride, dilation, groups = self.geom

@@ -177,3 +177,24 @@ def test_constructor_errors():
         nn.Conv2d(1, 1, (3, 3, 3))
     with pytest.raises(ValueError, match="must be positive"):
         nn.Conv2d(1, 1, 0)
+
+
+def test_pooled_column_buffers_never_alias_live_graphs():
+    """Column buffers (>= 1 MiB) are reused across steps; graphs alive at the same time, retain_graph and
+    no_grad passes in between must still give torch's gradients."""
+    rng = np.random.default_rng(6)
+    xs = [rng.standard_normal((8, 16, 20, 20)).astype(np.float32) for _ in range(3)]
+    ours, ref = nn.Conv2d(16, 8, 3), torch.nn.Conv2d(16, 8, 3)
+    ours.load_state_dict({k: v.detach().numpy() for k, v in ref.state_dict().items()})
+    y0 = ours(nnstudio.tensor(xs[0]))
+    y1 = ours(nnstudio.tensor(xs[1]))  # two graphs alive: two buffers
+    with nnstudio.no_grad():
+        ours(nnstudio.tensor(xs[2]))  # takes and returns a buffer at once
+    y0.sum().backward(retain_graph=True)
+    ours(nnstudio.tensor(xs[2])).sum().backward()  # may reuse a released buffer
+    y0.sum().backward()  # y0's columns must still be intact
+    y1.sum().backward()
+    t_total = sum(ref(torch.tensor(x)).sum() for x in (xs[0], xs[0], xs[2], xs[1]))
+    t_total.backward()
+    np.testing.assert_allclose(ours.weight.grad.numpy(), ref.weight.grad.numpy(), rtol=1e-4, atol=1e-3)
+    np.testing.assert_allclose(ours.bias.grad.numpy(), ref.bias.grad.numpy(), rtol=1e-4, atol=1e-3)
