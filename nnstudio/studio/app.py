@@ -30,6 +30,22 @@ def _starter_data(design: str | None) -> tuple[Any, dict] | None:
     return spec.dataset, dict(spec.dataset_options)
 
 
+def _data_for_graph(graph: Any) -> tuple[Any, dict]:
+    """A built-in dataset whose samples fit the design's single Input (spiral for (2,), digits for (64,) or
+    (1, 8, 8), the sequence task ...); spiral when none does."""
+    from nnstudio.data import load
+
+    shapes = [tuple(n.config.get("shape") or ()) for n in graph.nodes.values() if n.type == "Input"]
+    if len(shapes) == 1:
+        for name, options in (("spiral", {}), ("digits", {}), ("digits", {"flat": False}), ("sequence", {})):
+            try:
+                if tuple(load(name, **options).input_shape) == shapes[0]:
+                    return name, options
+            except Exception:
+                continue
+    return "spiral", {}
+
+
 class Studio(widgets.VBox):
     """The model builder with the live training dashboard docked below it.
 
@@ -50,8 +66,11 @@ class Studio(widgets.VBox):
             graph = self._graph_from(model, data, input_shape)
         self.builder = BuilderWidget(graph, folder=folder, design=design)
         self._data_given = data is not None
-        self.data, self.data_options = (data, {}) if data is not None else (
-            _starter_data(self.builder.design) or ("spiral", {}))
+        if data is not None:
+            self.data, self.data_options = data, {}
+        else:
+            self.data, self.data_options = (_starter_data(self.builder.design)
+                                            or _data_for_graph(self.builder.graph))
         self.trainer_options = trainer_options
         self._adapting = False
         self.trainer: Any = None

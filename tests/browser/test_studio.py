@@ -3,6 +3,7 @@ training asks first; the screenshot for the README comes from here."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 
@@ -74,7 +75,7 @@ def test_train_pause_step_and_edit_while_training(lab, page, expect):
     assert during != before
 
     path = screenshot(studio, "studio")
-    docs = REPO / "docs"
-    docs.mkdir(exist_ok=True)
-    shutil.copyfile(path, docs / "studio.png")
-    shutil.copyfile(path, ARTIFACTS / "studio-full.png")
+    if os.environ.get("NNSTUDIO_UPDATE_DOCS"):  # NNSTUDIO_UPDATE_DOCS=1 refreshes the README's picture
+        (REPO / "docs").mkdir(exist_ok=True)
+        shutil.copyfile(path, REPO / "docs" / "studio.png")
+    assert path.stat().st_size > 10_000 and ARTIFACTS in path.parents

@@ -78,3 +78,22 @@ def test_studio_opens_an_existing_sequential(tmp_path):
 def test_studio_needs_a_shape_for_a_module():
     with pytest.raises(ValueError, match="input_shape"):
         nnstudio.Studio(model=nn.Sequential(nn.Linear(2, 3)))
+
+
+@pytest.mark.skipif(FAKE, reason="needs nnstudio.graph (starters)")
+def test_a_design_without_data_trains_on_a_dataset_that_fits_it(tmp_path):
+    from nnstudio.graph import starters
+
+    s = nnstudio.Studio(model=starters.load("lenet"), folder=tmp_path, epochs=1)
+    try:
+        assert s.data == "digits" and s.data_options == {"flat": False}
+        assert tuple(s.trainer.data.input_shape) == (1, 8, 8)
+    finally:
+        s.close()
+
+
+@pytest.mark.skipif(FAKE, reason="needs nnstudio.graph (starters)")
+def test_switching_the_starter_design_switches_the_dataset(studio):
+    studio.builder.apply_command({"cmd": "design", "name": "lenet"})
+    assert studio.trainer.data.name == "digits" and studio.builder.view["ok"]
+    assert any(k.startswith("conv1.") for k, _ in studio.trainer.model.named_parameters())
