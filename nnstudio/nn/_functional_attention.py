@@ -44,7 +44,8 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     """softmax(query key^T * scale + mask) value, with dropout on the weights (always applied when p > 0).
 
     query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev); leading axes broadcast.
-    attn_mask: broadcastable to (..., L, S); bool (True = may attend) or float (added to the scores).
+    attn_mask: broadcastable to (..., L, S); bool (True = may attend) or float (added to the scores; a float
+    mask that requires grad, such as a learned position bias, receives its gradient).
     is_causal: a top-left causal mask (no attn_mask allowed then). scale: default 1 / sqrt(E).
     enable_gqa: key/value may have fewer heads (axis -3) than query, each serving a group of query heads.
     A query row that may attend to no key gives zeros (and zero gradients), as torch.
@@ -84,6 +85,10 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
                                    f"attention scores' shape {tuple(query.shape[:-1]) + (source,)}") from None
     if dropout_p == 1.0:
         return query.new_zeros(tuple(query.shape[:-1]) + (value.shape[-1],)) + 0.0 * query.sum()
+    if (isinstance(attn_mask, Tensor) and attn_mask.requires_grad and attn_mask._data.dtype == dtype
+            and attn_mask.device == query.device):  # a learned additive bias: it gets a gradient
+        return apply(AT.ScaledDotProductAttention, query, key, value, attn_mask, scale=scale,
+                     dropout_p=float(dropout_p))
     return apply(AT.ScaledDotProductAttention, query, key, value, masks=(mask,), scale=scale,
                  dropout_p=float(dropout_p))
 

@@ -90,24 +90,26 @@ def attend(q, k, v, masks=(), scale=None, dropout_p=0.0):
 
 
 def attend_backward(g, saved, needs=(True, True, True), out=(None, None, None)):
-    """Gradients (dq, dk, dv) of `attend` for the output gradient `g`; `out` may give arrays to write into."""
+    """Gradients (dq, dk, dv, dS) of `attend` for the output gradient `g`; `out` may give arrays to write into.
+    dS (the gradient of the scores, hence of an additive mask) is computed only when needs[3] is true."""
     qs, k, v, p, pd, keep, o, scale = saved
     xp = xp_of(g)
-    dq = dk = dv = None
+    dq = dk = dv = ds = None
     if needs[2]:
         dv = _matmul(xp.swapaxes(p if pd is None else pd, -1, -2), g, out[2])
-    if needs[0] or needs[1]:
-        dp = g @ xp.swapaxes(v, -1, -2)
+    want_scores = len(needs) > 3 and needs[3]
+    if needs[0] or needs[1] or want_scores:
+        ds = g @ xp.swapaxes(v, -1, -2)
         if keep is not None:
-            dp *= keep
-        dp -= (g * o).sum(axis=-1, keepdims=True)
-        dp *= p  # now dS
+            ds *= keep
+        ds -= (g * o).sum(axis=-1, keepdims=True)
+        ds *= p
         if needs[0]:
-            dq = _matmul(dp, k, out[0])
+            dq = _matmul(ds, k, out[0])
             dq *= dq.dtype.type(scale)
         if needs[1]:
-            dk = _matmul(xp.swapaxes(dp, -1, -2), qs, out[1])
-    return dq, dk, dv
+            dk = _matmul(xp.swapaxes(ds, -1, -2), qs, out[1])
+    return dq, dk, dv, (ds if want_scores else None)
 
 
 def _matmul(a, b, out):
@@ -117,15 +119,17 @@ def _matmul(a, b, out):
 
 
 class ScaledDotProductAttention(Function):
-    """O = dropout(softmax(scale q k^T + masks)) v.  q (..., L, E), k (..., S, E), v (..., S, Ev) -> (..., L, Ev).
+    """O = dropout(softmax(scale q k^T + mask + masks)) v.  q (..., L, E), k (..., S, E), v (..., S, Ev) ->
+    (..., L, Ev). Leading axes of q, k and v broadcast against each other.
 
-    `masks` is a tuple of additive float arrays broadcastable to (..., L, S); rows with no allowed key give 0.
-    Leading axes of q, k and v broadcast against each other.
+    `mask` (optional fourth input): an additive float mask that receives a gradient (dmask = dS, summed over
+    broadcast axes), e.g. a learned position bias. `masks`: constant additive float arrays. All broadcastable
+    to (..., L, S); rows with no allowed key give 0.
     """
 
-    def forward(self, q, k, v, masks=(), scale=None, dropout_p=0.0):
-        self.shapes = (q.shape, k.shape, v.shape)
-        o, self.saved = attend(q, k, v, masks, scale, dropout_p)
+    def forward(self, q, k, v, mask=None, masks=(), scale=None, dropout_p=0.0):
+        self.shapes = (q.shape, k.shape, v.shape) + (() if mask is None else (mask.shape,))
+        o, self.saved = attend(q, k, v, masks if mask is None else (mask,) + tuple(masks), scale, dropout_p)
         return o
 
     def backward(self, g):

@@ -392,3 +392,17 @@ def test_functional_multi_head_attention_forward(separate, need_weights):
     assert (got[1] is None) == (expected[1] is None)
     if need_weights:
         assert_close(got[1].numpy(), expected[1].numpy(), 1e-4, 1e-5, "attn_weights")
+
+
+def test_sdpa_learned_float_mask_gets_gradient():
+    q, k, v, bias = randn(2, 3, L, 4), randn(2, 3, S, 4), randn(2, 3, S, 5), randn(3, L, S)
+    t_bias = torch.tensor(bias, requires_grad=True)
+    n_bias = nnstudio.tensor(bias, requires_grad=True)
+    t_out = torch.nn.functional.scaled_dot_product_attention(*(torch.tensor(a) for a in (q, k, v)), attn_mask=t_bias)
+    n_out = F.scaled_dot_product_attention(*(nnstudio.tensor(a) for a in (q, k, v)), attn_mask=n_bias)
+    g = randn(*t_out.shape)
+    (t_out * torch.tensor(g)).sum().backward()
+    (n_out * nnstudio.tensor(g)).sum().backward()
+    assert_close(n_bias.grad.numpy(), t_bias.grad.numpy(), 1e-4, 1e-5, "gradient of the float mask")
+    gradcheck(lambda q_, b_: F.scaled_dot_product_attention(q_, q_, q_, attn_mask=b_),
+              [rng.standard_normal((2, 4, 3)), rng.standard_normal((4, 4))])
