@@ -158,3 +158,14 @@ def test_from_module_refuses_what_it_cannot_place(module, words):
 def test_from_module_of_a_single_layer():
     g = ModelGraph.from_module(nn.Linear(3, 4), (3,))
     assert list(g) == ["x", "layer", "out"] and g.infer_shapes().ok
+
+
+def test_from_a_torch_sequential():
+    import torch
+
+    tm = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.BatchNorm2d(4), torch.nn.ReLU(), torch.nn.Flatten(),
+                             torch.nn.Linear(144, 10))
+    g = ModelGraph.from_module(tm, (1, 8, 8))
+    assert g.infer_shapes().ok and g.infer_shapes().shapes["out"] == (10,)
+    built = g.build()
+    assert [tuple(p.shape) for p in built.parameters()] == [tuple(p.shape) for p in tm.parameters()]

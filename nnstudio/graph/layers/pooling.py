@@ -12,7 +12,7 @@ POOL = "Pooling"
 _AXES = {1: "L", 2: "H, W", 3: "D, H, W"}
 
 
-def _window_rule(nd: int, kind: str):
+def _window_rule(nd: int):
     def rule(ctx: Ctx) -> Shape:
         x = need_rank(ctx, nd)
         c = ctx.cfg
@@ -89,7 +89,7 @@ def _maxpool(nd: int) -> LayerSpec:
         _out_formula(nd),
         (*_common(nd), tuple_field("dilation", 1, "spacing between window elements", length=nd),
          bool_field("ceil_mode", False, "round the output size up instead of down")),
-        rule=_window_rule(nd, "max"), prefix="pool", from_module=_max_from)
+        rule=_window_rule(nd), prefix="pool", from_module=_max_from)
 
 
 def _avgpool(nd: int) -> LayerSpec:
@@ -99,7 +99,7 @@ def _avgpool(nd: int) -> LayerSpec:
         fields.append(int_field("divisor_override", None, "divide by this instead of the window size (optional)",
                                 optional=True))
     return LayerSpec(f"AvgPool{nd}d", POOL, "Averages each window: shrinks the map smoothly.", _out_formula(nd),
-                     tuple(fields), rule=_window_rule(nd, "avg"), prefix="pool", from_module=_avg_from(nd))
+                     tuple(fields), rule=_window_rule(nd), prefix="pool", from_module=_avg_from(nd))
 
 
 def _adaptive(nd: int, kind: str) -> LayerSpec:
