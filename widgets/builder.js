@@ -121,6 +121,8 @@ function render({ model, el }) {
     collapsed: new Set(),
     dropAfter: undefined,
     focusNodeAfterRender: null,
+    nodeEls: new Map(),
+    wireKey: null,
   };
 
   const send = (cmd) => {
@@ -294,8 +296,18 @@ function render({ model, el }) {
     const els = [];
     const selected = v.selected;
     const tabTarget = nodes.some((n) => n.name === selected) ? selected : nodes[0]?.name;
+    const cache = new Map();
     for (const n of nodes) {
       const p = geo.pos.get(n.name);
+      // keyed re-use: a block whose data, place, selection and tab stop are unchanged keeps its element, so an
+      // edit touches (and the browser re-lays out) only the blocks it changed
+      const key = JSON.stringify([n, p.y, p.h, n.name === selected, n.name === tabTarget]);
+      const old = st.nodeEls.get(n.name);
+      if (old && old.key === key) {
+        els.push(old.el);
+        cache.set(n.name, old);
+        continue;
+      }
       const cls = ["nnstudio-node"];
       if (n.name === selected) cls.push("is-selected");
       if (n.error) cls.push("has-error");
@@ -324,10 +336,21 @@ function render({ model, el }) {
         node.append(h("span", { class: "nnstudio-port nnstudio-port-out", title: "Drag to another block to wire a skip connection", "aria-hidden": "true" }));
       }
       els.push(node);
+      cache.set(n.name, { key, el: node });
     }
-    nodesLayer.replaceChildren(...els);
+    st.nodeEls = cache;
+    // move/insert only what differs from the current children, then drop the leftovers
+    let cursor = nodesLayer.firstChild;
+    for (const el of els) {
+      if (el === cursor) { cursor = cursor.nextSibling; continue; }
+      nodesLayer.insertBefore(el, cursor);
+    }
+    while (cursor) { const next = cursor.nextSibling; cursor.remove(); cursor = next; }
 
-    // wires
+    // wires (rebuilt only when a wire, a block's place or an error changed)
+    const wireKey = JSON.stringify([v.edges, nodes.map((n) => [n.name, geo.pos.get(n.name).y, geo.pos.get(n.name).h, !!(n.error || n.blocked)])]);
+    if (wireKey === st.wireKey) { restoreFocus(wantFocus); return; }
+    st.wireKey = wireKey;
     const w = Math.max(width, 10);
     wires.setAttribute("width", w);
     wires.setAttribute("height", geo.height);
@@ -361,14 +384,18 @@ function render({ model, el }) {
       paths.push(path);
     }
     wires.replaceChildren(...paths);
-    if (wantFocus) {
-      const target = nodesLayer.querySelector(`.nnstudio-node[data-node="${CSS.escape(wantFocus)}"]`);
-      if (target) {
-        target.tabIndex = 0;
-        st.restoringFocus = true;
-        target.focus({ preventScroll: true });
-        st.restoringFocus = false;
-      }
+    if (st.wire) wires.append(tempWire);
+    restoreFocus(wantFocus);
+  }
+
+  function restoreFocus(name) {
+    if (!name) return;
+    const target = nodesLayer.querySelector(`.nnstudio-node[data-node="${CSS.escape(name)}"]`);
+    if (target && document.activeElement !== target) {
+      target.tabIndex = 0;
+      st.restoringFocus = true;
+      target.focus({ preventScroll: true });
+      st.restoringFocus = false;
     }
   }
 
@@ -638,7 +665,35 @@ function render({ model, el }) {
         kids.push(h("div", { class: "nnstudio-row nnstudio-row-end" }, del));
       }
     }
-    inspector.replaceChildren(...kids.filter(Boolean));
+    const list = kids.filter(Boolean);
+    const oldForm = inspector.querySelector(":scope > .nnstudio-form");
+    const newForm = list.find((k) => k.classList?.contains("nnstudio-form"));
+    const focusedField = activeField && oldForm?.contains(document.activeElement) ? document.activeElement : null;
+    if (focusedField && newForm && oldForm.getAttribute("aria-label") === newForm.getAttribute("aria-label")) {
+      // the same block's form holds the keyboard focus: patch it in place (removing a focused input blurs it,
+      // which costs JupyterLab's focus tracking ~15 ms and loses the caret)
+      for (const fresh of Array.from(newForm.children)) {
+        const field = fresh.querySelector("[data-field]")?.dataset.field;
+        const stale = field && oldForm.querySelector(`[data-field="${CSS.escape(field)}"]`)?.closest(".nnstudio-field");
+        if (!stale) continue;
+        if (!stale.contains(focusedField)) { stale.replaceWith(fresh); continue; }
+        const inp = fresh.querySelector("[data-field]");
+        for (const a of ["class", "aria-invalid", "placeholder", "min", "max", "title"]) {
+          if (inp.hasAttribute(a)) focusedField.setAttribute(a, inp.getAttribute(a)); else focusedField.removeAttribute(a);
+        }
+        if (focusedField.type === "checkbox") focusedField.checked = inp.checked;
+        else if (focusedField.value !== inp.value) focusedField.value = inp.value;
+        stale.className = fresh.className;
+        stale.querySelector(".nnstudio-field-help, .nnstudio-field-error")
+          ?.replaceWith(fresh.querySelector(".nnstudio-field-help, .nnstudio-field-error"));
+      }
+      for (const c of Array.from(inspector.children)) if (c !== oldForm) c.remove();
+      const at = list.indexOf(newForm);
+      list.slice(0, at).forEach((k) => inspector.insertBefore(k, oldForm));
+      list.slice(at + 1).forEach((k) => inspector.append(k));
+      return;
+    }
+    inspector.replaceChildren(...list);
     if (activeField) inspector.querySelector(`[data-field="${CSS.escape(activeField)}"]`)?.focus();
     else if (activeCls && ins) inspector.querySelector(`.${activeCls.split(" ").filter((c) => c.startsWith("nnstudio-") && c !== "nnstudio-btn" && c !== "nnstudio-input")[0] || "nnstudio-none"}`)?.focus();
   }
