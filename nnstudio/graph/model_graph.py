@@ -234,11 +234,11 @@ class ModelGraph:
     @contextmanager
     def transaction(self, label: str = "edit") -> Iterator[ModelGraph]:
         """Group edits into one undo step and one observer call; if the block raises, the graph is put back as
-        it was before the (outermost) transaction and the exception propagates.
+        it was before the (outermost) transaction and the exception propagates. For example::
 
-        >>> with g.transaction("insert dropout"):
-        ...     d = g.add("Dropout", inputs=["fc1"])
-        ...     g.set_inputs("act1", [d])
+            with g.transaction("insert dropout"):
+                d = g.add("Dropout", inputs=["fc1"])
+                g.set_inputs("act1", [d])
         """
         outer = self._tx_depth == 0
         if outer:

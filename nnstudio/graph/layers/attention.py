@@ -22,7 +22,8 @@ def _seq(ctx: Ctx, i: int, role: str) -> Shape:
 def _heads(ctx: Ctx, embed: int, heads_field: str) -> None:
     h = ctx.cfg[heads_field]
     if embed % h:
-        ctx.fail(f"{heads_field}={h} must divide the embedding size {embed} (each head gets {embed}/{h} features)")
+        ctx.fail(f"{heads_field}={h} must divide the embedding size {embed}: the {embed} features are split evenly "
+                 f"among the heads")
 
 
 def _mha_rule(ctx: Ctx) -> Shape:

@@ -55,14 +55,18 @@ def _from_module(m: Any) -> dict[str, Any]:
             "dilation": tuple(m.dilation), "groups": m.groups, "bias": m.bias is not None}
 
 
+def _primed(axes: str) -> str:
+    return ", ".join(f"{a}′" for a in axes.split(", "))
+
+
 def _conv(nd: int) -> LayerSpec:
     axes = _AXES[nd]
     return LayerSpec(
         f"Conv{nd}d", CONV,
         f"Slides out_channels learned {nd}-d filters over the input; each output value looks at a small window of "
         f"all input channels.",
-        f"(C_in, {axes}) → (out_channels, {axes}′) with {axes.split(', ')[0]}′ = "
-        f"⌊({axes.split(', ')[0]} + 2·padding − dilation·(kernel_size − 1) − 1) / stride⌋ + 1",
+        f"(C_in, {axes}) → (out_channels, {_primed(axes)}) with {axes.split(', ')[0]}′ = "
+        f"⌊({axes.split(', ')[0]} + 2·padding − dilation·(kernel_size − 1) − 1) / stride⌋ + 1 (each axis alike)",
         (auto_int("in_channels", "input channels (auto: the input's first dimension)"),
          int_field("out_channels", 16, "number of filters = output channels", positional=True),
          tuple_field("kernel_size", 3, "window size of each filter", length=nd, positional=True),

@@ -80,7 +80,9 @@ def _common(nd: int) -> tuple:
 def _out_formula(nd: int) -> str:
     axes = _AXES[nd]
     first = axes.split(", ")[0]
-    return f"(C, {axes}) → (C, {axes}′) with {first}′ = ⌊({first} + 2·padding − kernel_size) / stride⌋ + 1"
+    primed = ", ".join(f"{a}′" for a in axes.split(", "))
+    return (f"(C, {axes}) → (C, {primed}) with {first}′ = ⌊({first} + 2·padding − kernel_size) / stride⌋ + 1 "
+            f"(stride defaults to kernel_size)")
 
 
 def _maxpool(nd: int) -> LayerSpec:
