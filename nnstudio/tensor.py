@@ -892,15 +892,17 @@ class Tensor:
     def _inplace(self, op) -> Tensor:
         """Make `op(self)` the new value of self: in place without a graph, rebinding the graph node otherwise."""
         result = op(self._alias())
+        if result._data.shape != self._data.shape:
+            raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast "
+                               f"shape {list(result._data.shape)}")
         if is_grad_enabled() and result.requires_grad:
             if self._ctx is None and self.requires_grad:
                 raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation "
                                    "(wrap the update in `with nnstudio.no_grad():`)")
+            if result._data.dtype != self._data.dtype:  # in place keeps the dtype (as torch)
+                result = result._cast(self._data.dtype)
             self._data, self._ctx, self.requires_grad = result._data, result._ctx, True
         else:
-            if result._data.shape != self._data.shape:
-                raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast "
-                                   f"shape {list(result._data.shape)}")
             self._data[...] = result._data
         return self
 

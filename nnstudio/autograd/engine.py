@@ -22,8 +22,7 @@ def _topological_order(root_fn) -> list:
             continue
         visited.add(id(fn))
         stack.append((fn, True))
-        for t in fn.inputs:
-            parent = t._ctx
+        for parent in fn.parents:
             if parent is not None and id(parent) not in visited:
                 stack.append((parent, False))
     order.reverse()
@@ -71,13 +70,13 @@ def run_backward(root, grad, retain_graph: bool = False) -> None:
         g = grads.pop(id(fn), None)
         if g is None:
             continue
-        inputs, needs = fn.inputs, fn.needs_input_grad
+        inputs, parents, needs = fn.inputs, fn.parents, fn.needs_input_grad
         in_grads = fn.backward(g)
         if not isinstance(in_grads, tuple):
             in_grads = (in_grads,)
         if not retain_graph:
             fn.release()
-        for t, need, ig in zip(inputs, needs, in_grads):
+        for t, parent, need, ig in zip(inputs, parents, needs, in_grads):
             if not need or ig is None:
                 continue
             if ig.shape != t._data.shape:
@@ -87,7 +86,6 @@ def run_backward(root, grad, retain_graph: bool = False) -> None:
                 )
             if ig.dtype != t._data.dtype:  # a gradient has its input's dtype (a primitive may have promoted it)
                 ig = ig.astype(t._data.dtype)
-            parent = t._ctx
             if parent is None:
                 _accumulate_leaf(t, ig, handed)
             else:

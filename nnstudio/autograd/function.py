@@ -17,6 +17,7 @@ class Function:
     """
 
     inputs: tuple = ()
+    parents: tuple = ()  # each input's graph node when this node was recorded (None for a leaf)
     needs_input_grad: tuple = ()
     freed = False
 
@@ -56,6 +57,8 @@ def apply(fn_class: type[Function], *tensors, **options):
         for t in tensors:
             if t.requires_grad:
                 fn.inputs = tensors
+                # the node, not the tensor, is the edge: an in-place op may later rebind the tensor to a new node
+                fn.parents = tuple([t._ctx for t in tensors])
                 fn.needs_input_grad = tuple([t.requires_grad for t in tensors])
                 return wrap(out, fn)
     return wrap(out, None)
