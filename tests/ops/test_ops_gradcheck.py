@@ -279,3 +279,33 @@ def test_inplace_on_leaf_requiring_grad_raises():
     with nnstudio.no_grad():
         x.add_(1)
     np.testing.assert_array_equal(x.detach().numpy(), [2, 2, 2])
+
+
+def test_in_place_rebinding_keeps_earlier_edges():
+    """An op recorded before an in-place update still points at the old value: `h[idx] += v` reads h[idx]
+    (recorded on the old h) and then rebinds h; torch's gradient counts both paths."""
+    import torch
+
+    res = []
+    for lib in (nnstudio, torch):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        buf = lib.zeros(3)
+        buf[0] = x[1] * 2
+        buf[1:] = x[:2] ** 2
+        h = x * 1
+        h[lib.tensor([0, 2])] += x[:2] * 3
+        g = h * 1
+        h.mul_(2)
+        out = (buf * h).sum() + h.sum() + (g * g).sum()
+        out.backward()
+        res.append((out.item(), x.grad.numpy().copy(), h.dtype))
+    assert res[0][0] == pytest.approx(res[1][0])
+    np.testing.assert_allclose(res[0][1], res[1][1])
+
+
+def test_in_place_keeps_dtype_and_shape():
+    h = nnstudio.ones(3, requires_grad=True) * 1
+    h.add_(nnstudio.ones(3, dtype=nnstudio.float64))
+    assert h.dtype == nnstudio.float32
+    with pytest.raises(RuntimeError, match=r"output with shape \[3\] doesn't match the broadcast shape \[2, 3\]"):
+        h.add_(nnstudio.ones(2, 3))
