@@ -45,6 +45,7 @@ class EventStream:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._period = 1.0 / max_rate
+        self._wanted: frozenset = frozenset()  # the kinds some subscriber wants (EVENT_KINDS when one wants all)
         self.dropped = 0
         self.callback_errors: list[str] = []
 
@@ -52,6 +53,16 @@ class EventStream:
     def active(self) -> bool:
         """True when someone listens (the trainer skips building events otherwise)."""
         return bool(self._subscribers)
+
+    def wants(self, kind: str) -> bool:
+        """True when a subscriber listens to `kind` (the trainer skips building other events)."""
+        return kind in self._wanted
+
+    def _update_wanted(self) -> None:
+        wanted: set = set()
+        for _, kinds in self._subscribers.values():
+            wanted |= set(EVENT_KINDS) if kinds is None else kinds
+        self._wanted = frozenset(wanted)
 
     def subscribe(self, callback: Callable[[TrainerEvent], None], kinds=None) -> Callable[[], None]:
         """Call `callback(event)` for every event (of `kinds`, if given) on the dispatcher thread.
@@ -69,6 +80,7 @@ class EventStream:
             key = self._next_id
             self._next_id += 1
             self._subscribers[key] = (callback, kinds)
+            self._update_wanted()
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="nnstudio-events", daemon=True)
                 self._thread.start()
@@ -76,12 +88,13 @@ class EventStream:
         def unsubscribe() -> None:
             with self._lock:
                 self._subscribers.pop(key, None)
+                self._update_wanted()
 
         return unsubscribe
 
     def emit(self, event: TrainerEvent) -> None:
         """Queue an event for the subscribers; never blocks."""
-        if not self._subscribers:
+        if event.kind not in self._wanted:
             return
         if len(self._queue) == self._queue.maxlen:
             self.dropped += 1

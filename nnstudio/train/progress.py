@@ -17,4 +17,4 @@ def progress_line(p: dict, width: int = 24) -> str:
     if math.isfinite(p["val_accuracy"]):
         parts.append(f"val acc {100 * p['val_accuracy']:.1f}%")
     parts.append(f"{p['steps_per_second']:.0f} steps/s")
-    return "  ".join(parts)
+    return "  ".join(parts).ljust(100)

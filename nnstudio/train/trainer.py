@@ -515,7 +515,7 @@ class Trainer:
         if now - t0 > 0.5:
             self.steps_per_second = (step - s0) / (now - t0)
             self._rate_mark = (now, step)
-        if self.events.active:
+        if self.events.wants("step"):
             self.events.emit(TrainerEvent("step", step, self.epoch, {"loss": value, "lr": self.lr}))
         if self._pos >= n_train:
             self._end_epoch()
@@ -573,7 +573,7 @@ class Trainer:
             for buf, (_, p) in zip(self._backup, self._params):
                 buf[...] = p._data
             self._backup_step = step
-        if self.events.active:
+        if self.events.wants("grad"):
             self.events.emit(TrainerEvent("grad", step, self.epoch,
                                           {"grad_norm": grad_norm, "weight_norm": weight_norm}))
 

@@ -63,3 +63,15 @@ def test_a_failing_subscriber_is_recorded_not_fatal():
     trainer.events.flush()
     assert trainer.error is None and trainer.steps == 15
     assert "ZeroDivisionError" in trainer.events.callback_errors[0]
+
+
+def test_only_wanted_kinds_are_queued():
+    trainer = Trainer(spiral_mlp(), "spiral", epochs=1)
+    seen = []
+    unsubscribe = trainer.subscribe(seen.append, kinds=("state", "epoch"))
+    assert trainer.events.wants("epoch") and not trainer.events.wants("step")
+    trainer.fit(progress=False)
+    trainer.events.flush()
+    assert {e.kind for e in seen} == {"state", "epoch"}
+    unsubscribe()
+    assert not trainer.events.wants("state")

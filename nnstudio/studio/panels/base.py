@@ -15,6 +15,7 @@ import time
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 INK = "#8a8a8a"  # mid grey: readable on JupyterLab's light and dark themes (the figure background is transparent)
@@ -35,6 +36,7 @@ class Panel:
         self.dirty = True
         self.last_render_s = 0.0
         self.full_draws = 0
+        self.probe_seconds = 0.0  # time the last update spent in the model's forward (on the training thread)
         self._animated: list = []
         self._background = None
         self._needs_layout = True
@@ -69,6 +71,10 @@ class Panel:
         ax.set_xlabel(xlabel, color=INK, fontsize=8)
         ax.set_ylabel(ylabel, color=INK, fontsize=8)
         ax.tick_params(colors=INK, labelsize=7)
+        # few ticks: text is most of a full draw's cost
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        if ax.get_yscale() == "linear":
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
         for spine in ax.spines.values():
             spine.set_color(INK)
         ax.grid(True, color=GRID, linewidth=0.5)

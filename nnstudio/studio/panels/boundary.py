@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 from matplotlib.colors import to_rgba
@@ -55,7 +56,9 @@ class DecisionBoundaryPanel(Panel):
         key = (id(trainer.history), trainer.steps)
         if key == self._seen:
             return False
+        t0 = time.perf_counter()
         out = trainer.predict(self.grid)
+        self.probe_seconds = time.perf_counter() - t0
         self._seen = key
         n = self.resolution
         rgba = np.zeros((len(out), 4))
@@ -108,7 +111,9 @@ class SamplePredictionsPanel(Panel):
         if key == self._seen:
             return False
         self._seen = key
+        t0 = time.perf_counter()
         out = trainer.predict(self._data.X_val[:len(self.titles)])
+        self.probe_seconds = time.perf_counter() - t0
         self.predicted = out.argmax(1)
         for title, p, t in zip(self.titles, self.predicted, self.truth):
             title.set_text(str(self._data.class_names[p]) if p < len(self._data.class_names) else str(p))

@@ -17,8 +17,9 @@ class GradientPanel(Panel):
         super().__init__()
         self.max_points, self.bins = max_points, bins
         self.ax_norm, self.ax_hist = self.figure.subplots(2, 1, height_ratios=[3, 2])
-        self.style(self.ax_norm, "Gradient norm per parameter", "step", "norm")
-        self.style(self.ax_hist, "", "gradient / max |gradient|", "share")
+        self.style(self.ax_norm, "Gradient norm per parameter (by step)", "", "")
+        self.style(self.ax_hist, "", "", "")
+        self.ax_hist.set_yticks([])
         self.ax_norm.set_yscale("log")
         self.ax_norm.set_xlim(0, 100)
         self.ax_norm.set_ylim(1e-3, 1)

@@ -18,8 +18,8 @@ class LossPanel(Panel):
         self.max_points = max_points
         self.log = False
         self.ax_loss, self.ax_acc = self.figure.subplots(2, 1, height_ratios=[2, 1])
-        self.style(self.ax_loss, "Loss", "step", "loss")
-        self.style(self.ax_acc, "", "epoch", "accuracy")
+        self.style(self.ax_loss, "Loss per step", "", "loss")
+        self.style(self.ax_acc, "Accuracy per epoch", "", "")
         self.step_line, = self.ax_loss.plot([], [], color=PALETTE[0], alpha=0.35, linewidth=0.8, label="train (step)")
         self.train_line, = self.ax_loss.plot([], [], color=PALETTE[0], linewidth=1.6, label="train (epoch)")
         self.val_line, = self.ax_loss.plot([], [], color=PALETTE[1], linewidth=1.6, marker=".", markersize=3,
@@ -31,10 +31,9 @@ class LossPanel(Panel):
         self.ax_loss.set_ylim(0, 1)
         self.ax_acc.set_xlim(0.5, 10)
         self.ax_acc.set_ylim(0, 1.02)
-        for ax in (self.ax_loss, self.ax_acc):
-            leg = ax.legend(fontsize=7, frameon=False, loc="upper right")
-            for text in leg.get_texts():
-                text.set_color(INK)
+        leg = self.ax_loss.legend(fontsize=7, frameon=False, loc="upper right")  # the accuracy lines share colours
+        for text in leg.get_texts():
+            text.set_color(INK)
         self.note = self.ax_acc.text(0.5, 0.5, "", transform=self.ax_acc.transAxes, ha="center", va="center",
                                      color=INK, fontsize=8)
         self.animate(self.step_line, self.train_line, self.val_line, self.train_acc_line, self.val_acc_line,

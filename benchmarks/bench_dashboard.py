@@ -1,0 +1,179 @@
+"""Training throughput with the live dashboard attached vs without: spiral MLP and digits CNN.
+
+    .venv/bin/python benchmarks/bench_dashboard.py              # in this process (widgets without a front end)
+    .venv/bin/python benchmarks/bench_dashboard.py --kernel     # inside a Jupyter kernel: widget messages really
+                                                                # go out on IOPub (a client drains them)
+
+Each case alternates runs without and with a `Dashboard` (refresher thread on, default pacing: at most ~10 widget
+messages/s, drawing under 5% of wall time) and reports median steps/s, the cost of the live plots in percent, and
+what the refresher did (frames, full draws, drawing time, messages per second).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+
+def _case(name: str):
+    import nnstudio
+    import nnstudio.nn as nn
+
+    if name == "spiral_mlp":
+        data = nnstudio.data.load("spiral", arms=3)
+
+        def model():
+            return nn.Sequential(nn.Linear(2, 64), nn.Tanh(), nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, 3))
+        return model, data
+    if name == "digits_cnn":
+        if not hasattr(nn, "Conv2d"):
+            return None
+        data = nnstudio.data.load("digits", flat=False)
+
+        def model():
+            return nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                                 nn.Linear(16 * 4 * 4, 10))
+        return model, data
+    raise ValueError(name)
+
+
+def run_once(name: str, dashboard: bool, seconds: float) -> dict:
+    """Train for about `seconds` and return steps/s (and the refresher's numbers when a dashboard is attached)."""
+    import nnstudio
+    from nnstudio.train import Trainer
+
+    make_model, data = _case(name)
+    nnstudio.manual_seed(0)
+    trainer = Trainer(make_model(), data, lr=0.01, epochs=100_000)
+    dash = None
+    if dashboard:
+        from nnstudio.studio.dashboard import Dashboard
+
+        dash = Dashboard(trainer)
+        from IPython import get_ipython
+
+        if get_ipython() is not None:  # in a kernel: show it, so widget messages really go out
+            from IPython.display import display
+
+            display(dash)
+    trainer.step(5)  # warm up (first allocations), not timed
+    s0 = trainer.steps
+    t0, c0 = time.perf_counter(), time.process_time()
+    trainer.start()
+    time.sleep(seconds)
+    trainer.pause()
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    steps = trainer.steps - s0
+    # steps per second of wall time, and per second of this process's CPU time (all threads): the second is far
+    # less sensitive to other load on the machine, and the extra CPU is what the live plots add
+    out = {"steps_per_s": steps / elapsed, "steps_per_cpu_s": steps / cpu, "seconds": elapsed}
+    trainer.stop()
+    if dash is not None:
+        r = dash.refresher
+        full = sum(p.full_draws for p, _ in dash._panels())
+        out.update(frames=r.frames, full_draws=full, draw_share=r.draw_seconds / elapsed,
+                   messages_per_s=r.messages / elapsed, errors=len(r.errors))
+        dash.close()
+    return out
+
+
+def run(cases=("spiral_mlp", "digits_cnn"), repeats: int = 5, seconds: float = 4.0) -> dict:
+    results = {}
+    for name in cases:
+        if _case(name) is None:
+            print(f"{name}: skipped (nnstudio.nn.Conv2d has not landed)")
+            continue
+        base, live, base_cpu, live_cpu, stats = [], [], [], [], []
+        for _ in range(repeats):  # alternate so that machine load hits both alike
+            r = run_once(name, False, seconds)
+            base.append(r["steps_per_s"])
+            base_cpu.append(r["steps_per_cpu_s"])
+            r = run_once(name, True, seconds)
+            live.append(r["steps_per_s"])
+            live_cpu.append(r["steps_per_cpu_s"])
+            stats.append(r)
+        b, w = statistics.median(base), statistics.median(live)
+        cost = 100 * (1 - w / b)
+        cpu_cost = 100 * (1 - statistics.median(live_cpu) / statistics.median(base_cpu))
+        info = {k: statistics.median(s[k] for s in stats) for k in ("frames", "full_draws", "draw_share",
+                                                                      "messages_per_s")}
+        results[name] = dict(without=b, with_dashboard=w, cost_percent=cost, cpu_cost_percent=cpu_cost,
+                             runs_without=base, runs_with=live, **info)
+        print(f"{name}: without {b:,.0f} steps/s, with dashboard {w:,.0f} steps/s -> live plots cost {cost:.1f}% "
+              f"(median of {repeats} alternating {seconds:g}-s runs; per run: frames {info['frames']:.0f}, full "
+              f"draws {info['full_draws']:.0f}, drawing {100 * info['draw_share']:.1f}% of wall time, "
+              f"{info['messages_per_s']:.1f} widget messages/s)", flush=True)
+        print(f"  per CPU second (all threads): without {statistics.median(base_cpu):,.0f}, with "
+              f"{statistics.median(live_cpu):,.0f} steps -> live plots cost {cpu_cost:.1f}% of the CPU work",
+              flush=True)
+        print(f"  runs without: {[round(x) for x in base]}  with: {[round(x) for x in live]}", flush=True)
+    return results
+
+
+def _in_kernel(args) -> None:
+    """Run `run()` inside a fresh ipykernel; drain IOPub as a front end would, print its output."""
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+        code = (f"import sys; sys.path.insert(0, {os.path.join(ROOT, 'benchmarks')!r}); "
+                f"sys.path.insert(0, {ROOT!r}); import bench_dashboard as b; "
+                f"_r = b.run({tuple(args.cases)!r}, {args.repeats}, {args.seconds})")
+        msg_id = kc.execute(code)
+        widget_msgs = 0
+        deadline = time.time() + 3600
+        while time.time() < deadline:
+            msg = kc.get_iopub_msg(timeout=600)
+            kind = msg["msg_type"]
+            if kind.startswith("comm"):
+                widget_msgs += 1
+            elif kind == "stream":
+                print(msg["content"]["text"], end="", flush=True)
+            elif kind == "error":
+                print("\n".join(msg["content"]["traceback"]), file=sys.stderr)
+            elif kind == "status" and msg["content"]["execution_state"] == "idle" and \
+                    msg["parent_header"].get("msg_id") == msg_id:
+                break
+        print(f"(kernel mode: {widget_msgs} widget comm messages reached the client)")
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--cases", nargs="+", default=["spiral_mlp", "digits_cnn"])
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--seconds", type=float, default=4.0, help="length of one timed run")
+    p.add_argument("--kernel", action="store_true", help="run inside a Jupyter kernel (real IOPub messages)")
+    p.add_argument("--json", help="write the results here")
+    p.add_argument("--threads", type=int, default=1, help="BLAS threads (1: small models run best on one)")
+    args = p.parse_args()
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=args.threads)
+    import numpy
+    from threadpoolctl import threadpool_info
+
+    print(f"numpy {numpy.__version__}; BLAS: "
+          + ", ".join(f"{i['internal_api']} ({i['num_threads']} threads)" for i in threadpool_info())
+          + f"; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}")
+    if args.kernel:
+        _in_kernel(args)
+        return
+    results = run(tuple(args.cases), args.repeats, args.seconds)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
