@@ -295,7 +295,7 @@ canvas (add a layer, change a width) and train again.
     code("""
 import nnstudio
 
-studio = nnstudio.Studio(design="mlp", data="spiral")
+studio = nnstudio.Studio(design="mlp", data="spiral", epochs=1000)
 studio
 """),
 )
