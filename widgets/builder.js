@@ -555,7 +555,7 @@ function render({ model, el }) {
   window.addEventListener("pointerup", onUp);
 
   // ---------------------------------------------------------------- inspector
-  function fieldInput(f, errs) {
+  function fieldInput(f, errs, owner) {
     const id = `${fileListId}-f-${f.name}`;
     const err = errs[f.name];
     const common = { id, "data-field": f.name, title: f.help || null, "aria-describedby": `${id}-msg` };
@@ -563,12 +563,12 @@ function render({ model, el }) {
     if (f.kind === "bool") {
       input = h("input", { ...common, type: "checkbox", class: "nnstudio-check" });
       input.checked = !!f.value;
-      input.addEventListener("change", () => sendField(f, input.checked));
+      input.addEventListener("change", () => sendField(owner, f, input.checked));
     } else if (f.kind === "choice") {
       input = h("select", { ...common, class: "nnstudio-input" },
         ...(f.choices || []).map((c) => h("option", { value: JSON.stringify(c), text: c === null ? "auto" : String(c) })));
       input.value = JSON.stringify(f.value ?? null);
-      input.addEventListener("change", () => sendField(f, JSON.parse(input.value)));
+      input.addEventListener("change", () => sendField(owner, f, JSON.parse(input.value)));
     } else {
       const numeric = f.kind === "int" || f.kind === "float";
       input = h("input", {
@@ -581,10 +581,10 @@ function render({ model, el }) {
         spellcheck: "false", autocomplete: "off",
       });
       input.value = err ? err.raw ?? "" : f.display ?? "";
-      input.addEventListener("change", () => sendField(f, input.value));
+      input.addEventListener("change", () => sendField(owner, f, input.value));
       input.addEventListener("keydown", (e) => {
         // Enter commits through the input's own "change" event (sent once); Escape drops a refused value
-        if (e.key === "Escape") { e.preventDefault(); send({ cmd: "revert", name: st.view.inspector.name, field: f.name }); }
+        if (e.key === "Escape") { e.preventDefault(); send({ cmd: "revert", name: owner, field: f.name }); }
       });
     }
     if (err) { input.setAttribute("aria-invalid", "true"); input.classList.add("is-invalid"); }
@@ -598,9 +598,9 @@ function render({ model, el }) {
       h("div", { id: `${id}-msg`, class: err ? "nnstudio-field-error" : "nnstudio-field-help", role: err ? "alert" : null,
         text: err ? err.message : [f.help, range].filter(Boolean).join(" · ") }));
   }
-  function sendField(f, value) {
-    const name = st.view.inspector?.name;
-    if (name) send({ cmd: "update", name, field: f.name, value });
+  function sendField(owner, f, value) {
+    // the block whose form this field belongs to (the selection may have moved on since it was drawn)
+    send({ cmd: "update", name: owner, field: f.name, value });
   }
 
   let inspectorKey = null;
@@ -636,7 +636,7 @@ function render({ model, el }) {
         ins.error ? h("div", { class: "nnstudio-ins-error", role: "alert", text: ins.error }) : null,
       );
       const form = h("form", { class: "nnstudio-form", "aria-label": `Settings of ${ins.name}`, onsubmit: (e) => e.preventDefault() });
-      for (const f of ins.fields || []) form.append(fieldInput(f, errs));
+      for (const f of ins.fields || []) form.append(fieldInput(f, errs, ins.name));
       if (!(ins.fields || []).length) form.append(h("p", { class: "nnstudio-muted", text: "This layer has no settings." }));
       kids.push(form);
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from pathlib import Path
 
@@ -76,6 +77,7 @@ def test_build_a_model_in_the_browser(lab, page, expect, console_errors):
 
     # change a field: the shapes downstream follow
     node(first).click()
+    expect(app.locator(".nnstudio-ins-name")).to_have_text(first)
     field = app.locator('.nnstudio-inspector [data-field="out_features"]')
     expect(field).to_be_visible()
     params_before = node(second).locator(".nnstudio-params").inner_text()
@@ -94,6 +96,7 @@ def test_build_a_model_in_the_browser(lab, page, expect, console_errors):
 
     # a valid value that does not fit: the block turns red with the sentence from infer_shapes
     node(second).click()
+    expect(app.locator(".nnstudio-ins-name")).to_have_text(second)
     inf = app.locator('.nnstudio-inspector [data-field="in_features"]')
     inf.fill("7")
     inf.press("Enter")
@@ -131,6 +134,18 @@ def test_build_a_model_in_the_browser(lab, page, expect, console_errors):
     screenshot(app, "builder-export")
     page.keyboard.press("Escape")
     expect(app.locator(".nnstudio-export-dialog")).to_have_count(0)
+
+    # keyboard only: Enter on a palette item adds it after the selected block; Delete on the block removes it
+    node(first).click()
+    app.locator('.nnstudio-palette-item[data-layer="Dropout"]').focus()
+    page.keyboard.press("Enter")
+    dropout = app.locator('.nnstudio-node[data-type="Dropout"]')
+    expect(dropout).to_have_count(1)
+    expect(dropout).to_have_attribute("aria-label", re.compile(r"\bDropout\b"))
+    dropout.focus()
+    page.keyboard.press("Delete")
+    expect(dropout).to_have_count(0)
+    expect(app.locator(".nnstudio-status")).to_have_text("valid")
 
     # refused save outside the folder
     app.locator(".nnstudio-filename").fill("../escape.json")

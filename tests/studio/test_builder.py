@@ -10,7 +10,6 @@ import pytest
 _fake_graph.install()  # the real nnstudio.graph when it imports, else a stand-in with the same API
 
 from nnstudio.graph import ModelGraph  # noqa: E402
-
 from nnstudio.studio.builder import BuilderWidget, asset  # noqa: E402
 
 
@@ -240,3 +239,25 @@ def test_a_hundred_block_design_builds_its_view(tmp_path):
     assert len(w.view["nodes"]) >= 100 and w.view["ok"]
     w.apply_command({"cmd": "update", "name": "b0", "field": "out_features", "value": "9"})
     assert node(w, "b2")["params"] == 9 * 8 + 8
+
+
+def test_fit_to_data_changes_input_and_head_in_one_undoable_step(w):
+    w.fit_to_data((5,), 4)
+    assert node(w, "x")["shape"] == [5] and node(w, "head")["shape"] == [4] and w.view["ok"]
+    assert node(w, "fc1")["params"] == 5 * 16 + 16
+    w.apply_command({"cmd": "undo"})
+    assert node(w, "x")["shape"] == [2] and node(w, "head")["shape"] == [3]
+
+
+def test_fit_to_data_refuses_a_shape_the_design_cannot_take(tmp_path):
+    g = ModelGraph()
+    g.input("x", (1, 8, 8))
+    g.add("Conv2d", name="conv", inputs=["x"], out_channels=4, kernel_size=3)
+    g.add("Flatten", name="flat", inputs=["conv"])
+    g.add("Linear", name="head", inputs=["flat"], out_features=10)
+    g.output("head")
+    w = BuilderWidget(g, folder=tmp_path)
+    before = w.graph.to_json()
+    with pytest.raises(ValueError, match="does not fit"):
+        w.fit_to_data((2,), 3)  # a Conv2d cannot read flat 2-vectors
+    assert w.graph.to_json() == before and w.view["ok"] and not w.view["can_undo"]
