@@ -95,6 +95,7 @@ class Tensor:
 
     __slots__ = ("_data", "requires_grad", "grad", "_ctx", "_retains_grad", "__weakref__", "__dict__")
     __array_priority__ = 1000  # so NumPy scalars on the left defer to our reflected operators
+    _version = 0  # bumped by every in-place write into `_data`; backward checks the versions it recorded
 
     def __init__(self, data=(), *, requires_grad: bool = False, device=None, dtype=None):
         arr = _infer_numpy(data, dtype if dtype is not None else dt.get_default_dtype())
@@ -877,6 +878,7 @@ class Tensor:
             self._data, self._ctx, self.requires_grad = out._data, out._ctx, out.requires_grad
         else:
             self._data[index] = v._data
+            self._version += 1
 
     # ------------------------------------------------------------------ in-place updates
     def _alias(self) -> Tensor:
@@ -904,6 +906,7 @@ class Tensor:
             self._data, self._ctx, self.requires_grad = result._data, result._ctx, True
         else:
             self._data[...] = result._data
+            self._version += 1
         return self
 
     def add_(self, other, alpha=1):
@@ -936,26 +939,31 @@ class Tensor:
         if is_grad_enabled() and src.requires_grad:
             return self._inplace(lambda s: src.expand(s.shape)._cast(s._data.dtype).clone())
         self._data[...] = data
+        self._version += 1
         return self
 
     def zero_(self):
         self._data[...] = 0
+        self._version += 1
         return self
 
     def fill_(self, value):
         self._data[...] = value.item() if isinstance(value, Tensor) else value
+        self._version += 1
         return self
 
     def uniform_(self, a=0.0, b=1.0):
         from ._random import generator
 
         self._data[...] = to_device(generator().uniform(a, b, self._data.shape), self.device)
+        self._version += 1
         return self
 
     def normal_(self, mean=0.0, std=1.0):
         from ._random import generator
 
         self._data[...] = to_device(generator().normal(mean, std, self._data.shape), self.device)
+        self._version += 1
         return self
 
     def __iadd__(self, o):

@@ -71,6 +71,9 @@ def run_backward(root, grad, retain_graph: bool = False) -> None:
         if g is None:
             continue
         inputs, parents, needs = fn.inputs, fn.parents, fn.needs_input_grad
+        for t, v in zip(inputs, fn.versions):
+            if t._version != v and _saved(fn, t._data):
+                raise RuntimeError(_modified_message(fn, t, v))
         in_grads = fn.backward(g)
         if not isinstance(in_grads, tuple):
             in_grads = (in_grads,)
@@ -96,6 +99,25 @@ def run_backward(root, grad, retain_graph: bool = False) -> None:
                     retained.append((t, ig))
     for t, g in retained:
         _accumulate_leaf(t, g, handed)
+
+
+def _saved(fn, array) -> bool:
+    """True when `fn` kept `array` (or a view of its memory) for its backward."""
+    from .._backend import xp_of
+
+    xp = xp_of(array)
+    for v in fn.__dict__.values():
+        if hasattr(v, "__array_interface__") or hasattr(v, "__cuda_array_interface__"):
+            if v is array or xp.may_share_memory(v, array):
+                return True
+    return False
+
+
+def _modified_message(fn, t, expected: int) -> str:
+    return (f"one of the variables needed for gradient computation has been modified by an inplace operation: "
+            f"the input of {type(fn).__name__} with shape {list(t._data.shape)} is at version {t._version}; "
+            f"expected version {expected} instead. Do the in-place update after backward(), or use an "
+            f"out-of-place op (x = x + y instead of x += y)")
 
 
 _FREED_MESSAGE = (

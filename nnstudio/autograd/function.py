@@ -18,6 +18,7 @@ class Function:
 
     inputs: tuple = ()
     parents: tuple = ()  # each input's graph node when this node was recorded (None for a leaf)
+    versions: tuple = ()  # each input's `_version` then: an in-place write since makes saved values stale
     needs_input_grad: tuple = ()
     freed = False
 
@@ -49,16 +50,19 @@ def _bind_wrap():
 
 
 def apply(fn_class: type[Function], *tensors, **options):
-    """Run a primitive on tensors and record it in the graph when any input needs a gradient."""
+    """Run a primitive on tensors and record it in the graph when any input needs a gradient.
+
+    `needs_input_grad` is set before `forward`, so a primitive may skip saving what no gradient will use.
+    """
     wrap = _wrap or _bind_wrap()
     fn = fn_class()
+    needs = tuple([t.requires_grad for t in tensors]) if _state.enabled else (False,) * len(tensors)
+    fn.needs_input_grad = needs
     out = fn.forward(*[t._data for t in tensors], **options)
-    if _state.enabled:
-        for t in tensors:
-            if t.requires_grad:
-                fn.inputs = tensors
-                # the node, not the tensor, is the edge: an in-place op may later rebind the tensor to a new node
-                fn.parents = tuple([t._ctx for t in tensors])
-                fn.needs_input_grad = tuple([t.requires_grad for t in tensors])
-                return wrap(out, fn)
+    if True in needs:
+        fn.inputs = tensors
+        # the node, not the tensor, is the edge: an in-place op may later rebind the tensor to a new node
+        fn.parents = tuple([t._ctx for t in tensors])
+        fn.versions = tuple([t._version for t in tensors])
+        return wrap(out, fn)
     return wrap(out, None)

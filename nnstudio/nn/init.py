@@ -42,6 +42,7 @@ def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
 def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
     with no_grad():
         tensor._data[...] = to_device(values.astype(tensor._data.dtype), tensor.device)
+        tensor._version += 1
     return tensor
 
 

@@ -275,6 +275,7 @@ class Module:
         with no_grad():
             for target, arr in staged:
                 target._data[...] = to_device(arr, target.device).astype(target._data.dtype, copy=False)
+                target._version += 1
         return _IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ modes and moves

@@ -47,7 +47,9 @@ class Linear(Function):
     """y = x W^T + b for x of shape (..., in), W of shape (out, in), b of shape (out,) or absent."""
 
     def forward(self, x, w, b=None):
-        self.x, self.w = x, w
+        needs = self.needs_input_grad
+        self.x = x if needs[1] else None  # dW = g^T x
+        self.w = w if needs[0] else None  # dx = g W
         y = x @ w.T
         if b is not None:
             y += b

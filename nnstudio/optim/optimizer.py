@@ -97,6 +97,7 @@ class Optimizer:
                     grad = -grad
                 state = self.state.setdefault(p, {})
                 self._update(group, p._data, grad, state)
+                p._version += 1
         return loss
 
     def _update(self, group: dict, param, grad, state: dict) -> None:  # pragma: no cover - abstract
