@@ -218,3 +218,37 @@ def test_gradients_keep_their_input_dtype():
     nnstudio.autograd.apply(Promotes, x).sum().backward()
     assert x.grad.dtype == nnstudio.float32
     np.testing.assert_array_equal(x.grad.numpy(), [2, 2, 2])
+
+
+def test_in_place_write_to_a_saved_input_raises_like_torch():
+    x = nnstudio.ones(3)
+    w = nnstudio.ones(3, requires_grad=True)
+    y = (x * w).sum()  # Mul keeps x for w's gradient
+    x.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation.*Mul.*version 1; expected version 0"):
+        y.backward()
+
+
+def test_in_place_write_to_an_unsaved_input_is_allowed_like_torch():
+    """Linear keeps W only when its input needs a gradient: stepping the optimizer between two backward passes
+    of a retained graph is then fine, as in torch."""
+    m = nn.Linear(2, 2)
+    opt = nnstudio.optim.SGD(m.parameters(), lr=0.1)
+    loss = m(nnstudio.ones(1, 2)).sum()
+    loss.backward(retain_graph=True)
+    opt.step()
+    loss.backward()
+    np.testing.assert_allclose(m.bias.grad.numpy(), [2, 2])
+    x = nnstudio.ones(1, 2, requires_grad=True)
+    loss = m(x).sum()
+    loss.backward(retain_graph=True)
+    opt.step()  # now W was saved for x's gradient
+    with pytest.raises(RuntimeError, match="inplace operation.*Linear"):
+        loss.backward()
+
+
+def test_no_grad_saves_nothing_for_backward():
+    m = nn.Linear(3, 2)
+    with nnstudio.no_grad():
+        out = m(nnstudio.ones(4, 3))
+    assert out.grad_fn is None
