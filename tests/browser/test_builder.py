@@ -147,6 +147,15 @@ def test_build_a_model_in_the_browser(lab, page, expect, console_errors):
     expect(dropout).to_have_count(0)
     expect(app.locator(".nnstudio-status")).to_have_text("valid")
 
+    # drag a block to reorder the chain: the first activation dropped on the input block moves to the top
+    act = app.locator('.nnstudio-node[data-type="Tanh"], .nnstudio-node[data-type="ReLU"]').first
+    act_name = act.get_attribute("data-node")
+    inp = app.locator(".nnstudio-node").first
+    act.drag_to(inp)
+    expect(app.locator(".nnstudio-node").nth(1)).to_have_attribute("data-node", act_name)
+    app.locator(".nnstudio-undo").click()
+    expect(app.locator(".nnstudio-node").nth(1)).not_to_have_attribute("data-node", act_name)
+
     # refused save outside the folder
     app.locator(".nnstudio-filename").fill("../escape.json")
     app.locator(".nnstudio-save").click()
