@@ -190,6 +190,24 @@ class Tensor:
     def __hash__(self) -> int:
         return id(self)
 
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        """A copy of a leaf tensor (its values, requires_grad, grad and type); a non-leaf can't be copied, as in
+        torch."""
+        if self._ctx is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                               "protocol at the moment; call .detach() first")
+        import copy
+
+        new = object.__new__(type(self))
+        memo[id(self)] = new
+        new._data = self._data.copy()
+        new._ctx, new._retains_grad = None, False
+        new.requires_grad = self.requires_grad
+        new.grad = copy.deepcopy(self.grad, memo)
+        for key, value in self.__dict__.items():
+            new.__dict__[key] = copy.deepcopy(value, memo)
+        return new
+
     # ------------------------------------------------------------------ conversion
     def numpy(self, force: bool = False) -> np.ndarray:
         """The values as a NumPy array (shares memory on the CPU, like torch)."""

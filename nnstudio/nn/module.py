@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator
 
@@ -396,6 +397,14 @@ class Module:
 
     def __setstate__(self, state):  # pragma: no cover
         self.__dict__.update(state)
+
+    def __deepcopy__(self, memo: dict) -> Module:
+        """`copy.deepcopy(model)` (e.g. to keep the best model): new parameters and buffers, same structure."""
+        new = type(self).__new__(type(self))
+        memo[id(self)] = new
+        for key, value in self.__dict__.items():
+            new.__dict__[key] = copy.deepcopy(value, memo)
+        return new
 
     def __reduce_ex__(self, proto):  # pragma: no cover - no pickle on purpose
         raise TypeError("nnstudio modules are not pickled: save weights with nnstudio.save(model.state_dict(), "
