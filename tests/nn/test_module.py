@@ -231,3 +231,21 @@ def test_module_to_device(device):
     assert all(p.device.type == device for p in m.parameters())
     out = m(nnstudio.randn(2, 4, device=device))
     assert out.device.type == device
+
+
+def test_deepcopy_gives_an_independent_model():
+    import copy
+
+    m = Net()
+    m(nnstudio.randn(2, 4)).sum().backward()
+    c = copy.deepcopy(m)
+    assert type(c) is Net and list(c.state_dict()) == list(m.state_dict())
+    assert isinstance(c.fc1.weight, nn.Parameter) and c.fc1.weight.requires_grad
+    assert c.fc1.weight is not m.fc1.weight and c.fc1.weight.grad is not None
+    np.testing.assert_array_equal(c.fc1.weight.detach().numpy(), m.fc1.weight.detach().numpy())
+    with nnstudio.no_grad():
+        c.fc1.weight.add_(1)
+    assert not np.allclose(c.fc1.weight.detach().numpy(), m.fc1.weight.detach().numpy())
+    assert "steps" in dict(c.named_buffers())
+    with pytest.raises(RuntimeError, match="deepcopy"):
+        copy.deepcopy(m.fc1.weight * 2)
