@@ -5,7 +5,8 @@ the same number of threads; prints the median of paired steps, the ratio nnstudi
 CPU) and the peak memory of one step.
 
 Peak memory (CPU): tracemalloc traces NumPy's array allocations (NumPy reports its data buffers to it), so
-for nnstudio it is the peak of live array bytes during one step above what was live before it. torch's CPU
+for nnstudio it is the peak of live array bytes during one step above what was live before it (with the pool
+of reusable im2col buffers emptied first, so they count). torch's CPU
 allocator is not traced by tracemalloc, so torch's number is measured with torch.profiler's memory profiling
 (peak of the running sum of allocations minus frees during one step). Both exclude the weights, gradients and
 optimizer state that exist before the step. With --device cuda both use the device allocators' peak counters.
@@ -121,6 +122,9 @@ def main() -> None:
         n_peak = pool.total_bytes() - base
         method = "torch.cuda.max_memory_allocated; CuPy memory-pool total bytes (an upper bound)"
     else:
+        from nnstudio.ops import workspace
+
+        workspace.clear()  # count the pooled im2col buffers too, as a first step would allocate them
         n_peak = nnstudio_peak_bytes(step_nnstudio)
         t_peak = torch_peak_bytes(step_torch)
         method = "nnstudio: tracemalloc peak of NumPy buffers; torch: torch.profiler memory events"

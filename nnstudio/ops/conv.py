@@ -4,10 +4,12 @@ For input x (N, C, *S), weight w (O, C/g, *K) and zero padding:
 
     y[n, o, p] = b[o] + sum_{c, k} w[o, c, k] * xpad[n, c, p * stride + k * dilation]
 
-The columns are laid out (N, C K, L) (L = output positions), so that forward is one batched GEMM
-W (O, C K) @ cols[n] (C K, L) that lands directly in (N, O, L), the weight gradient is  sum_n g[n] @ cols[n]^T
-and the input gradient is folded back (col2im) one kernel offset k at a time: W_k^T @ g[n] added into the
-strided slice of that offset. prod(K) vectorised GEMMs and adds, never a loop over pixels or samples.
+The columns are laid out (C K, N L) (L = output positions), so that forward is ONE GEMM
+W (O, C K) @ cols (C K, N L), the weight gradient is ONE GEMM  g (O, N L) @ cols^T, and the input gradient is
+folded back (col2im) one kernel offset k at a time: W_k^T (C, O) @ g (O, N L) added into the strided slice of
+that offset. prod(K) GEMMs and adds, never a loop over pixels or samples. Few, large GEMMs matter: a
+multi-threaded BLAS synchronises its threads once per call, which is cheap for one big product and ruinous for
+thousands of small ones on a busy machine. Scratch buffers come from `workspace` (no fresh pages per step).
 """
 
 from __future__ import annotations
@@ -60,54 +62,53 @@ class ConvNd(Function):
         out = tuple(out_size(s, kk, st, d) for s, kk, st, d in zip(xpad.shape[2:], k, stride, dilation))
         kprod, lprod = math.prod(k), math.prod(out)
         st = xpad.strides
-        view = xp.lib.stride_tricks.as_strided(
-            xpad, (n, c) + k + out,
-            st[:2] + tuple(s * d for s, d in zip(st[2:], dilation)) + tuple(s * t for s, t in zip(st[2:], stride)))
+        view = xp.lib.stride_tricks.as_strided(  # (C, *K, N, *out)
+            xpad, (c,) + k + (n,) + out,
+            (st[1],) + tuple(s * d for s, d in zip(st[2:], dilation)) + (st[0],)
+            + tuple(s * t for s, t in zip(st[2:], stride)))
         ckg = (c // groups) * kprod
-        w2 = w.reshape(groups, o // groups, ckg)
         fold_bias = groups == 1 and b is not None
         # the im2col copy into a pooled buffer; with a bias, a row of ones is appended so the GEMM adds b
-        # (and backward's weight GEMM yields the bias gradient in its last column)
-        buf = workspace.take(xp, (n, c * kprod + fold_bias, lprod), x.dtype)
-        it = buf.itemsize
-        # buf[:, :C K] seen as (N, C, *K, *out), built explicitly so it is a view on CuPy as on NumPy
+        # (and backward's weight GEMM yields the bias gradient in its last row)
+        cols = workspace.take(xp, (c * kprod + fold_bias, n * lprod), x.dtype)
+        it = cols.itemsize
+        # cols[:C K] seen as (C, *K, N, *out), built explicitly so it is a view on CuPy as on NumPy
         target = xp.lib.stride_tricks.as_strided(
-            buf, view.shape, (buf.strides[0], kprod * lprod * it)
-            + tuple(math.prod(k[i + 1:]) * lprod * it for i in range(len(k)))
+            cols, view.shape, (kprod * n * lprod * it,)
+            + tuple(math.prod(k[i + 1:]) * n * lprod * it for i in range(len(k))) + (lprod * it,)
             + tuple(math.prod(out[i + 1:]) * it for i in range(len(out))))
         target[...] = view
+        w2 = w.reshape(groups, o // groups, ckg)
         if groups == 1:
-            cols = buf
             if fold_bias:
-                cols[:, ckg] = 1
+                cols[ckg] = 1
                 y = xp.concatenate([w2[0], b.reshape(o, 1)], axis=1) @ cols
             else:
                 y = w2[0] @ cols
         else:
-            cols = buf.reshape(n, groups, ckg, lprod)
-            y = (w2 @ cols).reshape(n, o, lprod)
+            y = (w2 @ cols.reshape(groups, ckg, n * lprod)).reshape(o, n * lprod)
             if b is not None:
                 y += b.reshape(o, 1)
-        self.buf = buf
         # which inputs need a gradient is only known after forward; the node is dropped when none does
         self.cols, self.w2, self.fold_bias = cols, w2, fold_bias
         self.geom = (x.shape, xpad.shape, w.shape, padding, out, stride, dilation, groups)
-        return y.reshape((n, o) + out)
+        # (O, N, L) -> (N, O, *out)
+        return xp.ascontiguousarray(y.reshape(o, n, lprod).transpose(1, 0, 2)).reshape((n, o) + out)
 
     def release(self) -> None:
         """After backward (or when dropped): the column buffer goes back to the pool for the next step."""
-        buf = self.__dict__.get("buf")
-        if buf is not None:
+        cols = self.__dict__.get("cols")
+        if cols is not None:
             self.__dict__.clear()
-            workspace.give(xp_of(buf), buf)
+            workspace.give(xp_of(cols), cols)
         super().release()
 
     def __del__(self):
-        buf = self.__dict__.get("buf")
-        if buf is not None:
+        cols = self.__dict__.get("cols")
+        if cols is not None:
             self.__dict__.clear()
             try:
-                workspace.give(xp_of(buf), buf)
+                workspace.give(xp_of(cols), cols)
             except Exception:  # noqa: BLE001 - interpreter shutdown: nothing to recycle into
                 pass
 
@@ -115,29 +116,43 @@ class ConvNd(Function):
         xshape, pshape, wshape, padding, out, stride, dilation, groups = self.geom
         xp = xp_of(g)
         n, o = g.shape[:2]
-        g3 = g.reshape(n, o, math.prod(out))
-        if groups > 1:
-            g3 = g3.reshape(n, groups, o // groups, -1)
+        lprod = math.prod(out)
+        # g as (O, N L), the layout of the GEMMs (a scratch buffer: it never leaves this method)
+        g2 = workspace.take(xp, (o, n * lprod), g.dtype)
+        g2.reshape(o, n, lprod)[...] = g.reshape(n, o, lprod).transpose(1, 0, 2)
+        gg = g2.reshape(groups, o // groups, n * lprod)
         needs = self.needs_input_grad
         gx = gw = gb = None
         want_b = len(needs) > 2 and needs[2]
         if needs[1] or (want_b and self.fold_bias):
-            gw = (g3 @ xp.swapaxes(self.cols, -1, -2)).sum(axis=0)
+            cols = self.cols
+            gw = g2 @ cols.T if groups == 1 else gg @ xp.swapaxes(cols.reshape(groups, -1, n * lprod), 1, 2)
+            gw = gw.reshape(o, -1)
             if self.fold_bias:
                 gw, gb = gw[:, :-1], gw[:, -1].copy()
             gw = gw.reshape(wshape) if needs[1] else None
         if want_b and gb is None:
-            gb = g.reshape(n, o, -1).sum(axis=(0, 2))
+            gb = g2.sum(axis=1)
         if needs[0]:
-            # col2im fused with the GEMM, one kernel offset at a time: dcols_k = W_k^T @ g lands in (N, C, *out)
-            # and is added into the offset's strided slice (9 GEMMs + 9 adds for 3x3, no (N, C K, L) buffer)
-            c, kshape = xshape[1], tuple(wshape[2:])
-            wk_all = self.w2.reshape((groups, o // groups, c // groups) + kshape)
-            acc = xp.zeros(pshape, dtype=g.dtype)
-            for off in itertools.product(*map(range, kshape)):
-                wk = xp.swapaxes(wk_all[(slice(None),) * 3 + off], -1, -2)  # (groups, C/g, O/g)
-                part = wk[0] @ g3 if groups == 1 else wk @ g3
-                acc[(slice(None), slice(None)) + tap_slice(off, out, stride, dilation)] += part.reshape(
-                    (n, c) + out)
-            gx = acc[interior(xshape[2:], padding)]
+            gx = self._input_grad(gg, xshape, pshape, wshape, padding, out, stride, dilation, groups)
+        workspace.give(xp, g2)
         return gx, gw, gb
+
+    def _input_grad(self, gg, xshape, pshape, wshape, padding, out, stride, dilation, groups):
+        """col2im fused with the GEMM, one kernel offset k at a time: W_k^T (C, O) @ g (O, N L) is added into
+        the strided slice of offset k of the padded input gradient."""
+        xp = xp_of(gg)
+        n, c = xshape[:2]
+        o, kshape = wshape[0], tuple(wshape[2:])
+        nl = gg.shape[-1]
+        wk_all = self.w2.reshape((groups, o // groups, c // groups) + kshape)
+        acc = xp.zeros(pshape, dtype=gg.dtype)
+        acc_cn = xp.swapaxes(acc, 0, 1)  # written as (C, N, *S) to match the GEMM's rows
+        part = workspace.take(xp, (groups, c // groups, nl), gg.dtype)
+        for off in itertools.product(*map(range, kshape)):
+            wk = xp.ascontiguousarray(xp.swapaxes(wk_all[(slice(None),) * 3 + off], 1, 2))  # (g, C/g, O/g)
+            xp.matmul(wk, gg, out=part)
+            acc_cn[(slice(None), slice(None)) + tap_slice(off, out, stride, dilation)] += part.reshape(
+                (c, n) + out)
+        workspace.give(xp, part)
+        return acc[interior(xshape[2:], padding)]
