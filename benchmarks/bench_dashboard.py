@@ -126,6 +126,7 @@ def _in_kernel(args) -> None:
     try:
         code = (f"import sys; sys.path.insert(0, {os.path.join(ROOT, 'benchmarks')!r}); "
                 f"sys.path.insert(0, {ROOT!r}); import bench_dashboard as b; "
+                f"from threadpoolctl import threadpool_limits; threadpool_limits(limits={args.threads}); "
                 f"_r = b.run({tuple(args.cases)!r}, {args.repeats}, {args.seconds})")
         msg_id = kc.execute(code)
         widget_msgs = 0
@@ -157,13 +158,12 @@ def main() -> None:
     p.add_argument("--json", help="write the results here")
     p.add_argument("--threads", type=int, default=1, help="BLAS threads (1: small models run best on one)")
     args = p.parse_args()
-    from threadpoolctl import threadpool_limits
+    import numpy
+    from threadpoolctl import threadpool_info, threadpool_limits
 
     threadpool_limits(limits=args.threads)
-    import numpy
-    from threadpoolctl import threadpool_info
 
-    print(f"numpy {numpy.__version__}; BLAS: "
+    print(f"numpy {numpy.__version__}; BLAS threads limited to {args.threads}: "
           + ", ".join(f"{i['internal_api']} ({i['num_threads']} threads)" for i in threadpool_info())
           + f"; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}")
     if args.kernel:

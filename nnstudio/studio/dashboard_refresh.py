@@ -3,8 +3,10 @@
 Rules (see LIVE-UPDATES.md): the training loop never draws; this daemon thread wakes every `tick` seconds and
 - sends at most `max_messages` widget updates per second (a token bucket), since a flood of messages from a thread
   that never lets the kernel go idle trips the server's rate limit and costs most of the throughput;
-- keeps the time spent updating and drawing panels under `share` of the wall time: after a frame that took d
-  seconds the next one waits d * (1 / share - 1);
+- keeps the CPU time spent updating and drawing panels under `share` of the training thread's CPU time: after a
+  frame that cost d seconds the next one waits until the training thread has run d * (1 / share - 1) seconds more
+  (on a busy machine the training thread gets less than a core, so wall time would overspend); while nothing trains,
+  frames are only spaced in wall time;
 - draws one changed panel per frame, in turn, so every panel moves while the cost stays flat.
 """
 
@@ -57,13 +59,41 @@ class Refresher:
         return False
 
     def frame_allowed(self) -> bool:
-        return time.monotonic() >= self.next_frame and self.tokens >= 1
+        """A token is left and the last frame's cost has been paid for by enough training."""
+        if self.tokens < 1:
+            return False
+        clock = self._training_clock()
+        if clock is None or self._clock_owner != self._owner():  # nothing trains, or a new thread: wall time
+            return time.monotonic() >= self.next_frame
+        return clock >= self._cpu_due
 
     def frame_done(self, seconds: float) -> None:
-        """Account a frame that took `seconds` and schedule the next one to keep the share."""
+        """Account a frame that cost `seconds` and schedule the next one to keep the share."""
         self.draw_seconds += seconds
         self.frames += 1
-        self.next_frame = time.monotonic() + seconds * (1.0 / self.share - 1.0)
+        wait = seconds * (1.0 / self.share - 1.0)
+        self.next_frame = time.monotonic() + wait
+        clock = self._training_clock()
+        self._cpu_due = (clock + wait) if clock is not None else 0.0
+        self._clock_owner = self._owner()
+
+    _cpu_due = 0.0
+    _clock_owner = None
+
+    def _owner(self):
+        thread = getattr(getattr(self.dashboard, "trainer", None), "_thread", None)
+        return None if thread is None else thread.ident
+
+    def _training_clock(self) -> float | None:
+        """CPU seconds of the training thread while it runs; None when it does not run (or cannot be read)."""
+        trainer = getattr(self.dashboard, "trainer", None)
+        thread = getattr(trainer, "_thread", None)
+        if trainer is None or trainer.state != "running" or thread is None or not thread.is_alive():
+            return None
+        try:
+            return time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+        except (AttributeError, OSError, TypeError):  # not Linux/Unix, or the thread just ended
+            return None
 
     def _run(self) -> None:
         while not self._stop.wait(self.tick):

@@ -153,7 +153,7 @@ def sticky_limits(current: tuple[float, float], values, log: bool = False, grow:
     return (10 ** new[0], 10 ** new[1]) if log else new
 
 
-def growing_limit(current_hi: float, value: float, grow: float = 2.0) -> float | None:
+def growing_limit(current_hi: float, value: float, grow: float = 3.0) -> float | None:
     """A right edge that only grows (by `grow` at a time) to keep `value` inside; None when it still fits."""
     if value <= current_hi:
         return None
