@@ -15,22 +15,6 @@ pytestmark = pytest.mark.browser
 DEMO = REPO / "notebooks" / "01_builder_demo.ipynb"
 
 
-def _graph_available() -> bool:
-    try:
-        from nnstudio.graph import ModelGraph, starters  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _prelude() -> list[str]:
-    """Cells run before the demo's: none once nnstudio.graph exists; until then, the test stand-in graph."""
-    if _graph_available():
-        return []
-    return [f"import sys; sys.path.insert(0, {str(REPO / 'tests' / 'studio')!r})\n"
-            "import _fake_graph; _fake_graph.install()"]
-
-
 def _demo_cells() -> list:
     import nbformat
 
@@ -46,7 +30,7 @@ def expect():
 
 
 def _open(lab, page, name, cells):
-    nb = lab.add_notebook(name, _prelude() + cells)
+    nb = lab.add_notebook(name, cells)
     open_notebook(page, lab, nb)
     run_all(page)
     assert cell_errors(page) == []

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 
-import _fake_graph
 import pytest
 
-_fake_graph.install()  # the real nnstudio.graph when it imports, else a stand-in with the same API
-
-from nnstudio.graph import ModelGraph  # noqa: E402
-from nnstudio.studio.builder import BuilderWidget, asset  # noqa: E402
+from nnstudio.graph import ModelGraph
+from nnstudio.studio.builder import BuilderWidget, asset
 
 
 def mlp() -> ModelGraph:

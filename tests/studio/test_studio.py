@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import time
 
-import _fake_graph
 import pytest
 
-FAKE = _fake_graph.install()
-
-import nnstudio  # noqa: E402
-import nnstudio.nn as nn  # noqa: E402
+import nnstudio
+import nnstudio.nn as nn
 
 
 @pytest.fixture
@@ -63,7 +60,6 @@ def test_editing_while_training_asks_first_and_stops_on_confirm(studio):
     assert victim not in [n["name"] for n in b.view["nodes"]] and b.view["confirm"] is None
 
 
-@pytest.mark.skipif(FAKE, reason="needs nnstudio.graph (ModelGraph.from_module)")
 def test_studio_opens_an_existing_sequential(tmp_path):
     model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 3))
     s = nnstudio.Studio(model=model, data="spiral", folder=tmp_path, epochs=1)
@@ -80,7 +76,6 @@ def test_studio_needs_a_shape_for_a_module():
         nnstudio.Studio(model=nn.Sequential(nn.Linear(2, 3)))
 
 
-@pytest.mark.skipif(FAKE, reason="needs nnstudio.graph (starters)")
 def test_a_design_without_data_trains_on_a_dataset_that_fits_it(tmp_path):
     from nnstudio.graph import starters
 
@@ -92,7 +87,6 @@ def test_a_design_without_data_trains_on_a_dataset_that_fits_it(tmp_path):
         s.close()
 
 
-@pytest.mark.skipif(FAKE, reason="needs nnstudio.graph (starters)")
 def test_switching_the_starter_design_switches_the_dataset(studio):
     studio.builder.apply_command({"cmd": "design", "name": "lenet"})
     assert studio.trainer.data.name == "digits" and studio.builder.view["ok"]
