@@ -11,6 +11,10 @@ allocator is not traced by tracemalloc, so torch's number is measured with torch
 (peak of the running sum of allocations minus frees during one step). Both exclude the weights, gradients and
 optimizer state that exist before the step. With --device cuda both use the device allocators' peak counters.
 
+Run it on an otherwise idle machine: with other processes competing for the 2 cores, OpenBLAS's worker threads
+(which give their core away while they wait) stall every multi-threaded GEMM, and the 2-thread nnstudio time
+grows several-fold while torch's OpenMP pool degrades far less. `--threads 1` gives a load-robust comparison.
+
     .venv/bin/python benchmarks/bench_cnn.py [--device cuda] [--threads 2] [--steps 30]
 """
 
