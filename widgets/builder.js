@@ -604,6 +604,16 @@ function render({ model, el }) {
   }
 
   let inspectorKey = null;
+  function renameField(ins) {
+    const input = h("input", { class: "nnstudio-input nnstudio-rename", type: "text", value: ins.name, spellcheck: "false",
+      "aria-label": `Name of block ${ins.name}`, title: "The block's name: its submodule and parameter names (fc1.weight …)" });
+    input.value = ins.name;
+    input.addEventListener("change", () => send({ cmd: "rename", name: ins.name, new_name: input.value }));
+    input.addEventListener("keydown", (e) => { if (e.key === "Escape") { e.preventDefault(); input.value = ins.name; } });
+    return h("label", { class: "nnstudio-field nnstudio-field-name" },
+      h("span", { class: "nnstudio-field-label", text: "name" }), input);
+  }
+
   function renderInspector(v) {
     const ins = v.inspector;
     const key = JSON.stringify([ins, v.field_errors]);
@@ -626,6 +636,7 @@ function render({ model, el }) {
       kids.push(
         h("div", { class: "nnstudio-panel-title" },
           h("span", { class: "nnstudio-ins-name", text: ins.name }), h("span", { class: "nnstudio-ins-type", text: ins.type })),
+        renameField(ins),
         ins.help ? h("p", { class: "nnstudio-ins-help", text: ins.help }) : null,
         ins.formula ? h("p", { class: "nnstudio-ins-formula", title: "shape rule", text: ins.formula }) : null,
         h("div", { class: "nnstudio-ins-facts" },

@@ -23,8 +23,8 @@ from .builder_fields import FieldError, FieldSpec, display_value, parse_field
 from .files import UnsafePathError, list_designs, load_text, save_text
 
 HISTORY_LIMIT = 200
-EDIT_COMMANDS = frozenset({"add", "remove", "update", "move", "connect", "disconnect", "undo", "redo", "design",
-                           "load"})
+EDIT_COMMANDS = frozenset({"add", "remove", "update", "rename", "move", "connect", "disconnect", "undo", "redo",
+                           "design", "load"})
 
 
 def asset(name: str) -> Path:
@@ -122,6 +122,7 @@ class BuilderWidget(anywidget.AnyWidget):
         """Apply one front-end command (the same dict the browser sends) and publish the new view.
 
         Commands: ``hello``; ``select {name}``; ``add {layer, after}``; ``remove {name}``;
+        ``rename {name, new_name}``;
         ``update {name, field, value}``; ``revert {name, field}``; ``move {name, after}``; ``connect {src, dst}``;
         ``disconnect {src, dst}``; ``undo``; ``redo``; ``export``; ``save {filename}``; ``load {filename}``;
         ``design {name}``; ``confirm``; ``cancel``. Problems become a ``message`` (or a field error), never an
@@ -483,6 +484,22 @@ class BuilderWidget(anywidget.AnyWidget):
             self._say("error", f"{name}.{field}: {text} (kept {display_value(spec, v.config.get(field))!s})")
             return
         self.field_errors = {k: e for k, e in self.field_errors.items() if k != field}
+
+    def _cmd_rename(self, msg: dict) -> None:
+        name, new = msg.get("name"), msg.get("new_name")
+        if not self._exists(name):
+            raise ValueError(f"no block named {name!r}")
+        if not isinstance(new, str) or not new.strip().isidentifier():
+            raise ValueError(f"a block name must be a Python identifier (letters, digits, _), not {new!r}")
+        new = new.strip()
+        if new == name:
+            return
+        if not hasattr(self.graph, "rename"):
+            raise ValueError("this graph cannot rename blocks")
+        self._edit(lambda: self.graph.rename(name, new))
+        if self.selected == name:
+            self.selected = new
+        self._say("info", f"renamed {name} to {new}")
 
     def _cmd_revert(self, msg: dict) -> None:
         self.field_errors = {k: e for k, e in self.field_errors.items() if k != msg.get("field")}

@@ -140,6 +140,15 @@ def test_build_a_model_in_the_browser(lab, page, expect, console_errors):
     app.locator(".nnstudio-undo").click()
     expect(app.locator(".nnstudio-node").nth(1)).not_to_have_attribute("data-node", act_name)
 
+    # rename the selected block from the inspector
+    node(first).click()
+    expect(app.locator(".nnstudio-ins-name")).to_have_text(first)
+    app.locator(".nnstudio-rename").fill("hidden")
+    app.locator(".nnstudio-rename").press("Enter")
+    expect(node("hidden")).to_have_count(1)
+    expect(app.locator(".nnstudio-ins-name")).to_have_text("hidden")
+    screenshot(app, "builder-renamed")
+
     # refused save outside the folder
     app.locator(".nnstudio-filename").fill("../escape.json")
     app.locator(".nnstudio-save").click()

@@ -258,3 +258,16 @@ def test_fit_to_data_refuses_a_shape_the_design_cannot_take(tmp_path):
     with pytest.raises(ValueError, match="does not fit"):
         w.fit_to_data((2,), 3)  # a Conv2d cannot read flat 2-vectors
     assert w.graph.to_json() == before and w.view["ok"] and not w.view["can_undo"]
+
+
+def test_rename_keeps_wires_and_selection_and_refuses_bad_names(w):
+    w.apply_command({"cmd": "select", "name": "fc1"})
+    w.apply_command({"cmd": "rename", "name": "fc1", "new_name": "hidden"})
+    assert "hidden" in names(w) and "fc1" not in names(w) and node(w, "act1")["inputs"] == ["hidden"]
+    assert w.view["selected"] == "hidden"
+    for bad in ("a b", "1x", "", "act1"):
+        before = w.graph.to_json()
+        w.apply_command({"cmd": "rename", "name": "hidden", "new_name": bad})
+        assert w.view["message"]["level"] == "error" and w.graph.to_json() == before
+    w.apply_command({"cmd": "undo"})
+    assert "fc1" in names(w)
