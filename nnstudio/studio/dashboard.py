@@ -217,7 +217,7 @@ class Dashboard(widgets.VBox):
 
     def _redraw_soon(self, fn, value) -> None:
         fn(value)
-        self.refresher.next_frame = 0.0
+        self.refresher.hurry()
 
     def _on_event(self, event) -> None:  # on the trainer's event thread: only set a flag
         self._status_dirty = True

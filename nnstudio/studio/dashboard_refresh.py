@@ -80,6 +80,11 @@ class Refresher:
     _cpu_due = 0.0
     _clock_owner = None
 
+    def hurry(self) -> None:
+        """Allow the next frame at once (the user changed a view: show it now)."""
+        self.next_frame = 0.0
+        self._cpu_due = 0.0
+
     def _owner(self):
         thread = getattr(getattr(self.dashboard, "trainer", None), "_thread", None)
         return None if thread is None else thread.ident

@@ -153,8 +153,21 @@ def sticky_limits(current: tuple[float, float], values, log: bool = False, grow:
     return (10 ** new[0], 10 ** new[1]) if log else new
 
 
-def growing_limit(current_hi: float, value: float, grow: float = 3.0) -> float | None:
-    """A right edge that only grows (by `grow` at a time) to keep `value` inside; None when it still fits."""
+def growing_limit(current_hi: float, value: float, grow: float = 3.0, planned: float | None = None,
+                  max_planned: float = 50_000) -> float | None:
+    """The right edge of a time axis, or None when `current_hi` still does.
+
+    With a `planned` end (the run's total steps or epochs) up to `max_planned`, the axis spans the whole run and
+    never moves while it trains (no full redraws). Otherwise it only grows, by `grow` at a time, to keep `value`.
+    """
+    if planned is not None and value <= planned <= max_planned:
+        return None if current_hi == planned else float(planned)
     if value <= current_hi:
         return None
     return max(value * grow, 1.0)
+
+
+def planned_run(trainer) -> tuple[float, float]:
+    """(steps, epochs) the current run of `trainer` is planned to reach."""
+    p = trainer.progress()
+    return float(max(1, p["epochs"]) * p["batches"]), float(max(1, p["epochs"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import INK, PALETTE, Panel, downsample, growing_limit, sticky_limits
+from .base import INK, PALETTE, Panel, downsample, growing_limit, planned_run, sticky_limits
 
 
 class GradientPanel(Panel):
@@ -24,11 +24,11 @@ class GradientPanel(Panel):
         self.ax_norm.set_xlim(0, 100)
         self.ax_norm.set_ylim(1e-3, 1)
         self.ax_hist.set_xlim(-1, 1)
-        self.ax_hist.set_ylim(0, 1.05)
+        self.ax_hist.set_ylim(0, 1.3)  # headroom for the label
         self.edges = np.linspace(-1, 1, bins + 1)
         self.hist = self.ax_hist.stairs(np.zeros(bins), self.edges, fill=True, color=PALETTE[0], alpha=0.7)
-        self.hist_label = self.ax_hist.text(0.01, 0.95, "", transform=self.ax_hist.transAxes, ha="left", va="top",
-                                            color=INK, fontsize=7)
+        self.hist_label = self.ax_hist.text(0.01, 0.97, "", transform=self.ax_hist.transAxes, ha="left",
+                                            va="top", color=INK, fontsize=7)
         self.animate(self.hist, self.hist_label)
         self.lines: dict = {}
         self.selected: str | None = None
@@ -56,8 +56,9 @@ class GradientPanel(Panel):
             self._legend.remove()
         self._legend = None
         if names and len(names) <= 16:
-            self._legend = self.ax_norm.legend(fontsize=6, frameon=False, loc="upper right",
-                                               ncols=2 if len(names) > 6 else 1)
+            # beside the axes: the moving lines are drawn over the cached background, so a legend inside would hide
+            self._legend = self.ax_norm.legend(fontsize=6, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0),
+                                               ncols=2 if len(names) > 8 else 1, borderaxespad=0.2, handlelength=1.2)
             for text in self._legend.get_texts():
                 text.set_color(INK)
         self._names = tuple(names)
@@ -92,7 +93,8 @@ class GradientPanel(Panel):
             if ylim is not None:
                 self.ax_norm.set_ylim(*ylim)
                 self.relayout()
-        right = growing_limit(self.ax_norm.get_xlim()[1], steps[-1] if len(steps) else 0)
+        right = growing_limit(self.ax_norm.get_xlim()[1], steps[-1] if len(steps) else 0,
+                              planned=planned_run(trainer)[0])
         if right is not None:
             self.ax_norm.set_xlim(0, right)
             self.relayout()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import INK, PALETTE, Panel, downsample, growing_limit, sticky_limits
+from .base import INK, PALETTE, Panel, downsample, growing_limit, planned_run, sticky_limits
 from .series import SeriesReader
 
 
@@ -72,11 +72,11 @@ class LossPanel(Panel):
         self.train_acc_line.set_data(epochs[:n], cols["train_accuracy"][:n])
         self.val_acc_line.set_data(epochs[:n], cols["val_accuracy"][:n])
         self.note.set_text("no accuracy for regression" if trainer.data.task != "classification" else "")
-        self._fit_view(y, cols["val_loss"][:n], len(loss), epochs[n - 1] if n else 0)
+        self._fit_view(y, cols["val_loss"][:n], len(loss), epochs[n - 1] if n else 0, planned_run(trainer))
         self.dirty = True
         return True
 
-    def _fit_view(self, loss, val, steps: int, epochs: float) -> None:
+    def _fit_view(self, loss, val, steps: int, epochs: float, planned: tuple[float, float]) -> None:
         values = np.concatenate([loss, val])
         log = self.log and values.size and (values[np.isfinite(values)] > 0).all()
         scale = "log" if log else "linear"
@@ -88,11 +88,12 @@ class LossPanel(Panel):
         if ylim is not None:
             self.ax_loss.set_ylim(*ylim)
             self.relayout()
-        right = growing_limit(self.ax_loss.get_xlim()[1], steps)
+        right = growing_limit(self.ax_loss.get_xlim()[1], steps, planned=planned[0])
         if right is not None:
             self.ax_loss.set_xlim(0, right)
             self.relayout()
-        right = growing_limit(self.ax_acc.get_xlim()[1], epochs + 0.5)
+        right = growing_limit(self.ax_acc.get_xlim()[1], epochs + 0.5, planned=planned[1] + 0.5,
+                              max_planned=5_000)
         if right is not None:
             self.ax_acc.set_xlim(0.5, right)
             self.relayout()
