@@ -3,6 +3,7 @@ batch 16, float32, MSE loss, Adam): nnstudio against PyTorch in the same process
 threads. Prints the median of paired steps and the ratio nnstudio / torch (target: <= 1.5 on the CPU).
 
 Dropout is the same on both sides: 0.1 (torch's default) unless --dropout says otherwise (e.g. 0.0).
+OPENBLAS_THREAD_TIMEOUT=4 is set so NumPy's idle BLAS threads do not slow torch down (see below).
 
     .venv/bin/python benchmarks/bench_transformer.py [--device cuda] [--threads 2] [--steps 40] [--dropout 0.0]
 """
@@ -13,7 +14,12 @@ import argparse
 import os
 import sys
 
-import numpy as np
+# OpenBLAS worker threads spin-wait after each call by default; in a paired run they steal the cores from
+# torch's OpenMP threads and make torch look ~2x slower than it is alone. Let them sleep almost at once
+# (must be set before NumPy loads OpenBLAS).
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
 from _common import limit_threads, paired_median  # noqa: E402
