@@ -43,39 +43,7 @@ def _get_activation_fn(activation: str) -> Callable[[Tensor], Tensor]:
 
 def _get_clones(module: Module, n: int) -> ModuleList:
     """`n` independent deep copies of `module` (torch's TransformerEncoder/Decoder start from equal layers)."""
-    return ModuleList([_deepcopy(module, {}) for _ in range(n)])
-
-
-def _deepcopy(value, memo: dict):
-    """Deep copy of modules and tensors (they refuse pickling, which copy.deepcopy would use)."""
-    key = id(value)
-    if key in memo:
-        return memo[key]
-    if isinstance(value, Module):
-        new = object.__new__(type(value))
-        memo[key] = new
-        for name, v in value.__dict__.items():
-            new.__dict__[name] = _deepcopy(v, memo)
-        return new
-    if isinstance(value, Tensor):
-        new = object.__new__(type(value))
-        memo[key] = new
-        new._data = value._data.copy()
-        new.requires_grad, new._ctx, new._retains_grad = value.requires_grad, None, False
-        new.grad = None if value.grad is None else _deepcopy(value.grad, memo)
-        for name, v in value.__dict__.items():
-            new.__dict__[name] = copy.deepcopy(v, memo)
-        return new
-    if isinstance(value, dict):
-        new = type(value)()
-        memo[key] = new
-        for k, v in value.items():
-            new[k] = _deepcopy(v, memo)
-        return new
-    if isinstance(value, (list, tuple)):
-        items = [_deepcopy(v, memo) for v in value]
-        return type(value)(items) if not hasattr(value, "_fields") else type(value)(*items)
-    return copy.deepcopy(value, memo)
+    return ModuleList([copy.deepcopy(module) for _ in range(n)])
 
 
 def _feed_forward(layer: Module, x: Tensor, dropout_out: Module) -> Tensor:
