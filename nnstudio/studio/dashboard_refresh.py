@@ -20,7 +20,7 @@ import traceback
 class Refresher:
     """Calls `dashboard.refresh_step(budget)` from a daemon thread at a paced rate."""
 
-    def __init__(self, dashboard, share: float = 0.05, max_messages: float = 10.0, tick: float = 0.1):
+    def __init__(self, dashboard, share: float = 0.03, max_messages: float = 10.0, tick: float = 0.1):
         if not 0 < share < 1:
             raise ValueError(f"share must be in (0, 1), got {share}")
         self.dashboard = dashboard

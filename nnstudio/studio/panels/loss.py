@@ -28,7 +28,7 @@ class LossPanel(Panel):
         self.val_acc_line, = self.ax_acc.plot([], [], color=PALETTE[1], linewidth=1.4, marker=".", markersize=3,
                                               label="validation")
         self.ax_loss.set_xlim(0, 100)
-        self.ax_loss.set_ylim(0, 1)
+        self.ax_loss.set_ylim(0, 2.5)  # holds cross-entropy's start (ln k) for up to 10 classes: no early redraw
         self.ax_acc.set_xlim(0.5, 10)
         self.ax_acc.set_ylim(0, 1.02)
         leg = self.ax_loss.legend(fontsize=7, frameon=False, loc="upper right")  # the accuracy lines share colours
@@ -55,6 +55,8 @@ class LossPanel(Panel):
             return False
         if self._seen is None or self._seen[0] != id(h):  # a fresh history: start from a small view
             self.ax_loss.set_xlim(0, 100)
+            if self.ax_loss.get_yscale() == "linear":
+                self.ax_loss.set_ylim(0, 2.5)
             self.ax_acc.set_xlim(0.5, 10)
             self.relayout()
         self._seen = key
