@@ -58,7 +58,7 @@ from .transformer import (
     TransformerEncoderLayer,
 )
 
+# Layer families added by other files register here (keep one import line per file):
 from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, LayerNorm  # noqa: E402
 from .sparse import Embedding  # noqa: E402
-# Layer families added by other files register here (keep one import line per file):
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: E402
