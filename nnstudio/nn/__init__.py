@@ -35,6 +35,9 @@ from .loss import (
     SmoothL1Loss,
 )
 from .module import Module
+
+# Layer families added by other files register here (keep one import line per file):
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, LayerNorm  # noqa: E402
 from .parameter import Buffer, Parameter
 from .pooling import (
     AdaptiveAvgPool1d,
@@ -50,6 +53,8 @@ from .pooling import (
     MaxPool2d,
     MaxPool3d,
 )
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: E402
+from .sparse import Embedding  # noqa: E402
 from .transformer import (
     Transformer,
     TransformerDecoder,
@@ -57,8 +62,3 @@ from .transformer import (
     TransformerEncoder,
     TransformerEncoderLayer,
 )
-
-# Layer families added by other files register here (keep one import line per file):
-from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, LayerNorm  # noqa: E402
-from .sparse import Embedding  # noqa: E402
-from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: E402
