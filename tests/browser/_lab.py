@@ -299,3 +299,16 @@ def screenshot(locator, name: str) -> Path:
     locator.scroll_into_view_if_needed()
     locator.screenshot(path=str(path))
     return path
+
+
+def wait_for_change(locator, before: bytes, timeout_s: float = 30.0) -> bytes:
+    """Poll screenshots of `locator` until they differ from `before` (a live panel redrew); return the new one."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        now = locator.screenshot()
+        if now != before:
+            return now
+        time.sleep(0.3)
+    raise AssertionError("the panel did not change")

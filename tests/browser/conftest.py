@@ -153,3 +153,11 @@ _CONSOLE = pytest.StashKey()
 def console_errors(page, request) -> list[str]:
     """The browser console's error messages of `page` (a live list)."""
     return request.node.stash[_CONSOLE]
+
+
+@pytest.fixture(scope="session")
+def expect():
+    """Playwright's `expect`, with the 30 s timeout set by the `browser` fixture."""
+    from playwright.sync_api import expect as _expect
+
+    return _expect

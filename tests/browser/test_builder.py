@@ -22,13 +22,6 @@ def _demo_cells() -> list:
     return [("md", c.source) if c.cell_type == "markdown" else c.source for c in nb.cells]
 
 
-@pytest.fixture(scope="module")
-def expect():
-    from playwright.sync_api import expect
-
-    return expect
-
-
 def _open(lab, page, name, cells):
     nb = lab.add_notebook(name, cells)
     open_notebook(page, lab, nb)

@@ -29,13 +29,6 @@ box""",
 ]
 
 
-@pytest.fixture(scope="module")
-def expect():
-    from playwright.sync_api import expect
-
-    return expect
-
-
 def test_lab_button_click_reaches_the_kernel(lab, page, expect, console_errors):
     name = lab.add_notebook("smoke.ipynb", SMOKE_CELLS)
     open_notebook(page, lab, name)

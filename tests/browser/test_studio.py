@@ -8,28 +8,10 @@ import shutil
 import time
 
 import pytest
-from _lab import ARTIFACTS, REPO, screenshot
+from _lab import ARTIFACTS, REPO, screenshot, wait_for_change
 from test_builder import _demo_cells, _open
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def expect():
-    from playwright.sync_api import expect
-
-    return expect
-
-
-def _changes(locator, before: bytes, timeout_s: float = 20.0) -> bytes:
-    """Wait until the element's pixels differ from `before`; return the new pixels."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        now = locator.screenshot()
-        if now != before:
-            return now
-        time.sleep(0.3)
-    raise AssertionError("the panel did not change")
 
 
 def test_train_pause_step_and_edit_while_training(lab, page, expect):
@@ -51,7 +33,7 @@ def test_train_pause_step_and_edit_while_training(lab, page, expect):
     before = loss.screenshot()
 
     studio.locator(".nnstudio-train").first.click()
-    during = _changes(loss, before)
+    during = wait_for_change(loss, before)
 
     # editing while training asks first; "Keep training" leaves the design alone
     victim = studio.locator('.nnstudio-node[data-type="Linear"]').first
@@ -71,7 +53,7 @@ def test_train_pause_step_and_edit_while_training(lab, page, expect):
     time.sleep(1.0)
     assert loss.screenshot() == paused, "the loss panel kept moving after Pause"
     studio.locator(".nnstudio-step").first.click()
-    _changes(loss, paused)
+    wait_for_change(loss, paused)
     assert during != before
 
     path = screenshot(studio, "studio")

@@ -4,25 +4,7 @@ from __future__ import annotations
 
 import time
 
-import pytest
-from _lab import screenshot
-
-
-@pytest.fixture
-def expect():
-    from playwright.sync_api import expect
-
-    return expect
-
-
-def _changes(locator, before: bytes, timeout_s: float = 30.0) -> bytes:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        now = locator.screenshot()
-        if now != before:
-            return now
-        time.sleep(0.3)
-    raise AssertionError("the panel did not change")
+from _lab import screenshot, wait_for_change
 
 
 def test_playground_as_a_voila_app(voila, page, expect):
@@ -40,7 +22,7 @@ def test_playground_as_a_voila_app(voila, page, expect):
     loss = studio.locator(".nnstudio-plot-loss").first
     before = loss.screenshot()
     studio.locator(".nnstudio-train").first.click()
-    _changes(loss, before)
+    wait_for_change(loss, before)
     time.sleep(1.5)
     studio.locator(".nnstudio-pause").first.click()
     screenshot(studio, "voila-playground")
