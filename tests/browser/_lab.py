@@ -312,3 +312,20 @@ def wait_for_change(locator, before: bytes, timeout_s: float = 30.0) -> bytes:
             return now
         time.sleep(0.3)
     raise AssertionError("the panel did not change")
+
+
+DEMO = REPO / "notebooks" / "01_builder_demo.ipynb"
+
+
+def demo_cells() -> list[str | tuple[str, str]]:
+    """The cells of the builder demo notebook, markdown cells as ("md", source), for `LabServer.add_notebook`."""
+    nb = nbformat.read(DEMO, as_version=4)
+    return [("md", c.source) if c.cell_type == "markdown" else c.source for c in nb.cells]
+
+
+def open_with_cells(lab: LabServer, page, name: str, cells: list[str | tuple[str, str]]) -> None:
+    """Write a notebook of `cells` into the lab's workspace, open it, run all cells and assert none failed."""
+    nb = lab.add_notebook(name, cells)
+    open_notebook(page, lab, nb)
+    run_all(page)
+    assert cell_errors(page) == []

@@ -8,29 +8,12 @@ import statistics
 from pathlib import Path
 
 import pytest
-from _lab import ARTIFACTS, REPO, cell_errors, open_notebook, run_all, screenshot
+from _lab import ARTIFACTS, DEMO, cell_errors, demo_cells, open_notebook, open_with_cells, run_all, screenshot
 
 pytestmark = pytest.mark.browser
 
-DEMO = REPO / "notebooks" / "01_builder_demo.ipynb"
-
-
-def _demo_cells() -> list:
-    import nbformat
-
-    nb = nbformat.read(DEMO, as_version=4)
-    return [("md", c.source) if c.cell_type == "markdown" else c.source for c in nb.cells]
-
-
-def _open(lab, page, name, cells):
-    nb = lab.add_notebook(name, cells)
-    open_notebook(page, lab, nb)
-    run_all(page)
-    assert cell_errors(page) == []
-
-
 def test_build_a_model_in_the_browser(lab, page, expect, console_errors):
-    _open(lab, page, "builder_demo.ipynb", _demo_cells())
+    open_with_cells(lab, page, "builder_demo.ipynb", demo_cells())
     app = page.locator(".nnstudio-builder")
     expect(app.locator(".nnstudio-node").first).to_be_visible()
     expect(page.locator(".nnstudio-studio")).to_have_count(1)
@@ -174,7 +157,7 @@ big
 
 
 def test_hundred_block_edit_renders_fast(lab, page, expect):
-    _open(lab, page, "builder_100.ipynb", [HUNDRED])
+    open_with_cells(lab, page, "builder_100.ipynb", [HUNDRED])
     app = page.locator(".nnstudio-builder")
     expect(app.locator('.nnstudio-node[data-node="b98"]')).to_have_count(1)
     n_nodes = app.locator(".nnstudio-node").count()

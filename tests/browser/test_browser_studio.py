@@ -8,8 +8,7 @@ import shutil
 import time
 
 import pytest
-from _lab import ARTIFACTS, REPO, screenshot, wait_for_change
-from test_builder import _demo_cells, _open
+from _lab import ARTIFACTS, REPO, demo_cells, open_with_cells, screenshot, wait_for_change
 
 pytestmark = pytest.mark.browser
 
@@ -18,9 +17,9 @@ def test_train_pause_step_and_edit_while_training(lab, page, expect):
     page.set_viewport_size({"width": 1400, "height": 2200})  # tall enough to show the whole app in one picture
     # the demo notebook, training long enough (the default 100 epochs of spiral end within a second or two)
     cells = [c.replace("nnstudio.Studio()", "nnstudio.Studio(epochs=5000)") if isinstance(c, str) else c
-             for c in _demo_cells()]
+             for c in demo_cells()]
     assert any("Studio(epochs=5000)" in c for c in cells if isinstance(c, str))
-    _open(lab, page, "studio.ipynb", cells)
+    open_with_cells(lab, page, "studio.ipynb", cells)
     studio = page.locator(".nnstudio-studio")
     expect(studio.locator(".nnstudio-node").first).to_be_visible()
     for hook in (".nnstudio-train", ".nnstudio-pause", ".nnstudio-step", ".nnstudio-reset", ".nnstudio-plot-loss"):
