@@ -515,6 +515,8 @@ class Trainer:
         if now - t0 > 0.5:
             self.steps_per_second = (step - s0) / (now - t0)
             self._rate_mark = (now, step)
+        elif self.steps_per_second == 0.0 and now - t0 > 0.05:  # a first figure for short runs
+            self.steps_per_second = (step - s0) / (now - t0)
         if self.events.wants("step"):
             self.events.emit(TrainerEvent("step", step, self.epoch, {"loss": value, "lr": self.lr}))
         if self._pos >= n_train:

@@ -49,3 +49,14 @@ def test_numpy_arrays_in_and_progress_text_out(capsys):
     err = capsys.readouterr().err
     assert "epoch 5/5" in err and "steps/s" in err and "val acc" in err
     assert trainer.history["val_accuracy"][-1] >= 0.9
+
+
+def test_a_short_fit_still_reports_its_speed():
+    """A run shorter than the half-second rate window must not print `0 steps/s` on its progress bar."""
+    import io
+
+    out = io.StringIO()
+    trainer = Trainer(spiral_mlp(), "spiral", epochs=8, batch_size=32)
+    trainer.fit(file=out)
+    assert trainer.steps > 0 and trainer.progress()["steps_per_second"] > 0
+    assert " 0 steps/s" not in out.getvalue().splitlines()[-1]
