@@ -1,10 +1,31 @@
-"""Matrix products: batched `matmul` and the fused affine map used by Linear."""
+"""Matrix products: batched `matmul` and the fused affine map used by Linear.
+
+An operand with more than two dims against a matrix (e.g. (B, T, F) @ W^T in a Transformer or an LSTM head)
+is multiplied as one 2-D GEMM over the flattened leading dims, (B*T, F) @ (F, O): NumPy's matmul would
+otherwise loop over B and call BLAS once per (T, F) slice, 3-6x slower at Transformer sizes.
+"""
 
 from __future__ import annotations
+
+import math
 
 from .._backend import xp_of
 from ..autograd import Function
 from ._util import unbroadcast
+
+
+def as_rows(a):
+    """(..., k) -> (prod(...), k) without copying where a's rows are contiguous (also for k == 0)."""
+    return a.reshape(math.prod(a.shape[:-1]), a.shape[-1])
+
+
+def rows_matmul(a, b):
+    """a @ b for a of shape (..., k) and b of shape (k, n) or (k,), as one GEMM over a's flattened leading
+    dims: (prod(...), k) @ b, reshaped back to (..., n) or (...). A copy only where a's rows are not
+    contiguous."""
+    if a.ndim <= 2:
+        return a @ b
+    return (as_rows(a) @ b).reshape(a.shape[:-1] + b.shape[1:])
 
 
 class MatMul(Function):
@@ -12,6 +33,8 @@ class MatMul(Function):
 
     def forward(self, a, b):
         self.a, self.b = a, b
+        if b.ndim <= 2:
+            return rows_matmul(a, b)
         return a @ b
 
     def backward(self, g):
@@ -30,13 +53,15 @@ class MatMul(Function):
             g2 = xp.expand_dims(g2, -1)
         ga = gb = None
         if self.needs_input_grad[0]:
-            ga = g2 @ xp.swapaxes(b2, -1, -2)
-            ga = unbroadcast(ga, a2.shape).reshape(a.shape)
+            if b2.ndim == 2:
+                ga = rows_matmul(g2, b2.T)  # g2 has a2's leading dims: no broadcast to undo
+            else:
+                ga = unbroadcast(g2 @ xp.swapaxes(b2, -1, -2), a2.shape)
+            ga = ga.reshape(a.shape)
         if self.needs_input_grad[1]:
             if a2.ndim >= 3 and b2.ndim == 2:
                 # fold the batch dims into rows: one big GEMM instead of a batched one plus a sum
-                k = a2.shape[-1]
-                gb = a2.reshape(-1, k).T @ g2.reshape(-1, g2.shape[-1])
+                gb = as_rows(a2).T @ as_rows(g2)
             else:
                 gb = xp.swapaxes(a2, -1, -2) @ g2
             gb = unbroadcast(gb, b2.shape).reshape(b.shape)
@@ -50,7 +75,7 @@ class Linear(Function):
         needs = self.needs_input_grad
         self.x = x if needs[1] else None  # dW = g^T x
         self.w = w if needs[0] else None  # dx = g W
-        y = x @ w.T
+        y = rows_matmul(x, w.T)
         if b is not None:
             y += b
         return y
@@ -58,10 +83,10 @@ class Linear(Function):
     def backward(self, g):
         x, w = self.x, self.w
         needs = self.needs_input_grad
-        gx = g @ w if needs[0] else None
+        gx = rows_matmul(g, w) if needs[0] else None
         gw = gb = None
         if needs[1]:
-            gw = g.reshape(-1, g.shape[-1]).T @ x.reshape(-1, x.shape[-1])
+            gw = as_rows(g).T @ as_rows(x)
         if len(needs) > 2 and needs[2]:
-            gb = g.reshape(-1, g.shape[-1]).sum(axis=0)
+            gb = as_rows(g).sum(axis=0)
         return gx, gw, gb

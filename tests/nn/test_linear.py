@@ -15,7 +15,7 @@ import nnstudio.nn as nn
 rng = np.random.default_rng(0)
 
 
-@pytest.mark.parametrize("shape", [(5, 4), (2, 3, 4), (4,)])
+@pytest.mark.parametrize("shape", [(5, 4), (2, 3, 4), (2, 3, 2, 4), (0, 3, 4), (4,)])
 @pytest.mark.parametrize("bias", [True, False])
 def test_linear_parity(shape, bias, device):
     check_module_parity(nn.Linear(4, 3, bias=bias), torch.nn.Linear(4, 3, bias=bias),

@@ -55,8 +55,13 @@ CASES = {
     "matmul_1d_2d": (lambda a, b: a @ b, [r(4), r(4, 3)]),
     "matmul_2d_1d": (lambda a, b: nnstudio.matmul(a, b), [r(3, 4), r(4)]),
     "matmul_3d_1d": (lambda a, b: a @ b, [r(2, 3, 4), r(4)]),
+    "matmul_4d_2d": (lambda a, b: a @ b, [r(2, 3, 2, 4), r(4, 5)]),
+    "matmul_4d_1d": (lambda a, b: a @ b, [r(2, 3, 2, 4), r(4)]),
+    "matmul_strided_2d": (lambda a, b: a.transpose(0, 1) @ b, [r(3, 2, 4), r(4, 5)]),
     "linear": (lambda x, w, b: F.linear(x, w, b), [r(2, 3, 4), r(5, 4), r(5)]),
     "linear_nobias": (lambda x, w: F.linear(x, w), [r(3, 4), r(5, 4)]),
+    "linear_4d": (lambda x, w, b: F.linear(x, w, b), [r(2, 3, 2, 4), r(5, 4), r(5)]),
+    "linear_strided": (lambda x, w, b: F.linear(x.transpose(0, 1), w, b), [r(3, 2, 4), r(5, 4), r(5)]),
     # reductions
     "sum_all": (lambda a: a.sum(), [r(3, 4)]),
     "sum_dim": (lambda a: a.sum(1), [r(3, 4, 2)]),
@@ -309,3 +314,19 @@ def test_in_place_keeps_dtype_and_shape():
     assert h.dtype == nnstudio.float32
     with pytest.raises(RuntimeError, match=r"output with shape \[3\] doesn't match the broadcast shape \[2, 3\]"):
         h.add_(nnstudio.ones(2, 3))
+
+
+@pytest.mark.parametrize("shapes", [((2, 3, 0), (0, 4)), ((2, 0, 3), (3,)), ((0, 2, 3), (3, 4))])
+def test_matmul_with_empty_dims_matches_torch(shapes):
+    """Flattening the leading dims into one GEMM must also hold when a dim (even the inner one) is 0."""
+    import torch
+
+    a, b = (np.ones(s) for s in shapes)
+    outs = []
+    for lib in (nnstudio, torch):
+        ta, tb = lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)
+        y = ta @ tb
+        (y.sum() + 1.0).backward()
+        outs.append((tuple(y.shape), tuple(ta.grad.shape), tb.grad.numpy().copy()))
+    assert outs[0][:2] == outs[1][:2]
+    np.testing.assert_array_equal(outs[0][2], outs[1][2])
