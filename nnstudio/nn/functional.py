@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._backend import to_device, xp_of
-from .._random import generator
+from .._backend import xp_of
 from ..autograd import apply
 from ..ops import activation as A
+from ..ops import dropout as D
 from ..ops import linalg as L
 from ..ops import loss as LO
 from ..tensor import Tensor, _as_tensor, where
@@ -124,9 +124,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         return input
     if p == 1.0:
         return _maybe_inplace(input, inplace, lambda x: x * 0.0)
-    keep = generator().random(input.shape) >= p
-    mask = Tensor._wrap(to_device((keep / (1.0 - p)).astype(input._data.dtype), input.device), None)
-    return _maybe_inplace(input, inplace, lambda x: x * mask)
+    return _maybe_inplace(input, inplace, lambda x: apply(D.Dropout, x, p=p))
 
 
 # ---------------------------------------------------------------------------- losses

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import warnings
 
-from .._backend import to_device, xp_of
-from .._random import generator
+from .._backend import xp_of
 from ..autograd import apply
+from ..ops import dropout as D
 from ..ops import pooling as P
 from ..tensor import Tensor
 from .conv_functional import ntuple
@@ -209,9 +209,7 @@ def feature_dropout(input: Tensor, p: float, training: bool, batched: bool) -> T
     if p == 1.0:
         y = x * 0.0
     else:
-        keep = generator().random(shape) >= p
-        mask = (keep / (1.0 - p)).astype(x._data.dtype)
-        y = x * Tensor._wrap(to_device(mask, x.device), None)
+        y = apply(D.Dropout, x, p=p, mask_shape=shape)
     return y if batched else y.squeeze(0)
 
 

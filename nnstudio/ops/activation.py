@@ -34,11 +34,12 @@ def _erf_series(x):
 
 
 class Relu(Function):
-    """z = max(a, 0);  dz/da = [a > 0]"""
+    """z = max(a, 0);  dz/da = [a > 0] (and 1 at NaN, where torch passes the gradient through too)"""
 
     def forward(self, a):
-        self.mask = a > 0
-        return a * self.mask
+        z = xp_of(a).maximum(a, a.dtype.type(0))  # NaN stays NaN
+        self.mask = z != 0  # a > 0 or a is NaN
+        return z
 
     def backward(self, g):
         return (g * self.mask,)

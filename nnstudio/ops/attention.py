@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._backend import to_device, xp_of
-from .._random import generator
+from .._backend import xp_of
 from ..autograd import Function
 from ._util import unbroadcast
+from .dropout import dropout_keep
 
 
 def causal_mask(xp, length: int, source: int, dtype) -> object:
@@ -36,13 +36,6 @@ def causal_mask(xp, length: int, source: int, dtype) -> object:
     m = xp.zeros((length, source), dtype=dtype)
     m[xp.triu(xp.ones((length, source), dtype=bool), 1)] = -np.inf
     return m
-
-
-def dropout_keep(shape: tuple, p: float, like) -> object:
-    """A dropout multiplier of `shape`: 0 with probability p, else 1 / (1 - p), from the library's generator."""
-    keep = (generator().random(shape, dtype=np.float32) >= p).astype(like.dtype)  # (np.where is 10x slower)
-    keep *= like.dtype.type(1.0 / (1.0 - p))
-    return to_device(keep, "cpu" if xp_of(like) is np else "cuda")
 
 
 def softmax_(s, safe: bool):

@@ -103,6 +103,29 @@ def test_dropout_is_seeded():
     np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dropout_keeps_dtype_and_gradient_is_its_mask(dtype):
+    x = nnstudio.tensor(rng.uniform(1.0, 2.0, (64, 33)).astype(dtype), requires_grad=True)
+    y = F.dropout(x, 0.3)
+    assert y.dtype == x.dtype
+    y.backward(nnstudio.ones(64, 33, dtype=x.dtype))
+    mask = y.detach().numpy() / x.detach().numpy()  # 0 or 1 / (1 - p), the same draw as the forward
+    np.testing.assert_allclose(x.grad.numpy(), mask, rtol=1e-6)
+    assert np.all((mask == 0) | np.isclose(mask, 1 / 0.7, rtol=1e-6)) and 0 < (mask == 0).mean() < 0.5
+
+
+def test_relu_gradient_at_nan_and_zero_matches_torch():
+    values = np.array([-1.0, 0.0, -0.0, 2.0, np.nan, np.inf, -np.inf, 1e-40], dtype=np.float32)
+    results = []
+    for lib in (nnstudio, torch):
+        x = lib.tensor(values, requires_grad=True)
+        y = lib.relu(x)
+        (y * lib.ones(len(values))).sum().backward()
+        results.append((y.detach().numpy(), x.grad.numpy()))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+
+
 def test_flatten_error_names_layer():
     with pytest.raises(RuntimeError, match=r"Flatten\(start_dim=2\).*\(3, 4\)"):
         nn.Flatten(start_dim=2)(nnstudio.ones(3, 4))

@@ -60,6 +60,9 @@ CASES = {
     "matmul_strided_2d": (lambda a, b: a.transpose(0, 1) @ b, [r(3, 2, 4), r(4, 5)]),
     "linear": (lambda x, w, b: F.linear(x, w, b), [r(2, 3, 4), r(5, 4), r(5)]),
     "linear_nobias": (lambda x, w: F.linear(x, w), [r(3, 4), r(5, 4)]),
+    # dropout: re-seeded so that every evaluation draws the same mask
+    "dropout": (lambda a: (nnstudio.manual_seed(3), F.dropout(a, 0.4))[1], [r(3, 4)]),
+    "dropout2d": (lambda a: (nnstudio.manual_seed(3), F.dropout2d(a, 0.4))[1], [r(2, 5, 2, 2)]),
     "linear_4d": (lambda x, w, b: F.linear(x, w, b), [r(2, 3, 2, 4), r(5, 4), r(5)]),
     "linear_strided": (lambda x, w, b: F.linear(x.transpose(0, 1), w, b), [r(3, 2, 4), r(5, 4), r(5)]),
     # reductions
