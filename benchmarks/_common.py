@@ -1,20 +1,43 @@
-"""Shared set-up of the benchmarks: thread limits for both libraries and paired timing."""
+"""Shared set-up of the benchmarks: BLAS environment, arguments, thread limits for both libraries, one
+training step per library and paired timing.
+
+Every benchmark script imports this module before NumPy (`import _common` as its first third-party import):
+OpenBLAS reads its environment once, when NumPy loads it.
+"""
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import time
+import os
+import sys
+
+# OpenBLAS's worker threads spin-wait after each call by default. In a paired run (one nnstudio step, then one
+# torch step, on the same cores) the spinning threads steal the cores from torch's OpenMP threads right after
+# every nnstudio step, and torch looked ~2x slower than it is alone: the ratio was skewed in nnstudio's favour.
+# A timeout of 4 lets them sleep almost at once. A value in the caller's environment wins.
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+if "numpy" in sys.modules:  # too late for the setting above to reach OpenBLAS
+    print("benchmarks/_common: NumPy was imported before _common; OPENBLAS_THREAD_TIMEOUT may not apply",
+          file=sys.stderr)
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 
 
-def parse_args(description: str) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=description)
+def parse_args(description: str, steps: int = 60,
+               add_arguments: Callable[[argparse.ArgumentParser], None] | None = None) -> argparse.Namespace:
+    """The options every benchmark takes (--device, --threads, --steps, --warmup, --only), with `steps` as the
+    default of --steps; `add_arguments(parser)` adds a script's own options."""
+    p = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="device for both libraries")
     p.add_argument("--threads", type=int, default=2, help="BLAS / intra-op threads for both libraries")
-    p.add_argument("--steps", type=int, default=60, help="paired measurements (the median is reported)")
+    p.add_argument("--steps", type=int, default=steps, help="paired measurements (the median is reported)")
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--only", choices=["nnstudio", "torch"], default=None,
                    help="time one library alone (no interleaving): a check on the paired figure")
+    if add_arguments is not None:
+        add_arguments(p)
     return p.parse_args()
 
 
@@ -65,3 +88,66 @@ def median_alone(fn, steps: int, warmup: int, sync=None) -> float:
         sync()
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
+
+
+def copy_weights(n_model, t_model) -> None:
+    """Load the torch model's parameters and buffers into the nnstudio model (the same starting point)."""
+    n_model.load_state_dict({k: v.detach().cpu().numpy() for k, v in t_model.state_dict().items()})
+
+
+def training_step(model, optimizer, loss_fn, x, y) -> Callable[[], object]:
+    """A function that runs one training step (zero_grad, forward, loss, backward, step) and returns the loss;
+    the same code drives either library."""
+    def step():
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        return loss
+    return step
+
+
+def training_pair(n_model, t_model, optimizer: str, loss: str, x_np, y_np, device: str, **opt_kwargs) -> tuple:
+    """(step_nnstudio, step_torch): one training step of each model on the same batch (x_np, y_np), with
+    `lib.optim.<optimizer>(**opt_kwargs)` and `lib.nn.functional.<loss>`; the nnstudio model starts from the
+    torch model's weights."""
+    import torch
+
+    import nnstudio
+
+    copy_weights(n_model, t_model)
+    steps = []
+    for lib, model in ((nnstudio, n_model), (torch, t_model)):
+        opt = getattr(lib.optim, optimizer)(model.parameters(), **opt_kwargs)
+        x, y = lib.tensor(x_np, device=device), lib.tensor(y_np, device=device)
+        steps.append(training_step(model, opt, getattr(lib.nn.functional, loss), x, y))
+    return tuple(steps)
+
+
+def device_sync(device: str) -> Callable[[], None] | None:
+    """On CUDA, a function that waits for both libraries' queued work (so a timing covers it); None on the CPU."""
+    if device != "cuda":
+        return None
+    import torch
+
+    import nnstudio
+
+    def sync():
+        torch.cuda.synchronize()
+        nnstudio.cuda.synchronize()
+    return sync
+
+
+def time_training_steps(args: argparse.Namespace, blas: list, what: str, step_nnstudio, step_torch,
+                        target: float) -> None:
+    """Print the set-up line, then either `--only`'s library alone or the paired medians and the ratio
+    nnstudio / torch of one training step (`what` describes the model)."""
+    sync = device_sync(args.device)
+    print(f"device={args.device} threads={args.threads} BLAS: {'; '.join(blas)}")
+    if args.only:
+        fn = step_nnstudio if args.only == "nnstudio" else step_torch
+        print(f"{args.only} alone: {median_alone(fn, args.steps, args.warmup, sync) * 1e3:.2f} ms per step")
+        return
+    n_med, t_med, ratio = paired_median(step_nnstudio, step_torch, args.steps, args.warmup, sync)
+    print(f"{what}: nnstudio {n_med * 1e3:.2f} ms, torch {t_med * 1e3:.2f} ms per step")
+    print(f"ratio nnstudio/torch (median of paired steps): {ratio:.2f}  (target <= {target})")

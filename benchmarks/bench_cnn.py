@@ -20,14 +20,11 @@ grows several-fold while torch's OpenMP pool degrades far less. `--threads 1` gi
 
 from __future__ import annotations
 
-import os
-import sys
 import tracemalloc
 
+import _common  # noqa: F401 - first: sets OpenBLAS's environment before NumPy loads it
 import numpy as np
-
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import limit_threads, paired_median, parse_args  # noqa: E402
+from _common import device_sync, limit_threads, parse_args, time_training_steps, training_pair
 
 
 def build(lib, device: str):
@@ -79,39 +76,15 @@ def main() -> None:
 
     t_model = build(torch, args.device)
     n_model = build(nnstudio, args.device)
-    n_model.load_state_dict({k: v.detach().cpu().numpy() for k, v in t_model.state_dict().items()})
-    t_opt = torch.optim.Adam(t_model.parameters(), lr=1e-3)
-    n_opt = nnstudio.optim.Adam(n_model.parameters(), lr=1e-3)
-    t_loss_fn, n_loss_fn = torch.nn.CrossEntropyLoss(), nnstudio.nn.CrossEntropyLoss()
-    tx, ty = torch.tensor(x_np, device=args.device), torch.tensor(y_np, device=args.device)
-    nx, ny = nnstudio.tensor(x_np, device=args.device), nnstudio.tensor(y_np, device=args.device)
-
-    def step_nnstudio():
-        n_opt.zero_grad()
-        loss = n_loss_fn(n_model(nx), ny)
-        loss.backward()
-        n_opt.step()
-
-    def step_torch():
-        t_opt.zero_grad()
-        loss = t_loss_fn(t_model(tx), ty)
-        loss.backward()
-        t_opt.step()
-
-    sync = None
-    if args.device == "cuda":
-        def sync():
-            torch.cuda.synchronize()
-            nnstudio.cuda.synchronize()
-
-    n_med, t_med, ratio = paired_median(step_nnstudio, step_torch, args.steps, args.warmup, sync)
-    print(f"device={args.device} threads={args.threads} BLAS: {'; '.join(blas)}")
-    print(f"CNN 1x28x28 conv32-conv64-maxpool-fc128-fc10, batch 64, Adam: nnstudio {n_med * 1e3:.2f} ms, "
-          f"torch {t_med * 1e3:.2f} ms per step")
-    print(f"ratio nnstudio/torch (median of paired steps): {ratio:.2f}  (target <= 1.5)")
+    step_nnstudio, step_torch = training_pair(n_model, t_model, "Adam", "cross_entropy", x_np, y_np, args.device,
+                                              lr=1e-3)
+    time_training_steps(args, blas, "CNN 1x28x28 conv32-conv64-maxpool-fc128-fc10, batch 64, Adam", step_nnstudio,
+                        step_torch, 1.5)
 
     if args.device == "cuda":
         import cupy  # noqa: F401 - only on a GPU machine
+
+        sync = device_sync(args.device)
 
         pool = cupy.get_default_memory_pool()
         sync()

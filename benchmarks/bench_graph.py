@@ -14,6 +14,8 @@ import argparse
 import statistics
 import time
 
+import _common  # noqa: F401 - first: sets OpenBLAS's environment before NumPy loads it
+
 from nnstudio.graph import ModelGraph
 
 

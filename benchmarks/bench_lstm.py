@@ -7,13 +7,9 @@ threads; prints the median of paired steps and the ratio nnstudio / torch (targe
 
 from __future__ import annotations
 
-import os
-import sys
-
+import _common  # noqa: F401 - first: sets OpenBLAS's environment before NumPy loads it
 import numpy as np
-
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import limit_threads, paired_median, parse_args  # noqa: E402
+from _common import limit_threads, parse_args, time_training_steps, training_pair
 
 SEQ, BATCH, IN, HIDDEN, CLASSES = 32, 32, 64, 128, 10
 
@@ -35,10 +31,8 @@ def build(lib, device: str):
 
 
 def main() -> None:
-    profile = "--profile" in sys.argv
-    if profile:
-        sys.argv.remove("--profile")
-    args = parse_args(__doc__)
+    args = parse_args(__doc__, add_arguments=lambda p: p.add_argument(
+        "--profile", action="store_true", help="cProfile 30 nnstudio steps instead of timing"))
     _limiter, blas = limit_threads(args.threads)
     import torch
 
@@ -50,26 +44,8 @@ def main() -> None:
 
     t_model = build(torch, args.device)
     n_model = build(nnstudio, args.device)
-    n_model.load_state_dict({k: v.detach().cpu().numpy() for k, v in t_model.state_dict().items()})
-    t_opt = torch.optim.Adam(t_model.parameters(), lr=1e-3)
-    n_opt = nnstudio.optim.Adam(n_model.parameters(), lr=1e-3)
-    t_loss_fn, n_loss_fn = torch.nn.CrossEntropyLoss(), nnstudio.nn.CrossEntropyLoss()
-    tx, ty = torch.tensor(x_np, device=args.device), torch.tensor(y_np, device=args.device)
-    nx, ny = nnstudio.tensor(x_np, device=args.device), nnstudio.tensor(y_np, device=args.device)
-
-    def step_nnstudio():
-        n_opt.zero_grad()
-        loss = n_loss_fn(n_model(nx), ny)
-        loss.backward()
-        n_opt.step()
-        return loss
-
-    def step_torch():
-        t_opt.zero_grad()
-        loss = t_loss_fn(t_model(tx), ty)
-        loss.backward()
-        t_opt.step()
-        return loss
+    step_nnstudio, step_torch = training_pair(n_model, t_model, "Adam", "cross_entropy", x_np, y_np, args.device,
+                                              lr=1e-3)
 
     # the first losses agree (same weights, same data): the benchmark compares the same computation
     # (looser on CUDA, where cuDNN may use TF32)
@@ -77,7 +53,7 @@ def main() -> None:
     tol = 1e-4 if args.device == "cpu" else 1e-2
     assert abs(n_first - t_first) < tol * max(1.0, abs(t_first)), f"first losses differ: {n_first} vs {t_first}"
 
-    if profile:
+    if args.profile:
         import cProfile
         import pstats
 
@@ -85,17 +61,8 @@ def main() -> None:
         pstats.Stats("/tmp/bench_lstm.prof").sort_stats("tottime").print_stats(20)
         return
 
-    sync = None
-    if args.device == "cuda":
-        def sync():
-            torch.cuda.synchronize()
-            nnstudio.cuda.synchronize()
-
-    n_med, t_med, ratio = paired_median(step_nnstudio, step_torch, args.steps, args.warmup, sync)
-    print(f"device={args.device} threads={args.threads} BLAS: {'; '.join(blas)}")
-    print(f"LSTM 2x{IN}->{HIDDEN}, seq {SEQ}, batch {BATCH}, Adam: nnstudio {n_med * 1e3:.2f} ms, "
-          f"torch {t_med * 1e3:.2f} ms per step")
-    print(f"ratio nnstudio/torch (median of paired steps): {ratio:.2f}  (target <= 2.0)")
+    time_training_steps(args, blas, f"LSTM 2x{IN}->{HIDDEN}, seq {SEQ}, batch {BATCH}, Adam", step_nnstudio,
+                        step_torch, 2.0)
 
 
 if __name__ == "__main__":

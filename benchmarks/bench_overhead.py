@@ -7,13 +7,9 @@ per op and the ratio nnstudio / torch.
 
 from __future__ import annotations
 
-import os
-import sys
-
+import _common  # noqa: F401 - first: sets OpenBLAS's environment before NumPy loads it
 import numpy as np
-
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import limit_threads, median_alone, paired_median, parse_args  # noqa: E402
+from _common import device_sync, limit_threads, median_alone, paired_median, parse_args
 
 N_OPS = 10
 
@@ -33,9 +29,7 @@ def chain(lib, a, b):
 
 
 def main() -> None:
-    args = parse_args(__doc__)
-    if "--steps" not in sys.argv:
-        args.steps = 300
+    args = parse_args(__doc__, steps=300)
     _limiter, blas = limit_threads(args.threads)
     import torch
 
@@ -56,11 +50,7 @@ def main() -> None:
         ta.grad = tb.grad = None
         chain(torch, ta, tb).backward()
 
-    sync = None
-    if args.device == "cuda":
-        def sync():
-            torch.cuda.synchronize()
-            nnstudio.cuda.synchronize()
+    sync = device_sync(args.device)
 
     print(f"device={args.device} threads={args.threads} BLAS: {'; '.join(blas)}")
     if args.only:
