@@ -33,69 +33,41 @@ class Starter:
         return g
 
 
-def _mlp() -> ModelGraph:
-    g = ModelGraph()
-    g.input("x", (2,))
-    g.add("Linear", name="fc1", out_features=64)
-    g.add("Tanh", name="act1")
-    g.add("Linear", name="fc2", out_features=64)
-    g.add("Tanh", name="act2")
-    g.add("Linear", name="head", out_features=3)
-    g.output("head")
-    return g
+def _chain(input_shape: tuple, *layers: tuple) -> Callable[[], ModelGraph]:
+    """A maker of the design that feeds an input `x` of `input_shape` through `layers` in order, each
+    (layer type, node name, config); a config may name other `inputs` (a skip). The last layer is the output."""
+    def make() -> ModelGraph:
+        g = ModelGraph()
+        g.input("x", input_shape)
+        for type_name, name, config in layers:
+            g.add(type_name, name=name, **config)
+        g.output(layers[-1][1])
+        return g
+    return make
 
 
-def _lenet() -> ModelGraph:
-    g = ModelGraph()
-    g.input("x", (1, 8, 8))
-    g.add("Conv2d", name="conv1", out_channels=8, kernel_size=3, padding=1)
-    g.add("ReLU", name="act1")
-    g.add("MaxPool2d", name="pool1", kernel_size=2)
-    g.add("Conv2d", name="conv2", out_channels=16, kernel_size=3, padding=1)
-    g.add("ReLU", name="act2")
-    g.add("MaxPool2d", name="pool2", kernel_size=2)
-    g.add("Flatten", name="flatten")
-    g.add("Linear", name="fc1", out_features=64)
-    g.add("ReLU", name="act3")
-    g.add("Linear", name="head", out_features=10)
-    g.output("head")
-    return g
+_mlp = _chain((2,), ("Linear", "fc1", {"out_features": 64}), ("Tanh", "act1", {}),
+              ("Linear", "fc2", {"out_features": 64}), ("Tanh", "act2", {}),
+              ("Linear", "head", {"out_features": 3}))
 
+_lenet = _chain((1, 8, 8), ("Conv2d", "conv1", {"out_channels": 8, "kernel_size": 3, "padding": 1}),
+                ("ReLU", "act1", {}), ("MaxPool2d", "pool1", {"kernel_size": 2}),
+                ("Conv2d", "conv2", {"out_channels": 16, "kernel_size": 3, "padding": 1}),
+                ("ReLU", "act2", {}), ("MaxPool2d", "pool2", {"kernel_size": 2}), ("Flatten", "flatten", {}),
+                ("Linear", "fc1", {"out_features": 64}), ("ReLU", "act3", {}),
+                ("Linear", "head", {"out_features": 10}))
 
-def _residual() -> ModelGraph:
-    g = ModelGraph()
-    g.input("x", (2,))
-    g.add("Linear", name="stem", out_features=32)
-    g.add("ReLU", name="act0")
-    g.add("Linear", name="fc1", out_features=32)
-    g.add("ReLU", name="act1")
-    g.add("Linear", name="fc2", out_features=32)
-    g.add("Add", name="skip", inputs=["fc2", "act0"])
-    g.add("ReLU", name="act2")
-    g.add("Linear", name="head", out_features=3)
-    g.output("head")
-    return g
+_residual = _chain((2,), ("Linear", "stem", {"out_features": 32}), ("ReLU", "act0", {}),
+                   ("Linear", "fc1", {"out_features": 32}), ("ReLU", "act1", {}),
+                   ("Linear", "fc2", {"out_features": 32}), ("Add", "skip", {"inputs": ["fc2", "act0"]}),
+                   ("ReLU", "act2", {}), ("Linear", "head", {"out_features": 3}))
 
+_lstm = _chain((8, 1), ("LSTM", "lstm", {"hidden_size": 32}), ("Select", "last", {"dim": 1, "index": -1}),
+               ("Linear", "head", {"out_features": 2}))
 
-def _lstm() -> ModelGraph:
-    g = ModelGraph()
-    g.input("x", (8, 1))
-    g.add("LSTM", name="lstm", hidden_size=32)
-    g.add("Select", name="last", dim=1, index=-1)
-    g.add("Linear", name="head", out_features=2)
-    g.output("head")
-    return g
-
-
-def _transformer() -> ModelGraph:
-    g = ModelGraph()
-    g.input("x", (8, 1))
-    g.add("Linear", name="embed", out_features=32)
-    g.add("TransformerEncoderLayer", name="encoder", nhead=4, dim_feedforward=64, dropout=0.0)
-    g.add("Mean", name="pool", dim=1)
-    g.add("Linear", name="head", out_features=2)
-    g.output("head")
-    return g
+_transformer = _chain((8, 1), ("Linear", "embed", {"out_features": 32}),
+                      ("TransformerEncoderLayer", "encoder", {"nhead": 4, "dim_feedforward": 64, "dropout": 0.0}),
+                      ("Mean", "pool", {"dim": 1}), ("Linear", "head", {"out_features": 2}))
 
 
 STARTERS: Mapping[str, Starter] = MappingProxyType({s.name: s for s in [
@@ -120,15 +92,17 @@ def names() -> list[str]:
     return list(STARTERS)
 
 
-def load(name: str) -> ModelGraph:
-    """A fresh copy of the starter design ``name``."""
+def _starter(name: str) -> Starter:
     if name not in STARTERS:
         raise KeyError(f"unknown starter design {name!r}; the starters are: {', '.join(STARTERS)}")
-    return STARTERS[name]()
+    return STARTERS[name]
+
+
+def load(name: str) -> ModelGraph:
+    """A fresh copy of the starter design ``name``."""
+    return _starter(name)()
 
 
 def describe(name: str) -> str:
     """One line about the starter design ``name``."""
-    if name not in STARTERS:
-        raise KeyError(f"unknown starter design {name!r}; the starters are: {', '.join(STARTERS)}")
-    return STARTERS[name].description
+    return _starter(name).description
