@@ -87,7 +87,7 @@ def run_once(name: str, dashboard: bool, seconds: float) -> dict:
     trainer.stop()
     if dash is not None:
         r = dash.refresher
-        full = sum(p.full_draws for p, _ in dash._panels())
+        full = sum(p.full_draws for _, p, _ in dash._panels())
         out.update(frames=r.frames, full_draws=full, draw_share=r.draw_seconds / elapsed,
                    messages_per_s=r.messages / elapsed, errors=len(r.errors))
         dash.close()

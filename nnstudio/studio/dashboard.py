@@ -6,14 +6,17 @@
 The training thread never draws. A `Refresher` daemon thread copies the trainer's history into reusable
 matplotlib figures (Figure + FigureCanvasAgg, no pyplot), encodes PNGs into `ipywidgets.Image`s and paces itself:
 at most about 10 widget messages a second, and drawing kept under a fixed share (3%) of the training thread's CPU
-time (measured: the throughput cost is then 1.5-3x that share, from switching the GIL). Errors of
-the trainer and of the dashboard show in an HTML error panel, never only in a log.
+time (measured: the throughput cost is then 1.5-3x that share, from switching the GIL). Each panel has its own part
+of that share (`PANEL_WEIGHTS`), so the cheap loss curve redraws about every second of training whatever the other
+panels cost; while nothing trains (after Pause, Step, the last epoch) every changed panel is drawn at the next tick.
+Errors of the trainer and of the dashboard show in an HTML error panel, never only in a log.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import threading
 import time
 
 import ipywidgets as widgets
@@ -38,6 +41,10 @@ _BUTTON_STATES = {  # which buttons are enabled in each trainer state
     "paused": {"train", "step", "reset"},
     "stopped": {"train", "step", "reset"},
 }
+
+# each panel's part of the drawing share: the loss curve is cheap (about 5-10 ms a frame) and the one people watch,
+# so it gets the largest part and redraws about once per second of training at a 3% share
+PANEL_WEIGHTS = {"loss": 0.4, "grads": 0.2, "boundary": 0.25, "shapes": 0.15}
 
 
 def _image(css_class: str, label: str) -> widgets.Image:
@@ -101,12 +108,14 @@ class Dashboard(widgets.VBox):
         self._shown_trainer_error = ""
         self._last_progress = (0.0, None)
         self._updating_controls = False
+        self._table_dirty = False
+        self._draw_lock = threading.RLock()  # the refresher thread and the notebook's thread both draw
         self._wire_controls()
         super().__init__(self._layout())
         self.add_class("nnstudio-dashboard")
         self._unsubscribe = trainer.subscribe(self._on_event, kinds=("state", "error", "reset"))
         self._status_dirty = True
-        self.refresher = Refresher(self, share=share, max_messages=max_messages)
+        self.refresher = Refresher(self, share=share, max_messages=max_messages, weights=PANEL_WEIGHTS)
         self.refresh()
         if autorefresh:
             self.refresher.start()
@@ -151,6 +160,7 @@ class Dashboard(widgets.VBox):
         except Exception as exc:  # noqa: BLE001
             self.show_error(str(exc))
         self._sync_status(force=True)
+        self.refresher.hurry()  # after Pause / Step / Reset the next tick draws the complete state
 
     def _wire_controls(self) -> None:
         c = self.controls
@@ -192,7 +202,7 @@ class Dashboard(widgets.VBox):
                 model = self.model_factory(data) if self.model_factory is not None else None
                 self.trainer.set_data(data, model=model)
                 break
-            except TrainingError as exc:
+            except (TrainingError, ValueError) as exc:  # the model (or the design fitted by the factory) refuses
                 error = error or exc
         else:
             self._updating_controls = True
@@ -211,6 +221,9 @@ class Dashboard(widgets.VBox):
             self.param_select.options = names
             self.param_select.value = names[0] if names else None
             self.controls.set_losses_for(self.trainer.data.task, self.trainer.loss_name)
+            if self.trainer.data.name in self.controls.dataset.options:  # the Studio may have switched the data
+                self.controls.dataset.value = self.trainer.data.name
+                self.controls.sync_enabled()
         finally:
             self._updating_controls = False
         self.grads_panel.select(self.param_select.value)
@@ -232,52 +245,79 @@ class Dashboard(widgets.VBox):
     # ================================================================ refreshing
     def refresh(self) -> None:
         """Bring everything up to date now: status, progress, every panel and the table (no pacing)."""
-        self._check_data()
-        self._sync_status(force=True)
-        self._update_progress()
-        for panel, image in self._panels():
-            panel.update(self.trainer)
-            image.value = panel.render()
-            if panel is self.shapes_panel:
-                self._update_table()
+        with self._draw_lock:
+            self._check_data()
+            self._sync_status(force=True)
+            self._update_progress()
+            for _, panel, image in self._panels():
+                panel.update(self.trainer)
+                image.value = panel.render()
+            self._update_table()
 
     def refresh_step(self, refresher: Refresher) -> None:
-        """One paced tick of the refresher: status when it changed, progress, and at most one panel."""
-        self._check_data()
-        if self._status_dirty:
-            self._sync_status()
-        now = time.monotonic()
-        last_time, last_key = self._last_progress
-        key = (self.trainer.steps, self.trainer.epoch, self.trainer.state)
-        if key != last_key and now - last_time >= 0.25 and refresher.take():
-            self._update_progress()
-            self._last_progress = (now, key)
-        if not refresher.frame_allowed():
-            return
-        # the cost of a frame is the CPU time this thread used (what it takes from the training thread through
-        # the GIL; wall time would also count waiting for the GIL and for a busy machine) plus the time of the
-        # model's forward on the grid, which runs on the training thread
-        c0 = time.thread_time()
+        """One tick of the refresher: status when it changed, progress, then panels.
+
+        While training runs, at most one panel whose own budget allows it (in turn); otherwise every panel that
+        changed (a frame then costs no training time), so that after Pause, Step or the last epoch the plots show
+        the complete history at the next tick.
+        """
+        with self._draw_lock:
+            self._check_data()
+            if self._status_dirty:
+                self._sync_status()
+            now = time.monotonic()
+            last_time, last_key = self._last_progress
+            key = (self.trainer.steps, self.trainer.epoch, self.trainer.state)
+            training = refresher.training()
+            if key != last_key and (now - last_time >= 0.25 or not training) and refresher.take():
+                self._update_progress()
+                self._last_progress = (now, key)
+            if training:
+                self._paced_frame(refresher)
+            else:
+                for name, panel, image in self._panels():
+                    if refresher.tokens < 1:
+                        break
+                    self._frame(refresher, name, panel, image)
+            if self._table_dirty and refresher.take():
+                self._update_table()
+
+    def _paced_frame(self, refresher: Refresher) -> None:
         panels = self._panels()
         for i in range(len(panels)):
-            panel, image = panels[(self._rotation + i) % len(panels)]
-            panel.probe_seconds = 0.0
-            if panel.update(self.trainer) or panel.dirty:
-                png = panel.render()
-                refresher.take()
-                image.value = png
-                if panel is self.shapes_panel and refresher.take():
-                    self._update_table()
-                self._rotation = (self._rotation + i + 1) % len(panels)
-                refresher.frame_done(time.thread_time() - c0 + panel.probe_seconds)
+            j = (self._rotation + i) % len(panels)
+            name, panel, image = panels[j]
+            if refresher.frame_allowed(name) and self._frame(refresher, name, panel, image):
+                self._rotation = (j + 1) % len(panels)
                 return
-        spent = time.thread_time() - c0
-        if spent > 0.001:
-            refresher.frame_done(spent)
+
+    def _frame(self, refresher: Refresher, name: str, panel, image) -> bool:
+        """Update `panel` from the trainer and, when it changed, render and send it; True when it drew.
+
+        The cost counted is the CPU time of this thread (what it takes from the training thread through the GIL;
+        wall time would also count waiting for the GIL and for a busy machine) plus the time of the model's
+        forward on the grid, which runs on the training thread.
+        """
+        c0 = time.thread_time()
+        panel.probe_seconds = 0.0
+        if not (panel.update(self.trainer) or panel.dirty):
+            spent = time.thread_time() - c0
+            if spent > 0.001:
+                refresher.frame_done(spent, name)
+            return False
+        png = panel.render()
+        refresher.take()
+        image.value = png
+        if panel is self.shapes_panel:
+            self._table_dirty = True
+        refresher.frame_done(time.thread_time() - c0 + panel.probe_seconds, name)
+        return True
 
     def _panels(self) -> list:
-        return [(self.loss_panel, self.loss_image), (self.grads_panel, self.grads_image),
-                (self.boundary_panel, self.boundary_image), (self.shapes_panel, self.shapes_image)]
+        """(budget key, panel, image) of each live panel."""
+        return [("loss", self.loss_panel, self.loss_image), ("grads", self.grads_panel, self.grads_image),
+                ("boundary", self.boundary_panel, self.boundary_image),
+                ("shapes", self.shapes_panel, self.shapes_image)]
 
     def _check_data(self) -> None:
         if id(self.trainer.data) != self._data_id:
@@ -319,6 +359,7 @@ class Dashboard(widgets.VBox):
                                f'<span class="nnstudio-progress-text">{html.escape(text)}</span></div>')
 
     def _update_table(self) -> None:
+        self._table_dirty = False
         weight, grad = latest_norms(self.trainer.history)
         self.table.value = param_table_html(self.trainer.param_shapes, weight, grad, self.param_select.value)
 

@@ -1,13 +1,18 @@
-"""`Refresher`: the dashboard's UI thread. Paces redraws so that live plots stay cheap.
+"""`Refresher`: the dashboard's UI thread. Paces redraws so that live plots stay cheap and never fall behind.
 
 Rules (see LIVE-UPDATES.md): the training loop never draws; this daemon thread wakes every `tick` seconds and
 - sends at most `max_messages` widget updates per second (a token bucket), since a flood of messages from a thread
   that never lets the kernel go idle trips the server's rate limit and costs most of the throughput;
-- keeps the CPU time spent updating and drawing panels under `share` of the training thread's CPU time: after a
-  frame that cost d seconds the next one waits until the training thread has run d * (1 / share - 1) seconds more
-  (on a busy machine the training thread gets less than a core, so wall time would overspend); while nothing trains,
-  frames are only spaced in wall time;
-- draws one changed panel per frame, in turn, so every panel moves while the cost stays flat.
+- keeps the CPU time spent updating and drawing panels under `share` of the training thread's CPU time. Each panel
+  (a `key`) has its own part of that share (`weights`) and its own clock: after a frame of panel k, panel k waits
+  until the training thread has run c_k * (1 / (share * weight_k) - 1) seconds more, where c_k is the running mean
+  (exponential, weight `smoothing`) of panel k's frame costs. So an expensive frame of one panel never delays the
+  others, and a rare full redraw (new axis limits: 5-10x a normal frame) is paid back over the panel's next frames
+  instead of freezing it for many seconds; over a run the mean keeps the share. The total stays under `share`
+  since the weights add up to at most 1. (On a busy machine the training thread gets less than a core, so wall
+  time would overspend: the clock is the training thread's CPU time.)
+- while nothing trains (paused, stepped, finished) a frame costs no training time: `training()` is False and the
+  dashboard catches up at once, drawing every panel that changed.
 """
 
 from __future__ import annotations
@@ -18,21 +23,39 @@ import traceback
 
 
 class Refresher:
-    """Calls `dashboard.refresh_step(budget)` from a daemon thread at a paced rate."""
+    """Calls `dashboard.refresh_step(self)` from a daemon thread every `tick` seconds.
 
-    def __init__(self, dashboard, share: float = 0.03, max_messages: float = 10.0, tick: float = 0.1):
+    Args:
+        dashboard: has `trainer` (for its thread's CPU clock), `refresh_step(refresher)` and `show_error(text)`.
+        share: the largest share of the training thread's CPU time spent on frames, all panels together.
+        max_messages: widget updates per second, at most.
+        tick: seconds between two wake-ups.
+        weights: each panel key's part of `share` (they should add up to at most 1); a key not named gets 1.
+        smoothing: weight of the newest frame in a panel's running mean cost (1: pace by the last frame alone).
+    """
+
+    def __init__(self, dashboard, share: float = 0.03, max_messages: float = 10.0, tick: float = 0.1,
+                 weights: dict | None = None, smoothing: float = 0.25):
         if not 0 < share < 1:
             raise ValueError(f"share must be in (0, 1), got {share}")
         self.dashboard = dashboard
         self.share = share
         self.max_messages = max_messages
         self.tick = tick
+        self.weights = dict(weights or {})
+        if sum(self.weights.values()) > 1 + 1e-9:
+            raise ValueError(f"the panels' weights must add up to at most 1, got {self.weights}")
+        if not 0 < smoothing <= 1:
+            raise ValueError(f"smoothing must be in (0, 1], got {smoothing}")
+        self.smoothing = smoothing
         self.tokens = max_messages
-        self.next_frame = 0.0
         self.draw_seconds = 0.0  # total time spent in panel updates and renders
         self.frames = 0
         self.messages = 0
         self.errors: list[str] = []
+        self._due: dict = {}  # key -> (wall time due, training CPU clock due, training thread id)
+        self.mean_cost: dict = {}  # key -> running mean of its frames' cost (seconds)
+        self.spent: dict = {}  # key -> total cost of its frames (seconds)
         self._stop = threading.Event()
         self._last = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="nnstudio-dashboard", daemon=True)
@@ -58,32 +81,40 @@ class Refresher:
             return True
         return False
 
-    def frame_allowed(self) -> bool:
-        """A token is left and the last frame's cost has been paid for by enough training."""
+    def training(self) -> bool:
+        """True while the trainer's thread trains (frames then cost training time and are paced)."""
+        return self._training_clock() is not None
+
+    def frame_allowed(self, key=None) -> bool:
+        """A token is left and panel `key`'s last frame has been paid for by enough training."""
         if self.tokens < 1:
             return False
+        wall_due, cpu_due, owner = self._due.get(key, (0.0, 0.0, None))
         clock = self._training_clock()
-        if clock is None or self._clock_owner != self._owner():  # nothing trains, or a new thread: wall time
-            return time.monotonic() >= self.next_frame
-        return clock >= self._cpu_due
+        if clock is None or owner != self._owner():  # nothing trains, or a new thread: wall time
+            return time.monotonic() >= wall_due
+        return clock >= cpu_due
 
-    def frame_done(self, seconds: float) -> None:
-        """Account a frame that cost `seconds` and schedule the next one to keep the share."""
+    def frame_done(self, seconds: float, key=None) -> None:
+        """Account a frame of panel `key` that cost `seconds`; schedule its next one to keep its share."""
         self.draw_seconds += seconds
         self.frames += 1
-        wait = seconds * (1.0 / self.share - 1.0)
-        self.next_frame = time.monotonic() + wait
+        self.spent[key] = self.spent.get(key, 0.0) + seconds
+        mean = self.mean_cost.get(key, 0.0)  # from 0: the first frames (often full draws before any training) are
+        mean += self.smoothing * (seconds - mean)  # one-offs
+        self.mean_cost[key] = mean
+        wait = mean * (1.0 / (self.share * self.weights.get(key, 1.0)) - 1.0)
         clock = self._training_clock()
-        self._cpu_due = (clock + wait) if clock is not None else 0.0
-        self._clock_owner = self._owner()
+        self._due[key] = (time.monotonic() + wait, (clock + wait) if clock is not None else 0.0, self._owner())
 
-    _cpu_due = 0.0
-    _clock_owner = None
+    @property
+    def next_frame(self) -> float:
+        """Wall time at which the next frame of the default key may come."""
+        return self._due.get(None, (0.0,))[0]
 
     def hurry(self) -> None:
-        """Allow the next frame at once (the user changed a view: show it now)."""
-        self.next_frame = 0.0
-        self._cpu_due = 0.0
+        """Allow the next frame of every panel at once (the user changed a view: show it now)."""
+        self._due.clear()
 
     def _owner(self):
         thread = getattr(getattr(self.dashboard, "trainer", None), "_thread", None)
@@ -100,18 +131,23 @@ class Refresher:
         except (AttributeError, OSError, TypeError):  # not Linux/Unix, or the thread just ended
             return None
 
+    # ---- the thread -----------------------------------------------------------------------------------------------
+    def tick_once(self) -> None:
+        """One wake-up: refill the tokens, let the dashboard draw; an error shows in its error panel."""
+        now = time.monotonic()
+        self.tokens = min(self.max_messages, self.tokens + (now - self._last) * self.max_messages)
+        self._last = now
+        try:
+            self.dashboard.refresh_step(self)
+        except Exception:  # noqa: BLE001 - shown in the dashboard's error panel, the thread goes on
+            text = traceback.format_exc()
+            if len(self.errors) < 20:
+                self.errors.append(text)
+            try:
+                self.dashboard.show_error(f"dashboard refresh failed: {text.strip().splitlines()[-1]}")
+            except Exception:  # noqa: BLE001
+                pass
+
     def _run(self) -> None:
         while not self._stop.wait(self.tick):
-            now = time.monotonic()
-            self.tokens = min(self.max_messages, self.tokens + (now - self._last) * self.max_messages)
-            self._last = now
-            try:
-                self.dashboard.refresh_step(self)
-            except Exception:  # noqa: BLE001 - shown in the dashboard's error panel, the thread goes on
-                text = traceback.format_exc()
-                if len(self.errors) < 20:
-                    self.errors.append(text)
-                try:
-                    self.dashboard.show_error(f"dashboard refresh failed: {text.strip().splitlines()[-1]}")
-                except Exception:  # noqa: BLE001
-                    pass
+            self.tick_once()

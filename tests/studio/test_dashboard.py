@@ -199,10 +199,86 @@ def test_any_module_works_and_the_refresher_thread_paces_itself():
 def test_refresher_spacing_keeps_the_drawing_share():
     from nnstudio.studio.dashboard_refresh import Refresher
 
-    r = Refresher(dashboard=None, share=0.05)
+    r = Refresher(dashboard=None, share=0.05, smoothing=1.0)  # pace by the last frame alone
     r.frame_done(0.02)
     assert not r.frame_allowed()
     assert 0.37 < r.next_frame - time.monotonic() <= 0.38
     r.tokens = 0
-    r.next_frame = 0
+    r.hurry()
     assert not r.frame_allowed() and not r.take()
+
+
+def test_an_expensive_frame_of_one_panel_never_holds_back_another():
+    """The cause of a loss curve stuck far behind training: one shared clock, so a slow full redraw of another
+    panel made every panel wait. Each panel now pays only for its own frames, within its part of the share."""
+    from nnstudio.studio.dashboard_refresh import Refresher
+
+    r = Refresher(dashboard=None, share=0.04, weights={"loss": 0.5, "grads": 0.5}, smoothing=1.0)
+    r.frame_done(0.5, "grads")  # a full redraw of the gradient panel
+    assert not r.frame_allowed("grads") and r.frame_allowed("loss")
+    r.frame_done(0.002, "loss")
+    assert not r.frame_allowed("loss")  # 0.002 s at 2% of the time: the next loss frame in about 0.1 s
+    with pytest.raises(ValueError, match="add up to at most 1"):
+        Refresher(dashboard=None, weights={"a": 0.7, "b": 0.5})
+
+
+def test_a_rare_costly_frame_is_paid_back_over_the_next_frames():
+    from nnstudio.studio.dashboard_refresh import Refresher
+
+    r = Refresher(dashboard=None, share=0.05, smoothing=0.25)
+    for _ in range(20):
+        r.frame_done(0.01)
+    r.frame_done(0.2)  # 20x a normal frame
+    wait = r.next_frame - time.monotonic()
+    assert 0.01 * 19 < wait < 0.2 * 19 / 3  # paced by the running mean, not frozen for the whole 0.2 * 19 s
+    assert r.mean_cost[None] == pytest.approx(0.01 + 0.25 * 0.19, rel=1e-3)  # the mean starts from 0
+
+
+def assert_loss_panel_holds(dash):
+    """The loss panel's per-step line holds the whole history: every point a real (step, loss) pair, the x-range
+    reaching the last step, the extremes kept; the epoch lines hold every epoch."""
+    t, lp = dash.trainer, dash.loss_panel
+    loss = np.asarray(t.history["loss"])
+    x, y = lp.step_line.get_xdata(), lp.step_line.get_ydata()
+    assert len(loss) == t.steps > 0
+    assert x[0] == 1 and x[-1] == t.steps and np.all(np.diff(x) > 0)
+    np.testing.assert_array_equal(y, loss[x.astype(int) - 1])
+    assert y.min() == loss.min() and y.max() == loss.max()
+    assert len(x) <= min(len(loss), lp.max_points + 4)
+    assert lp.ax_loss.get_xlim()[1] >= t.steps
+    np.testing.assert_array_equal(lp.val_line.get_xdata(), t.history["epoch_step"])
+    np.testing.assert_array_equal(lp.val_line.get_ydata(), t.history["val_loss"])
+
+
+def test_after_pause_one_tick_draws_the_complete_history(dash):
+    t = dash.trainer
+    dash.train_button.click()
+    wait_for(lambda: t.steps > 2500)  # longer than the line's 1000 points: the envelope is drawn
+    dash.pause_button.click()
+    assert t.state == "paused"
+    before = dash.loss_image.value
+    dash.refresher.tokens = dash.refresher.max_messages
+    dash.refresher.tick_once()  # the refresher thread's next wake-up, here on the test's thread
+    assert_loss_panel_holds(dash)
+    assert dash.loss_image.value != before
+    gp = dash.grads_panel
+    for line in gp.lines.values():
+        assert line.get_xdata()[-1] == t.history["grad_step"][-1]
+    assert "step " + f"{t.steps:,}" in dash.progress.value
+
+
+def test_after_step_and_at_the_end_of_training_one_tick_draws_the_complete_state(dash):
+    t = dash.trainer
+    dash.step_button.click()
+    dash.step_button.click()
+    dash.refresher.tick_once()
+    assert t.steps == 2 and list(dash.loss_panel.step_line.get_xdata()) == [1, 2]
+    t.set_epochs(3)
+    dash.train_button.click()
+    wait_for(lambda: t.state == "stopped")
+    dash.refresher.tokens = dash.refresher.max_messages
+    dash.refresher.tick_once()
+    assert t.finished and t.epoch == 3
+    assert_loss_panel_holds(dash)
+    np.testing.assert_array_equal(dash.loss_panel.val_acc_line.get_ydata(), t.history["val_accuracy"])
+    assert dash.shapes_panel.grad_norms == [t.history["grad_norm"][n][-1] for n in t.param_shapes]

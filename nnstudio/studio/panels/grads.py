@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import INK, PALETTE, Panel, downsample, growing_limit, planned_run, sticky_limits
+from .base import INK, PALETTE, Panel, growing_limit, planned_run, sticky_limits
+from .series import envelope
 
 
 class GradientPanel(Panel):
@@ -84,12 +85,13 @@ class GradientPanel(Panel):
         shown = []
         for name, line in self.lines.items():
             m = min(len(steps), len(series[name]))
-            x, y = downsample(series[name][:m], steps[:m], self.max_points)
+            x, y = envelope(series[name][:m], steps[:m], self.max_points)
             line.set_data(x, y)
             line.set_linewidth(2.2 if name == self.selected else 1.0)
             shown.append(y)
         if shown:
-            ylim = sticky_limits(self.ax_norm.get_ylim(), np.concatenate(shown), log=True)
+            # wide margins (half the span on each side, in decades): noisy norms rarely force a full redraw
+            ylim = sticky_limits(self.ax_norm.get_ylim(), np.concatenate(shown), log=True, grow=2.0)
             if ylim is not None:
                 self.ax_norm.set_ylim(*ylim)
                 self.relayout()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import INK, PALETTE, Panel, downsample, growing_limit, planned_run, sticky_limits
-from .series import SeriesReader
+from .base import INK, PALETTE, Panel, growing_limit, planned_run, sticky_limits
+from .series import EnvelopeSeries
 
 
 class LossPanel(Panel):
@@ -14,6 +14,7 @@ class LossPanel(Panel):
     height = 3.4
 
     def __init__(self, max_points: int = 1000):
+        """`max_points`: about the most points the per-step line draws (a min/max envelope of true samples beyond)."""
         super().__init__()
         self.max_points = max_points
         self.log = False
@@ -38,7 +39,7 @@ class LossPanel(Panel):
                                      color=INK, fontsize=8)
         self.animate(self.step_line, self.train_line, self.val_line, self.train_acc_line, self.val_acc_line,
                      self.note)
-        self._loss = SeriesReader()
+        self._loss = EnvelopeSeries(buckets=max(2, max_points // 2))
         self._seen = None
 
     def set_log(self, log: bool) -> None:
@@ -60,8 +61,7 @@ class LossPanel(Panel):
             self.ax_acc.set_xlim(0.5, 10)
             self.relayout()
         self._seen = key
-        loss = self._loss.read(h["loss"])
-        x, y = downsample(loss, max_points=self.max_points)
+        x, y = self._loss.read(h["loss"])
         self.step_line.set_data(x, y)
         with h.lock:
             epoch_step = np.asarray(h["epoch_step"], dtype=np.float64)
@@ -74,7 +74,8 @@ class LossPanel(Panel):
         self.train_acc_line.set_data(epochs[:n], cols["train_accuracy"][:n])
         self.val_acc_line.set_data(epochs[:n], cols["val_accuracy"][:n])
         self.note.set_text("no accuracy for regression" if trainer.data.task != "classification" else "")
-        self._fit_view(y, cols["val_loss"][:n], len(loss), epochs[n - 1] if n else 0, planned_run(trainer))
+        self._fit_view(y, cols["val_loss"][:n], int(x[-1]) if len(x) else 0, epochs[n - 1] if n else 0,
+                       planned_run(trainer))
         self.dirty = True
         return True
 
@@ -86,6 +87,10 @@ class LossPanel(Panel):
             self.ax_loss.set_yscale(scale)
             self.ax_loss.set_ylim(1e-3, 1) if log else self.ax_loss.set_ylim(0, 1)
             self.relayout()
+        if not log and values.size and np.nanmin(values) >= 0:
+            # a loss is >= 0: anchor the linear view at 0, so only a new maximum moves it (a full redraw), not
+            # every new minimum on the way down (the log toggle shows the late detail)
+            values = np.append(values, 0.0)
         ylim = sticky_limits(self.ax_loss.get_ylim(), values, log=bool(log))
         if ylim is not None:
             self.ax_loss.set_ylim(*ylim)

@@ -72,11 +72,10 @@ class ParameterShapesPanel(Panel):
         finite = [v for v in latest if math.isfinite(v) and v > 0]
         if finite:
             lo, hi = min(finite), max(finite)
-            # move the colour scale only when the norms leave it or use a small part of it (a full redraw)
-            if lo < self.norm.vmin or hi > self.norm.vmax or math.log10(hi / lo) < 0.15 * math.log10(
-                    self.norm.vmax / self.norm.vmin):
-                span = max(math.log10(hi / lo), 1.0)
-                self.norm.vmin, self.norm.vmax = lo / 10 ** (0.15 * span), hi * 10 ** (0.15 * span)
+            # move the colour scale (a full redraw) only when the norms leave it; the new scale pads them by a
+            # decade on each side, so the slow decline of the norms while training moves it rarely
+            if lo < self.norm.vmin or hi > self.norm.vmax:
+                self.norm.vmin, self.norm.vmax = lo / 10, hi * 10
                 self.colorbar.update_normal(self.colorbar.mappable)
                 self.relayout()
         for bar, value in zip(self.bars, latest):
