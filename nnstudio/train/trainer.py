@@ -13,11 +13,13 @@ its forward there too.
 
 from __future__ import annotations
 
+import atexit
 import math
 import sys
 import threading
 import time
 import traceback
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
 
@@ -36,6 +38,18 @@ from .history import History
 from .progress import progress_line
 
 STATES = ("idle", "running", "paused", "stopped")
+
+_LIVE: weakref.WeakSet = weakref.WeakSet()  # trainers whose thread may run: stopped when the interpreter exits
+
+
+@atexit.register
+def stop_all(timeout: float = 2.0) -> None:
+    """Stop every trainer's thread (the kernel shuts down or the interpreter exits): each ends after its step."""
+    for trainer in list(_LIVE):
+        try:
+            trainer.stop(timeout)
+        except Exception:  # noqa: BLE001 - exiting: end the others anyway
+            pass
 
 
 class Trainer:
@@ -260,6 +274,19 @@ class Trainer:
 
         A loss given by name follows the task: a regression dataset after a classification one gets MSE.
         """
+        new, spec, fn = self._checked_data(data, model, **options)
+        self.stop()
+        self.data, self._loss_spec, self.loss_fn = new, spec, fn
+        if model is not None:
+            self._install_model(model)
+        self.reset()
+
+    def check_fits(self, data, model: nn.Module | None = None, **options) -> None:
+        """Raise a `TrainingError` (kind "shape", naming the layer at fault) if `model` (default: the current one)
+        does not fit `data` with the loss `set_data` would use; changes nothing."""
+        self._checked_data(data, model, **options)
+
+    def _checked_data(self, data, model, **options):
         new = as_dataset(data, **options)
         spec = self._loss_spec
         if isinstance(spec, str) and new.task != self.data.task:
@@ -269,11 +296,7 @@ class Trainer:
         if not isinstance(target, nn.Module):
             raise TypeError(f"set_data: model must be an nn.Module, got {type(target).__name__}")
         check_model_fits(target, new, fn, self._to_tensor)
-        self.stop()
-        self.data, self._loss_spec, self.loss_fn = new, spec, fn
-        if model is not None:
-            self._install_model(model)
-        self.reset()
+        return new, spec, fn
 
     def set_model(self, model: nn.Module) -> None:
         """Stop, train `model` instead (checked against the data first), with a fresh optimizer; reset."""
@@ -395,6 +418,7 @@ class Trainer:
         self._set_state(state, force=True)
         self._rate_mark = (time.perf_counter(), self.steps)
         self._thread = threading.Thread(target=self._run, name="nnstudio-trainer", daemon=True)
+        _LIVE.add(self)
         self._thread.start()
 
     def _set_state(self, state: str, force: bool = False) -> None:

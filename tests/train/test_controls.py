@@ -147,3 +147,31 @@ def test_unknown_options_are_refused_with_the_names_that_exist():
         Trainer(spiral_mlp(), "spiral", batch_size=0)
     trainer = Trainer(spiral_mlp(), "spiral", optimizer="sgd", momentum=0.9, loss="CrossEntropyLoss")
     assert trainer.optimizer_name == "sgd" and trainer.loss_name == "cross_entropy"
+
+
+def test_stop_ends_the_thread_from_running_and_from_paused(trainer):
+    trainer.start()
+    wait_for(lambda: trainer.steps > 2)
+    thread = trainer._thread
+    trainer.stop()
+    assert not thread.is_alive() and trainer.state == "stopped"
+    trainer.step(2)  # a paused thread (waiting for credits) also ends at stop()
+    thread = trainer._thread
+    assert thread.is_alive() and trainer.state == "paused"
+    trainer.stop()
+    assert not thread.is_alive() and trainer.state == "stopped"
+
+
+def test_interpreter_exit_stops_every_live_trainer():
+    """Kernel shutdown runs the atexit hooks: `stop_all` (registered at import) ends each training thread."""
+    from nnstudio.train import trainer as module
+
+    trainers = [Trainer(spiral_mlp(), "spiral", epochs=1000) for _ in range(2)]
+    trainers[0].start()
+    trainers[1].step(1)
+    wait_for(lambda: trainers[0].steps > 0)
+    threads = [t._thread for t in trainers]
+    assert all(th.is_alive() for th in threads)
+    module.stop_all()
+    assert not any(th.is_alive() for th in threads)
+    assert [t.state for t in trainers] == ["stopped", "stopped"]
