@@ -6,7 +6,10 @@
 
 The builder edits a `ModelGraph`; after every edit that leaves the design valid the Studio builds a fresh module
 and hands it to the trainer, so Train always trains what the canvas shows. Editing while training runs asks to
-stop first (a dialog in the builder).
+stop first (a dialog in the builder). Modules are built with their initial weights drawn from the trainer's seed
+(`seed=`, default 0), so a design always starts from the same weights and Reset returns to them. Picking another
+dataset in the dashboard fits the design to it (the Input's shape, the last Linear's outputs) as one undoable edit,
+or leaves design and data as they were and says why.
 """
 
 from __future__ import annotations
@@ -28,6 +31,19 @@ def _starter_data(design: str | None) -> tuple[Any, dict] | None:
     except (ImportError, KeyError, AttributeError):
         return None
     return spec.dataset, dict(spec.dataset_options)
+
+
+def seeded_build(graph: Any, seed: int) -> Any:
+    """``graph.build()`` with its initial weights drawn from ``seed``; the library's global random stream is left
+    as it was."""
+    from nnstudio import _random
+
+    saved = _random._generator
+    _random.manual_seed(seed)
+    try:
+        return graph.build()
+    finally:
+        _random._generator = saved
 
 
 def _data_for_graph(graph: Any) -> tuple[Any, dict]:
@@ -72,6 +88,8 @@ class Studio(widgets.VBox):
             self.data, self.data_options = (_starter_data(self.builder.design)
                                             or _data_for_graph(self.builder.graph))
         self.trainer_options = trainer_options
+        self.seed = int(trainer_options.get("seed", 0))
+        self._design = self.builder.design
         self._adapting = False
         self.trainer: Any = None
         self.dashboard: Any = None
@@ -119,8 +137,10 @@ class Studio(widgets.VBox):
     def _on_graph_change(self, graph: Any) -> None:
         if self._adapting:
             return
-        if not self._data_given and self.builder.design:
-            self.data, self.data_options = _starter_data(self.builder.design) or (self.data, self.data_options)
+        design = self.builder.design
+        if not self._data_given and design and design != self._design:  # a new starter brings its own data
+            self.data, self.data_options = _starter_data(design) or (self.data, self.data_options)
+        self._design = design
         self._attach(graph)
 
     # ---- trainer + dashboard --------------------------------------------------------------------------------------
@@ -133,7 +153,7 @@ class Studio(widgets.VBox):
         from nnstudio.train import Trainer
 
         try:
-            module = graph.build()
+            module = seeded_build(graph, self.seed)
             wanted = (self.data, tuple(sorted(self.data_options.items())))
             if self.trainer is None:
                 self.trainer = Trainer(module, self.data, data_options=self.data_options, **self.trainer_options)
@@ -153,13 +173,27 @@ class Studio(widgets.VBox):
 
     def _model_for_data(self, dataset: Any) -> Any:
         """The dashboard's dataset picker changed the data: fit the design to it (the Input's shape and the last
-        Linear's out_features, one undoable edit on the canvas) and return the built module."""
+        Linear's out_features, one undoable edit on the canvas) and return the built module, checked against the
+        data. When the fitted design does not build or does not fit, the edit is taken back and the error raised
+        (the dashboard shows it and keeps the current data)."""
+        built: dict = {}
+
+        def check(graph: Any) -> None:
+            module = seeded_build(graph, self.seed)
+            if self.trainer is not None:
+                self.trainer.check_fits(dataset, module)
+            built["module"] = module
+
         self._adapting = True
         try:
-            self.builder.fit_to_data(tuple(dataset.input_shape), int(getattr(dataset, "num_outputs", 0) or 0))
+            self.builder.fit_to_data(tuple(dataset.input_shape), int(getattr(dataset, "num_outputs", 0) or 0),
+                                     check=check)
         finally:
             self._adapting = False
-        return self.builder.graph.build()
+        # later edits keep training on this dataset (a starter design's switch picks the starter's data again)
+        self.data, self.data_options = dataset, {}
+        self._trained_on = (dataset, ())
+        return built["module"]
 
     def _make_dashboard(self, trainer: Any) -> widgets.Widget:
         try:

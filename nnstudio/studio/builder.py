@@ -166,10 +166,11 @@ class BuilderWidget(anywidget.AnyWidget):
         self._changed()
         self.refresh()
 
-    def fit_to_data(self, input_shape: tuple[int, ...], num_outputs: int = 0) -> None:
+    def fit_to_data(self, input_shape: tuple[int, ...], num_outputs: int = 0,
+                    check: Callable[[Any], None] | None = None) -> None:
         """Make the design read ``input_shape`` (the single Input's shape) and, when the output comes from a
         Linear, give ``num_outputs`` outputs; one undoable edit. Raises ValueError when the design then does not
-        fit (the edit is taken back)."""
+        fit, or what ``check(graph)`` raises (a further test of the fitted design); the edit is then taken back."""
         views = G.nodes(self.graph)
         inputs = [v for v in views if G.is_input(v.type)]
 
@@ -181,15 +182,24 @@ class BuilderWidget(anywidget.AnyWidget):
                 if num_outputs and head.type == "Linear" and head.config.get("out_features") != num_outputs:
                     self.graph.update(head.name, out_features=num_outputs)
 
+        version = self._version()
         self._edit(edit)
         result = self.graph.infer_shapes()
+        problem: Exception | None = None
         if not getattr(result, "ok", True):
             problems = "; ".join(dict(getattr(result, "errors", {}) or {}).values())
-            if self._undo:
+            problem = ValueError(f"the design does not fit data of shape {tuple(input_shape)}: {problems}")
+        elif check is not None:
+            try:
+                check(self.graph)
+            except Exception as exc:  # noqa: BLE001 - re-raised below, after taking the edit back
+                problem = exc
+        if problem is not None:
+            if self._version() != version and self._undo:
                 self._restore(self._undo.pop())
                 self._changed()
             self.refresh()
-            raise ValueError(f"the design does not fit data of shape {tuple(input_shape)}: {problems}")
+            raise problem
         self._say("info", f"fitted the design to the data: input {tuple(input_shape)}"
                   + (f", {num_outputs} outputs" if num_outputs else ""))
         self.refresh()

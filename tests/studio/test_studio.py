@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 import nnstudio
@@ -91,3 +92,59 @@ def test_switching_the_starter_design_switches_the_dataset(studio):
     studio.builder.apply_command({"cmd": "design", "name": "lenet"})
     assert studio.trainer.data.name == "digits" and studio.builder.view["ok"]
     assert any(k.startswith("conv1.") for k, _ in studio.trainer.model.named_parameters())
+
+
+def _weights(module):
+    return {k: v.detach().numpy().copy() for k, v in module.state_dict().items()}
+
+
+def test_reset_gives_the_seeded_initial_weights_of_the_current_design(studio):
+    from nnstudio.studio.app import seeded_build
+
+    b, t, d = studio.builder, studio.trainer, studio.dashboard
+    first = next(n["name"] for n in b.view["nodes"] if n["type"] == "Linear")
+    b.apply_command({"cmd": "update", "name": first, "field": "out_features", "value": "9"})
+    fresh = _weights(seeded_build(studio.graph, 0))  # what a fresh build of this design from the seed gives
+    assert all(np.array_equal(fresh[k], v) for k, v in _weights(t.model).items())
+    t.step(5)
+    assert not all(np.array_equal(fresh[k], v) for k, v in _weights(t.model).items())
+    d.reset_button.click()
+    assert t.state == "idle" and t.steps == 0 and t.history["loss"] == []
+    assert all(np.array_equal(fresh[k], v) for k, v in _weights(t.model).items())
+    assert t.param_shapes[f"{first}.weight"] == (9, 2)
+
+
+def test_the_dataset_picker_fits_the_design_or_says_why(studio):
+    b, t, d = studio.builder, studio.trainer, studio.dashboard
+
+    def input_shape():
+        return [tuple(n["shape"]) for n in b.view["nodes"] if n["type"] == "Input"]
+
+    d.controls.dataset.value = "digits"  # 64 inputs, 10 classes: the design follows
+    assert t.data.name == "digits" and input_shape() == [(64,)] and d.error_panel.value == ""
+    assert [s for k, s in t.param_shapes.items() if k.endswith(".weight")][-1][0] == 10
+    b.apply_command({"cmd": "undo"})  # the fit was one undoable edit; undoing it asks for data that fits again
+    b.apply_command({"cmd": "redo"})
+    assert input_shape() == [(64,)] and t.data.name == "digits"
+    first = next(n["name"] for n in b.view["nodes"] if n["type"] == "Linear")
+    b.apply_command({"cmd": "update", "name": first, "field": "out_features", "value": "6"})  # later edits stay
+    assert t.data.name == "digits" and t.param_shapes[f"{first}.weight"] == (6, 64)
+    undo_depth = len(b._undo)
+    d.controls.dataset.value = "sequence"  # an MLP cannot read sequences: refused, nothing changes
+    assert "nnstudio-error" in d.error_panel.value and "sequence" in d.error_panel.value
+    assert t.data.name == "digits" and d.controls.dataset.value == "digits"
+    assert input_shape() == [(64,)] and len(b._undo) == undo_depth
+
+
+def test_the_dataset_picker_with_a_cnn_design(studio):
+    b, t, d = studio.builder, studio.trainer, studio.dashboard
+    b.apply_command({"cmd": "design", "name": "lenet"})
+    assert t.data.input_shape == (1, 8, 8) and d.controls.dataset.value == "digits"
+    d.controls.dataset.value = "spiral"  # points are no images: refused with the layer's sentence
+    assert "conv1" in d.error_panel.value and "(2,)" in d.error_panel.value
+    assert t.data.name == "digits" and d.controls.dataset.value == "digits"
+    d._updating_controls = True  # the picker shows another dataset without applying it
+    d.controls.dataset.value = "moons"
+    d._updating_controls = False
+    d.controls.dataset.value = "digits"  # the image form of digits is taken, not the flat one
+    assert t.data.input_shape == (1, 8, 8) and d.error_panel.value == ""
