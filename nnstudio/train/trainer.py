@@ -338,9 +338,17 @@ class Trainer:
         losses = self.history["loss"]
         return dict(state=self.state, step=self.steps, epoch=self.epoch, epochs=self._target,
                     batch=min(per_epoch, math.ceil(self._pos / self.batch_size)), batches=per_epoch,
-                    steps_per_second=self.steps_per_second, loss=losses[-1] if losses else float("nan"),
+                    steps_per_second=self._rate(), loss=losses[-1] if losses else float("nan"),
                     val_accuracy=(self.history["val_accuracy"][-1] if self.history["val_accuracy"]
                                   else float("nan")))
+
+    def _rate(self) -> float:
+        """Steps per second over the last half second; for a run shorter than that, over the run so far."""
+        if self.steps_per_second > 0.0:
+            return self.steps_per_second
+        t0, s0 = self._rate_mark
+        elapsed = time.perf_counter() - t0
+        return (self.steps - s0) / elapsed if self.steps > s0 and elapsed > 0 else 0.0
 
     def subscribe(self, callback: Callable[[TrainerEvent], None], kinds=None) -> Callable[[], None]:
         """Call `callback(event)` on a dispatcher thread for each event (of `kinds`); returns `unsubscribe`.
@@ -539,8 +547,6 @@ class Trainer:
         if now - t0 > 0.5:
             self.steps_per_second = (step - s0) / (now - t0)
             self._rate_mark = (now, step)
-        elif self.steps_per_second == 0.0 and now - t0 > 0.05:  # a first figure for short runs
-            self.steps_per_second = (step - s0) / (now - t0)
         if self.events.wants("step"):
             self.events.emit(TrainerEvent("step", step, self.epoch, {"loss": value, "lr": self.lr}))
         if self._pos >= n_train:
