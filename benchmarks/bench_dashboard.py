@@ -18,6 +18,8 @@ import statistics
 import sys
 import time
 
+import _common  # noqa: F401 - first: sets OpenBLAS's environment before NumPy loads it
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
