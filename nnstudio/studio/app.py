@@ -204,6 +204,15 @@ class Studio(widgets.VBox):
             return MiniDashboard(trainer)
         return Dashboard(trainer, model_factory=self._model_for_data)
 
+    def __repr__(self) -> str:
+        """One line for a terminal (a notebook draws the widget instead of this)."""
+        report = self.graph.infer_shapes()
+        params = sum(report.params.values())
+        data = self.data if isinstance(self.data, str) else type(self.data).__name__
+        state = getattr(self.trainer, "state", "idle")
+        return (f"Studio(design={self.builder.design!r}, blocks={len(self.graph)}, params={params:,}, "
+                f"valid={report.ok}, data={data!r}, state={state!r})")
+
     def close(self) -> None:
         """Stop training and close the widgets."""
         if getattr(self, "trainer", None) is not None:

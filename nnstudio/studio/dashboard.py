@@ -364,6 +364,12 @@ class Dashboard(widgets.VBox):
         self.table.value = param_table_html(self.trainer.param_shapes, weight, grad, self.param_select.value)
 
     # ================================================================ life cycle
+    def __repr__(self) -> str:
+        """One line for a terminal (a notebook draws the widget instead of this)."""
+        t = self.trainer
+        return (f"Dashboard(model={type(t.model).__name__}, data={getattr(t.data, 'name', type(t.data).__name__)!r}, "
+                f"state={t.state!r}, step={t.steps}, epoch={t.epoch})")
+
     def close(self) -> None:
         """Stop the refresher, unsubscribe and close the widgets (the trainer keeps its state)."""
         self.refresher.stop()

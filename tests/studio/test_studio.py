@@ -148,3 +148,15 @@ def test_the_dataset_picker_with_a_cnn_design(studio):
     d._updating_controls = False
     d.controls.dataset.value = "digits"  # the image form of digits is taken, not the flat one
     assert t.data.input_shape == (1, 8, 8) and d.error_panel.value == ""
+
+
+def test_repr_is_one_informative_line():
+    """`print(studio)` in a terminal gives a summary line, not ipywidgets' dump of every child widget."""
+    studio = nnstudio.Studio()
+    try:
+        text = repr(studio)
+        total = sum(studio.graph.infer_shapes().params.values())
+        assert "\n" not in text and f"params={total:,}" in text and "data='spiral'" in text
+        assert repr(studio.dashboard).startswith("Dashboard(") and "state='idle'" in repr(studio.dashboard)
+    finally:
+        studio.close()
