@@ -1,6 +1,6 @@
 """`nnstudio.nn`: torch.nn's modules, with the same names, arguments, defaults and state_dict keys."""
 
-from . import functional, init
+from . import functional, init, utils
 from .activation import (
     ELU,
     GELU,
