@@ -119,9 +119,7 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p in self.state and self.state[p]:
-                    state[index[id(p)]] = {k: (Tensor._wrap(v.copy(), None) if hasattr(v, "shape") and
-                                               not np.isscalar(v) else v)
-                                           for k, v in self.state[p].items()}
+                    state[index[id(p)]] = {k: _packed(k, v) for k, v in self.state[p].items()}
         return {"state": state, "param_groups": packed_groups}
 
     def load_state_dict(self, state_dict: dict) -> None:
@@ -164,6 +162,15 @@ class Optimizer:
                 lines.append(f"    {k}: {g[k]}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def _packed(key: str, value):
+    """A state entry as torch's state_dict holds it: arrays and the step count as tensors (step float32)."""
+    if key == "step" and isinstance(value, (int, float)):
+        return Tensor._wrap(np.array(value, dtype=np.float32), None)
+    if hasattr(value, "shape") and not np.isscalar(value):
+        return Tensor._wrap(value.copy(), None)
+    return value
 
 
 def to_numpy_any(v):
