@@ -252,19 +252,15 @@ class Tensor:
         return repr(self) if not spec else format(str(self), spec)
 
     def __repr__(self) -> str:
+        from ._tensor_str import grad_fn_name, tensor_repr
+
         arr = to_numpy(self._data)
-        body = np.array2string(arr, separator=", ", precision=4, prefix="tensor(", threshold=1000,
-                               edgeitems=3, floatmode="maxprec")
-        extras = []
-        if self.device.type != "cpu":
-            extras.append(f"device='{self.device}'")
-        if arr.dtype not in (dt.get_default_dtype().np, np.int64, np.bool_) or arr.size == 0:
-            extras.append(f"dtype={self.dtype}")
-        if self._ctx is not None:
-            extras.append(f"grad_fn=<{self._ctx.name}Backward>")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+        default = dt.get_default_dtype().np
+        show_dtype = arr.dtype != default if arr.size == 0 else arr.dtype not in (default, np.int64, np.bool_)
+        return tensor_repr(arr, dtype_name=str(self.dtype), show_dtype=show_dtype,
+                           device=None if self.device.type == "cpu" else str(self.device),
+                           grad_fn=None if self._ctx is None else grad_fn_name(self._ctx),
+                           requires_grad=self.requires_grad)
 
     __str__ = __repr__
 

@@ -65,7 +65,7 @@ def test_conversions():
 def test_repr():
     assert repr(nnstudio.tensor([1.0, 2.0])) == "tensor([1., 2.])"
     assert "requires_grad=True" in repr(nnstudio.ones(1, requires_grad=True))
-    assert "grad_fn=<MulBackward>" in repr(nnstudio.ones(1, requires_grad=True) * 2)
+    assert "grad_fn=<MulBackward0>" in repr(nnstudio.ones(1, requires_grad=True) * 2)
     assert "dtype=nnstudio.float64" in repr(nnstudio.ones(1, dtype=nnstudio.float64))
 
 

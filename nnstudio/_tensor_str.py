@@ -1,0 +1,151 @@
+"""`repr(tensor)` laid out as torch prints it: the same number formats (`1.`, `0.1235`, `1.2346e-05`), the same
+80-column wrapping, `...` summaries beyond 1000 elements, and the same suffixes (device, dtype, grad_fn)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+LINEWIDTH, PRECISION, THRESHOLD, EDGEITEMS = 80, 4, 1000, 3
+
+# nnstudio primitive -> the name torch gives its backward node (the common ones; others get `<Name>Backward0`)
+_GRAD_FN_NAMES = {
+    "PowScalar": "PowBackward0", "Pow": "PowBackward1", "Reshape": "ViewBackward0", "GetItem": "IndexBackward0",
+    "Pad": "ConstantPadNdBackward0", "Copy": "CloneBackward0", "Cast": "ToCopyBackward0",
+    "ToDevice": "ToCopyBackward0", "AMaxMin": "AmaxBackward0", "L2Norm": "LinalgVectorNormBackward0",
+    "ConvNd": "ConvolutionBackward0", "MatMul": "MmBackward0", "Linear": "AddmmBackward0",
+    "Dropout": "MulBackward0", "Clamp": "ClampBackward1", "MaxPoolNd": "MaxPool2DWithIndicesBackward0",
+    "AvgPoolNd": "AvgPool2DBackward0", "Normalize": "NativeBatchNormBackward0", "LeakyRelu": "LeakyReluBackward0",
+}
+
+
+def grad_fn_name(ctx) -> str:
+    """torch's class name for the backward node of `ctx` (e.g. SumBackward0 for a full sum, SumBackward1 by dim)."""
+    name = ctx.name
+    if name in ("Sum", "Mean", "MaxMin"):
+        reduced_all = getattr(ctx, "axes", getattr(ctx, "axis", None)) is None
+        base = "Max" if name == "MaxMin" else name
+        return f"{base}Backward{0 if reduced_all else 1}"
+    if name == "_Rounding":
+        return f"{ctx.kind.capitalize()}Backward{1 if getattr(ctx, 'decimals', 0) else 0}"
+    if name == "GetItem" and not getattr(ctx, "advanced", True):
+        index = ctx.index if isinstance(ctx.index, tuple) else (ctx.index,)
+        last = [i for i in index if i is not Ellipsis and i is not None][-1:] or [slice(None)]
+        return "SliceBackward0" if isinstance(last[0], slice) else "SelectBackward0"
+    return _GRAD_FN_NAMES.get(name, f"{name}Backward0")
+
+
+class _Formatter:
+    """One width and one number format for every element, chosen from all values as torch does."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.floating = values.dtype.kind == "f"
+        self.int_mode, self.sci_mode, self.width = True, False, 1
+        if not self.floating:
+            for v in values.reshape(-1).tolist():
+                self.width = max(self.width, len(str(v)))
+            return
+        flat = values.reshape(-1).astype(np.float64)
+        finite = flat[np.isfinite(flat) & (flat != 0)]
+        if finite.size == 0:  # only zeros, inf and nan: torch keeps width 1 and the `0.` format
+            return
+        absval = np.abs(finite)
+        lo, hi = absval.min(), absval.max()
+        self.int_mode = bool(np.all(np.ceil(finite) == finite))
+        if self.int_mode:
+            if hi / lo > 1000.0 or hi > 1.0e8:
+                self.sci_mode = True
+                self.width = max(len(f"{v:.{PRECISION}e}") for v in finite.tolist())
+            else:
+                self.width = max(len(f"{v:.0f}") + 1 for v in finite.tolist())
+        elif hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4:
+            self.sci_mode = True
+            self.width = max(len(f"{v:.{PRECISION}e}") for v in finite.tolist())
+        else:
+            self.width = max(len(f"{v:.{PRECISION}f}") for v in finite.tolist())
+
+    def _fixed(self, v: float) -> str:
+        if self.sci_mode:
+            return f"{v:.{PRECISION}e}"
+        if self.int_mode:
+            return f"{v:.0f}" + ("" if math.isinf(v) or math.isnan(v) else ".")
+        return f"{v:.{PRECISION}f}"
+
+    def format(self, v) -> str:
+        if isinstance(v, bool) or not self.floating:
+            s = str(v)
+        else:
+            s = self._fixed(float(v))
+        return " " * (self.width - len(s)) + s
+
+
+def _summary(arr: np.ndarray) -> np.ndarray:
+    """The elements torch looks at when summarising: the first and last EDGEITEMS along every dim."""
+    if arr.ndim == 0:
+        return arr
+    if arr.shape[0] > 2 * EDGEITEMS:
+        arr = np.concatenate([arr[:EDGEITEMS], arr[-EDGEITEMS:]])
+    return np.stack([_summary(a) for a in arr]) if arr.ndim > 1 else arr
+
+
+def _vector(arr: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
+    per_line = max(1, int(math.floor((LINEWIDTH - indent) / (fmt.width + 2))))
+    if summarize and arr.shape[0] > 2 * EDGEITEMS:
+        data = ([fmt.format(v) for v in arr[:EDGEITEMS].tolist()] + [" ..."] +
+                [fmt.format(v) for v in arr[-EDGEITEMS:].tolist()])
+    else:
+        data = [fmt.format(v) for v in arr.tolist()]
+    lines = [", ".join(data[i:i + per_line]) for i in range(0, len(data), per_line)]
+    return "[" + ("," + "\n" + " " * (indent + 1)).join(lines) + "]"
+
+
+def _nested(arr: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
+    if arr.ndim == 0:
+        return fmt.format(arr.item())
+    if arr.ndim == 1:
+        return _vector(arr, indent, summarize, fmt)
+    if summarize and arr.shape[0] > 2 * EDGEITEMS:
+        slices = ([_nested(arr[i], indent + 1, summarize, fmt) for i in range(EDGEITEMS)] + ["..."] +
+                  [_nested(arr[i], indent + 1, summarize, fmt) for i in range(arr.shape[0] - EDGEITEMS, arr.shape[0])])
+    else:
+        slices = [_nested(arr[i], indent + 1, summarize, fmt) for i in range(arr.shape[0])]
+    return "[" + ("," + "\n" * (arr.ndim - 1) + " " * (indent + 1)).join(slices) + "]"
+
+
+def _add_suffixes(body: str, suffixes: list[str], indent: int) -> str:
+    parts = [body]
+    last_line_len = len(body) - body.rfind("\n") + 1
+    for suffix in suffixes:
+        if last_line_len + len(suffix) + 2 > LINEWIDTH:
+            parts.append(",\n" + " " * indent + suffix)
+            last_line_len = indent + len(suffix)
+        else:
+            parts.append(", " + suffix)
+            last_line_len += len(suffix) + 2
+    return "".join(parts) + ")"
+
+
+def tensor_repr(arr: np.ndarray, *, dtype_name: str, show_dtype: bool, device: str | None, grad_fn: str | None,
+                requires_grad: bool, prefix: str = "tensor(") -> str:
+    """The text of `print(t)` for the NumPy values `arr` (float16 prints through float32, as torch)."""
+    indent = len(prefix)
+    suffixes = []
+    if device is not None:
+        suffixes.append(f"device='{device}'")
+    if arr.size == 0:
+        body = "[]"
+        if arr.ndim != 1:
+            suffixes.append(f"size={tuple(arr.shape)}")
+    else:
+        summarize = arr.size > THRESHOLD
+        values = arr.astype(np.float32) if arr.dtype == np.float16 else arr
+        fmt = _Formatter(_summary(values) if summarize else values)
+        body = _nested(values, indent, summarize, fmt)
+    if show_dtype:
+        suffixes.append(f"dtype={dtype_name}")
+    if grad_fn is not None:
+        suffixes.append(f"grad_fn=<{grad_fn}>")
+    elif requires_grad:
+        suffixes.append("requires_grad=True")
+    return prefix + _add_suffixes(body, suffixes, indent)
