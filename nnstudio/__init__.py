@@ -28,7 +28,49 @@ from ._dtype import (
     uint8,
 )
 from ._functions import *  # noqa: F401,F403
-from ._random import initial_seed, manual_seed, seed
+from ._random import Generator, initial_seed, manual_seed, seed
+from ._tensor_extras import (  # noqa: E402  (methods attach to Tensor on import)
+    argsort,
+    bernoulli,
+    bincount,
+    broadcast_to,
+    ceil,
+    clamp_max,
+    clamp_min,
+    count_nonzero,
+    e,
+    floor,
+    gather,
+    get_num_threads,
+    hstack,
+    index_select,
+    inf,
+    is_floating_point,
+    isclose,
+    logical_and,
+    logical_or,
+    masked_select,
+    meshgrid,
+    movedim,
+    multinomial,
+    nan,
+    nonzero,
+    outer,
+    pi,
+    repeat_interleave,
+    roll,
+    round,
+    set_num_threads,
+    sort,
+    tile,
+    topk,
+    tril,
+    triu,
+    trunc,
+    unique,
+    vstack,
+)
+from ._tensor_extras import install_out as _install_out  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,
@@ -70,6 +112,7 @@ from .tensor import (
     where,
 )
 
+_install_out(globals())
 globals()["bool"] = bool_  # torch.bool; `bool_` keeps the builtin usable inside this module
 globals()["float"] = float32
 globals()["int"] = int32

@@ -27,3 +27,40 @@ def generator() -> np.random.Generator:
 def initial_seed() -> int:
     """A seed drawn from the current generator (for spawning reproducible child generators)."""
     return int(_generator.integers(0, 2**63 - 1))
+
+
+class Generator:
+    """A random stream of its own (`torch.Generator`): `Generator().manual_seed(42)` makes `random_split`,
+    `DataLoader(shuffle=True)` or `randn(..., generator=g)` reproducible without touching the global seed."""
+
+    def __init__(self, device="cpu") -> None:
+        self.device = device
+        self._seed = int(np.random.SeedSequence().entropy) & 0x7FFFFFFFFFFFFFFF
+        self._rng = np.random.default_rng(self._seed)
+
+    def manual_seed(self, seed: int) -> Generator:
+        if not isinstance(seed, (int, np.integer)):
+            raise TypeError(f"manual_seed expected an int, got {type(seed).__name__}")
+        self._seed = int(seed) & 0xFFFFFFFFFFFFFFFF
+        self._rng = np.random.default_rng(self._seed)
+        return self
+
+    def seed(self) -> int:
+        """Reseed from fresh entropy and return the new seed."""
+        self.manual_seed(int(np.random.SeedSequence().entropy) & 0x7FFFFFFFFFFFFFFF)
+        return self._seed
+
+    def initial_seed(self) -> int:
+        return self._seed
+
+    def __repr__(self) -> str:
+        return f"<nnstudio.Generator seed={self._seed}>"
+
+
+def rng_of(gen: Generator | None) -> np.random.Generator:
+    """The NumPy stream to draw from: `gen`'s own, or the library's global one when `gen` is None."""
+    if gen is None:
+        return _generator
+    if not isinstance(gen, Generator):
+        raise TypeError(f"generator must be a nnstudio.Generator (or None), got {type(gen).__name__}")
+    return gen._rng

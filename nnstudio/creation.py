@@ -7,7 +7,7 @@ import numpy as np
 
 from . import _dtype as dt
 from ._backend import to_device
-from ._random import generator
+from ._random import rng_of
 from .tensor import Size, Tensor, _infer_numpy
 
 
@@ -130,19 +130,20 @@ def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad: bo
     return _finish(np.eye(n, m, dtype=_np_dtype(dtype)), device, requires_grad)
 
 
-def randn(*size, dtype=None, device=None, requires_grad: bool = False, generator_=None) -> Tensor:
+def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Standard normal samples from the library's seeded generator."""
-    arr = generator().standard_normal(_size(size), dtype=np.float64).astype(_np_dtype(dtype))
+    arr = rng_of(generator).standard_normal(_size(size), dtype=np.float64).astype(_np_dtype(dtype))
     return _finish(arr, device, requires_grad)
 
 
-def rand(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Uniform samples on [0, 1)."""
-    arr = generator().random(_size(size)).astype(_np_dtype(dtype))
+    arr = rng_of(generator).random(_size(size)).astype(_np_dtype(dtype))
     return _finish(arr, device, requires_grad)
 
 
-def randint(low, high=None, size=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
+            requires_grad: bool = False) -> Tensor:
     """Integers in [low, high), int64 by default: `randint(high, size)` or `randint(low, high, size)`."""
     if size is None:
         if high is None or not isinstance(high, (tuple, list, Size)):
@@ -152,16 +153,17 @@ def randint(low, high=None, size=None, dtype=None, device=None, requires_grad: b
         low, high = 0, low
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    arr = generator().integers(low, high, size=_size((size,))).astype(_np_dtype(dtype, np.int64))
+    arr = rng_of(generator).integers(low, high, size=_size((size,))).astype(_np_dtype(dtype, np.int64))
     return _finish(arr, device, requires_grad)
 
 
-def randperm(n: int, dtype=None, device=None) -> Tensor:
-    return _finish(generator().permutation(n).astype(_np_dtype(dtype, np.int64)), device, False)
+def randperm(n: int, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A random permutation of 0..n-1 (int64 by default)."""
+    return _finish(rng_of(generator).permutation(n).astype(_np_dtype(dtype, np.int64)), device, False)
 
 
-def normal(mean: float, std: float, size, dtype=None, device=None) -> Tensor:
-    return _finish(generator().normal(mean, std, _size((size,))).astype(_np_dtype(dtype)), device, False)
+def normal(mean: float, std: float, size, generator=None, dtype=None, device=None) -> Tensor:
+    return _finish(rng_of(generator).normal(mean, std, _size((size,))).astype(_np_dtype(dtype)), device, False)
 
 
 def numel(x: Tensor) -> int:

@@ -6,6 +6,8 @@ backward has run, unless `retain_graph=True`.
 
 from __future__ import annotations
 
+import numpy as np
+
 from . import function as _function
 
 
@@ -48,7 +50,9 @@ def _accumulate_leaf(tensor, grad, handed: set) -> None:
         handed.add(id(grad))
         tensor.grad = (_wrap or _bind_wrap())(grad, None)
     else:
-        tensor.grad._data = tensor.grad._data + grad
+        summed = tensor.grad._data + grad
+        # NumPy turns a 0-d sum into a scalar; keep an array so `p.grad.zero_()` works on 0-d parameters
+        tensor.grad._data = np.asarray(summed) if isinstance(summed, np.generic) else summed
 
 
 def run_backward(root, grad, retain_graph: bool = False) -> None:

@@ -90,6 +90,23 @@ class ModuleList(Module):
             return ModuleList(list(self._modules.values())[idx])
         return list(self._modules.values())[idx]
 
+    def __repr__(self) -> str:
+        """As torch: runs of identical children print once, as `(0-5): 6 x Block(...)`."""
+        reprs = [repr(m) for m in self._modules.values()]
+        if not reprs:
+            return f"{self._get_name()}()"
+        runs = []  # [start, end, text]
+        for i, text in enumerate(reprs):
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, text])
+        lines = []
+        for start, end, text in runs:
+            head = f"({start}): " if start == end else f"({start}-{end}): {end - start + 1} x "
+            lines.append((head + text).replace("\n", "\n  "))
+        return f"{self._get_name()}(\n  " + "\n  ".join(lines) + "\n)"
+
     def __setitem__(self, idx: int, module: Module) -> None:
         self.add_module(str(idx % len(self)), module)
 

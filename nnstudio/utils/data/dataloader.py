@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from ..._backend import is_array
-from ..._random import generator
+from ..._random import rng_of
 from ...tensor import Tensor, stack
 from .dataset import Dataset, TensorDataset
 
@@ -52,6 +52,7 @@ class DataLoader:
         self._custom_collate = collate_fn is not None
         self.sampler = sampler
         self.num_workers = num_workers
+        self.generator = generator
 
     def __len__(self) -> int:
         n = len(self.dataset)
@@ -63,7 +64,7 @@ class DataLoader:
         n = len(self.dataset)
         if self.sampler is not None:
             return np.asarray(list(iter(self.sampler)))
-        return generator().permutation(n) if self.shuffle else np.arange(n)
+        return rng_of(self.generator).permutation(n) if self.shuffle else np.arange(n)
 
     def __iter__(self):
         order = self._order()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._random import generator
+from ..._random import rng_of
 from ...tensor import Tensor
 
 
@@ -71,8 +71,9 @@ class ConcatDataset(Dataset):
         return self.datasets[k][idx - start]
 
 
-def random_split(dataset: Dataset, lengths, generator_=None) -> list[Subset]:
-    """Split into non-overlapping subsets of the given lengths (or fractions summing to 1)."""
+def random_split(dataset: Dataset, lengths, generator=None) -> list[Subset]:
+    """Split into non-overlapping subsets of the given lengths (or fractions summing to 1); `generator` (a
+    `nnstudio.Generator`) makes the split independent of the global seed."""
     n = len(dataset)
     lengths = list(lengths)
     if all(0 <= x <= 1 for x in lengths) and abs(sum(lengths) - 1) < 1e-6 and sum(lengths) != n:
@@ -82,7 +83,7 @@ def random_split(dataset: Dataset, lengths, generator_=None) -> list[Subset]:
         lengths = counts
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    perm = generator().permutation(n).tolist()
+    perm = rng_of(generator).permutation(n).tolist()
     out, start = [], 0
     for length in lengths:
         out.append(Subset(dataset, perm[start:start + length]))
