@@ -171,3 +171,8 @@ def load_ipython_extension(ipython) -> None:
     from .studio.magics import load_ipython_extension as _load
 
     _load(ipython)
+
+
+from ._torch_alias import install as _install_torch_alias  # noqa: E402
+
+_install_torch_alias()  # `sys.modules["torch"] = nnstudio` then `import torch.nn` gives nnstudio.nn itself
