@@ -8,7 +8,7 @@ import statistics
 from pathlib import Path
 
 import pytest
-from _lab import ARTIFACTS, DEMO, cell_errors, demo_cells, open_notebook, open_with_cells, run_all, screenshot
+from _lab import ARTIFACTS, DEMO, demo_cells, open_with_cells, screenshot
 
 pytestmark = pytest.mark.browser
 
