@@ -6,8 +6,10 @@ For input x (N, C, *S), weight w (O, C/g, *K) and zero padding:
 
 The columns are laid out (C K, N L) (L = output positions), so that forward is ONE GEMM
 W (O, C K) @ cols (C K, N L), the weight gradient is ONE GEMM  g (O, N L) @ cols^T, and the input gradient is
-folded back (col2im) one kernel offset k at a time: W_k^T (C, O) @ g (O, N L) added into the strided slice of
-that offset. prod(K) GEMMs and adds, never a loop over pixels or samples. Few, large GEMMs matter: a
+folded back (col2im): with stride 1, on flat padded planes a few samples at a time, where each kernel offset is
+one flat shift (one GEMM per block and one long add per offset, see `_input_grad_unit_stride`); otherwise one
+kernel offset k at a time: W_k^T (C, O) @ g (O, N L) added into the strided slice of that offset. Never a loop
+over pixels or single samples. Few, large GEMMs matter: a
 multi-threaded BLAS synchronises its threads once per call, which is cheap for one big product and ruinous for
 thousands of small ones on a busy machine. Scratch buffers come from `workspace` (no fresh pages per step).
 """
@@ -117,26 +119,71 @@ class ConvNd(Function):
         xp = xp_of(g)
         n, o = g.shape[:2]
         lprod = math.prod(out)
-        # g as (O, N L), the layout of the GEMMs (a scratch buffer: it never leaves this method)
-        g2 = workspace.take(xp, (o, n * lprod), g.dtype)
-        g2.reshape(o, n, lprod)[...] = g.reshape(n, o, lprod).transpose(1, 0, 2)
-        gg = g2.reshape(groups, o // groups, n * lprod)
         needs = self.needs_input_grad
         gx = gw = gb = None
         want_b = len(needs) > 2 and needs[2]
-        if needs[1] or (want_b and self.fold_bias):
-            cols = self.cols
-            gw = g2 @ cols.T if groups == 1 else gg @ xp.swapaxes(cols.reshape(groups, -1, n * lprod), 1, 2)
-            gw = gw.reshape(o, -1)
-            if self.fold_bias:
-                gw, gb = gw[:, :-1], gw[:, -1].copy()
-            gw = gw.reshape(wshape) if needs[1] else None
-        if want_b and gb is None:
-            gb = g2.sum(axis=1)
+        if needs[1] or want_b:
+            # g as (O, N L), the layout of the GEMMs (a scratch buffer: it never leaves this method)
+            g2 = workspace.take(xp, (o, n * lprod), g.dtype)
+            g2.reshape(o, n, lprod)[...] = g.reshape(n, o, lprod).transpose(1, 0, 2)
+            if needs[1] or self.fold_bias:
+                cols = self.cols
+                gg = g2.reshape(groups, o // groups, n * lprod)
+                gw = g2 @ cols.T if groups == 1 else gg @ xp.swapaxes(cols.reshape(groups, -1, n * lprod), 1, 2)
+                gw = gw.reshape(o, -1)
+                if self.fold_bias:
+                    gw, gb = gw[:, :-1], gw[:, -1].copy()
+                gw = gw.reshape(wshape) if needs[1] else None
+            if want_b and gb is None:
+                gb = g2.sum(axis=1)
+            workspace.give(xp, g2)
         if needs[0]:
-            gx = self._input_grad(gg, xshape, pshape, wshape, padding, out, stride, dilation, groups)
-        workspace.give(xp, g2)
+            if all(s == 1 for s in stride):
+                gx = self._input_grad_unit_stride(g, xshape, pshape, wshape, padding, out, dilation, groups)
+            else:
+                g2 = workspace.take(xp, (o, n * lprod), g.dtype)
+                g2.reshape(o, n, lprod)[...] = g.reshape(n, o, lprod).transpose(1, 0, 2)
+                gx = self._input_grad(g2.reshape(groups, o // groups, n * lprod), xshape, pshape, wshape, padding,
+                                      out, stride, dilation, groups)
+                workspace.give(xp, g2)
         return gx, gw, gb
+
+    def _input_grad_unit_stride(self, g, xshape, pshape, wshape, padding, out, dilation, groups):
+        """col2im for stride 1 on flat padded planes, a few samples at a time (so the blocks stay in cache).
+
+        g is copied into planes of the padded input's size (zeros outside the output's corner), so kernel
+        offset k is the flat shift s_k = sum k_i d_i pitch_i: one GEMM W^T (C K, O) @ g (O, n P) per block
+        and, per offset, ONE long add  acc[:, s_k:] += cols_k[:, :-s_k]  over all channels and samples of the
+        block. Positions a shift carries across a row, plane or sample boundary hold zeros (0 of the padding
+        times W), so they add nothing.
+        """
+        xp = xp_of(g)
+        n, c = xshape[:2]
+        o, kshape = wshape[0], tuple(wshape[2:])
+        planes = tuple(pshape[2:])
+        pp, kprod = math.prod(planes), math.prod(kshape)
+        pitch = tuple(math.prod(planes[i + 1:]) for i in range(len(planes)))
+        shifts = [sum(k * d * p for k, d, p in zip(off, dilation, pitch))
+                  for off in itertools.product(*map(range, kshape))]
+        og = o // groups
+        # W^T per group: (groups, C/g K, O/g), rows ordered (c, k) like the GEMM's output
+        wt = xp.ascontiguousarray(xp.swapaxes(self.w2, 1, 2))
+        block = max(1, min(n, (6 << 20) // max(1, c * kprod * pp * g.itemsize)))
+        gp = xp.zeros((o, block) + planes, dtype=g.dtype)
+        valid = (slice(None), slice(None)) + tuple(slice(0, m) for m in out)
+        acc = xp.empty((c, n * pp), dtype=g.dtype)  # (C, N, *P) flat: transposed to (N, C, *P) at the end
+        for n0 in range(0, n, block):
+            m = min(block, n - n0)
+            gp[:, :m][valid] = xp.swapaxes(g[n0:n0 + m], 0, 1)
+            cols = xp.matmul(wt, gp.reshape(groups, og, block * pp)[:, :, :m * pp])  # (groups, C/g K, m P)
+            cols = cols.reshape(c, kprod, m * pp)
+            base, end = n0 * pp, (n0 + m) * pp
+            acc[:, base:end] = cols[:, 0]  # shift 0 covers the whole block
+            for j in range(1, kprod):
+                s = shifts[j]
+                acc[:, base + s:end] += cols[:, j, :m * pp - s]
+        gx = xp.swapaxes(acc.reshape((c, n) + planes), 0, 1)
+        return gx[interior(xshape[2:], padding)]
 
     def _input_grad(self, gg, xshape, pshape, wshape, padding, out, stride, dilation, groups):
         """col2im fused with the GEMM, one kernel offset k at a time: W_k^T (C, O) @ g (O, N L) is added into

@@ -92,6 +92,16 @@ def test_gradcheck_conv_primitive(device, xs, ws, opts):
     gradcheck(lambda x, w, b: fn(x, w, b, **opts), [x, w, b], device=device)
 
 
+
+def test_input_gradient_over_several_sample_blocks_matches_torch(device):
+    """Stride 1 folds the input gradient a few samples at a time (blocks of ~6 MiB of columns): 64x64 planes
+    with 16 channels and a 3x3 kernel make blocks of 2 samples, so 5 samples end with a partial block."""
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((5, 16, 62, 60)).astype(np.float32)
+    for opts in (dict(padding=1), dict(padding=(2, 1), dilation=(2, 1), groups=4)):
+        check_module_parity(nn.Conv2d(16, 8, 3, **opts), torch.nn.Conv2d(16, 8, 3, **opts), [x], device=device,
+                            rtol=1e-4, atol=1e-3)
+
 def test_init_state_dict_and_repr_match_torch():
     for name, args, kw in [("Conv2d", (3, 16, 3), {}), ("Conv1d", (4, 8, 5), dict(stride=2, padding=1)),
                            ("Conv2d", (4, 8, (3, 1)), dict(padding="same", dilation=2, groups=4, bias=False)),
