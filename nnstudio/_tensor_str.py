@@ -17,6 +17,7 @@ _GRAD_FN_NAMES = {
     "ConvNd": "ConvolutionBackward0", "MatMul": "MmBackward0", "Linear": "AddmmBackward0",
     "Dropout": "MulBackward0", "Clamp": "ClampBackward1", "MaxPoolNd": "MaxPool2DWithIndicesBackward0",
     "AvgPoolNd": "AvgPool2DBackward0", "Normalize": "NativeBatchNormBackward0", "LeakyRelu": "LeakyReluBackward0",
+    "LogSumExp": "LogsumexpBackward0",
 }
 
 

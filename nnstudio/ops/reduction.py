@@ -121,6 +121,36 @@ class L2Norm(Function):
         return ((self.a * scale).astype(g.dtype, copy=False),)
 
 
+class LogSumExp(Function):
+    """z = log(sum(exp(a))) over `axes`, shifted by the (finite) maximum;  da = g exp(a - z) (the softmax)."""
+
+    def forward(self, a, axes=None, keepdim=False):
+        xp = xp_of(a)
+        self.a, self.axes, self.keepdim = a, axes, keepdim
+        m = a.max(axis=axes, keepdims=True) if a.size else xp.zeros((1,) * a.ndim, a.dtype)
+        m = xp.where(xp.isfinite(m), m, 0)
+        with _quiet(xp):
+            z = xp.log(xp.exp(a - m).sum(axis=axes, keepdims=True)) + m
+        self.z = z
+        if keepdim:
+            return z
+        return xp.asarray(z.reshape(()) if axes is None else z.squeeze(axis=axes))
+
+    def backward(self, g):
+        xp = xp_of(g)
+        gk = expand_reduced(g, self.a.shape, self.axes, self.keepdim)
+        with _quiet(xp):
+            p = xp.exp(self.a - self.z)
+        return ((gk * p).astype(g.dtype, copy=False),)
+
+
+def _quiet(xp):
+    """Silence NumPy's warnings for log(0) / inf - inf, whose results (-inf, nan) are the intended ones."""
+    import contextlib
+
+    return xp.errstate(divide="ignore", invalid="ignore") if hasattr(xp, "errstate") else contextlib.nullcontext()
+
+
 def _count(shape: tuple, axes: tuple) -> int:
     n = 1
     for ax in axes:
@@ -128,4 +158,4 @@ def _count(shape: tuple, axes: tuple) -> int:
     return n
 
 
-__all__ = ["Sum", "Mean", "Prod", "MaxMin", "AMaxMin", "L2Norm", "expand_reduced"]
+__all__ = ["Sum", "Mean", "Prod", "MaxMin", "AMaxMin", "L2Norm", "LogSumExp", "expand_reduced"]

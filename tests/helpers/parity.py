@@ -158,3 +158,40 @@ def check_training_parity(make_pair: Callable, batches: Sequence[tuple], loss_pa
         tp = dict(t_model.named_parameters())
         for name, p in ns_model.named_parameters():
             assert_close(_np(p), _np(tp[name]), rtol, atol, f"{name} after step {step}")
+
+
+def check_function_parity(fn: Callable, inputs: Sequence[np.ndarray], *, rtol: float = 1e-5, atol: float = 1e-6,
+                          grad: bool = True, seed: int = 0) -> tuple:
+    """Call `fn(lib, *tensors)` with lib = nnstudio and lib = torch on the same inputs; compare every output's
+    values and dtype and, for float inputs when `grad`, the input gradients of a random weighted sum of the
+    float outputs. Returns (nnstudio outputs, torch outputs) as flat lists."""
+    t = _torch()
+    needs = [grad and np.asarray(x).dtype.kind == "f" for x in inputs]
+    ns_in = [nnstudio.tensor(np.array(x), requires_grad=g) for x, g in zip(inputs, needs)]
+    t_in = [t.tensor(np.array(x), requires_grad=g) for x, g in zip(inputs, needs)]
+    ns_out, t_out = _flat(fn(nnstudio, *ns_in)), _flat(fn(t, *t_in))
+    assert len(ns_out) == len(t_out), f"{len(ns_out)} outputs vs torch's {len(t_out)}"
+    for i, (a, b) in enumerate(zip(ns_out, t_out)):
+        assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1], f"output {i}: dtype {a.dtype} vs {b.dtype}"
+        assert_close(_np(a), _np(b), rtol, atol, f"output {i}")
+    if not any(needs):
+        return ns_out, t_out
+    rng = np.random.default_rng(seed)
+    ns_total, t_total = None, None
+    for a, b in zip(ns_out, t_out):
+        if not b.requires_grad:
+            continue
+        assert a.requires_grad, "torch's output requires grad, nnstudio's does not"
+        v = rng.standard_normal(tuple(b.shape)).astype(_np(b).dtype)
+        ns_term, t_term = (a * nnstudio.tensor(v)).sum(), (b * t.tensor(v)).sum()
+        ns_total = ns_term if ns_total is None else ns_total + ns_term
+        t_total = t_term if t_total is None else t_total + t_term
+    if t_total is not None:
+        ns_total.backward()
+        t_total.backward()
+        for i, (a, b) in enumerate(zip(ns_in, t_in)):
+            if b.grad is None:
+                continue
+            assert a.grad is not None, f"input {i}: torch has a gradient, nnstudio has none"
+            assert_close(_np(a.grad), _np(b.grad), rtol, atol, f"gradient of input {i}")
+    return ns_out, t_out

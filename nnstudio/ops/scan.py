@@ -1,0 +1,56 @@
+"""Cumulative sum and product along one axis.
+
+cumsum: z_i = sum_{j<=i} a_j;  da_i = sum_{j>=i} g_j (a reversed cumulative sum).
+cumprod: z_i = prod_{j<=i} a_j;  da_i = sum_{j>=i} g_j prod_{k<=j, k!=i} a_k, computed as reversed_cumsum(g z) / a
+when no element is zero, else by the recurrence S_i = g_i + a_{i+1} S_{i+1}, da_i = (prod_{k<i} a_k) S_i, which
+never divides.
+"""
+
+from __future__ import annotations
+
+from .._backend import xp_of
+from ..autograd import Function
+
+
+def _reverse_cumsum(xp, g, axis: int):
+    return xp.flip(xp.cumsum(xp.flip(g, axis=axis), axis=axis), axis=axis)
+
+
+class Cumsum(Function):
+    """z = cumsum(a, axis);  da = reversed cumsum of g along axis."""
+
+    def forward(self, a, axis=0):
+        self.axis = axis
+        return xp_of(a).cumsum(a, axis=axis)
+
+    def backward(self, g):
+        return (_reverse_cumsum(xp_of(g), g, self.axis),)
+
+
+class Cumprod(Function):
+    """z = cumprod(a, axis); see the module docstring for the gradient (exact with zeros in a)."""
+
+    def forward(self, a, axis=0):
+        xp = xp_of(a)
+        self.a, self.axis = a, axis
+        self.z = xp.cumprod(a, axis=axis)
+        return self.z
+
+    def backward(self, g):
+        xp = xp_of(g)
+        a, z, axis = self.a, self.z, self.axis
+        if a.shape[axis] == 0:
+            return (xp.zeros_like(a),)
+        if not (a == 0).any():
+            return (_reverse_cumsum(xp, g * z, axis) / a,)
+        am, gm, zm = (xp.moveaxis(v, axis, 0) for v in (a, g, z))
+        n = am.shape[0]
+        s = xp.empty_like(gm)
+        s[n - 1] = gm[n - 1]
+        for i in range(n - 2, -1, -1):
+            s[i] = gm[i] + am[i + 1] * s[i + 1]
+        before = xp.concatenate([xp.ones_like(zm[:1]), zm[:-1]], axis=0)  # prod_{k<i} a_k
+        return (xp.ascontiguousarray(xp.moveaxis(before * s, 0, axis)),)
+
+
+__all__ = ["Cumsum", "Cumprod"]
