@@ -373,8 +373,22 @@ class Tensor:
 
     def retain_grad(self) -> None:
         """Keep `.grad` for this non-leaf tensor after backward."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self._ctx is not None:
             self._retains_grad = True
+
+    @property
+    def retains_grad(self) -> bool:
+        """True for a non-leaf tensor whose `.grad` is kept by `retain_grad()`."""
+        return self._retains_grad
+
+    def register_hook(self, hook):
+        """Call `hook(grad)` with this tensor's gradient during backward; a returned tensor replaces it.
+        Returns a handle whose `.remove()` unregisters the hook."""
+        from .autograd.hooks import register_hook
+
+        return register_hook(self, hook)
 
     def clone(self) -> Tensor:
         return apply(S.Copy, self)

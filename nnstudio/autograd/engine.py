@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import function as _function
+from .hooks import run_hooks
 
 
 def _topological_order(root_fn) -> list:
@@ -56,24 +57,34 @@ def _accumulate_leaf(tensor, grad, handed: set) -> None:
 
 
 def run_backward(root, grad, retain_graph: bool = False) -> None:
-    """Propagate `grad` (an array shaped like `root`) back to every leaf that requires a gradient."""
+    """Propagate `grad` (an array shaped like `root`) back to every leaf that requires a gradient.
+
+    A node's gradient is complete when it is reached in topological order: its tensor's hooks run then (and a
+    retained `.grad` gets the hooked value). A leaf's contributions are summed first, then its hooks run once,
+    then the sum is added into `.grad`, as torch's AccumulateGrad.
+    """
+    wrap = _wrap or _bind_wrap()
     root_fn = root._ctx
     handed = {id(grad)}  # the caller's gradient array is never handed out as a .grad
     if root_fn is None:
         if root.requires_grad:
-            _accumulate_leaf(root, grad, handed)
+            _accumulate_leaf(root, run_hooks(root, grad, wrap), handed)
         return
     if root_fn.freed:
         raise RuntimeError(_FREED_MESSAGE)
     order = _topological_order(root_fn)
     grads = {id(root_fn): grad}
-    retained = [(root, grad)] if root._retains_grad else []
+    retaining = {id(root_fn): root} if root._retains_grad else {}
+    retained, leaves = [], {}
     for fn in order:
         if fn.freed:
             raise RuntimeError(_FREED_MESSAGE)
         g = grads.pop(id(fn), None)
         if g is None:
             continue
+        g = run_hooks(fn, g, wrap)
+        if id(fn) in retaining:
+            retained.append((retaining.pop(id(fn)), g))
         inputs, parents, needs = fn.inputs, fn.parents, fn.needs_input_grad
         for t, v in zip(inputs, fn.versions):
             if t._version != v and _saved(fn, t._data):
@@ -94,13 +105,16 @@ def run_backward(root, grad, retain_graph: bool = False) -> None:
             if ig.dtype != t._data.dtype:  # a gradient has its input's dtype (a primitive may have promoted it)
                 ig = ig.astype(t._data.dtype)
             if parent is None:
-                _accumulate_leaf(t, ig, handed)
+                prev = leaves.get(id(t))
+                leaves[id(t)] = (t, ig if prev is None else prev[1] + ig)
             else:
                 key = id(parent)
                 prev = grads.get(key)
                 grads[key] = ig if prev is None else prev + ig
                 if t._retains_grad:
-                    retained.append((t, ig))
+                    retaining[key] = t
+    for t, g in leaves.values():
+        _accumulate_leaf(t, run_hooks(t, g, wrap), handed)
     for t, g in retained:
         _accumulate_leaf(t, g, handed)
 
