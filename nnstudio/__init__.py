@@ -71,6 +71,7 @@ from ._tensor_extras import (  # noqa: E402  (methods attach to Tensor on import
     vstack,
 )
 from ._tensor_extras import install_out as _install_out  # noqa: E402
+from ._tensor_inplace import abs_, exp_, index_add, neg_, scatter, scatter_add, sigmoid_, sqrt_, tanh_  # noqa: E402,I001
 from ._tensor_math import cumprod, diag, diag_embed, diagonal, einsum, trace  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (

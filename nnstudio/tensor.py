@@ -961,38 +961,47 @@ class Tensor:
     def relu_(self):
         return self._inplace(lambda s: s.relu())
 
+    def _check_leaf_write(self) -> None:
+        if self._ctx is None and self.requires_grad and is_grad_enabled():
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation "
+                               "(wrap the update in `with nnstudio.no_grad():`)")
+
+    def _overwrite(self, values) -> Tensor:
+        """Write `values` (an array or a number, broadcast) into self. Under autograd a non-leaf keeps requiring
+        grad with a zero gradient to its old history (the new values do not depend on it), as torch's fill_."""
+        self._check_leaf_write()
+        if is_grad_enabled() and self.requires_grad:
+            xp = xp_of(self._data)
+            const = Tensor._wrap(xp.broadcast_to(xp.asarray(values, dtype=self._data.dtype), self._data.shape), None)
+            return self._inplace(lambda s: where(Tensor._wrap(xp.ones(s._data.shape, bool), None), const, s))
+        self._data[...] = values
+        self._version += 1
+        return self
+
     def copy_(self, src, non_blocking=False):
         src = self._operand(src)
-        data = to_device(src._data, self.device)
         if is_grad_enabled() and src.requires_grad:
+            self._check_leaf_write()
             return self._inplace(lambda s: src.expand(s.shape)._cast(s._data.dtype).clone())
-        self._data[...] = data
-        self._version += 1
-        return self
+        return self._overwrite(to_device(src._data, self.device))
 
     def zero_(self):
-        self._data[...] = 0
-        self._version += 1
-        return self
+        return self._overwrite(0)
 
     def fill_(self, value):
-        self._data[...] = value.item() if isinstance(value, Tensor) else value
-        self._version += 1
-        return self
+        return self._overwrite(value.item() if isinstance(value, Tensor) else value)
 
     def uniform_(self, a=0.0, b=1.0):
         from ._random import generator
 
-        self._data[...] = to_device(generator().uniform(a, b, self._data.shape), self.device)
-        self._version += 1
-        return self
+        self._check_leaf_write()
+        return self._overwrite(to_device(generator().uniform(a, b, self._data.shape), self.device))
 
     def normal_(self, mean=0.0, std=1.0):
         from ._random import generator
 
-        self._data[...] = to_device(generator().normal(mean, std, self._data.shape), self.device)
-        self._version += 1
-        return self
+        self._check_leaf_write()
+        return self._overwrite(to_device(generator().normal(mean, std, self._data.shape), self.device))
 
     def __iadd__(self, o):
         return self.add_(o)
