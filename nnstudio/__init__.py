@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from . import _functions, linalg  # linalg: torch.linalg (and Tensor.norm)
+from . import _functions, backends, linalg  # linalg: torch.linalg (and Tensor.norm)
 from ._backend import cuda_is_available as _cuda_is_available
 from ._backend import device
 from ._dtype import (
@@ -28,6 +28,7 @@ from ._dtype import (
     uint8,
 )
 from ._functions import *  # noqa: F401,F403
+from ._legacy_tensor_types import *  # noqa: F401,F403  (FloatTensor, LongTensor, ...)
 from ._random import Generator, initial_seed, manual_seed, seed
 from ._tensor_extras import (  # noqa: E402  (methods attach to Tensor on import)
     argsort,
@@ -71,7 +72,7 @@ from ._tensor_extras import (  # noqa: E402  (methods attach to Tensor on import
     vstack,
 )
 from ._tensor_extras import install_out as _install_out  # noqa: E402
-from ._tensor_inplace import abs_, exp_, index_add, neg_, scatter, scatter_add, sigmoid_, sqrt_, tanh_  # noqa: E402,I001
+from ._tensor_inplace import abs_, exp_, index_add, neg_, scatter, scatter_add, sigmoid_, sqrt_, tanh_  # noqa: E402
 from ._tensor_math import cumprod, diag, diag_embed, diagonal, einsum, trace  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (

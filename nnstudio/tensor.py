@@ -299,9 +299,14 @@ class Tensor:
         return Tensor._wrap(self._data.astype(np_dtype), None)
 
     def type(self, dtype=None):
+        """Without an argument the legacy type name ('nnstudio.FloatTensor'); with a dtype, a legacy class
+        (`nnstudio.LongTensor`) or its name, the tensor cast to it."""
+        from ._legacy_tensor_types import resolve, type_name
+
         if dtype is None:
-            return f"nnstudio.{self.dtype.name.capitalize()}Tensor"
-        return self._cast(dt.to_numpy_dtype(dtype))
+            cuda = ".cuda" if self.device.type == "cuda" else ""
+            return f"nnstudio{cuda}.{type_name(self.dtype)}"
+        return self._cast(dt.to_numpy_dtype(resolve(dtype)))
 
     def float(self) -> Tensor:
         return self._cast(np.float32)
