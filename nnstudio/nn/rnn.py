@@ -17,8 +17,10 @@ from ..ops import recurrent as R
 from ..tensor import Tensor, cat, stack
 from . import functional as F
 from . import init
+from ._packed_rnn import forward_packed
 from .module import Module
 from .parameter import empty_param
+from .utils.rnn import PackedSequence
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
@@ -161,6 +163,8 @@ class RNNBase(Module):
         return [self._check_state(hx, "hx", expected, batched)]
 
     def forward(self, input: Tensor, hx=None):
+        if isinstance(input, PackedSequence):  # returns (PackedSequence, h_n) or (PackedSequence, (h_n, c_n))
+            return forward_packed(self, input, hx, _run_sequence)
         batched = self._check_input(input)
         x = input if batched else input.unsqueeze(1)
         if batched and self.batch_first:
