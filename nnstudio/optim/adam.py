@@ -40,20 +40,28 @@ class Adam(Optimizer):
         state["step"] += 1
         t = state["step"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        m += (1 - b1) * (g - m)
+        # the same arithmetic as m += (1-b1)(g-m); v = b2 v + (1-b2) g^2; p -= lr/bc1 * m/denom, in place
+        # through one scratch array (fewer passes over memory and no fresh temporaries per parameter)
+        tmp = xp.subtract(g, m)
+        tmp *= 1 - b1
+        m += tmp
         v *= b2
-        v += (1 - b2) * (g * g)
+        xp.multiply(g, g, out=tmp)
+        tmp *= 1 - b2
+        v += tmp
         bc1 = 1 - b1**t
         bc2_sqrt = (1 - b2**t) ** 0.5
         if group["amsgrad"]:
             vmax = state["max_exp_avg_sq"]
             xp.maximum(vmax, v, out=vmax)
-            denom = xp.sqrt(vmax)
+            xp.sqrt(vmax, out=tmp)
         else:
-            denom = xp.sqrt(v)
-        denom /= bc2_sqrt
-        denom += eps
-        p -= (lr / bc1) * (m / denom)
+            xp.sqrt(v, out=tmp)
+        tmp /= bc2_sqrt
+        tmp += eps
+        xp.divide(m, tmp, out=tmp)
+        tmp *= lr / bc1
+        p -= tmp
 
 
 class AdamW(Adam):
