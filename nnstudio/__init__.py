@@ -73,7 +73,7 @@ from ._tensor_extras import (  # noqa: E402  (methods attach to Tensor on import
 )
 from ._tensor_extras import install_out as _install_out  # noqa: E402
 from ._tensor_inplace import abs_, exp_, index_add, neg_, scatter, scatter_add, sigmoid_, sqrt_, tanh_  # noqa: E402
-from ._tensor_math import cumprod, diag, diag_embed, diagonal, einsum, trace  # noqa: E402
+from ._tensor_math import cumprod, cumsum, diag, diag_embed, diagonal, einsum, logsumexp, trace  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,
@@ -99,6 +99,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .linalg import tensor_norm as norm  # noqa: E402  (torch.norm)
 from .serialization import load, save
 from .tensor import (
     Size,

@@ -100,17 +100,17 @@ def norm(A, ord=None, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dim)}")
 
 
-def tensor_norm(self: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
+def tensor_norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     """torch.norm / Tensor.norm: 'fro' (and any number p) is a vector norm over `dim`, 'nuc' a matrix norm."""
     if p == "fro" or p is None:
         if dim is not None and not isinstance(dim, int) and len(dim) > 2:
             raise RuntimeError(f"norm: 'fro' norm over more than two dims is not defined (dim={dim})")
-        return vector_norm(self, 2, dim, keepdim, dtype=dtype)
+        return vector_norm(input, 2, dim, keepdim, dtype=dtype)
     if p == "nuc":
-        return matrix_norm(self, "nuc", (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
+        return matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
     if isinstance(p, str):
         raise RuntimeError(f"norm: unknown p {p!r} (use a number, 'fro' or 'nuc')")
-    return vector_norm(self, p, dim, keepdim, dtype=dtype)
+    return vector_norm(input, p, dim, keepdim, dtype=dtype)
 
 
 Tensor.norm = tensor_norm

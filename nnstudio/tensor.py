@@ -704,23 +704,6 @@ class Tensor:
     def argmin(self, dim=None, keepdim=False):
         return _arg_extreme(self, dim, keepdim, False)
 
-    def norm(self, p="fro", dim=None, keepdim=False):
-        if p in ("fro", 2):
-            return apply(R.L2Norm, self._true_float(), axes=normalize_dims(dim, self.ndim), keepdim=keepdim)
-        if p == 1:
-            return self.abs().sum(dim=dim, keepdim=keepdim)
-        if p == float("inf"):
-            return self.abs().amax(dim=dim, keepdim=keepdim)
-        return (self.abs() ** p).sum(dim=dim, keepdim=keepdim) ** (1.0 / p)
-
-    def logsumexp(self, dim, keepdim=False):
-        m = Tensor._wrap(self._data.max(axis=dim, keepdims=True), None)
-        out = (self - m).exp().sum(dim=dim, keepdim=True).log() + m
-        return out if keepdim else out.squeeze(dim)
-
-    def cumsum(self, dim):
-        return Tensor._wrap(xp_of(self._data).cumsum(self._data, axis=dim), None)
-
     # ------------------------------------------------------------------ shape
     def _shape_arg(self, shape) -> tuple:
         if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
@@ -902,9 +885,7 @@ class Tensor:
         index, _ = _convert_index(index)
         v = self._operand(value)
         if is_grad_enabled() and (self.requires_grad or v.requires_grad):
-            if self._ctx is None and self.requires_grad:
-                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation "
-                                   "(wrap the update in `with nnstudio.no_grad():`)")
+            self._check_leaf_write()
             if v._data.dtype != self._data.dtype:
                 v = v._cast(self._data.dtype)
             out = apply(S.SetItem, self._alias(), v, index=index)
@@ -931,9 +912,7 @@ class Tensor:
             raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast "
                                f"shape {list(result._data.shape)}")
         if is_grad_enabled() and result.requires_grad:
-            if self._ctx is None and self.requires_grad:
-                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation "
-                                   "(wrap the update in `with nnstudio.no_grad():`)")
+            self._check_leaf_write()
             if result._data.dtype != self._data.dtype:  # in place keeps the dtype (as torch)
                 result = result._cast(self._data.dtype)
             self._data, self._ctx, self.requires_grad = result._data, result._ctx, True
