@@ -55,7 +55,6 @@ class Refresher:
         self.errors: list[str] = []
         self._due: dict = {}  # key -> (wall time due, training CPU clock due, training thread id)
         self.mean_cost: dict = {}  # key -> running mean of its frames' cost (seconds)
-        self.spent: dict = {}  # key -> total cost of its frames (seconds)
         self._stop = threading.Event()
         self._last = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="nnstudio-dashboard", daemon=True)
@@ -99,7 +98,6 @@ class Refresher:
         """Account a frame of panel `key` that cost `seconds`; schedule its next one to keep its share."""
         self.draw_seconds += seconds
         self.frames += 1
-        self.spent[key] = self.spent.get(key, 0.0) + seconds
         mean = self.mean_cost.get(key, 0.0)  # from 0: the first frames (often full draws before any training) are
         mean += self.smoothing * (seconds - mean)  # one-offs
         self.mean_cost[key] = mean
