@@ -1,20 +1,36 @@
 #!/usr/bin/env bash
-# The whole GPU check of issue 8 in one run on a lent accelerator (device time is scarce: ~15 min a session).
-# Runs the device-parametrised tests on CUDA (CuPy), then every benchmark with --device cuda against
-# PyTorch CUDA in the same process. Output lands in $OUT (or ./gpu-results) for the README.
+# The whole GPU check in one run on a lent accelerator (device time is scarce: ~15 min a session, machine start
+# included), each stage time-boxed so the run ends inside ~7 minutes:
+#   1. every device-parametrised test, CUDA cases only (the CPU cases run in CI), on 12 pytest workers;
+#   2. the synchronisation check of a training step (benchmarks/gpu_sync_check.py);
+#   3. every training benchmark with --device cuda against PyTorch CUDA in the same process (ratios).
+# Output lands in $OUT (or ./gpu-results): info.txt, tests.txt, sync.txt, bench.txt.
+# Run from the repository root: bash benchmarks/gpu_check.sh
 set -u
 OUT=${OUT:-gpu-results}
 mkdir -p "$OUT"
 PY=${PY:-python3}
-nvidia-smi --query-gpu=name,memory.total --format=csv,noheader | tee "$OUT/card.txt"
-$PY -c "import cupy, torch; print('cupy', cupy.__version__, 'torch', torch.__version__, torch.cuda.is_available())" \
-  | tee "$OUT/versions.txt"
-$PY -m pip install -q -e . --no-deps 2>/dev/null || export PYTHONPATH=$PWD
-# 1. every device-parametrised test, CUDA cases only (CPU cases already ran in CI)
-timeout 300 $PY -m pytest -q -x -k "cuda" -m "not browser and not slow" tests/ -p no:cacheprovider \
-  2>&1 | tail -n 40 | tee "$OUT/tests.txt"
-# 2. benchmarks against torch CUDA, same process, ratios
+export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
+{
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+  $PY -c "import cupy, numpy, torch; print('cupy', cupy.__version__, 'numpy', numpy.__version__,
+'torch', torch.__version__, 'torch.cuda', torch.cuda.is_available())"
+  $PY -c "import nnstudio; print('nnstudio.cuda.is_available()', nnstudio.cuda.is_available())"
+} 2>&1 | tee "$OUT/info.txt"
+
+DEVICE_TESTS=$(grep -rlE "def test_\w+\([^)]*\bdevice\b" tests | sort | tr '\n' ' ')
+WORKERS=$($PY -c "import xdist" 2>/dev/null && echo "-n 12")
+PER_TEST=$($PY -c "import pytest_timeout" 2>/dev/null && echo "--timeout 120")
+timeout "${TEST_LIMIT:-210}" $PY -m pytest -q -k cuda $WORKERS $PER_TEST -p no:cacheprovider -rfE --tb=short \
+  $DEVICE_TESTS > "$OUT/tests.txt" 2>&1
+echo "pytest exit $?" >> "$OUT/tests.txt"
+tail -n 25 "$OUT/tests.txt"
+
+(cd benchmarks && timeout 60 $PY gpu_sync_check.py) > "$OUT/sync.txt" 2>&1
+cat "$OUT/sync.txt"
+
 for b in bench_mlp bench_cnn bench_lstm bench_transformer; do
-  [ -f "benchmarks/$b.py" ] || continue
-  timeout 120 $PY "benchmarks/$b.py" --device cuda 2>&1 | tail -n 15 | tee "$OUT/$b.txt"
-done
+  echo "== $b"
+  (cd benchmarks && timeout 50 $PY "$b.py" --device cuda --steps 25 --warmup 3) 2>&1 | tail -n 8
+done > "$OUT/bench.txt"
+cat "$OUT/bench.txt"
