@@ -3,8 +3,9 @@
 # included), each stage time-boxed so the run ends inside ~7 minutes:
 #   1. every device-parametrised test, CUDA cases only (the CPU cases run in CI), on 12 pytest workers;
 #   2. the synchronisation check of a training step (benchmarks/gpu_sync_check.py);
-#   3. every training benchmark with --device cuda against PyTorch CUDA in the same process (ratios).
-# Output lands in $OUT (or ./gpu-results): info.txt, tests.txt, sync.txt, bench.txt.
+#   3. every training benchmark with --device cuda against PyTorch CUDA in the same process (ratios);
+#   4. where the host time of a CNN and a Transformer step goes (cProfile, benchmarks/profile_step.py).
+# Output lands in $OUT (or ./gpu-results): info.txt, tests.txt, sync.txt, bench.txt, profile.txt.
 # Run from the repository root: bash benchmarks/gpu_check.sh
 set -u
 OUT=${OUT:-gpu-results}
@@ -34,3 +35,8 @@ for b in bench_mlp bench_cnn bench_lstm bench_transformer; do
   (cd benchmarks && timeout 50 $PY "$b.py" --device cuda --steps 25 --warmup 3) 2>&1 | tail -n 8
 done > "$OUT/bench.txt"
 cat "$OUT/bench.txt"
+
+for m in CNN Transformer; do
+  (cd benchmarks && timeout 40 $PY profile_step.py --model "$m" --device cuda --steps 20 --top 30)
+done > "$OUT/profile.txt" 2>&1
+grep "steps," "$OUT/profile.txt"

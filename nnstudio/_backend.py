@@ -111,7 +111,12 @@ def to_device(array, dev):
     if dev.type == "cpu":
         if isinstance(array, np.ndarray):
             return array
-        return array.get() if hasattr(array, "get") else np.asarray(array)
+        if hasattr(array, "get"):  # a CuPy array: report any deferred device-side check first
+            from ._device_checks import raise_pending
+
+            raise_pending()
+            return array.get()
+        return np.asarray(array)
     cp = xp_for(dev)
     return cp.asarray(array)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._backend import xp_of
+from .._device_checks import defer
 from ..autograd import apply
 from ..ops import activation as A
 from ..ops import dropout as D
@@ -178,7 +179,11 @@ def _check_class_target(name: str, input: Tensor, target: Tensor, ignore_index: 
     if t.size:
         bad = (t >= c) | (t < 0)
         bad = bad & (t != ignore_index)
-        if bool(bad.any()):
+        if xp_of(t) is not np:  # on the GPU: reported at the next read-out, so the step never waits
+            defer(f"{name} target", bad.any(), lambda: IndexError(
+                f"{name}: a target value was out of bounds for {c} classes (targets must be in [0, {c - 1}]); "
+                f"checked on the GPU, so reported at this read-out rather than at the loss"))
+        elif bool(bad.any()):
             raise IndexError(f"{name}: target value {int(t[bad].reshape(-1)[0])} is out of bounds for {c} classes "
                              f"(targets must be in [0, {c - 1}])")
 
@@ -285,9 +290,15 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     target = _as_tensor(target, input)
     _check_same_shape("binary_cross_entropy", input, target)
     x = input._data
-    if x.size and bool(((x < 0) | (x > 1)).any()):
-        raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1 (apply "
-                           "sigmoid first, or use BCEWithLogitsLoss on raw scores)")
+    if x.size:
+        outside = ((x < 0) | (x > 1)).any()
+        error = lambda: RuntimeError(  # noqa: E731
+            "binary_cross_entropy: all elements of input should be between 0 and 1 (apply sigmoid first, or "
+            "use BCEWithLogitsLoss on raw scores)")
+        if xp_of(x) is not np:  # on the GPU: reported at the next read-out, so the step never waits
+            defer("binary_cross_entropy input", outside, error)
+        elif outside:
+            raise error()
     loss = apply(LO.BinaryCrossEntropy, input, target)
     if weight is not None:
         loss = loss * weight

@@ -19,6 +19,8 @@ from __future__ import annotations
 import itertools
 import math
 
+import numpy as np
+
 from .._backend import xp_of
 from ..autograd import Function
 from . import workspace
@@ -168,7 +170,8 @@ class ConvNd(Function):
         og = o // groups
         # W^T per group: (groups, C/g K, O/g), rows ordered (c, k) like the GEMM's output
         wt = xp.ascontiguousarray(xp.swapaxes(self.w2, 1, 2))
-        block = max(1, min(n, (6 << 20) // max(1, c * kprod * pp * g.itemsize)))
+        # CPU: blocks of a few samples stay in cache; GPU: one block (each block costs ~K+2 kernel launches)
+        block = n if xp is not np else max(1, min(n, (6 << 20) // max(1, c * kprod * pp * g.itemsize)))
         gp = xp.zeros((o, block) + planes, dtype=g.dtype)
         valid = (slice(None), slice(None)) + tuple(slice(0, m) for m in out)
         acc = xp.empty((c, n * pp), dtype=g.dtype)  # (C, N, *P) flat: transposed to (N, C, *P) at the end

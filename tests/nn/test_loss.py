@@ -12,13 +12,13 @@ import nnstudio.nn as nn
 rng = np.random.default_rng(0)
 
 
-def _t(x, lib):
+def _t(x, lib, device="cpu"):
     if x is None or not isinstance(x, np.ndarray):
         return x
-    return nnstudio.tensor(x) if lib is nnstudio else torch.tensor(x)
+    return nnstudio.tensor(x, device=device) if lib is nnstudio else torch.tensor(x)
 
 
-def check_loss(name, inputs, kwargs=None, rtol=1e-5, atol=1e-6, dtype=np.float32):
+def check_loss(name, inputs, kwargs=None, rtol=1e-5, atol=1e-6, dtype=np.float32, device="cpu"):
     """inputs: (input, target); kwargs may hold NumPy arrays (weight, pos_weight)."""
     kwargs = kwargs or {}
     x, y = inputs
@@ -26,14 +26,14 @@ def check_loss(name, inputs, kwargs=None, rtol=1e-5, atol=1e-6, dtype=np.float32
     if y.dtype.kind == "f":
         y = y.astype(dtype)
     kw = {k: (v.astype(dtype) if isinstance(v, np.ndarray) else v) for k, v in kwargs.items()}
-    ours = getattr(nn, name)(**{k: _t(v, nnstudio) for k, v in kw.items()})
+    ours = getattr(nn, name)(**{k: _t(v, nnstudio, device) for k, v in kw.items()})
     theirs = getattr(torch.nn, name)(**{k: _t(v, torch) for k, v in kw.items()})
-    nx, tx = nnstudio.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
-    out, tout = ours(nx, _t(y, nnstudio)), theirs(tx, _t(y, torch))
+    nx, tx = nnstudio.tensor(x, requires_grad=True, device=device), torch.tensor(x, requires_grad=True)
+    out, tout = ours(nx, _t(y, nnstudio, device)), theirs(tx, _t(y, torch))
     np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=rtol, atol=atol,
                                err_msg=f"{name} value")
     g = rng.standard_normal(tuple(tout.shape)).astype(dtype)
-    out.backward(nnstudio.tensor(g))
+    out.backward(nnstudio.tensor(g, device=device))
     tout.backward(torch.tensor(g))
     np.testing.assert_allclose(nx.grad.numpy(), tx.grad.numpy(), rtol=rtol, atol=atol, err_msg=f"{name} grad")
 
@@ -181,3 +181,30 @@ def test_loss_weights_are_buffers():
     assert list(m.state_dict()) == list(torch.nn.CrossEntropyLoss(weight=torch.tensor(class_w)).state_dict())
     m2 = nn.BCEWithLogitsLoss(pos_weight=nnstudio.ones(3))
     assert list(m2.state_dict()) == list(torch.nn.BCEWithLogitsLoss(pos_weight=torch.ones(3)).state_dict())
+
+
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+def test_losses_on_each_device(device, reduction):
+    """The losses the studio offers, on the CPU and on CUDA, against torch: values and input gradients."""
+    check_loss("CrossEntropyLoss", (logits, labels), dict(weight=class_w, reduction=reduction), device=device)
+    check_loss("NLLLoss", (torch.log_softmax(torch.tensor(logits), 1).numpy(), labels),
+               dict(reduction=reduction), device=device)
+    check_loss("MSELoss", (a, b), dict(reduction=reduction), device=device)
+    check_loss("BCEWithLogitsLoss", (a * 10, soft_y), dict(reduction=reduction), device=device)
+    check_loss("BCELoss", (1 / (1 + np.exp(-a)), soft_y), dict(reduction=reduction), device=device)
+
+
+def test_out_of_range_target_is_reported_on_each_device(device):
+    """CPU: at the loss, naming the value. CUDA: at the next read-out (the step never waits for the GPU),
+    like torch's device-side assert; the queue is empty afterwards."""
+    x = nnstudio.tensor(logits, device=device)
+    bad = nnstudio.tensor([7, 0, 0, 0, 0, 0], device=device)
+    if device == "cpu":
+        with pytest.raises(IndexError, match="target value 7 is out of bounds for 4 classes"):
+            nn.CrossEntropyLoss()(x, bad)
+        return
+    loss = nn.CrossEntropyLoss()(x, bad)
+    with pytest.raises(IndexError, match="out of bounds for 4 classes"):
+        loss.item()
+    good = nn.CrossEntropyLoss()(x, nnstudio.tensor(labels, device=device))
+    assert np.isfinite(good.item())
