@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 _generator = np.random.default_rng()
+_device_streams: dict = {}  # array module name -> (the CPU generator it was seeded from, its device stream)
 
 
 def manual_seed(seed: int) -> np.random.Generator:
@@ -22,6 +23,16 @@ seed = manual_seed
 def generator() -> np.random.Generator:
     """The library's current NumPy generator (draws happen on the CPU, then move to the device)."""
     return _generator
+
+
+def device_generator(xp):
+    """A random stream that draws on `xp`'s device (CuPy's RandomState), seeded from the library's generator,
+    so `manual_seed` makes GPU draws reproducible too (like torch's separate CUDA generator). Drawing there
+    keeps a dropout mask off the host-to-device bus. A new one is made after each `manual_seed`."""
+    made = _device_streams.get(xp.__name__)
+    if made is None or made[0] is not _generator:
+        made = _device_streams[xp.__name__] = (_generator, xp.random.RandomState(initial_seed()))
+    return made[1]
 
 
 def initial_seed() -> int:

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._backend import to_device, xp_of
-from .._random import generator
+from .._backend import xp_of
+from .._random import device_generator, generator
 from ..autograd import Function
 
 
 def dropout_keep(shape: tuple, p: float, like) -> object:
     """A dropout multiplier of `shape` in `like`'s dtype and on its device: 0 with probability p, else
     1 / (1 - p) (0 everywhere for p = 1). The uniforms come from the library's generator in `like`'s dtype
-    (float32 unless `like` is float64: half the bits and time of float64 draws), on the CPU."""
+    (float32 unless `like` is float64: half the bits and time of float64 draws): on the CPU from the NumPy
+    generator, on the GPU from the device stream seeded from it (no mask crosses the bus)."""
     draw = np.float64 if like.dtype == np.float64 else np.float32
-    keep = generator().random(shape, dtype=draw) >= p
     scale = like.dtype.type(1.0 / (1.0 - p) if p < 1.0 else 0.0)
-    mask = keep * scale  # bool times a scalar of like's dtype: one pass, already in like's dtype
-    return to_device(mask, "cpu" if xp_of(like) is np else "cuda")
+    xp = xp_of(like)
+    if xp is np:
+        keep = generator().random(shape, dtype=draw) >= p
+        return keep * scale  # bool times a scalar of like's dtype: one pass, already in like's dtype
+    keep = device_generator(xp).random_sample(shape, dtype=draw) >= p
+    return (keep * scale).astype(like.dtype, copy=False)
 
 
 class Dropout(Function):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._backend import xp_of
+from ._fused_gpu import adam_step
 from .optimizer import Optimizer
 
 
@@ -40,6 +43,9 @@ class Adam(Optimizer):
         state["step"] += 1
         t = state["step"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
+        if xp is not np and not group["amsgrad"]:  # the GPU: the same arithmetic in one kernel launch
+            adam_step(xp, p, g, m, v, b1, b2, lr / (1 - b1**t), (1 - b2**t) ** 0.5, eps)
+            return
         # the same arithmetic as m += (1-b1)(g-m); v = b2 v + (1-b2) g^2; p -= lr/bc1 * m/denom, in place
         # through one scratch array (fewer passes over memory and no fresh temporaries per parameter)
         tmp = xp.subtract(g, m)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from .._backend import xp_of
+from ._fused_gpu import sgd_momentum_step
 from .optimizer import Optimizer
 
 
@@ -27,6 +31,9 @@ class SGD(Optimizer):
             buf = state.get("momentum_buffer")
             if buf is None:
                 buf = state["momentum_buffer"] = g.copy()
+            elif xp_of(p) is not np and not group["nesterov"]:  # the GPU: one kernel launch
+                sgd_momentum_step(xp_of(p), p, g, buf, mu, group["dampening"], group["lr"])
+                return
             else:
                 buf *= mu
                 buf += (1 - group["dampening"]) * g

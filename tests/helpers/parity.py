@@ -134,8 +134,9 @@ def check_buffers_equal(ns_module, torch_module, rtol: float = 1e-4, atol: float
 
 
 def check_training_parity(make_pair: Callable, batches: Sequence[tuple], loss_pair: tuple, opt_pair: tuple,
-                          steps: int = 10, rtol: float = 1e-4, atol: float = 1e-5) -> None:
-    """Train an nnstudio model and its torch twin for `steps` steps; losses and weights must agree each step.
+                          steps: int = 10, rtol: float = 1e-4, atol: float = 1e-5, device: str = "cpu") -> None:
+    """Train an nnstudio model (on `device`) and its torch twin (CPU) for `steps` steps; losses and weights
+    must agree each step.
 
     make_pair() -> (ns_model, torch_model); loss_pair = (ns_loss_fn, torch_loss_fn);
     opt_pair = (ns_factory(params), torch_factory(params)); batches: list of (x, y) NumPy arrays (cycled).
@@ -143,12 +144,13 @@ def check_training_parity(make_pair: Callable, batches: Sequence[tuple], loss_pa
     t = _torch()
     ns_model, t_model = make_pair()
     copy_weights_from_torch(ns_model, t_model)
+    ns_model.to(device)
     ns_opt, t_opt = opt_pair[0](ns_model.parameters()), opt_pair[1](t_model.parameters())
     for step in range(steps):
         x, y = batches[step % len(batches)]
         ns_opt.zero_grad()
         t_opt.zero_grad()
-        ns_loss = loss_pair[0](ns_model(nnstudio.tensor(x)), nnstudio.tensor(y))
+        ns_loss = loss_pair[0](ns_model(nnstudio.tensor(x, device=device)), nnstudio.tensor(y, device=device))
         t_loss = loss_pair[1](t_model(t.tensor(x)), t.tensor(y))
         assert_close(ns_loss.item(), t_loss.item(), rtol, atol, f"loss at step {step}")
         ns_loss.backward()

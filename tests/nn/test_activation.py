@@ -79,38 +79,41 @@ def test_softmax_extreme_values_stay_finite():
     assert np.isfinite(x.sigmoid().numpy()).all()
 
 
-def test_dropout_train_and_eval():
+def test_dropout_train_and_eval(device):
     d = nn.Dropout(0.25)
-    x = nnstudio.ones(200, 100, requires_grad=True)
+    x = nnstudio.ones(200, 100, requires_grad=True, device=device)
     y = d(x)
-    kept = y.detach().numpy() != 0
+    assert y.device == x.device
+    kept = y.detach().cpu().numpy() != 0
     assert abs(kept.mean() - 0.75) < 0.02
-    np.testing.assert_allclose(y.detach().numpy()[kept], 1 / 0.75, rtol=1e-6)
+    np.testing.assert_allclose(y.detach().cpu().numpy()[kept], 1 / 0.75, rtol=1e-6)
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.numpy(), kept / 0.75, rtol=1e-6)
+    np.testing.assert_allclose(x.grad.cpu().numpy(), kept / 0.75, rtol=1e-6)
     d.eval()
     assert d(x) is x
-    assert not nn.Dropout(1.0)(x).detach().numpy().any()
+    assert not nn.Dropout(1.0)(x).detach().cpu().numpy().any()
     with pytest.raises(ValueError, match="between 0 and 1"):
         nn.Dropout(1.5)
 
 
-def test_dropout_is_seeded():
+def test_dropout_is_seeded(device):
     nnstudio.manual_seed(1)
-    a = nn.Dropout()(nnstudio.ones(50)).numpy()
+    a = nn.Dropout()(nnstudio.ones(50, device=device)).cpu().numpy()
+    c = nn.Dropout()(nnstudio.ones(50, device=device)).cpu().numpy()
     nnstudio.manual_seed(1)
-    b = nn.Dropout()(nnstudio.ones(50)).numpy()
+    b = nn.Dropout()(nnstudio.ones(50, device=device)).cpu().numpy()
     np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)  # the stream moves on between calls
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_dropout_keeps_dtype_and_gradient_is_its_mask(dtype):
-    x = nnstudio.tensor(rng.uniform(1.0, 2.0, (64, 33)).astype(dtype), requires_grad=True)
+def test_dropout_keeps_dtype_and_gradient_is_its_mask(dtype, device):
+    x = nnstudio.tensor(rng.uniform(1.0, 2.0, (64, 33)).astype(dtype), requires_grad=True, device=device)
     y = F.dropout(x, 0.3)
     assert y.dtype == x.dtype
-    y.backward(nnstudio.ones(64, 33, dtype=x.dtype))
-    mask = y.detach().numpy() / x.detach().numpy()  # 0 or 1 / (1 - p), the same draw as the forward
-    np.testing.assert_allclose(x.grad.numpy(), mask, rtol=1e-6)
+    y.backward(nnstudio.ones(64, 33, dtype=x.dtype, device=device))
+    mask = y.detach().cpu().numpy() / x.detach().cpu().numpy()  # 0 or 1 / (1 - p), the forward's draw
+    np.testing.assert_allclose(x.grad.cpu().numpy(), mask, rtol=1e-6)
     assert np.all((mask == 0) | np.isclose(mask, 1 / 0.7, rtol=1e-6)) and 0 < (mask == 0).mean() < 0.5
 
 

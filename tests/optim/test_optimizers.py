@@ -53,12 +53,12 @@ CASES = [(name, i) for name, cfgs in CONFIGS.items() for i in range(len(cfgs))]
 
 
 @pytest.mark.parametrize("name,i", CASES, ids=[f"{n}-{i}" for n, i in CASES])
-def test_optimizer_matches_torch_over_12_steps(name, i):
+def test_optimizer_matches_torch_over_12_steps(name, i, device):
     kwargs, over = CONFIGS[name][i], GROUP_OVERRIDES[name]
     check_training_parity(make_pair, BATCHES, (nn.MSELoss(), torch.nn.MSELoss()),
                           (grouped(getattr(nnstudio.optim, name), kwargs, over),
                            grouped(getattr(torch.optim, name), kwargs, over)),
-                          steps=12, rtol=1e-4, atol=2e-5)
+                          steps=12, rtol=1e-4, atol=2e-5, device=device)
 
 
 def test_zero_grad_set_to_none_and_to_zero():
