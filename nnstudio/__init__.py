@@ -42,7 +42,6 @@ from ._tensor_extras import (  # noqa: E402  (methods attach to Tensor on import
     e,
     floor,
     gather,
-    get_num_threads,
     hstack,
     index_select,
     inf,
@@ -61,7 +60,6 @@ from ._tensor_extras import (  # noqa: E402  (methods attach to Tensor on import
     repeat_interleave,
     roll,
     round,
-    set_num_threads,
     sort,
     tile,
     topk,
@@ -100,6 +98,7 @@ from .creation import (
     zeros_like,
 )
 from .linalg import tensor_norm as norm  # noqa: E402  (torch.norm)
+from .ops.intraop import get_num_threads, set_num_threads  # noqa: E402
 from .serialization import load, save
 from .tensor import (
     Size,

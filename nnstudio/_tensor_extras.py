@@ -377,18 +377,6 @@ def bernoulli(input: Tensor, p=None, *, generator=None) -> Tensor:
     return Tensor._wrap(to_device((draw < to_numpy(probs)).astype(input._data.dtype), input.device), None)
 
 
-def set_num_threads(n: int) -> None:
-    """Accepted for compatibility; NumPy's BLAS threads are set by its environment variables."""
-    if not isinstance(n, int) or n < 1:
-        raise RuntimeError(f"set_num_threads expects a positive integer, got {n!r}")
-
-
-def get_num_threads() -> int:
-    import os
-
-    return os.cpu_count() or 1
-
-
 # ------------------------------------------------------------------ `out=` for the common functions
 
 

@@ -6,6 +6,7 @@ import math
 
 from .._backend import xp_of
 from ..autograd import Function
+from .intraop import elementwise
 
 
 def _erf(x):
@@ -37,12 +38,19 @@ class Relu(Function):
     """z = max(a, 0);  dz/da = [a > 0] (and 1 at NaN, where torch passes the gradient through too)"""
 
     def forward(self, a):
-        z = xp_of(a).maximum(a, a.dtype.type(0))  # NaN stays NaN
-        self.mask = z != 0  # a > 0 or a is NaN
+        xp = xp_of(a)
+        zero = a.dtype.type(0)
+        z, self.mask = xp.empty_like(a), xp.empty(a.shape, dtype=bool)
+
+        def relu(a, mask, out):
+            xp.maximum(a, zero, out=out)  # NaN stays NaN
+            xp.not_equal(out, zero, out=mask)  # a > 0 or a is NaN: where the gradient passes
+        elementwise(xp, z, relu, a, self.mask)
         return z
 
     def backward(self, g):
-        return (g * self.mask,)
+        xp = xp_of(g)
+        return (elementwise(xp, xp.empty(g.shape, dtype=g.dtype), xp.multiply, g, self.mask),)
 
 
 class LeakyRelu(Function):

@@ -24,6 +24,7 @@ import numpy as np
 from .._backend import xp_of
 from ..autograd import Function
 from . import workspace
+from .intraop import BatchParts
 
 
 def pad_spatial(x, pads: tuple, value: float = 0.0):
@@ -52,13 +53,25 @@ def out_size(size: int, kernel: int, stride: int, dilation: int) -> int:
     return (size - dilation * (kernel - 1) - 1) // stride + 1
 
 
-class ConvNd(Function):
+class ConvNd(BatchParts, Function):
     """y = conv(x, w) + b for x (N, C, *S), w (O, C/groups, *K), b (O,) or absent -> y (N, O, *out).
 
     `padding` is ((lo, hi), ...) per spatial dim (asymmetric pads serve padding='same' with even kernels).
     """
 
     def forward(self, x, w, b=None, stride=(1,), padding=((0, 0),), dilation=(1,), groups=1):
+        xp = xp_of(x)
+        n = x.shape[0]
+        out = tuple(out_size(sz + lo + hi, kk, st, d)
+                    for sz, (lo, hi), kk, st, d in zip(x.shape[2:], padding, w.shape[2:], stride, dilation))
+        y = self.split_forward(
+            xp, x, n * math.prod(out) * w.size, (n, w.shape[0]) + out, x.dtype,
+            lambda child, lo, hi, rows: child._forward_part(x[lo:hi], w, b, stride, padding, dilation, groups, rows))
+        return self._forward_part(x, w, b, stride, padding, dilation, groups) if y is None else y
+
+    def _forward_part(self, x, w, b, stride, padding, dilation, groups, y_out=None):
+        """The forward of one part of the batch (or of all of it): im2col, one GEMM, (N, O, *out) (written
+        into `y_out`, that part's rows of the whole output, when given)."""
         xp = xp_of(x)
         n, c = x.shape[:2]
         o, k = w.shape[0], w.shape[2:]
@@ -97,7 +110,11 @@ class ConvNd(Function):
         self.cols, self.w2, self.fold_bias = cols, w2, fold_bias
         self.geom = (x.shape, xpad.shape, w.shape, padding, out, stride, dilation, groups)
         # (O, N, L) -> (N, O, *out)
-        return xp.ascontiguousarray(y.reshape(o, n, lprod).transpose(1, 0, 2)).reshape((n, o) + out)
+        rows = y.reshape(o, n, lprod).transpose(1, 0, 2)
+        if y_out is None:
+            return xp.ascontiguousarray(rows).reshape((n, o) + out)
+        y_out.reshape(n, o, lprod)[...] = rows
+        return y_out
 
     def release(self) -> None:
         """After backward (or when dropped): the column buffer goes back to the pool for the next step."""
@@ -117,6 +134,8 @@ class ConvNd(Function):
                 pass
 
     def backward(self, g):
+        if self.is_split:
+            return self.split_backward(xp_of(g), g)
         xshape, pshape, wshape, padding, out, stride, dilation, groups = self.geom
         xp = xp_of(g)
         n, o = g.shape[:2]

@@ -13,6 +13,7 @@ import math
 from .._backend import xp_of
 from ..autograd import Function
 from .conv import interior, pad_spatial, tap_slice
+from .intraop import BatchParts
 
 
 def pool_out_size(size: int, kernel: int, stride: int, pad: int, dilation: int, ceil_mode: bool) -> int:
@@ -42,7 +43,7 @@ def _all(ndim: int) -> tuple:
     return (slice(None),) * ndim
 
 
-class MaxPoolNd(Function):
+class MaxPoolNd(BatchParts, Function):
     """y[n, c, p] = max over the window at p of xpad (padding is -inf); the gradient goes to the first
     maximum of each window (in row-major kernel order), as torch's.
 
@@ -51,6 +52,14 @@ class MaxPoolNd(Function):
     """
 
     def forward(self, x, kernel=(2,), stride=(2,), padding=(0,), dilation=(1,), ceil_mode=False):
+        out, _ = _geometry(x.shape[2:], kernel, stride, padding, dilation, ceil_mode)
+        y = self.split_forward(xp_of(x), x, x.size * math.prod(kernel), x.shape[:2] + out, x.dtype,
+                               lambda child, lo, hi, rows: child._forward_part(x[lo:hi], kernel, stride, padding,
+                                                                               dilation, ceil_mode, rows))
+        return self._forward_part(x, kernel, stride, padding, dilation, ceil_mode) if y is None else y
+
+    def _forward_part(self, x, kernel, stride, padding, dilation, ceil_mode, out_rows=None):
+        """The forward of one part of the batch (or all of it), into `out_rows` when given."""
         xp = xp_of(x)
         out, pads = _geometry(x.shape[2:], kernel, stride, padding, dilation, ceil_mode)
         low = -math.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min
@@ -61,7 +70,10 @@ class MaxPoolNd(Function):
         for j, off in enumerate(_offsets(kernel)):
             v = xpad[_all(2) + tap_slice(off, out, stride, dilation)]
             if best is None:
-                best, idx = v.copy(), xp.zeros(v.shape, dtype=itype)
+                best = v.copy() if out_rows is None else out_rows
+                if out_rows is not None:
+                    best[...] = v
+                idx = xp.zeros(v.shape, dtype=itype)
                 continue
             won = v > best  # strict: the first maximum keeps the window
             xp.maximum(best, v, out=best)
@@ -72,6 +84,8 @@ class MaxPoolNd(Function):
         return best
 
     def backward(self, g):
+        if self.is_split:
+            return self.split_backward(xp_of(g), g)
         xshape, pshape, pads, kernel, out, stride, dilation = self.geom
         xp = xp_of(g)
         idx = self.idx
@@ -90,7 +104,7 @@ def max_pool_indices(x, kernel, stride, padding, dilation, ceil_mode):
     """Flat index (into each unpadded input plane) of every window's maximum, int64, as torch's return_indices."""
     xp = xp_of(x)
     fn = MaxPoolNd()
-    fn.forward(x, kernel, stride, padding, dilation, ceil_mode)
+    fn._forward_part(x, kernel, stride, padding, dilation, ceil_mode)  # serial: the indices live on fn
     idx, out = fn.idx.astype(xp.int64), fn.geom[4]
     spatial = x.shape[2:]
     flat = xp.zeros(idx.shape, dtype=xp.int64)
@@ -115,12 +129,24 @@ def avg_divisor(shape: tuple, kernel, stride, padding, out, count_include_pad: b
     return div
 
 
-class AvgPoolNd(Function):
+class AvgPoolNd(BatchParts, Function):
     """y[n, c, p] = sum of the window at p of the zero-padded input / divisor (torch's count_include_pad
     and divisor_override rules)."""
 
     def forward(self, x, kernel=(2,), stride=(2,), padding=(0,), ceil_mode=False, count_include_pad=True,
                 divisor_override=None):
+        out, _ = _geometry(x.shape[2:], kernel, stride, padding, (1,) * len(kernel), ceil_mode)
+        y = self.split_forward(xp_of(x), x, x.size * math.prod(kernel), x.shape[:2] + out, x.dtype,
+                               lambda child, lo, hi, rows: child._forward_part(
+                                   x[lo:hi], kernel, stride, padding, ceil_mode, count_include_pad,
+                                   divisor_override, rows))
+        if y is None:
+            y = self._forward_part(x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)
+        return y
+
+    def _forward_part(self, x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override,
+                      out_rows=None):
+        """The forward of one part of the batch (or all of it), into `out_rows` when given."""
         xp = xp_of(x)
         nd = len(kernel)
         ones = (1,) * nd
@@ -129,7 +155,12 @@ class AvgPoolNd(Function):
         acc = None
         for off in _offsets(kernel):
             v = xpad[_all(2) + tap_slice(off, out, stride, ones)]
-            acc = v.copy() if acc is None else xp.add(acc, v, out=acc)
+            if acc is None:
+                acc = v.copy() if out_rows is None else out_rows
+                if out_rows is not None:
+                    acc[...] = v
+            else:
+                xp.add(acc, v, out=acc)
         if divisor_override:
             scale = 1.0 / divisor_override
         elif not ceil_mode and (count_include_pad or not any(padding)):
@@ -141,6 +172,8 @@ class AvgPoolNd(Function):
         return acc
 
     def backward(self, g):
+        if self.is_split:
+            return self.split_backward(xp_of(g), g)
         xshape, pshape, pads, kernel, out, stride = self.geom
         xp = xp_of(g)
         gs = g * self.scale
