@@ -339,6 +339,10 @@ class Tensor:
         """
         if create_graph:
             raise NotImplementedError("create_graph=True (higher-order gradients) is not supported by nnstudio")
+        if inputs is not None:  # accumulate only into `inputs`: the multi-output sweep of autograd.backward
+            from .autograd.functional_grad import backward
+
+            return backward(self, gradient, retain_graph=retain_graph, inputs=inputs)
         if not self.requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn: "
                                "nothing upstream of this tensor has requires_grad=True (did you compute it "

@@ -1,0 +1,252 @@
+"""`autograd.grad` and `autograd.backward`: the backward sweep from several outputs, to chosen inputs.
+
+`grad(outputs, inputs)` returns d(sum_i <grad_outputs_i, outputs_i>)/d(inputs) as a tuple and writes no leaf's
+`.grad`; only the part of the graph between the outputs and the inputs runs. `backward(tensors, grad_tensors)`
+accumulates into `.grad` like `Tensor.backward`, from several tensors at once (and, with `inputs=`, only into
+those tensors' `.grad`).
+
+The engine's backward runs on raw arrays, not on `Tensor`s, so it cannot record a graph of the gradient
+itself: `create_graph=True` (higher-order gradients) raises `NotImplementedError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .engine import _FREED_MESSAGE, _accumulate_leaf, _modified_message, _saved, _topological_order
+from .hooks import run_hooks
+
+_NO_CREATE_GRAPH = (
+    "create_graph=True (higher-order gradients, e.g. a gradient penalty) is not supported by nnstudio: "
+    "its backward runs on arrays and records no graph of the gradient. Compute the second derivative "
+    "analytically, or use torch for this part")
+
+
+def _tensor_class():
+    from ..tensor import Tensor
+
+    return Tensor
+
+
+def _as_tuple(value, what: str) -> tuple:
+    Tensor = _tensor_class()
+    if isinstance(value, Tensor):
+        return (value,)
+    if value is None and what == "grad_outputs":
+        return ()
+    if isinstance(value, Sequence):
+        return tuple(value)
+    raise TypeError(f"autograd: {what} must be a Tensor or a sequence of Tensors, got {type(value).__name__}")
+
+
+def _root_gradients(outputs: tuple, grad_outputs: tuple, arg: str) -> list:
+    """One gradient array per output: the given one (checked and cast) or ones for a scalar output."""
+    Tensor = _tensor_class()
+    from .._backend import xp_of
+
+    if grad_outputs and len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"autograd: {arg} has {len(grad_outputs)} entries but there are {len(outputs)} "
+                           f"outputs; pass one per output (None for a scalar output)")
+    grads = []
+    for i, out in enumerate(outputs):
+        if not isinstance(out, Tensor):
+            raise TypeError(f"autograd: output {i} must be a Tensor, got {type(out).__name__}")
+        if not out.requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn: "
+                               f"nothing upstream of output {i} has requires_grad=True")
+        given = grad_outputs[i] if grad_outputs else None
+        xp = xp_of(out._data)
+        if given is None:
+            if out._data.size != 1:
+                raise RuntimeError(f"grad can be implicitly created only for scalar outputs: output {i} has "
+                                   f"shape {tuple(out._data.shape)}; pass {arg}[{i}] shaped like it")
+            grads.append(xp.ones(out._data.shape, dtype=out._data.dtype))
+            continue
+        g = given._data if isinstance(given, Tensor) else xp.asarray(given)
+        if g.shape != out._data.shape:
+            raise RuntimeError(f"Mismatch in shape: {arg}[{i}] has a shape of {tuple(g.shape)} and output[{i}] "
+                               f"has a shape of {tuple(out._data.shape)}")
+        grads.append(g.astype(out._data.dtype, copy=False))
+    return grads
+
+
+class _Roots:
+    """A stand-in node whose parents are the outputs' nodes, so one topological order covers them all."""
+
+    def __init__(self, fns: list) -> None:
+        self.parents = tuple(fns)
+
+
+def _needed_nodes(order: list, target_leaves: set, target_nodes: set) -> set:
+    """Ids of the nodes whose backward leads to a target (leaf tensor ids, or node ids of non-leaf targets)."""
+    needed: set = set()
+    for fn in reversed(order):  # producers before consumers
+        for t, parent, need in zip(fn.inputs, fn.parents, fn.needs_input_grad):
+            if need and (id(t) in target_leaves if parent is None
+                         else id(parent) in target_nodes or id(parent) in needed):
+                needed.add(id(fn))
+                break
+    return needed
+
+
+def _sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple | None) -> dict:
+    """Run backward from every output. With `targets` (tensors), return {id(target): gradient array} and
+    run only the nodes that lead to a target; with None, accumulate into every leaf's `.grad` as
+    `Tensor.backward` does."""
+    from .engine import _bind_wrap, _wrap
+
+    wrap = _wrap or _bind_wrap()
+    captured: dict = {}
+    leaves: dict = {}
+    grads: dict = {}
+    retaining: dict = {}
+    target_leaves = {id(t) for t in targets if t._ctx is None} if targets is not None else set()
+    target_nodes = {id(t._ctx): t for t in targets if t._ctx is not None} if targets is not None else {}
+    fns = []
+    for out, g in zip(outputs, root_grads):
+        if out._ctx is None:  # a leaf output: its gradient is the given one
+            prev = leaves.get(id(out))
+            leaves[id(out)] = (out, g if prev is None else prev[1] + g)
+            continue
+        if out._ctx.freed:
+            raise RuntimeError(_FREED_MESSAGE)
+        key = id(out._ctx)
+        grads[key] = g if key not in grads else grads[key] + g
+        if out._retains_grad:
+            retaining[key] = out
+        fns.append(out._ctx)
+    order = _topological_order(_Roots(fns))[1:] if fns else []
+    needed = None if targets is None else _needed_nodes(order, target_leaves, target_nodes)
+    retained = []
+    for fn in order:
+        g = grads.pop(id(fn), None)
+        if g is None:
+            continue
+        if fn.freed:
+            raise RuntimeError(_FREED_MESSAGE)
+        g = run_hooks(fn, g, wrap)
+        if id(fn) in retaining:
+            retained.append((retaining.pop(id(fn)), g))
+        if id(fn) in target_nodes:
+            captured[id(target_nodes[id(fn)])] = g
+        if needed is not None and id(fn) not in needed:
+            continue
+        inputs, parents, needs = fn.inputs, fn.parents, fn.needs_input_grad  # release() drops them
+        for t, v in zip(inputs, fn.versions):
+            if t._version != v and _saved(fn, t._data):
+                raise RuntimeError(_modified_message(fn, t, v))
+        in_grads = fn.backward(g)
+        if not isinstance(in_grads, tuple):
+            in_grads = (in_grads,)
+        if not retain_graph:
+            fn.release()
+        for t, parent, need, ig in zip(inputs, parents, needs, in_grads):
+            if not need or ig is None:
+                continue
+            if parent is None and needed is not None and id(t) not in target_leaves:
+                continue
+            if parent is not None and needed is not None and id(parent) not in needed \
+                    and id(parent) not in target_nodes:
+                continue
+            if ig.shape != t._data.shape:
+                raise RuntimeError(f"internal error in backward of {type(fn).__name__}: gradient shape "
+                                   f"{ig.shape} does not match input shape {t._data.shape}")
+            if ig.dtype != t._data.dtype:
+                ig = ig.astype(t._data.dtype)
+            if parent is None:
+                prev = leaves.get(id(t))
+                leaves[id(t)] = (t, ig if prev is None else prev[1] + ig)
+            else:
+                key = id(parent)
+                grads[key] = ig if key not in grads else grads[key] + ig
+                if t._retains_grad:
+                    retaining[key] = t
+    handed = {id(g) for g in root_grads}
+    for t, g in leaves.values():
+        if targets is None:
+            _accumulate_leaf(t, run_hooks(t, g, wrap), handed)
+        elif id(t) in target_leaves:
+            captured[id(t)] = run_hooks(t, g, wrap)
+    for t, g in retained:
+        _accumulate_leaf(t, g, handed)
+    return captured
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, create_graph: bool = False,
+         only_inputs: bool = True, allow_unused: bool | None = None, is_grads_batched: bool = False,
+         materialize_grads: bool = False) -> tuple:
+    """Gradients of `outputs` with respect to `inputs`, returned as a tuple (no `.grad` is written).
+
+    outputs: a tensor or a sequence of tensors; grad_outputs: one gradient per output, shaped like it (None
+    for a scalar output means 1). inputs: a tensor or a sequence of tensors that require grad; the i-th
+    result has the i-th input's shape. An input the outputs don't depend on raises unless `allow_unused`,
+    in which case its result is None (or zeros with `materialize_grads`). The graph is freed unless
+    `retain_graph`. `create_graph=True` raises NotImplementedError (no higher-order graphs in nnstudio).
+    """
+    if create_graph:
+        raise NotImplementedError(_NO_CREATE_GRAPH)
+    if is_grads_batched:
+        raise NotImplementedError("autograd.grad(is_grads_batched=True) (vmap over grad_outputs) is not "
+                                  "supported by nnstudio; loop over the grad_outputs instead")
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
+                         "allow_unused=False.")
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    Tensor = _tensor_class()
+    outputs = _as_tuple(outputs, "outputs")
+    inputs = _as_tuple(inputs, "inputs")
+    if not inputs:
+        raise RuntimeError("grad requires non-empty inputs.")
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"autograd.grad: inputs[{i}] must be a Tensor, got {type(t).__name__}")
+        if not t.requires_grad:
+            raise RuntimeError(f"One of the differentiated Tensors does not require grad (inputs[{i}], shape "
+                               f"{tuple(t.shape)})")
+    root_grads = _root_gradients(outputs, _as_tuple(grad_outputs, "grad_outputs"), "grad_outputs")
+    keep = bool(retain_graph) if retain_graph is not None else False
+    captured = _sweep(outputs, root_grads, keep, inputs)
+    handed = {id(g) for g in root_grads}
+    result = []
+    for i, t in enumerate(inputs):
+        g = captured.get(id(t))
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
+                                   f"graph. Set allow_unused=True if this is the desired behavior.")
+            result.append(Tensor._wrap(t._data * 0, None) if materialize_grads else None)
+            continue
+        if id(g) in handed or g.base is not None:  # each result owns its buffer
+            g = g.copy()
+        handed.add(id(g))
+        result.append(Tensor._wrap(g, None))
+    return tuple(result)
+
+
+def backward(tensors, grad_tensors=None, retain_graph: bool | None = None, create_graph: bool = False,
+             grad_variables=None, inputs=None) -> None:
+    """Accumulate the gradients of `tensors` (weighted by `grad_tensors`, one per tensor, None for a scalar)
+    into the `.grad` of every leaf, or only of `inputs` (leaf or not) when given."""
+    if create_graph:
+        raise NotImplementedError(_NO_CREATE_GRAPH)
+    if grad_variables is not None:
+        grad_tensors = grad_variables
+    tensors = _as_tuple(tensors, "tensors")
+    if not tensors:
+        raise RuntimeError("autograd.backward: no tensors to differentiate")
+    root_grads = _root_gradients(tensors, _as_tuple(grad_tensors, "grad_outputs"), "grad_tensors")
+    keep = bool(retain_graph) if retain_graph is not None else False
+    if inputs is None:
+        _sweep(tensors, root_grads, keep, None)
+        return
+    inputs = _as_tuple(inputs, "inputs")
+    for i, t in enumerate(inputs):
+        if not t.requires_grad:
+            raise RuntimeError(f"One of the differentiated Tensors does not require grad (inputs[{i}])")
+    captured = _sweep(tensors, root_grads, keep, inputs)
+    handed = {id(g) for g in root_grads}
+    for t in inputs:
+        g = captured.get(id(t))
+        if g is not None:
+            _accumulate_leaf(t, g, handed)
