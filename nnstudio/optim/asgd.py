@@ -1,0 +1,54 @@
+"""ASGD (Polyak & Juditsky 1992): SGD with a decaying step and a running average of the iterates."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._backend import xp_of
+from ._scalar_state import ScalarStateMixin
+from .optimizer import Optimizer
+
+
+class ASGD(ScalarStateMixin, Optimizer):
+    """p *= 1 - lambd eta;  p -= eta g;  ax += mu (p - ax) (ax = p while mu = 1);
+    eta = lr / (1 + lambd lr t)^alpha;  mu = 1 / max(1, t - t0).
+
+    `ax` (the averaged weights, in `state[p]['ax']`) is what the method returns as its estimate; `weight_decay`
+    adds wd p to g. Defaults as torch: lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6.
+    """
+
+    _scalar_keys = ("eta", "mu")
+
+    def __init__(self, params, lr: float = 1e-2, lambd: float = 1e-4, alpha: float = 0.75, t0: float = 1e6,
+                 weight_decay: float = 0, foreach=None, maximize: bool = False, differentiable: bool = False,
+                 capturable: bool = False):
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        super().__init__(params, dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
+                                      foreach=foreach, maximize=maximize, differentiable=differentiable,
+                                      capturable=capturable))
+
+    def _update(self, group, p, g, state):
+        xp = xp_of(p)
+        lr, lambd = group["lr"], group["lambd"]
+        if not state:
+            # torch holds step, eta and mu in float32 scalar tensors; so do we (as floats rounded to float32)
+            state["step"] = 0.0
+            state["eta"] = float(np.float32(lr))
+            state["mu"] = 1.0
+            state["ax"] = xp.zeros_like(p)
+        state["step"] += 1
+        t, eta, mu = state["step"], state["eta"], state["mu"]
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * p
+        p *= 1 - lambd * eta
+        p -= eta * g
+        ax = state["ax"]
+        if mu != 1:
+            ax += mu * (p - ax)
+        else:
+            ax[...] = p
+        state["eta"] = float(np.float32(lr / (1 + lambd * lr * t) ** group["alpha"]))
+        state["mu"] = float(np.float32(1 / max(1, t - group["t0"])))
