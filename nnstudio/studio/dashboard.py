@@ -44,7 +44,7 @@ _BUTTON_STATES = {  # which buttons are enabled in each trainer state
 
 # each panel's part of the drawing share: the loss curve is cheap (about 5-10 ms a frame) and the one people watch,
 # so it gets the largest part and redraws about once per second of training at a 3% share
-PANEL_WEIGHTS = {"loss": 0.4, "grads": 0.2, "boundary": 0.25, "shapes": 0.15}
+PANEL_WEIGHTS = {"loss": 0.35, "grads": 0.3, "boundary": 0.25, "shapes": 0.1}
 
 
 def _image(css_class: str, label: str) -> widgets.Image:

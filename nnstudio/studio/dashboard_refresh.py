@@ -11,6 +11,9 @@ Rules (see LIVE-UPDATES.md): the training loop never draws; this daemon thread w
   instead of freezing it for many seconds; over a run the mean keeps the share. The total stays under `share`
   since the weights add up to at most 1. (On a busy machine the training thread gets less than a core, so wall
   time would overspend: the clock is the training thread's CPU time.)
+- no panel waits more than `max_wait` seconds of training for its next frame, whatever its frames cost: a panel
+  that looks frozen teaches nothing. The cap bounds what it can overspend: a panel whose frames cost c takes at
+  most c / (max_wait + c) of the training time (1.6% for a 50 ms frame and the default 3 s).
 - while nothing trains (paused, stepped, finished) a frame costs no training time: `training()` is False and the
   dashboard catches up at once, drawing every panel that changed.
 """
@@ -32,10 +35,11 @@ class Refresher:
         tick: seconds between two wake-ups.
         weights: each panel key's part of `share` (they should add up to at most 1); a key not named gets 1.
         smoothing: weight of the newest frame in a panel's running mean cost (1: pace by the last frame alone).
+        max_wait: the longest a panel waits for its next frame, in seconds of the training thread's CPU time.
     """
 
     def __init__(self, dashboard, share: float = 0.03, max_messages: float = 10.0, tick: float = 0.1,
-                 weights: dict | None = None, smoothing: float = 0.25):
+                 weights: dict | None = None, smoothing: float = 0.25, max_wait: float = 3.0):
         if not 0 < share < 1:
             raise ValueError(f"share must be in (0, 1), got {share}")
         self.dashboard = dashboard
@@ -48,6 +52,9 @@ class Refresher:
         if not 0 < smoothing <= 1:
             raise ValueError(f"smoothing must be in (0, 1], got {smoothing}")
         self.smoothing = smoothing
+        if not max_wait > 0:
+            raise ValueError(f"max_wait must be positive, got {max_wait}")
+        self.max_wait = max_wait
         self.tokens = max_messages
         self.draw_seconds = 0.0  # total time spent in panel updates and renders
         self.frames = 0
@@ -101,7 +108,7 @@ class Refresher:
         mean = self.mean_cost.get(key, 0.0)  # from 0: the first frames (often full draws before any training) are
         mean += self.smoothing * (seconds - mean)  # one-offs
         self.mean_cost[key] = mean
-        wait = mean * (1.0 / (self.share * self.weights.get(key, 1.0)) - 1.0)
+        wait = min(self.max_wait, mean * (1.0 / (self.share * self.weights.get(key, 1.0)) - 1.0))
         clock = self._training_clock()
         self._due[key] = (time.monotonic() + wait, (clock + wait) if clock is not None else 0.0, self._owner())
 

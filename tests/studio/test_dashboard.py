@@ -282,3 +282,17 @@ def test_after_step_and_at_the_end_of_training_one_tick_draws_the_complete_state
     assert_loss_panel_holds(dash)
     np.testing.assert_array_equal(dash.loss_panel.val_acc_line.get_ydata(), t.history["val_accuracy"])
     assert dash.shapes_panel.grad_norms == [t.history["grad_norm"][n][-1] for n in t.param_shapes]
+
+
+def test_no_panel_waits_longer_than_max_wait():
+    """A panel whose frames are dear (a full redraw of the gradient panel) is still drawn at least every
+    `max_wait` seconds of training, so it never looks frozen; a cheap panel keeps its shorter wait."""
+    from nnstudio.studio.dashboard_refresh import Refresher
+
+    r = Refresher(dashboard=None, share=0.03, weights={"loss": 0.5, "grads": 0.5}, smoothing=1.0, max_wait=2.0)
+    r.frame_done(0.5, "grads")  # uncapped: 0.5 s * (1 / 0.015 - 1) = 33 s
+    r.frame_done(0.001, "loss")  # uncapped: 0.066 s
+    assert 1.9 < r._due["grads"][0] - time.monotonic() <= 2.0
+    assert r._due["loss"][0] - time.monotonic() < 0.07
+    with pytest.raises(ValueError, match="max_wait"):
+        Refresher(dashboard=None, max_wait=0)
