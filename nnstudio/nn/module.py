@@ -12,6 +12,7 @@ from .._backend import as_device, device, to_device, xp_for
 from .._dtype import to_numpy_dtype
 from ..autograd import no_grad
 from ..tensor import Tensor
+from . import _backward_hooks
 from .parameter import Buffer, Parameter
 
 
@@ -59,11 +60,17 @@ class Module:
             res = hook(self, args)
             if res is not None:
                 args = res if isinstance(res, tuple) else (res,)
+        d = self.__dict__
+        backward_hooked = bool(d.get("_backward_hooks") or d.get("_backward_pre_hooks"))
+        if backward_hooked:
+            args, bw_state = _backward_hooks.wrap_inputs(self, args)
         out = self.forward(*args, **kwargs)
         for hook in tuple(self._forward_hooks.values()):
             res = hook(self, args, out)
             if res is not None:
                 out = res
+        if backward_hooked:
+            out = _backward_hooks.wrap_outputs(bw_state, out)
         return out
 
     # ------------------------------------------------------------------ registration
@@ -382,6 +389,20 @@ class Module:
     def register_forward_pre_hook(self, hook: Callable) -> _RemovableHandle:
         """`hook(module, args)` runs before forward; a non-None return replaces the arguments."""
         return self._add_hook(self._forward_pre_hooks, hook)
+
+    def register_full_backward_hook(self, hook: Callable) -> _RemovableHandle:
+        """`hook(module, grad_input, grad_output)` runs when the gradients w.r.t. the module's inputs are known
+        (one entry per positional argument, None for non-tensors); a non-None return replaces grad_input."""
+        if not callable(hook):
+            raise TypeError(f"register_full_backward_hook expects a callable, got {type(hook).__name__}")
+        return self._add_hook(self.__dict__.setdefault("_backward_hooks", OrderedDict()), hook)
+
+    def register_full_backward_pre_hook(self, hook: Callable) -> _RemovableHandle:
+        """`hook(module, grad_output)` runs when the gradients w.r.t. the module's outputs are known, before
+        they flow into the module; a non-None return replaces grad_output."""
+        if not callable(hook):
+            raise TypeError(f"register_full_backward_pre_hook expects a callable, got {type(hook).__name__}")
+        return self._add_hook(self.__dict__.setdefault("_backward_pre_hooks", OrderedDict()), hook)
 
     # ------------------------------------------------------------------ printing
     def extra_repr(self) -> str:
