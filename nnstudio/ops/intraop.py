@@ -38,6 +38,16 @@ _inside = threading.local()
 _blas = None  # threadpoolctl's controller once loaded; False when threadpoolctl is missing
 
 
+def _after_fork_in_child() -> None:
+    """A forked child has none of the parent's worker threads: start a fresh pool on first use."""
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _blas_controller():
     global _blas
     if _blas is None:

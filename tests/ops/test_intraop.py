@@ -160,3 +160,21 @@ def test_a_training_step_is_the_same_split_or_not(split_everything):
     assert abs(l1 - l3) < 1e-6
     for a, b in zip(p1, p3):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_a_forked_child_gets_a_fresh_pool(split_everything):
+    import os
+
+    intraop.run_parts(lambda lo, hi: hi, [(0, 1), (1, 2)])  # the parent's pool exists
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: the parent's worker threads do not exist here; a stale pool would hang
+        try:
+            ok = intraop.run_parts(lambda lo, hi: hi, [(0, 1), (1, 2)]) == [1, 2]
+            os.write(w, b"1" if ok else b"0")
+        finally:
+            os._exit(0)
+    os.close(w)
+    _, status = os.waitpid(pid, 0)
+    assert os.read(r, 1) == b"1" and status == 0
