@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._backend import xp_of
+from .._gpu_kernels import DROPOUT_MASK, kernel
 from .._random import device_generator, generator
 from ..autograd import Function
 
@@ -20,8 +21,8 @@ def dropout_keep(shape: tuple, p: float, like) -> object:
     if xp is np:
         keep = generator().random(shape, dtype=draw) >= p
         return keep * scale  # bool times a scalar of like's dtype: one pass, already in like's dtype
-    keep = device_generator(xp).random_sample(shape, dtype=draw) >= p
-    return (keep * scale).astype(like.dtype, copy=False)
+    u = device_generator(xp).random_sample(shape, dtype=draw).astype(like.dtype, copy=False)
+    return kernel(xp, DROPOUT_MASK)(u, like.dtype.type(p), scale)  # one launch: u >= p ? scale : 0
 
 
 class Dropout(Function):

@@ -13,6 +13,20 @@ from __future__ import annotations
 from .._backend import xp_of
 from ..autograd import Function
 
+_ONES: dict = {}  # (array module, length, dtype) -> a read-only vector of ones (a GEMV operand for sums)
+
+
+def _ones(xp, n: int, dtype):
+    """A cached vector of n ones: the sums below are GEMVs with it, and a fresh one per call cost an allocation
+    and, on the GPU, two kernel launches."""
+    key = (xp.__name__, n, str(dtype))
+    ones = _ONES.get(key)
+    if ones is None:
+        if len(_ONES) > 64:
+            _ONES.clear()
+        ones = _ONES[key] = xp.ones(n, dtype=dtype)
+    return ones
+
 
 def _sum_keep(a, axes: tuple):
     """Sum of `a` over `axes`, keeping them as size-1 axes.
@@ -24,7 +38,7 @@ def _sum_keep(a, axes: tuple):
     nd = a.ndim
     if axes == (nd - 1,):
         k = a.shape[-1]
-        return (a.reshape(-1, k) @ xp.ones(k, dtype=a.dtype)).reshape(a.shape[:-1] + (1,))
+        return (a.reshape(-1, k) @ _ones(xp, k, a.dtype)).reshape(a.shape[:-1] + (1,))
     if nd >= 2 and axes == (0,) + tuple(range(2, nd)):
         return _per_channel_sum(a).reshape((1, a.shape[1]) + (1,) * (nd - 2))
     return a.sum(axis=axes, keepdims=True)
@@ -36,8 +50,8 @@ def _per_channel_sum(a):
     n, c = a.shape[0], a.shape[1]
     s = a.size // (n * c) if n * c else 0
     if s == 1:
-        return xp.ones(n, dtype=a.dtype) @ a.reshape(n, c)
-    return xp.ones(n, dtype=a.dtype) @ (a.reshape(n * c, s) @ xp.ones(s, dtype=a.dtype)).reshape(n, c)
+        return _ones(xp, n, a.dtype) @ a.reshape(n, c)
+    return _ones(xp, n, a.dtype) @ (a.reshape(n * c, s) @ _ones(xp, s, a.dtype)).reshape(n, c)
 
 
 def _count(shape: tuple, axes: tuple) -> int:
@@ -67,7 +81,7 @@ def _sum_to_param(a, param_shape: tuple):
         for n in a.shape[lead:]:
             inner *= n
         a2 = a.reshape(-1, inner)
-        return xp.ones(a2.shape[0], dtype=a.dtype) @ a2
+        return _ones(xp, a2.shape[0], a.dtype) @ a2
     if a.ndim >= 2 and param_shape == (1, a.shape[1]) + (1,) * (a.ndim - 2):  # per channel (Batch/GroupNorm)
         return _per_channel_sum(a)
     return a.sum(axis=tuple(i for i, n in enumerate(param_shape) if n == 1))

@@ -2,13 +2,12 @@
 
 On the CPU an update is a handful of in-place NumPy passes; on the GPU each pass is a kernel launch (~10 us
 of host time each), and for small models the launches, not the arithmetic, set the step time. These kernels
-do the same arithmetic, in the same order, in one launch per parameter. The kernels are built lazily, once,
-from the array module the parameter lives on (so no module but `_backend` imports CuPy).
+do the same arithmetic, in the same order, in one launch per parameter (built by `nnstudio._gpu_kernels`).
 """
 
 from __future__ import annotations
 
-_kernels: dict = {}
+from .._gpu_kernels import kernel
 
 _ADAM = (
     "T g, T one_minus_b1, T b2, T one_minus_b2, T step_size, T bc2_sqrt, T eps",
@@ -32,21 +31,13 @@ _SGD_MOMENTUM = (
 )
 
 
-def _kernel(xp, spec: tuple):
-    key = (xp.__name__, spec[3])
-    kernel = _kernels.get(key)
-    if kernel is None:
-        kernel = _kernels[key] = xp.ElementwiseKernel(*spec)
-    return kernel
-
-
 def adam_step(xp, p, g, m, v, b1: float, b2: float, step_size: float, bc2_sqrt: float, eps: float) -> None:
     """In place: m += (1-b1)(g-m);  v = b2 v + (1-b2) g^2;  p -= step_size m / (sqrt(v)/bc2_sqrt + eps)."""
     t = p.dtype.type
-    _kernel(xp, _ADAM)(g, t(1 - b1), t(b2), t(1 - b2), t(step_size), t(bc2_sqrt), t(eps), p, m, v)
+    kernel(xp, _ADAM)(g, t(1 - b1), t(b2), t(1 - b2), t(step_size), t(bc2_sqrt), t(eps), p, m, v)
 
 
 def sgd_momentum_step(xp, p, g, buf, mu: float, dampening: float, lr: float) -> None:
     """In place: buf = mu buf + (1-dampening) g;  p -= lr buf."""
     t = p.dtype.type
-    _kernel(xp, _SGD_MOMENTUM)(g, t(mu), t(1 - dampening), t(lr), p, buf)
+    kernel(xp, _SGD_MOMENTUM)(g, t(mu), t(1 - dampening), t(lr), p, buf)
