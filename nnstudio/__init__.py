@@ -72,6 +72,7 @@ from ._tensor_extras import (  # noqa: E402  (methods attach to Tensor on import
 from ._tensor_extras import install_out as _install_out  # noqa: E402
 from ._tensor_inplace import abs_, exp_, index_add, neg_, scatter, scatter_add, sigmoid_, sqrt_, tanh_  # noqa: E402
 from ._tensor_math import cumprod, cumsum, diag, diag_embed, diagonal, einsum, logsumexp, trace  # noqa: E402
+from ._tensor_scatter_reduce import scatter_reduce  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,
