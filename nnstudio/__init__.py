@@ -29,6 +29,8 @@ from ._dtype import (
 )
 from ._functions import *  # noqa: F401,F403
 from ._legacy_tensor_types import *  # noqa: F401,F403  (FloatTensor, LongTensor, ...)
+from ._moments import std_mean, var_mean
+from ._pairwise import cdist
 from ._random import Generator, initial_seed, manual_seed, seed
 from ._tensor_extras import (  # noqa: E402  (methods attach to Tensor on import)
     argsort,
