@@ -137,10 +137,10 @@ class LRScheduler:
 def _track_optimizer_step(sched: LRScheduler) -> None:
     """Wrap `optimizer.step` once so that the scheduler can tell whether it ran before its first `step()`."""
     opt = sched.optimizer
-    if hasattr(opt.step, "_wrapped_by_lr_sched"):
+    func = getattr(opt.step, "__func__", None)
+    if hasattr(opt.step, "_wrapped_by_lr_sched") or func is None:  # already tracked, or replaced by the user
         return
     opt_ref = ref(opt)
-    func = opt.step.__func__
 
     @wraps(func)
     def wrapper(*args, **kwargs):

@@ -121,13 +121,14 @@ def test_own_state_dict_round_trip_resumes_exactly(name, kwargs):
 LBFGS_DATA = (rng.standard_normal((64, 5)).astype(np.float32), rng.standard_normal((64, 2)).astype(np.float32))
 
 
-def _lbfgs_pair(dtype=np.float64, **kwargs):
+def _lbfgs_pair(dtype=np.float64, device="cpu", **kwargs):
     """A small least-squares-with-tanh problem; the whole batch in every closure, as LBFGS scripts do. In float64
     by default: quasi-Newton iterates amplify float32 rounding, and float64 lets the test see any logic slip."""
     ns, th = make_pair()
     copy_weights_from_torch(ns, th)
     if dtype == np.float64:
         ns, th = ns.double(), th.double()
+    ns.to(device)
     x, y = (a.astype(dtype) for a in LBFGS_DATA)
     ns_opt = nnstudio.optim.LBFGS(ns.parameters(), **kwargs)
     th_opt = torch.optim.LBFGS(th.parameters(), **kwargs)
@@ -135,7 +136,8 @@ def _lbfgs_pair(dtype=np.float64, **kwargs):
     def closure_for(model, opt, lib):
         def closure():
             opt.zero_grad()
-            loss = lib.nn.MSELoss()(model(lib.tensor(x)), lib.tensor(y))
+            kw = {"device": device} if lib is nnstudio else {}
+            loss = lib.nn.MSELoss()(model(lib.tensor(x, **kw)), lib.tensor(y, **kw))
             loss.backward()
             return loss
         return closure
@@ -145,7 +147,7 @@ def _lbfgs_pair(dtype=np.float64, **kwargs):
 
 def _assert_same_weights(ns, th, what, rtol=1e-7, atol=1e-9):
     for (k, p), tp in zip(ns.named_parameters(), th.parameters()):
-        np.testing.assert_allclose(p.detach().numpy(), tp.detach().numpy(), rtol=rtol, atol=atol,
+        np.testing.assert_allclose(p.detach().cpu().numpy(), tp.detach().numpy(), rtol=rtol, atol=atol,
                                    err_msg=f"{k} {what}")
 
 
@@ -242,6 +244,17 @@ def test_invalid_arguments_raise_as_torch(name, kwargs, match):
     with pytest.raises(ValueError, match=match) as ours:
         getattr(nnstudio.optim, name)([nnstudio.zeros(2, requires_grad=True)], **kwargs)
     assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+def test_lbfgs_on_each_device(line_search_fn, device):
+    (ns, ns_opt, ns_closure), (th, th_opt, th_closure) = _lbfgs_pair(device=device, max_iter=6, history_size=4,
+                                                                     line_search_fn=line_search_fn)
+    for _ in range(2):
+        ns_opt.step(ns_closure)
+        th_opt.step(th_closure)
+    _assert_same_weights(ns, th, f"on {device}", rtol=1e-6, atol=1e-8)
+    assert isinstance(ns_opt.state_dict()["state"][0]["old_dirs"][0], nnstudio.Tensor)
 
 
 def test_lbfgs_float32_follows_torch_for_a_few_iterations():
