@@ -17,10 +17,12 @@ from .activation import (
     Softplus,
     Tanh,
 )
+from .activation_extra import Hardsigmoid, Hardswish, LogSigmoid, PReLU
 from .attention import MultiheadAttention
 from .container import ModuleDict, ModuleList, ParameterList, Sequential
 from .conv import Conv1d, Conv2d, Conv3d
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .distance import CosineSimilarity, PairwiseDistance, TripletMarginLoss
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .flatten import Flatten, Unflatten
 from .linear import Bilinear, Identity, Linear
@@ -36,6 +38,7 @@ from .loss import (
     SmoothL1Loss,
 )
 from .module import Module
+from .multilabel_loss import MultiLabelSoftMarginLoss
 
 # Layer families added by other files register here (keep one import line per file):
 from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, LayerNorm  # noqa: E402

@@ -352,14 +352,17 @@ from ._functional_attention import multi_head_attention_forward, scaled_dot_prod
 from ._functional_norm import batch_norm, embedding, group_norm, layer_norm  # noqa: E402, F401
 
 # convolution, pooling and channel-wise dropout (nnstudio/nn/conv_functional.py, pooling_functional.py)
+from .activation_extra_functional import hardsigmoid, hardswish, logsigmoid, prelu  # noqa: E402, F401
 from .conv_functional import conv1d, conv2d, conv3d  # noqa: E402, F401
 from .conv_transpose_functional import conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402, F401
+from .distance_functional import cosine_similarity, pairwise_distance, triplet_margin_loss  # noqa: E402, F401
 from .interpolate_functional import (  # noqa: E402, F401
     interpolate,
     upsample,
     upsample_bilinear,
     upsample_nearest,
 )
+from .multilabel_loss import multilabel_soft_margin_loss  # noqa: E402, F401
 from .padding_functional import pad  # noqa: E402, F401
 from .pooling_functional import (  # noqa: E402, F401
     adaptive_avg_pool1d,

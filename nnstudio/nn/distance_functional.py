@@ -1,0 +1,57 @@
+"""`cosine_similarity`, `pairwise_distance` and `triplet_margin_loss`, as torch 2.13's (broadcasting, eps and
+gradients included)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+def _broadcast(name: str, x1: Tensor, x2: Tensor) -> tuple:
+    try:
+        return tuple(np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape)))
+    except ValueError:
+        raise RuntimeError(f"{name}: the shapes of x1 {tuple(x1.shape)} and x2 {tuple(x2.shape)} do not broadcast"
+                           ) from None
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 / max(|x1|, eps) * x2 / max(|x2|, eps)) over `dim`. x1, x2 broadcastable; -> their broadcast shape
+    without `dim`. As torch, each norm is clamped at eps without the clamp entering the gradient."""
+    _broadcast("cosine_similarity", x1, x2)
+    n1 = x1.norm(2, dim=dim, keepdim=True)
+    n2 = x2.norm(2, dim=dim, keepdim=True)
+    n1 = n1 + (n1.clamp(min=eps) - n1).detach()
+    n2 = n2 + (n2.clamp(min=eps) - n2).detach()
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
+    """||x1 - x2 + eps||_p over the last dim. x1 (N, D) or (D,), x2 broadcastable -> (N,) (or (N, 1) with
+    keepdim)."""
+    _broadcast("pairwise_distance", x1, x2)
+    return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2.0,
+                        eps: float = 1e-6, swap: bool = False, size_average=None, reduce=None,
+                        reduction: str = "mean") -> Tensor:
+    """max(d(a, p) - d(a, n) + margin, 0) with d = pairwise_distance(p, eps); `swap` uses min(d(a, n), d(p, n)).
+    anchor, positive, negative (N, D) or (D,) -> scalar (or (N,) with reduction='none')."""
+    from .functional import _legacy_reduction, _reduce
+
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    dims = (anchor.ndim, positive.ndim, negative.ndim)
+    if len(set(dims)) != 1:
+        raise RuntimeError(f"triplet_margin_loss: the anchor, positive, and negative tensors are expected to have the "
+                           f"same number of dimensions, but got: anchor {dims[0]}D, positive {dims[1]}D, and "
+                           f"negative {dims[2]}D inputs (shapes {tuple(anchor.shape)}, {tuple(positive.shape)}, "
+                           f"{tuple(negative.shape)})")
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_swap = pairwise_distance(positive, negative, p, eps)
+        d_neg = d_neg.minimum(d_swap)
+    loss = (d_pos - d_neg + margin).clamp(min=0)
+    return _reduce(loss, reduction)
