@@ -29,10 +29,12 @@ def einsum(equation: str, *operands) -> Tensor:
 
     Operands may be given one by one or as one list. Letters not in the output are summed; without '->' the
     output holds, in alphabetical order after the '...' dimensions, the letters that appear exactly once.
+    torch's sublist format works too: einsum(a, [0, 1], b, [1, 2], [0, 2]) is einsum('AB,BC->AC', a, b).
     """
-    if not isinstance(equation, str):
-        raise TypeError("einsum(): the sublist format (einsum(op, [0, 1], ...)) is not supported; pass an "
-                        "equation string first")
+    if not isinstance(equation, str):  # the sublist format: einsum(op1, [0, 1], op2, [1, 2], [0, 2])
+        from ._einsum_sublist import sublist_to_equation
+
+        equation, operands = sublist_to_equation((equation, *operands))
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     if not operands:
