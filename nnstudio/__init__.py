@@ -31,6 +31,7 @@ from ._functions import *  # noqa: F401,F403
 from ._legacy_tensor_types import *  # noqa: F401,F403  (FloatTensor, LongTensor, ...)
 from ._moments import std_mean, var_mean
 from ._pairwise import cdist
+from ._print_options import get_printoptions, set_printoptions
 from ._random import Generator, initial_seed, manual_seed, seed
 from ._tensor_extras import (  # noqa: E402  (methods attach to Tensor on import)
     argsort,

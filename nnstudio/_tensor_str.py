@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-LINEWIDTH, PRECISION, THRESHOLD, EDGEITEMS = 80, 4, 1000, 3
+from ._print_options import PRINT_OPTS  # precision, threshold, edgeitems, linewidth, sci_mode
 
 # nnstudio primitive -> the name torch gives its backward node (the common ones; others get `<Name>Backward0`)
 _GRAD_FN_NAMES = {
@@ -54,24 +54,21 @@ class _Formatter:
         absval = np.abs(finite)
         lo, hi = absval.min(), absval.max()
         self.int_mode = bool(np.all(np.ceil(finite) == finite))
-        if self.int_mode:
-            if hi / lo > 1000.0 or hi > 1.0e8:
-                self.sci_mode = True
-                self.width = max(len(f"{v:.{PRECISION}e}") for v in finite.tolist())
-            else:
-                self.width = max(len(f"{v:.0f}") + 1 for v in finite.tolist())
-        elif hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4:
-            self.sci_mode = True
-            self.width = max(len(f"{v:.{PRECISION}e}") for v in finite.tolist())
+        forced = PRINT_OPTS.sci_mode
+        self.sci_mode = bool(hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4) if forced is None else forced
+        if self.sci_mode:
+            self.width = max(len(f"{v:.{PRINT_OPTS.precision}e}") for v in finite.tolist())
+        elif self.int_mode:
+            self.width = max(len(f"{v:.0f}") + 1 for v in finite.tolist())
         else:
-            self.width = max(len(f"{v:.{PRECISION}f}") for v in finite.tolist())
+            self.width = max(len(f"{v:.{PRINT_OPTS.precision}f}") for v in finite.tolist())
 
     def _fixed(self, v: float) -> str:
         if self.sci_mode:
-            return f"{v:.{PRECISION}e}"
+            return f"{v:.{PRINT_OPTS.precision}e}"
         if self.int_mode:
             return f"{v:.0f}" + ("" if math.isinf(v) or math.isnan(v) else ".")
-        return f"{v:.{PRECISION}f}"
+        return f"{v:.{PRINT_OPTS.precision}f}"
 
     def format(self, v) -> str:
         if isinstance(v, bool) or not self.floating:
@@ -82,19 +79,19 @@ class _Formatter:
 
 
 def _summary(arr: np.ndarray) -> np.ndarray:
-    """The elements torch looks at when summarising: the first and last EDGEITEMS along every dim."""
+    """The elements torch looks at when summarising: the first and last `edgeitems` along every dim."""
     if arr.ndim == 0:
         return arr
-    if arr.shape[0] > 2 * EDGEITEMS:
-        arr = np.concatenate([arr[:EDGEITEMS], arr[-EDGEITEMS:]])
+    if arr.shape[0] > 2 * PRINT_OPTS.edgeitems:
+        arr = np.concatenate([arr[:PRINT_OPTS.edgeitems], arr[-PRINT_OPTS.edgeitems:]])
     return np.stack([_summary(a) for a in arr]) if arr.ndim > 1 else arr
 
 
 def _vector(arr: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
-    per_line = max(1, int(math.floor((LINEWIDTH - indent) / (fmt.width + 2))))
-    if summarize and arr.shape[0] > 2 * EDGEITEMS:
-        data = ([fmt.format(v) for v in arr[:EDGEITEMS].tolist()] + [" ..."] +
-                [fmt.format(v) for v in arr[-EDGEITEMS:].tolist()])
+    per_line = max(1, int(math.floor((PRINT_OPTS.linewidth - indent) / (fmt.width + 2))))
+    if summarize and arr.shape[0] > 2 * PRINT_OPTS.edgeitems:
+        data = ([fmt.format(v) for v in arr[:PRINT_OPTS.edgeitems].tolist()] + [" ..."] +
+                [fmt.format(v) for v in arr[-PRINT_OPTS.edgeitems:].tolist()])
     else:
         data = [fmt.format(v) for v in arr.tolist()]
     lines = [", ".join(data[i:i + per_line]) for i in range(0, len(data), per_line)]
@@ -106,9 +103,10 @@ def _nested(arr: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> s
         return fmt.format(arr.item())
     if arr.ndim == 1:
         return _vector(arr, indent, summarize, fmt)
-    if summarize and arr.shape[0] > 2 * EDGEITEMS:
-        slices = ([_nested(arr[i], indent + 1, summarize, fmt) for i in range(EDGEITEMS)] + ["..."] +
-                  [_nested(arr[i], indent + 1, summarize, fmt) for i in range(arr.shape[0] - EDGEITEMS, arr.shape[0])])
+    edge = PRINT_OPTS.edgeitems
+    if summarize and arr.shape[0] > 2 * edge:
+        slices = ([_nested(arr[i], indent + 1, summarize, fmt) for i in range(edge)] + ["..."] +
+                  [_nested(arr[i], indent + 1, summarize, fmt) for i in range(arr.shape[0] - edge, arr.shape[0])])
     else:
         slices = [_nested(arr[i], indent + 1, summarize, fmt) for i in range(arr.shape[0])]
     return "[" + ("," + "\n" * (arr.ndim - 1) + " " * (indent + 1)).join(slices) + "]"
@@ -118,7 +116,7 @@ def _add_suffixes(body: str, suffixes: list[str], indent: int) -> str:
     parts = [body]
     last_line_len = len(body) - body.rfind("\n") + 1
     for suffix in suffixes:
-        if last_line_len + len(suffix) + 2 > LINEWIDTH:
+        if last_line_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
             parts.append(",\n" + " " * indent + suffix)
             last_line_len = indent + len(suffix)
         else:
@@ -139,7 +137,7 @@ def tensor_repr(arr: np.ndarray, *, dtype_name: str, show_dtype: bool, device: s
         if arr.ndim != 1:
             suffixes.append(f"size={tuple(arr.shape)}")
     else:
-        summarize = arr.size > THRESHOLD
+        summarize = arr.size > PRINT_OPTS.threshold
         values = arr.astype(np.float32) if arr.dtype == np.float16 else arr
         fmt = _Formatter(_summary(values) if summarize else values)
         body = _nested(values, indent, summarize, fmt)
