@@ -1,0 +1,126 @@
+"""`nnstudio.save` / `load`: state dicts and torch-style training checkpoints round-trip through .npz files
+that load without pickle; resuming from a checkpoint continues exactly; bad input is refused clearly."""
+
+from __future__ import annotations
+
+import io
+import math
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+import nnstudio
+import nnstudio.nn as nn
+
+
+def _model():
+    nnstudio.manual_seed(0)
+    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+
+
+def _batches():
+    rng = np.random.default_rng(0)
+    return [(nnstudio.tensor(rng.standard_normal((16, 4)).astype(np.float32)), nnstudio.tensor(rng.integers(0, 3, 16)))
+            for _ in range(4)]
+
+
+def _train(model, opt, sched, batches):
+    losses = []
+    for x, y in batches:
+        opt.zero_grad()
+        loss = nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        sched.step()
+        losses.append(loss.item())
+    return losses
+
+
+def test_a_flat_state_dict_is_one_array_per_key(tmp_path):
+    m = _model()
+    path = tmp_path / "weights.pt"
+    nnstudio.save(m.state_dict(), path)
+    with np.load(path, allow_pickle=False) as data:
+        assert sorted(data.files) == sorted(m.state_dict())
+    loaded = nnstudio.load(path)
+    assert isinstance(loaded, OrderedDict) and list(loaded) == list(m.state_dict())
+    for k, v in m.state_dict().items():
+        np.testing.assert_array_equal(loaded[k].numpy(), v.numpy())
+
+
+def test_the_classic_checkpoint_resumes_training_exactly(tmp_path):
+    """torch's tutorial pattern: save epoch, model, optimizer, scheduler and loss; load them into fresh objects;
+    the resumed run gives the same losses and weights as the run that never stopped."""
+    batches = _batches()
+    model = _model()
+    opt = nnstudio.optim.Adam(model.parameters(), lr=0.01, betas=(0.8, 0.99))
+    sched = nnstudio.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
+    _train(model, opt, sched, batches[:2])
+    path = tmp_path / "checkpoint.tar"
+    nnstudio.save({"epoch": 2, "model_state_dict": model.state_dict(), "optimizer_state_dict": opt.state_dict(),
+                   "scheduler": sched.state_dict(), "loss": 0.5, "note": "after 2 steps", "best": None}, path)
+    straight = _train(model, opt, sched, batches[2:])
+
+    model2 = _model()
+    opt2 = nnstudio.optim.Adam(model2.parameters(), lr=0.01, betas=(0.8, 0.99))
+    sched2 = nnstudio.optim.lr_scheduler.StepLR(opt2, step_size=3, gamma=0.5)
+    ckpt = nnstudio.load(path)
+    assert ckpt["epoch"] == 2 and ckpt["loss"] == 0.5 and ckpt["note"] == "after 2 steps" and ckpt["best"] is None
+    assert ckpt["optimizer_state_dict"]["param_groups"][0]["betas"] == (0.8, 0.99)  # tuples stay tuples
+    assert sorted(ckpt["optimizer_state_dict"]["state"]) == [0, 1, 2, 3]  # int keys stay ints
+    model2.load_state_dict(ckpt["model_state_dict"])
+    opt2.load_state_dict(ckpt["optimizer_state_dict"])
+    sched2.load_state_dict(ckpt["scheduler"])
+    resumed = _train(model2, opt2, sched2, batches[2:])
+    assert resumed == straight
+    for a, b in zip(model.parameters(), model2.parameters()):
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+
+
+def test_nested_values_round_trip_to_a_file_object():
+    obj = {"ints": [1, 2, (3, 4)], "floats": {1.5: math.inf, "nan": math.nan}, "flags": {True: False},
+           "array": np.arange(6, dtype=np.int16).reshape(2, 3), "t": nnstudio.ones(2, requires_grad=True),
+           "od": OrderedDict(b=1, a=2), "empty": {}, "np_scalar": np.float32(0.25), "n": np.int64(7)}
+    buf = io.BytesIO()
+    nnstudio.save(obj, buf)
+    buf.seek(0)
+    out = nnstudio.load(buf)
+    assert out["ints"] == [1, 2, (3, 4)]
+    assert out["floats"][1.5] == math.inf and math.isnan(out["floats"]["nan"])
+    assert out["flags"] == {True: False}
+    assert out["array"].dtype == np.int16 and out["array"].tolist() == [[0, 1, 2], [3, 4, 5]]
+    assert out["t"].requires_grad and out["t"].tolist() == [1.0, 1.0]
+    assert isinstance(out["od"], OrderedDict) and list(out["od"]) == ["b", "a"]
+    assert out["empty"] == {} and out["np_scalar"] == 0.25 and out["n"] == 7
+
+
+def test_map_location_moves_every_tensor(tmp_path):
+    path = tmp_path / "c.npz"
+    nnstudio.save({"w": {"inner": nnstudio.ones(2)}, "step": 3}, path)
+    out = nnstudio.load(path, map_location="cpu")
+    assert out["w"]["inner"].device == nnstudio.device("cpu")
+
+
+def test_what_needs_pickle_is_refused_clearly_and_nothing_is_written(tmp_path):
+    path = tmp_path / "m.pt"
+    with pytest.raises(TypeError, match="save its state_dict"):
+        nnstudio.save({"model": _model()}, path)
+    with pytest.raises(TypeError, match=r"the object\['fn'\] is a function"):
+        nnstudio.save({"fn": lambda x: x}, path)
+    with pytest.raises(TypeError, match="keys must be str, int, float or bool"):
+        nnstudio.save({(1, 2): 3}, path)
+    with pytest.raises(TypeError, match="Python objects"):
+        nnstudio.save({"a": np.array([object()])}, path)
+    assert not path.exists()
+
+
+def test_a_broken_file_gives_a_clear_error(tmp_path):
+    path = tmp_path / "broken.npz"
+    path.write_bytes(b"not a zip file")
+    with pytest.raises(RuntimeError, match="is not a weights file or checkpoint saved by nnstudio.save"):
+        nnstudio.load(path)
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, __structure__=np.frombuffer(b"{not json", dtype=np.uint8))
+    with pytest.raises(RuntimeError, match="is not a weights file or checkpoint saved by nnstudio.save"):
+        nnstudio.load(bad)
