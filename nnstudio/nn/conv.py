@@ -8,6 +8,7 @@ from ..tensor import Tensor
 from . import init
 from .conv_functional import conv_nd, conv_padding, ntuple
 from .module import Module
+from .padding_functional import pad
 from .parameter import empty_param
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -41,9 +42,6 @@ class _ConvNd(Module):
         conv_padding(padding, self.kernel_size, self.stride, self.dilation, name)  # validates
         if padding_mode not in _PADDING_MODES:
             raise ValueError(f"{name}: padding_mode must be one of {_PADDING_MODES}, got {padding_mode!r}")
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"{name}: padding_mode={padding_mode!r} is not implemented in nnstudio "
-                                      "(only 'zeros'); pad the input with F.pad first")
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         self.padding = padding if isinstance(padding, str) else ntuple(padding, nd, "padding", name)
         self.padding_mode = padding_mode
@@ -65,7 +63,14 @@ class _ConvNd(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         who = f"{type(self).__name__}({self.extra_repr()})"
-        return conv_nd(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups,
+        padding = self.padding
+        if self.padding_mode != "zeros":  # torch: pad with the mode first (last dim first), then a valid conv
+            pads = conv_padding(padding, self.kernel_size, self.stride, self.dilation, who)
+            if any(lo or hi for lo, hi in pads):
+                flat = tuple(v for lo, hi in reversed(pads) for v in (lo, hi))
+                input = pad(input, flat, mode=self.padding_mode)
+            padding = 0
+        return conv_nd(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups,
                        self._nd, who)
 
     def extra_repr(self) -> str:

@@ -181,8 +181,6 @@ def test_constructor_errors():
         nn.Conv2d(1, 1, 3, padding="same", stride=2)
     with pytest.raises(ValueError, match="padding_mode must be one of"):
         nn.Conv2d(1, 1, 3, padding_mode="mirror")
-    with pytest.raises(NotImplementedError, match="padding_mode='reflect' is not implemented"):
-        nn.Conv2d(1, 1, 3, padding_mode="reflect")
     with pytest.raises(ValueError, match="kernel_size must be an int or a tuple of 2 ints"):
         nn.Conv2d(1, 1, (3, 3, 3))
     with pytest.raises(ValueError, match="must be positive"):
@@ -208,3 +206,19 @@ def test_pooled_column_buffers_never_alias_live_graphs():
     t_total.backward()
     np.testing.assert_allclose(ours.weight.grad.numpy(), ref.weight.grad.numpy(), rtol=1e-4, atol=1e-3)
     np.testing.assert_allclose(ours.bias.grad.numpy(), ref.bias.grad.numpy(), rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("cls,shape,opts", [
+    ("Conv1d", (2, 3, 9), dict(padding=2)),
+    ("Conv2d", (2, 3, 7, 6), dict(padding=1, stride=2)),
+    ("Conv2d", (2, 3, 7, 6), dict(padding="same", dilation=2)),
+    ("Conv3d", (1, 2, 4, 5, 4), dict(padding=(1, 0, 1))),
+])
+def test_padding_modes_match_torch(device, mode, cls, shape, opts):
+    """padding_mode 'reflect' / 'replicate' / 'circular': torch pads with the mode, then convolves unpadded."""
+    tm = getattr(torch.nn, cls)(3 if cls != "Conv3d" else 2, 4, 3, padding_mode=mode, **opts)
+    nm = getattr(nn, cls)(3 if cls != "Conv3d" else 2, 4, 3, padding_mode=mode, **opts)
+    assert repr(nm) == repr(tm)
+    x = np.random.default_rng(3).standard_normal(shape).astype(np.float32)
+    check_module_parity(nm, tm, [x], device=device, rtol=1e-4, atol=1e-4)
