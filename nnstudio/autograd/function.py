@@ -37,6 +37,21 @@ class Function:
     def name(self) -> str:
         return type(self).__name__
 
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """torch's custom-function call: `MyFn.apply(x, ...)` for a subclass with static `forward(ctx, ...)` and
+        `backward(ctx, *grad_outputs)` on Tensors (see `custom_function`). Built-in primitives are run by the
+        module function `apply(FnClass, *tensors)` instead."""
+        from .custom_function import apply_custom
+
+        return apply_custom(cls, *args, **kwargs)
+
+
+def once_differentiable(fn):
+    """torch's decorator for a backward that is not itself differentiable: nnstudio's backward never is, so
+    the function is returned unchanged."""
+    return fn
+
 
 _wrap = None  # Tensor._wrap, bound on first use (tensor.py imports this module, not the other way round)
 
@@ -66,3 +81,6 @@ def apply(fn_class: type[Function], *tensors, **options):
         fn.versions = tuple([t._version for t in tensors])
         return wrap(out, fn)
     return wrap(out, None)
+
+
+from .custom_function import FunctionCtx  # noqa: E402,F401  (torch.autograd.function.FunctionCtx)

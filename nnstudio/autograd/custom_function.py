@@ -1,0 +1,154 @@
+"""torch's custom autograd functions: `class F(torch.autograd.Function)` with static `forward(ctx, ...)` and
+`backward(ctx, *grad_outputs)` on Tensors, called as `F.apply(...)`.
+
+`apply_custom` runs the user's forward without recording, then puts ONE graph node (`CustomNode`) between the
+tensor inputs and the outputs. Several differentiable outputs are packed into one flat array the node returns,
+and each output is a differentiable slice of it, so the engine (one output per node) needs no change. The node's
+backward hands the user's backward one gradient Tensor per output (zeros where an output got none, as torch's
+`materialize_grads`) and checks what comes back: one entry per forward argument, None or a gradient of the
+argument's shape.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .function import Function
+from .grad_mode import _state, no_grad
+
+
+class FunctionCtx:
+    """The `ctx` of a custom function: what forward leaves for backward."""
+
+    def __init__(self, needs_input_grad: tuple):
+        self.needs_input_grad = needs_input_grad
+        self.to_save: tuple = ()
+        self.non_differentiable: set = set()
+        self.materialize_grads = True
+
+    def save_for_backward(self, *tensors) -> None:
+        """Tensors (or None) backward reads back as `ctx.saved_tensors`."""
+        self.to_save = tensors
+
+    @property
+    def saved_tensors(self) -> tuple:
+        return self.to_save
+
+    def mark_non_differentiable(self, *tensors) -> None:
+        """Outputs that get no gradient (such as indices)."""
+        self.non_differentiable.update(id(t) for t in tensors)
+
+    def mark_dirty(self, *tensors) -> None:
+        """Accepted for compatibility: in-place writes are tracked by the tensors' versions."""
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """False: backward gets None (not zeros) for outputs that received no gradient."""
+        self.materialize_grads = bool(value)
+
+
+class CustomNode(Function):
+    """The graph node of one call of a custom function (see the module docstring)."""
+
+    def backward(self, grad):
+        from ..tensor import Tensor
+
+        flat = grad.reshape(-1)
+        grads = []
+        for start, shape, out in self.layout:
+            if out is None:  # a non-differentiable output: zeros (or None)
+                grads.append(None)
+                continue
+            grads.append(Tensor._wrap(flat[start:start + math.prod(shape)].reshape(shape), None))
+        if self.ctx.materialize_grads:  # zeros for each tensor output that got no gradient, as torch
+            grads = [Tensor._wrap(xp_zeros(out), None) if g is None and out is not None else g
+                     for g, out in zip(grads, self.outputs)]
+        with no_grad():
+            result = self.user_backward(self.ctx, *grads)
+        result = result if isinstance(result, tuple) else (result,)
+        name = f"{self.cls_name}Backward"
+        if len(result) != self.n_args:
+            raise RuntimeError(f"function {name} returned an incorrect number of gradients (expected {self.n_args}, "
+                               f"got {len(result)}): return one per argument of forward, None for those that need "
+                               f"none")
+        out = []
+        for index, tensor in self.arg_tensors:
+            g = result[index]
+            if g is None:
+                out.append(None)
+                continue
+            if not isinstance(g, Tensor):
+                raise TypeError(f"function {name} returned a {type(g).__name__} as the gradient at index {index}; "
+                                f"expected a Tensor or None")
+            if tuple(g.shape) != tuple(tensor.shape):
+                if g._data.size != tensor._data.size:
+                    raise RuntimeError(f"function {name} returned an invalid gradient at index {index} - got "
+                                       f"{list(g.shape)} but expected shape compatible with {list(tensor.shape)}")
+                g = g.reshape(tensor.shape)
+            out.append(g._data)
+        return tuple(out)
+
+
+def xp_zeros(tensor):
+    from .._backend import xp_of
+
+    return xp_of(tensor._data).zeros(tensor._data.shape, dtype=tensor._data.dtype)
+
+
+def apply_custom(cls, *args, **kwargs):
+    """`cls.apply(*args)` for a torch-style custom function `cls` (static forward(ctx, ...) / backward)."""
+    from ..tensor import Tensor
+
+    recording = _state.enabled
+    needs = tuple(isinstance(a, Tensor) and a.requires_grad and recording for a in args)
+    ctx = FunctionCtx(needs)
+    with no_grad():
+        result = cls.forward(ctx, *args, **kwargs)
+    setup = getattr(cls, "setup_context", None)
+    if setup is not None and getattr(setup, "__func__", setup) is not getattr(Function, "setup_context", None):
+        setup(ctx, args, result)
+    if not any(needs):
+        return result
+    outputs = result if isinstance(result, tuple) else (result,)
+    node = CustomNode()
+    node.ctx, node.user_backward, node.cls_name, node.n_args = ctx, cls.backward, cls.__name__, len(args)
+    node.arg_tensors = [(i, a) for i, a in enumerate(args) if isinstance(a, Tensor)]
+    inputs = tuple(a for _, a in node.arg_tensors)
+    node.inputs = inputs
+    node.parents = tuple(t._ctx for t in inputs)
+    node.versions = tuple(t._version for t in inputs)
+    node.needs_input_grad = tuple(t.requires_grad for t in inputs)
+    differentiable = [isinstance(o, Tensor) and o._data.dtype.kind in "fc" and id(o) not in ctx.non_differentiable
+                      for o in outputs]
+    node.outputs = [o if isinstance(o, Tensor) else None for o in outputs]
+    if not any(differentiable):
+        return result
+    xp_arrays = [o._data for o, d in zip(outputs, differentiable) if d]
+    dtype = xp_arrays[0].dtype
+    layout, start = [], 0
+    for o, d in zip(outputs, differentiable):
+        if d:
+            layout.append((start, tuple(o._data.shape), o))
+            start += o._data.size
+        else:
+            layout.append((None, None, None))
+    node.layout = layout
+    if len(xp_arrays) == 1:  # one differentiable output: the node returns it as it is
+        packed = xp_arrays[0]
+    else:
+        packed = _concat(xp_arrays, dtype)
+    packed_t = Tensor._wrap(packed, node)
+    wrapped = []
+    for o, (s, shape, kept) in zip(outputs, layout):
+        if kept is None:
+            wrapped.append(o)
+        elif len(xp_arrays) == 1:
+            wrapped.append(packed_t)
+        else:
+            wrapped.append(packed_t[s:s + math.prod(shape)].reshape(shape))
+    return tuple(wrapped) if isinstance(result, tuple) else wrapped[0]
+
+
+def _concat(arrays: list, dtype):
+    from .._backend import xp_of
+
+    return xp_of(arrays[0]).concatenate([a.reshape(-1).astype(dtype, copy=False) for a in arrays])
