@@ -24,6 +24,7 @@ from .conv import Conv1d, Conv2d, Conv3d
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .distance import CosineSimilarity, PairwiseDistance, TripletMarginLoss
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
+from .embedding_bag import EmbeddingBag
 from .flatten import Flatten, Unflatten
 from .linear import Bilinear, Identity, Linear
 from .loss import (

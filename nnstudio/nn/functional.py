@@ -356,6 +356,7 @@ from .activation_extra_functional import hardsigmoid, hardswish, logsigmoid, pre
 from .conv_functional import conv1d, conv2d, conv3d  # noqa: E402, F401
 from .conv_transpose_functional import conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402, F401
 from .distance_functional import cosine_similarity, pairwise_distance, triplet_margin_loss  # noqa: E402, F401
+from .embedding_bag import embedding_bag  # noqa: E402, F401
 from .interpolate_functional import (  # noqa: E402, F401
     interpolate,
     upsample,
