@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._torch_permutation import mt19937, skip_random64
+from ._torch_permutation import permutation as torch_permutation
+
 _generator = np.random.default_rng()
 _device_streams: dict = {}  # array module name -> (the CPU generator it was seeded from, its device stream)
 
@@ -48,13 +51,22 @@ class Generator:
         self.device = device
         self._seed = int(np.random.SeedSequence().entropy) & 0x7FFFFFFFFFFFFFFF
         self._rng = np.random.default_rng(self._seed)
+        self._torch_stream = None
 
     def manual_seed(self, seed: int) -> Generator:
         if not isinstance(seed, (int, np.integer)):
             raise TypeError(f"manual_seed expected an int, got {type(seed).__name__}")
         self._seed = int(seed) & 0xFFFFFFFFFFFFFFFF
         self._rng = np.random.default_rng(self._seed)
+        self._torch_stream = None
         return self
+
+    def _permutation_stream(self) -> np.random.MT19937:
+        """The Mersenne Twister torch would hold for this seed; permutations draw from it so that they are
+        torch's own (see `_torch_permutation`)."""
+        if self._torch_stream is None:
+            self._torch_stream = mt19937(self._seed)
+        return self._torch_stream
 
     def seed(self) -> int:
         """Reseed from fresh entropy and return the new seed."""
@@ -75,3 +87,19 @@ def rng_of(gen: Generator | None) -> np.random.Generator:
     if not isinstance(gen, Generator):
         raise TypeError(f"generator must be a nnstudio.Generator (or None), got {type(gen).__name__}")
     return gen._rng
+
+
+def permutation(n: int, gen: Generator | None) -> np.ndarray:
+    """A permutation of 0..n-1 (int64): torch's exact one for a given generator, else from the global stream."""
+    if gen is None:
+        return _generator.permutation(n)
+    rng_of(gen)  # the type check
+    return torch_permutation(n, gen._permutation_stream())
+
+
+def draw_base_seed(gen: Generator | None) -> None:
+    """What a torch DataLoader iterator draws from its generator before shuffling (a 64-bit base seed for
+    its workers): used up from a given generator so the permutations that follow stay torch's."""
+    if gen is not None:
+        rng_of(gen)  # the type check
+        skip_random64(gen._permutation_stream())

@@ -7,7 +7,7 @@ import numpy as np
 
 from . import _dtype as dt
 from ._backend import to_device
-from ._random import rng_of
+from ._random import permutation, rng_of
 from .tensor import Size, Tensor, _infer_numpy
 
 
@@ -158,8 +158,8 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
 
 
 def randperm(n: int, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    """A random permutation of 0..n-1 (int64 by default)."""
-    return _finish(rng_of(generator).permutation(n).astype(_np_dtype(dtype, np.int64)), device, False)
+    """A random permutation of 0..n-1 (int64 by default); with a seeded `generator`, torch's own (CPU) one."""
+    return _finish(permutation(n, generator).astype(_np_dtype(dtype, np.int64)), device, False)
 
 
 def normal(mean: float, std: float, size, generator=None, dtype=None, device=None) -> Tensor:

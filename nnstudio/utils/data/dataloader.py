@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from ..._backend import is_array
-from ..._random import rng_of
+from ..._random import draw_base_seed
 from ...tensor import Tensor, stack
 from .dataset import Dataset, TensorDataset
 
@@ -37,8 +37,9 @@ def default_collate(batch: list):
 class DataLoader:
     """Iterate over `dataset` in batches.
 
-    Args: batch_size (default 1), shuffle (reshuffled each epoch from the library's seed), drop_last,
-    collate_fn. A `TensorDataset` is batched by slicing (no per-sample Python loop).
+    Args: batch_size (default 1), shuffle (reshuffled each epoch from the library's seed, or from `generator`
+    in the same order as torch for the same seed), drop_last, collate_fn. A `TensorDataset` is batched by
+    slicing (no per-sample Python loop).
     """
 
     def __init__(self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool = False, sampler=None,
@@ -62,22 +63,42 @@ class DataLoader:
 
     def _order(self) -> np.ndarray:
         n = len(self.dataset)
+        draw_base_seed(self.generator)
         if self.sampler is not None:
             return np.asarray(list(iter(self.sampler)))
-        return rng_of(self.generator).permutation(n) if self.shuffle else np.arange(n)
+        if not self.shuffle:
+            return np.arange(n)
+        return self._randperm(n)
+
+    def _randperm(self, n: int) -> np.ndarray:
+        from ... import randperm  # looked up on the package each time, as torch's RandomSampler does
+        return randperm(n, generator=self.generator).numpy()
+
+    def _exhaust_sampler(self) -> None:
+        """torch's RandomSampler draws one more (unused) permutation when it runs out, at the moment the
+        batch sampler asks past its end; draw it too, at the same moment, so that later draws from the same
+        generator (the next epoch's shuffle) stay torch's."""
+        if self.shuffle and self.sampler is None:
+            self._randperm(len(self.dataset))
 
     def __iter__(self):
         order = self._order()
         if self.batch_size is None:
             for i in order:
                 yield self.dataset[int(i)]
+            self._exhaust_sampler()
             return
         fast = isinstance(self.dataset, TensorDataset) and not self._custom_collate
         for start in range(0, len(order), self.batch_size):
             idx = order[start:start + self.batch_size]
-            if self.drop_last and len(idx) < self.batch_size:
-                return
+            if len(idx) < self.batch_size:  # the sampler ran out while this batch was filled
+                self._exhaust_sampler()
+                if self.drop_last:
+                    return
             if fast:
                 yield [Tensor._wrap(t._data[idx], None) for t in self.dataset.tensors]
             else:
                 yield self.collate_fn([self.dataset[int(i)] for i in idx])
+            if len(idx) < self.batch_size:
+                return
+        self._exhaust_sampler()  # asked for a batch after the last full one

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._random import rng_of
+from ..._random import permutation
 from ...tensor import Tensor
 
 
@@ -73,7 +73,7 @@ class ConcatDataset(Dataset):
 
 def random_split(dataset: Dataset, lengths, generator=None) -> list[Subset]:
     """Split into non-overlapping subsets of the given lengths (or fractions summing to 1); `generator` (a
-    `nnstudio.Generator`) makes the split independent of the global seed."""
+    `nnstudio.Generator`) makes the split independent of the global seed, and the same as torch's for the same seed."""
     n = len(dataset)
     lengths = list(lengths)
     if all(0 <= x <= 1 for x in lengths) and abs(sum(lengths) - 1) < 1e-6 and sum(lengths) != n:
@@ -83,7 +83,7 @@ def random_split(dataset: Dataset, lengths, generator=None) -> list[Subset]:
         lengths = counts
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    perm = rng_of(generator).permutation(n).tolist()
+    perm = permutation(n, generator).tolist()
     out, start = [], 0
     for length in lengths:
         out.append(Subset(dataset, perm[start:start + length]))
