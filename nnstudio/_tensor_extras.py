@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _dtype as dt
 from ._backend import to_device, to_numpy, xp_of
+from ._grad_fn_names import as_torch_node
 from ._random import rng_of
 from .autograd import Function, apply, is_grad_enabled
 from .tensor import Tensor, _as_tensor, cat
@@ -156,7 +157,7 @@ def topk(self: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool
     if not 0 <= k <= n:
         raise RuntimeError(f"selected index k out of range (k={k}, dimension {d} has size {n})")
     s = sort(self, d, descending=largest, stable=True)
-    values, indices = s.values.narrow(d, 0, k), s.indices.narrow(d, 0, k)
+    values, indices = as_torch_node(s.values.narrow(d, 0, k), "TopkBackward0", self), s.indices.narrow(d, 0, k)
     return namedtuple("topk", ["values", "indices"])(values, indices)
 
 

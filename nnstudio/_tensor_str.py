@@ -23,6 +23,8 @@ _GRAD_FN_NAMES = {
 
 def grad_fn_name(ctx) -> str:
     """torch's class name for the backward node of `ctx` (e.g. SumBackward0 for a full sum, SumBackward1 by dim)."""
+    if getattr(ctx, "torch_name", None):  # set by `_grad_fn_names.as_torch_node` where the op names it
+        return ctx.torch_name
     name = ctx.name
     if name in ("Sum", "Mean", "MaxMin"):
         reduced_all = getattr(ctx, "axes", getattr(ctx, "axis", None)) is None

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import _dtype as dt
 from ._backend import as_device, device_of, is_array, to_device, to_numpy, xp_for, xp_of
+from ._grad_fn_names import as_torch_node
 from .autograd import apply, is_grad_enabled, no_grad, run_backward
 from .ops import activation as A
 from .ops import arithmetic as M
@@ -761,14 +762,14 @@ class Tensor:
             return self
         dims = list(range(self.ndim))
         dims[d0], dims[d1] = dims[d1], dims[d0]
-        return apply(S.Permute, self, dims=tuple(dims))
+        return as_torch_node(apply(S.Permute, self, dims=tuple(dims)), "TransposeBackward0")
 
     swapaxes = transpose
 
     def t(self):
         if self.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
-        return self.transpose(0, 1) if self.ndim == 2 else self
+        return as_torch_node(self.transpose(0, 1), "TBackward0", self) if self.ndim == 2 else self
 
     @property
     def T(self):
@@ -785,7 +786,8 @@ class Tensor:
         else:
             axes = normalize_dims(dim, builtins.max(self.ndim, 1)) if self.ndim else ()
             new = tuple(n for i, n in enumerate(s) if not (i in axes and n == 1))
-        return self if new == s else self.reshape(new)
+        version = 0 if dim is None else 2 if isinstance(dim, (tuple, list)) else 1
+        return self if new == s else as_torch_node(self.reshape(new), f"SqueezeBackward{version}", self)
 
     def unsqueeze(self, dim):
         n = self.ndim + 1
@@ -793,7 +795,7 @@ class Tensor:
             raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
         d = dim % n
         s = self._data.shape
-        return self.reshape(s[:d] + (1,) + s[d:])
+        return as_torch_node(self.reshape(s[:d] + (1,) + s[d:]), "UnsqueezeBackward0", self)
 
     def expand(self, *sizes):
         sizes = self._shape_arg(sizes)
@@ -866,8 +868,8 @@ class Tensor:
         if mask.shape != self._data.shape:
             _broadcast_or_raise("masked_fill", ("input", "mask"), (self._data.shape, mask.shape))
         v = self._operand(value)
-        return apply(S.Where, v._cast(self._data.dtype) if v._data.dtype != self._data.dtype else v, self,
-                     cond=mask)
+        out = apply(S.Where, v._cast(self._data.dtype) if v._data.dtype != self._data.dtype else v, self, cond=mask)
+        return as_torch_node(out, "MaskedFillBackward0", self)
 
     def where(self, condition, other):
         return where(condition, self, other)
@@ -1227,7 +1229,7 @@ def stack(tensors, dim: int = 0) -> Tensor:
                                f"entry 0 and {list(t.shape)} at entry {i}")
     n = tensors[0].ndim + 1
     d = dim % n
-    return cat([t.unsqueeze(d) for t in tensors], dim=d)
+    return as_torch_node(cat([t.unsqueeze(d) for t in tensors], dim=d), "StackBackward0", *tensors)
 
 
 def split(x: Tensor, split_size_or_sections, dim: int = 0):

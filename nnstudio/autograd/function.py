@@ -29,9 +29,12 @@ class Function:
         raise NotImplementedError
 
     def release(self) -> None:
-        """Drop everything saved for backward; a later backward through this node raises."""
+        """Drop everything saved for backward; a later backward through this node raises (its torch name stays)."""
+        torch_name = self.__dict__.get("torch_name")
         self.__dict__.clear()
         self.freed = True
+        if torch_name is not None:
+            self.torch_name = torch_name
 
     @property
     def name(self) -> str:

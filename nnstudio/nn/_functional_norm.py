@@ -9,6 +9,7 @@ import math
 import numbers
 
 from .._backend import xp_of
+from .._grad_fn_names import as_torch_node
 from ..autograd import apply, no_grad
 from ..ops import embedding as E
 from ..ops import normalization as N
@@ -91,9 +92,10 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bi
     inner = math.prod(shape)
     stat_shape = (x.size // inner if inner else 0, inner)
     mean, var, xc = N.moments(x.reshape(stat_shape), (1,))
-    return apply(N.Normalize, input, *_params(weight, bias), stat_shape=stat_shape, stat_axes=(1,),
-                 param_shape=(1,) * (input.ndim - k) + shape, mean=mean, var=var, eps=eps, batch_stats=True,
-                 centered=xc, has_weight=weight is not None, has_bias=bias is not None)
+    out = apply(N.Normalize, input, *_params(weight, bias), stat_shape=stat_shape, stat_axes=(1,),
+                param_shape=(1,) * (input.ndim - k) + shape, mean=mean, var=var, eps=eps, batch_stats=True,
+                centered=xc, has_weight=weight is not None, has_bias=bias is not None)
+    return as_torch_node(out, "NativeLayerNormBackward0")
 
 
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,

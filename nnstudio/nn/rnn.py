@@ -11,7 +11,10 @@ import math
 import numbers
 import warnings
 
+import numpy as np
+
 from .._backend import xp_of
+from .._grad_fn_names import as_torch_node
 from ..autograd import apply
 from ..ops import recurrent as R
 from ..tensor import Tensor, cat, stack
@@ -191,9 +194,13 @@ class RNNBase(Module):
             if self.dropout and self.training and layer < self.num_layers - 1:
                 layer_input = F.dropout(layer_input, self.dropout, True)
         output = layer_input
+        if directions == 1:  # torch (CPU) names the time-major output's node by its kernel
+            fused_lstm = self.mode == "LSTM" and output._data.dtype == np.float32
+            as_torch_node(output, "MkldnnRnnLayerBackward0" if fused_lstm else "StackBackward0", input)
         h_n = stack(h_n, 0)
         if batched and self.batch_first:
-            output = output.transpose(0, 1)
+            output = as_torch_node(output.transpose(0, 1),
+                                   "TransposeBackward0" if self.mode == "LSTM" else "TransposeBackward1", input)
         if not batched:
             output, h_n = output.squeeze(1), h_n.squeeze(1)
         if self.mode == "LSTM":

@@ -1,0 +1,21 @@
+"""torch's names for backward nodes that nnstudio builds from other primitives.
+
+A view such as `transpose` runs nnstudio's `Permute` primitive, yet torch prints `grad_fn=<TransposeBackward0>`;
+`as_torch_node(out, name, source)` records the name torch gives on the node that produced `out`, and
+`_tensor_str.grad_fn_name` prints it. Display only: the graph and its gradients are unchanged.
+"""
+
+from __future__ import annotations
+
+
+def as_torch_node(out, name: str, *sources):
+    """Name the backward node of `out` as torch would (`name`, e.g. "StackBackward0"); returns `out`.
+
+    Nothing is named when `out` has no node, or when its node is one of the `sources`' own (an op that
+    returned its input unchanged must not rename the input's node).
+    """
+    ctx = getattr(out, "_ctx", None)
+    if ctx is None or any(ctx is getattr(s, "_ctx", None) for s in sources):
+        return out
+    ctx.torch_name = name
+    return out
