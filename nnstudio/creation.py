@@ -142,9 +142,10 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = F
     return _finish(arr, device, requires_grad)
 
 
-def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
+def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None,
             requires_grad: bool = False) -> Tensor:
-    """Integers in [low, high), int64 by default: `randint(high, size)` or `randint(low, high, size)`."""
+    """Integers in [low, high), int64 by default: `randint(high, size)`, `randint(low, high, size)` or
+    `randint(high=n, size=s)`."""
     if size is None:
         if high is None or not isinstance(high, (tuple, list, Size)):
             raise TypeError("randint() missing the required argument 'size' (a tuple, e.g. (32,))")

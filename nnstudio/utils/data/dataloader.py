@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import numbers
 
 import numpy as np
@@ -82,6 +83,9 @@ class DataLoader:
             self._randperm(len(self.dataset))
 
     def __iter__(self):
+        if self.sampler is not None:
+            yield from self._iter_sampler()
+            return
         order = self._order()
         if self.batch_size is None:
             for i in order:
@@ -102,3 +106,22 @@ class DataLoader:
             if len(idx) < self.batch_size:
                 return
         self._exhaust_sampler()  # asked for a batch after the last full one
+
+    def _iter_sampler(self):
+        """Batches of the indices of a given `sampler`, taken from it only as batches are asked for, as torch
+        does: a sampler that draws random numbers (RandomSampler) draws them at torch's moments."""
+        draw_base_seed(self.generator)
+        it = iter(self.sampler)
+        if self.batch_size is None:
+            for i in it:
+                yield self.dataset[int(i)]
+            return
+        fast = isinstance(self.dataset, TensorDataset) and not self._custom_collate
+        while True:
+            idx = list(itertools.islice(it, self.batch_size))
+            if not idx or (self.drop_last and len(idx) < self.batch_size):
+                return
+            if fast:
+                yield [Tensor._wrap(t._data[np.asarray(idx, dtype=np.int64)], None) for t in self.dataset.tensors]
+            else:
+                yield self.collate_fn([self.dataset[int(i)] for i in idx])
