@@ -73,6 +73,7 @@ from ._tensor_extras import (  # noqa: E402  (methods attach to Tensor on import
     vstack,
 )
 from ._tensor_extras import install_out as _install_out  # noqa: E402
+from ._tensor_index_put import index_put  # noqa: E402
 from ._tensor_inplace import abs_, exp_, index_add, neg_, scatter, scatter_add, sigmoid_, sqrt_, tanh_  # noqa: E402
 from ._tensor_math import cumprod, cumsum, diag, diag_embed, diagonal, einsum, logsumexp, trace  # noqa: E402
 from ._tensor_scatter_reduce import scatter_reduce  # noqa: E402
