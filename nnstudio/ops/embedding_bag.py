@@ -31,20 +31,16 @@ class EmbeddingBag(Function):
         self.all_indices = indices
         out = xp.zeros((n_bags, d), dtype=weight.dtype)
         if mode == "max":
-            if idx.size == 0:
-                self.winner = xp.zeros((n_bags, d), dtype=idx.dtype)
-                self.filled = xp.zeros((n_bags,), dtype=bool)
-                return out
-            best = xp.full((n_bags, d), -xp.inf, dtype=weight.dtype)
-            xp.maximum.at(best, bag, rows)
-            # the first position reaching the bag's maximum, per column
-            pos = xp.broadcast_to(xp.arange(idx.size)[:, None], rows.shape)
-            cand = xp.where(rows == best[bag], pos, idx.size)
-            first = xp.full((n_bags, d), idx.size, dtype=pos.dtype)
-            xp.minimum.at(first, bag, cand)
-            self.filled = xp.bincount(bag, minlength=n_bags) > 0
-            self.winner = xp.where(self.filled[:, None], first, 0)
-            return xp.where(self.filled[:, None], best, 0).astype(weight.dtype)
+            # a bag's positions are contiguous: lay them out densely (B, longest bag, D) and take max / argmax
+            # (the first maximal position, as torch), with no scatter that would differ between backends
+            counts = xp.bincount(bag, minlength=n_bags)
+            longest = int(counts.max()) if idx.size else 0
+            dense = xp.full((n_bags, max(longest, 1), d), -xp.inf, dtype=weight.dtype)
+            start = xp.cumsum(counts) - counts
+            dense[bag, xp.arange(idx.size) - start[bag]] = rows
+            self.filled = counts > 0
+            self.winner = start[:, None] + dense.argmax(axis=1)
+            return xp.where(self.filled[:, None], dense.max(axis=1), 0).astype(weight.dtype)
         contrib = rows if psw is None else rows * psw[:, None]
         xp.add.at(out, bag, contrib)
         if mode == "mean":

@@ -231,7 +231,7 @@ def get_dataloader(batch_size):
     train_data = TensorDataset(torch.LongTensor(input_ids).to(device),
                                torch.LongTensor(target_ids).to(device))
 
-    train_sampler = RandomSampler(train_data, generator=torch.Generator().manual_seed(0))
+    train_sampler = RandomSampler(train_data)
     train_dataloader = DataLoader(train_data, sampler=train_sampler, batch_size=batch_size)
     return train_dataloader
 
