@@ -168,4 +168,4 @@ with torch.no_grad():
     samples = netG(fixed_noise)
 print("fake mean %.4f std %.4f" % (samples.mean().item(), samples.std().item()))  # noqa: UP031
 print("snapshots", [round(f.mean().item(), 4) for f in img_list])
-print(netG.main[1].running_mean[:4], netG.main[1].num_batches_tracked)
+print(netG.main[1].running_mean[:4].cpu(), netG.main[1].num_batches_tracked.cpu())

@@ -354,7 +354,6 @@ opt = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
 fit(epochs, model, loss_func, opt, train_dl, valid_dl)
 
 # ------------------------------------------------------------------ using your GPU
-print(torch.cuda.is_available())
 dev = torch.device("cuda") if torch.cuda.is_available() else torch.device("cpu")
 
 
@@ -370,4 +369,4 @@ opt = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
 fit(epochs, model, loss_func, opt, train_dl, valid_dl)
 with torch.no_grad():
     xb, yb = next(iter(valid_dl))
-    print(accuracy(model(xb), yb))
+    print(accuracy(model(xb), yb).cpu())

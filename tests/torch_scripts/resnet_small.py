@@ -183,4 +183,4 @@ with torch.no_grad():
     test_loss = criterion(outputs, y_test.to(device)).item()
     accuracy = (outputs.argmax(dim=1) == y_test.to(device)).float().mean().item()
 print(f"test loss {test_loss:.4f} accuracy {accuracy:.4f}")
-print(outputs.shape, model.bn1.running_mean[:3], model.layer3[0].bn2.num_batches_tracked)
+print(outputs.shape, model.bn1.running_mean[:3].cpu(), model.layer3[0].bn2.num_batches_tracked.cpu())

@@ -115,6 +115,6 @@ if __name__ == "__main__":
             sample = model.decode(sample).cpu()
             print('sample', tuple(sample.view(64, 1, 8, 8).shape), round(sample.mean().item(), 5),
                   round(sample.std().item(), 5))
-    mu, logvar = model.encode(images[:4].view(-1, 64))
-    print(mu.detach().numpy().round(3))
-    print(logvar.exp().mean(dim=1).detach())
+    mu, logvar = model.encode(images[:4].to(device).view(-1, 64))
+    print(mu.detach().cpu().numpy().round(3))
+    print(logvar.exp().mean(dim=1).detach().cpu())
