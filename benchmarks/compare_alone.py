@@ -36,11 +36,14 @@ def run_alone(bench: str, lib: str, extra: list[str]) -> float:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("benches", nargs="*", choices=ALL, help="default: all of them")
+    p.add_argument("benches", nargs="*", metavar="BENCH", help=f"some of {', '.join(ALL)} (default: all of them)")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--extra", default="", help="more options for every bench script, e.g. '--threads 1'")
     args = p.parse_args()
     print(f"{'benchmark':<12} {'nnstudio':>10} {'torch':>10} {'ratio':>6}  load average (1 min) per round")
+    unknown = sorted(set(args.benches) - set(ALL))
+    if unknown:
+        p.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(ALL)}")
     for bench in args.benches or ALL:
         times: dict[str, list[float]] = {"nnstudio": [], "torch": []}
         loads = []

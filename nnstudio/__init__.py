@@ -6,7 +6,12 @@
 
 from __future__ import annotations
 
-from . import _functions, backends, linalg  # linalg: torch.linalg (and Tensor.norm)
+from . import (
+    _functions,
+    _malloc,  # noqa: F401  tunes glibc on import: freed activations stay in the heap (no page faults per step)
+    backends,
+    linalg,  # torch.linalg (and Tensor.norm)
+)
 from ._backend import cuda_is_available as _cuda_is_available
 from ._backend import device
 from ._dtype import (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._backend import xp_of
+from ..ops.intraop import batch_parts, run_parts
 from ._fused_gpu import adam_step
 from .optimizer import Optimizer
 
@@ -46,28 +47,39 @@ class Adam(Optimizer):
         if xp is not np and not group["amsgrad"]:  # the GPU: the same arithmetic in one kernel launch
             adam_step(xp, p, g, m, v, b1, b2, lr / (1 - b1**t), (1 - b2**t) ** 0.5, eps)
             return
-        # the same arithmetic as m += (1-b1)(g-m); v = b2 v + (1-b2) g^2; p -= lr/bc1 * m/denom, in place
-        # through one scratch array (fewer passes over memory and no fresh temporaries per parameter)
-        tmp = xp.subtract(g, m)
-        tmp *= 1 - b1
-        m += tmp
-        v *= b2
-        xp.multiply(g, g, out=tmp)
-        tmp *= 1 - b2
-        v += tmp
-        bc1 = 1 - b1**t
-        bc2_sqrt = (1 - b2**t) ** 0.5
-        if group["amsgrad"]:
-            vmax = state["max_exp_avg_sq"]
-            xp.maximum(vmax, v, out=vmax)
-            xp.sqrt(vmax, out=tmp)
-        else:
-            xp.sqrt(v, out=tmp)
-        tmp /= bc2_sqrt
-        tmp += eps
-        xp.divide(m, tmp, out=tmp)
-        tmp *= lr / bc1
-        p -= tmp
+        vmax = state["max_exp_avg_sq"] if group["amsgrad"] else None
+        coefs = (b1, b2, 1 - b1**t, (1 - b2**t) ** 0.5, lr, eps)
+        if p.ndim == 0:
+            _adam_rows(p, g, m, v, vmax, *coefs)
+            return
+        # a large parameter (the CNN's 9216x128 Linear) is updated by row blocks side by side on the CPU cores
+        parts = batch_parts(p.shape[0], p.size * 8) if xp is np else [(0, p.shape[0])]
+        run_parts(lambda lo, hi: _adam_rows(p[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi],
+                                            None if vmax is None else vmax[lo:hi], *coefs), parts)
+
+
+def _adam_rows(p, g, m, v, vmax, b1, b2, bc1, bc2_sqrt, lr, eps) -> None:
+    """In place on (rows of) one parameter: m += (1-b1)(g-m); v = b2 v + (1-b2) g^2 (vmax = max(vmax, v) with
+    AMSGrad); p -= lr/bc1 * m / (sqrt(v or vmax)/bc2_sqrt + eps), through one scratch array (fewer passes over
+    memory and no fresh temporaries)."""
+    xp = xp_of(p)
+    tmp = xp.subtract(g, m)
+    tmp *= 1 - b1
+    m += tmp
+    v *= b2
+    xp.multiply(g, g, out=tmp)
+    tmp *= 1 - b2
+    v += tmp
+    if vmax is not None:
+        xp.maximum(vmax, v, out=vmax)
+        xp.sqrt(vmax, out=tmp)
+    else:
+        xp.sqrt(v, out=tmp)
+    tmp /= bc2_sqrt
+    tmp += eps
+    xp.divide(m, tmp, out=tmp)
+    tmp *= lr / bc1
+    p -= tmp
 
 
 class AdamW(Adam):

@@ -178,3 +178,19 @@ def test_a_forked_child_gets_a_fresh_pool(split_everything):
     os.close(w)
     _, status = os.waitpid(pid, 0)
     assert os.read(r, 1) == b"1" and status == 0
+
+
+@pytest.mark.parametrize("kwargs", [dict(lr=0.01), dict(lr=0.01, amsgrad=True, weight_decay=0.1)], ids=str)
+def test_split_adam_matches_torch(split_everything, kwargs):
+    """Adam updates large parameters by row blocks side by side: still torch's numbers over several steps."""
+    from helpers.parity import check_training_parity
+
+    rng2 = np.random.default_rng(5)
+    batches = [(rng2.standard_normal((8, 5)).astype(np.float32), rng2.standard_normal((8, 2)).astype(np.float32))]
+
+    def make_pair():
+        return (nnstudio.nn.Sequential(nnstudio.nn.Linear(5, 6), nnstudio.nn.Tanh(), nnstudio.nn.Linear(6, 2)),
+                torch.nn.Sequential(torch.nn.Linear(5, 6), torch.nn.Tanh(), torch.nn.Linear(6, 2)))
+    check_training_parity(make_pair, batches, (nnstudio.nn.MSELoss(), torch.nn.MSELoss()),
+                          (lambda p: nnstudio.optim.Adam(p, **kwargs), lambda p: torch.optim.Adam(p, **kwargs)),
+                          steps=6, rtol=1e-4, atol=2e-5)
