@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import difflib
 
-from .layers import activation, attention, conv, core, io, merge, normalization, pooling, recurrent, reshape
+from .layers import activation, attention, conv, core, io, merge, normalization, pooling, recurrent, reshape, upsampling
 from .spec import LayerSpec
 
 #: palette order of the categories
-CATEGORIES = ("Core", "Convolution", "Pooling", "Normalization", "Recurrent", "Attention", "Activation", "Reshape",
-              "Merge", "Input/Output")
+CATEGORIES = ("Core", "Convolution", "Pooling", "Resize", "Normalization", "Recurrent", "Attention", "Activation",
+              "Reshape", "Merge", "Input/Output")
 
 REGISTRY: dict[str, LayerSpec] = {}
 
@@ -32,7 +32,7 @@ def register(spec: LayerSpec) -> LayerSpec:
     return spec
 
 
-for _family in (io, core, conv, pooling, normalization, recurrent, attention, activation, reshape, merge):
+for _family in (io, core, conv, upsampling, pooling, normalization, recurrent, attention, activation, reshape, merge):
     for _spec in _family.SPECS:
         register(_spec)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..fields import choice_field, dim_field, float_field
-from ..shapes import batched_dim
+from ..fields import choice_field, dim_field, float_field, int_field
+from ..shapes import batched_dim, fmt
 from ..spec import Ctx, LayerSpec, Shape
 
 ACT = "Activation"
@@ -24,6 +24,15 @@ def _hardtanh(ctx: Ctx) -> Shape:
 
 def _along_dim(ctx: Ctx) -> Shape:
     batched_dim(ctx, ctx.cfg["dim"], len(ctx.x) + 1, "dim", allow_batch=True)
+    return ctx.x
+
+
+def _prelu(ctx: Ctx) -> Shape:
+    n = ctx.cfg["num_parameters"]
+    if n != 1 and (not ctx.x or ctx.x[0] != n):
+        channels = f"{ctx.x[0]} channels" if ctx.x else "no channel dimension"
+        ctx.fail(f"num_parameters={n} must be 1 (one shared slope) or the number of channels, but {ctx.src()} gives "
+                 f"{fmt(ctx.x)} ({channels})")
     return ctx.x
 
 
@@ -54,6 +63,12 @@ SPECS = [
          fields=(choice_field("approximate", "none", ("none", "tanh"), "exact ('none') or the tanh approximation"),)),
     _act("SiLU", "x·sigmoid(x) (swish): smooth and non-monotonic."),
     _act("Mish", "x·tanh(softplus(x)): smooth, like SiLU."),
+    LayerSpec("PReLU", ACT, "x if x > 0 else a·x with a learned slope a: one shared or one per channel.",
+              "(C, *) → (C, *); num_parameters = 1 or C",
+              (int_field("num_parameters", 1, "1 (one shared slope) or the number of channels (dimension 1)"),
+               float_field("init", 0.25, "the starting slope", min=-_BOUND, max=_BOUND)),
+              rule=_prelu, params=lambda c: c["num_parameters"], prefix="act",
+              from_module=lambda m: {"num_parameters": m.num_parameters, "init": float(m.init)}),
     _act("Sigmoid", "1 / (1 + e⁻ˣ): squashes to (0, 1); for probabilities of a yes/no output."),
     _act("Tanh", "tanh(x): squashes to (−1, 1), centred on zero."),
     _act("Softplus", "log(1 + e^(beta·x)) / beta: a smooth ReLU that is always positive.",
