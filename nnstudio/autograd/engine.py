@@ -57,35 +57,76 @@ def _accumulate_leaf(tensor, grad, handed: set) -> None:
 
 
 def run_backward(root, grad, retain_graph: bool = False) -> None:
-    """Propagate `grad` (an array shaped like `root`) back to every leaf that requires a gradient.
+    """Propagate `grad` (an array shaped like `root`) back to every leaf that requires a gradient
+    (`Tensor.backward`).
 
     A node's gradient is complete when it is reached in topological order: its tensor's hooks run then (and a
     retained `.grad` gets the hooked value). A leaf's contributions are summed first, then its hooks run once,
     then the sum is added into `.grad`, as torch's AccumulateGrad.
     """
+    sweep((root,), [grad], retain_graph, None)
+
+
+class _Roots:
+    """A stand-in node whose parents are the outputs' nodes, so one topological order covers them all."""
+
+    def __init__(self, fns: list) -> None:
+        self.parents = tuple(fns)
+
+
+def _needed_nodes(order: list, target_leaves: set, target_nodes: set) -> set:
+    """Ids of the nodes whose backward leads to a target (leaf tensor ids, or node ids of non-leaf targets)."""
+    needed: set = set()
+    for fn in reversed(order):  # producers before consumers
+        for t, parent, need in zip(fn.inputs, fn.parents, fn.needs_input_grad):
+            if need and (id(t) in target_leaves if parent is None
+                         else id(parent) in target_nodes or id(parent) in needed):
+                needed.add(id(fn))
+                break
+    return needed
+
+
+def sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple | None) -> dict:
+    """Run backward from every output. With `targets` (tensors), return {id(target): gradient array} and
+    run only the nodes that lead to a target; with None, accumulate into every leaf's `.grad` as
+    `Tensor.backward` does."""
     wrap = _wrap or _bind_wrap()
-    root_fn = root._ctx
-    handed = {id(grad)}  # the caller's gradient array is never handed out as a .grad
-    if root_fn is None:
-        if root.requires_grad:
-            _accumulate_leaf(root, run_hooks(root, grad, wrap), handed)
-        return
-    if root_fn.freed:
-        raise RuntimeError(_FREED_MESSAGE)
-    order = _topological_order(root_fn)
-    grads = {id(root_fn): grad}
-    retaining = {id(root_fn): root} if root._retains_grad else {}
-    retained, leaves = [], {}
-    for fn in order:
-        if fn.freed:
+    captured: dict = {}
+    leaves: dict = {}
+    grads: dict = {}
+    retaining: dict = {}
+    target_leaves = {id(t) for t in targets if t._ctx is None} if targets is not None else set()
+    target_nodes = {id(t._ctx): t for t in targets if t._ctx is not None} if targets is not None else {}
+    fns = []
+    for out, g in zip(outputs, root_grads):
+        if out._ctx is None:  # a leaf output: its gradient is the given one
+            prev = leaves.get(id(out))
+            leaves[id(out)] = (out, g if prev is None else prev[1] + g)
+            continue
+        if out._ctx.freed:
             raise RuntimeError(_FREED_MESSAGE)
+        key = id(out._ctx)
+        grads[key] = g if key not in grads else grads[key] + g
+        if out._retains_grad:
+            retaining[key] = out
+        fns.append(out._ctx)
+    order = _topological_order(_Roots(fns))[1:] if fns else []
+    needed = None if targets is None else _needed_nodes(order, target_leaves, target_nodes)
+    retained = []
+    for fn in order:
         g = grads.pop(id(fn), None)
         if g is None:
             continue
+        if fn.freed:
+            raise RuntimeError(_FREED_MESSAGE)
         g = run_hooks(fn, g, wrap)
         if id(fn) in retaining:
             retained.append((retaining.pop(id(fn)), g))
-        inputs, parents, needs = fn.inputs, fn.parents, fn.needs_input_grad
+        if id(fn) in target_nodes:
+            captured[id(target_nodes[id(fn)])] = g
+        if needed is not None and id(fn) not in needed:
+            continue
+        inputs, parents, needs = fn.inputs, fn.parents, fn.needs_input_grad  # release() drops them
         for t, v in zip(inputs, fn.versions):
             if t._version != v and _saved(fn, t._data):
                 raise RuntimeError(_modified_message(fn, t, v))
@@ -97,26 +138,33 @@ def run_backward(root, grad, retain_graph: bool = False) -> None:
         for t, parent, need, ig in zip(inputs, parents, needs, in_grads):
             if not need or ig is None:
                 continue
+            if parent is None and needed is not None and id(t) not in target_leaves:
+                continue
+            if parent is not None and needed is not None and id(parent) not in needed \
+                    and id(parent) not in target_nodes:
+                continue
             if ig.shape != t._data.shape:
-                raise RuntimeError(
-                    f"internal error in backward of {type(fn).__name__}: gradient shape {ig.shape} "
-                    f"does not match input shape {t._data.shape}"
-                )
-            if ig.dtype != t._data.dtype:  # a gradient has its input's dtype (a primitive may have promoted it)
+                raise RuntimeError(f"internal error in backward of {type(fn).__name__}: gradient shape "
+                                   f"{ig.shape} does not match input shape {t._data.shape}")
+            if ig.dtype != t._data.dtype:
                 ig = ig.astype(t._data.dtype)
             if parent is None:
                 prev = leaves.get(id(t))
                 leaves[id(t)] = (t, ig if prev is None else prev[1] + ig)
             else:
                 key = id(parent)
-                prev = grads.get(key)
-                grads[key] = ig if prev is None else prev + ig
+                grads[key] = ig if key not in grads else grads[key] + ig
                 if t._retains_grad:
                     retaining[key] = t
+    handed = {id(g) for g in root_grads}
     for t, g in leaves.values():
-        _accumulate_leaf(t, run_hooks(t, g, wrap), handed)
+        if targets is None:
+            _accumulate_leaf(t, run_hooks(t, g, wrap), handed)
+        elif id(t) in target_leaves:
+            captured[id(t)] = run_hooks(t, g, wrap)
     for t, g in retained:
         _accumulate_leaf(t, g, handed)
+    return captured
 
 
 def _saved(fn, array) -> bool:

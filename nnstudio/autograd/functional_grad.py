@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .engine import _FREED_MESSAGE, _accumulate_leaf, _modified_message, _saved, _topological_order
-from .hooks import run_hooks
+from .engine import _accumulate_leaf, sweep
 
 _NO_CREATE_GRAPH = (
     "create_graph=True (higher-order gradients, e.g. a gradient penalty) is not supported by nnstudio: "
@@ -70,108 +69,6 @@ def _root_gradients(outputs: tuple, grad_outputs: tuple, arg: str) -> list:
     return grads
 
 
-class _Roots:
-    """A stand-in node whose parents are the outputs' nodes, so one topological order covers them all."""
-
-    def __init__(self, fns: list) -> None:
-        self.parents = tuple(fns)
-
-
-def _needed_nodes(order: list, target_leaves: set, target_nodes: set) -> set:
-    """Ids of the nodes whose backward leads to a target (leaf tensor ids, or node ids of non-leaf targets)."""
-    needed: set = set()
-    for fn in reversed(order):  # producers before consumers
-        for t, parent, need in zip(fn.inputs, fn.parents, fn.needs_input_grad):
-            if need and (id(t) in target_leaves if parent is None
-                         else id(parent) in target_nodes or id(parent) in needed):
-                needed.add(id(fn))
-                break
-    return needed
-
-
-def _sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple | None) -> dict:
-    """Run backward from every output. With `targets` (tensors), return {id(target): gradient array} and
-    run only the nodes that lead to a target; with None, accumulate into every leaf's `.grad` as
-    `Tensor.backward` does."""
-    from .engine import _bind_wrap, _wrap
-
-    wrap = _wrap or _bind_wrap()
-    captured: dict = {}
-    leaves: dict = {}
-    grads: dict = {}
-    retaining: dict = {}
-    target_leaves = {id(t) for t in targets if t._ctx is None} if targets is not None else set()
-    target_nodes = {id(t._ctx): t for t in targets if t._ctx is not None} if targets is not None else {}
-    fns = []
-    for out, g in zip(outputs, root_grads):
-        if out._ctx is None:  # a leaf output: its gradient is the given one
-            prev = leaves.get(id(out))
-            leaves[id(out)] = (out, g if prev is None else prev[1] + g)
-            continue
-        if out._ctx.freed:
-            raise RuntimeError(_FREED_MESSAGE)
-        key = id(out._ctx)
-        grads[key] = g if key not in grads else grads[key] + g
-        if out._retains_grad:
-            retaining[key] = out
-        fns.append(out._ctx)
-    order = _topological_order(_Roots(fns))[1:] if fns else []
-    needed = None if targets is None else _needed_nodes(order, target_leaves, target_nodes)
-    retained = []
-    for fn in order:
-        g = grads.pop(id(fn), None)
-        if g is None:
-            continue
-        if fn.freed:
-            raise RuntimeError(_FREED_MESSAGE)
-        g = run_hooks(fn, g, wrap)
-        if id(fn) in retaining:
-            retained.append((retaining.pop(id(fn)), g))
-        if id(fn) in target_nodes:
-            captured[id(target_nodes[id(fn)])] = g
-        if needed is not None and id(fn) not in needed:
-            continue
-        inputs, parents, needs = fn.inputs, fn.parents, fn.needs_input_grad  # release() drops them
-        for t, v in zip(inputs, fn.versions):
-            if t._version != v and _saved(fn, t._data):
-                raise RuntimeError(_modified_message(fn, t, v))
-        in_grads = fn.backward(g)
-        if not isinstance(in_grads, tuple):
-            in_grads = (in_grads,)
-        if not retain_graph:
-            fn.release()
-        for t, parent, need, ig in zip(inputs, parents, needs, in_grads):
-            if not need or ig is None:
-                continue
-            if parent is None and needed is not None and id(t) not in target_leaves:
-                continue
-            if parent is not None and needed is not None and id(parent) not in needed \
-                    and id(parent) not in target_nodes:
-                continue
-            if ig.shape != t._data.shape:
-                raise RuntimeError(f"internal error in backward of {type(fn).__name__}: gradient shape "
-                                   f"{ig.shape} does not match input shape {t._data.shape}")
-            if ig.dtype != t._data.dtype:
-                ig = ig.astype(t._data.dtype)
-            if parent is None:
-                prev = leaves.get(id(t))
-                leaves[id(t)] = (t, ig if prev is None else prev[1] + ig)
-            else:
-                key = id(parent)
-                grads[key] = ig if key not in grads else grads[key] + ig
-                if t._retains_grad:
-                    retaining[key] = t
-    handed = {id(g) for g in root_grads}
-    for t, g in leaves.values():
-        if targets is None:
-            _accumulate_leaf(t, run_hooks(t, g, wrap), handed)
-        elif id(t) in target_leaves:
-            captured[id(t)] = run_hooks(t, g, wrap)
-    for t, g in retained:
-        _accumulate_leaf(t, g, handed)
-    return captured
-
-
 def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, create_graph: bool = False,
          only_inputs: bool = True, allow_unused: bool | None = None, is_grads_batched: bool = False,
          materialize_grads: bool = False) -> tuple:
@@ -206,7 +103,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, c
                                f"{tuple(t.shape)})")
     root_grads = _root_gradients(outputs, _as_tuple(grad_outputs, "grad_outputs"), "grad_outputs")
     keep = bool(retain_graph) if retain_graph is not None else False
-    captured = _sweep(outputs, root_grads, keep, inputs)
+    captured = sweep(outputs, root_grads, keep, inputs)
     handed = {id(g) for g in root_grads}
     result = []
     for i, t in enumerate(inputs):
@@ -238,13 +135,13 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None, creat
     root_grads = _root_gradients(tensors, _as_tuple(grad_tensors, "grad_outputs"), "grad_tensors")
     keep = bool(retain_graph) if retain_graph is not None else False
     if inputs is None:
-        _sweep(tensors, root_grads, keep, None)
+        sweep(tensors, root_grads, keep, None)
         return
     inputs = _as_tuple(inputs, "inputs")
     for i, t in enumerate(inputs):
         if not t.requires_grad:
             raise RuntimeError(f"One of the differentiated Tensors does not require grad (inputs[{i}])")
-    captured = _sweep(tensors, root_grads, keep, inputs)
+    captured = sweep(tensors, root_grads, keep, inputs)
     handed = {id(g) for g in root_grads}
     for t in inputs:
         g = captured.get(id(t))
