@@ -6,7 +6,7 @@ import math
 
 from ..tensor import Tensor
 from . import init
-from .conv_functional import conv_nd, conv_padding, ntuple
+from .conv_functional import check_channels, conv_nd, conv_padding, ntuple
 from .module import Module
 from .padding_functional import pad
 from .parameter import empty_param
@@ -23,15 +23,7 @@ class _ConvNd(Module):
                  groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None):
         super().__init__()
         name, nd = type(self).__name__, self._nd
-        for field, value in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise TypeError(f"{name}: {field} must be an int, got {value!r}")
-        if groups <= 0:
-            raise ValueError(f"{name}: groups must be a positive integer, got {groups}")
-        if in_channels % groups:
-            raise ValueError(f"{name}: in_channels ({in_channels}) must be divisible by groups ({groups})")
-        if out_channels % groups:
-            raise ValueError(f"{name}: out_channels ({out_channels}) must be divisible by groups ({groups})")
+        check_channels(name, in_channels, out_channels, groups)
         self.kernel_size = ntuple(kernel_size, nd, "kernel_size", name)
         self.stride = ntuple(stride, nd, "stride", name)
         self.dilation = ntuple(dilation, nd, "dilation", name)

@@ -18,6 +18,19 @@ def ntuple(value, n: int, name: str, who: str) -> tuple:
     return (value,) * n
 
 
+def check_channels(who: str, in_channels: int, out_channels: int, groups: int) -> None:
+    """The channel and group counts of a (transposed) convolution layer: ints, groups dividing both."""
+    for field, value in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{who}: {field} must be an int, got {value!r}")
+    if groups <= 0:
+        raise ValueError(f"{who}: groups must be a positive integer, got {groups}")
+    if in_channels % groups:
+        raise ValueError(f"{who}: in_channels ({in_channels}) must be divisible by groups ({groups})")
+    if out_channels % groups:
+        raise ValueError(f"{who}: out_channels ({out_channels}) must be divisible by groups ({groups})")
+
+
 def conv_padding(padding, kernel: tuple, stride: tuple, dilation: tuple, who: str) -> tuple:
     """Padding as ((lo, hi), ...) per spatial dim; 'same' pads dilation*(k-1) split with the extra on the right."""
     n = len(kernel)

@@ -7,7 +7,7 @@ import math
 
 from ..tensor import Tensor
 from . import init
-from .conv_functional import ntuple
+from .conv_functional import check_channels, ntuple
 from .conv_transpose_functional import conv_transpose_nd
 from .module import Module
 from .parameter import empty_param
@@ -23,15 +23,7 @@ class _ConvTransposeNd(Module):
                  dtype=None):
         super().__init__()
         name, nd = type(self).__name__, self._nd
-        for field, value in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise TypeError(f"{name}: {field} must be an int, got {value!r}")
-        if groups <= 0:
-            raise ValueError(f"{name}: groups must be a positive integer, got {groups}")
-        if in_channels % groups:
-            raise ValueError(f"{name}: in_channels ({in_channels}) must be divisible by groups ({groups})")
-        if out_channels % groups:
-            raise ValueError(f"{name}: out_channels ({out_channels}) must be divisible by groups ({groups})")
+        check_channels(name, in_channels, out_channels, groups)
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {name} (got {padding_mode!r})')
         if isinstance(padding, str):
