@@ -146,6 +146,59 @@ class Field:
             raise FieldValueError(f"{self.name} takes one number or {self.length} numbers, got {len(value)}")
         return tuple(self._number(v, integer=True, what=f"{self.name}[{i}]") for i, v in enumerate(value))
 
+    def parse(self, raw: Any) -> Any:
+        """Read a value typed into a form (text such as ``"32"``, ``"3, 3"``, ``"auto"``; or an already typed
+        JSON value: a bool from a check box, a choice) and `check` it; raises :class:`FieldValueError`.
+
+        Empty text, "auto" and "none" mean None (auto / optional); "2.0" is a whole number; a tuple is numbers
+        separated by commas or spaces, with or without brackets."""
+        if not isinstance(raw, str) or self.kind == "str":
+            return self.check(raw)
+        text = raw.strip()
+        if text.lower() in ("", "auto", "none"):
+            return self.check(None)
+        if self.kind == "bool":
+            if text.lower() in ("true", "1", "yes", "on"):
+                return True
+            if text.lower() in ("false", "0", "no", "off"):
+                return False
+            raise FieldValueError(f"{self.name} must be true or false, got {_show(raw)}")
+        if self.kind == "choice":
+            for c in self.choices:
+                if text == str(c):
+                    return c
+            return self.check(text)
+        if self.kind == "tuple":
+            if text in self.choices:
+                return text
+            parts = [p for p in text.strip("()[]").replace(",", " ").split()]
+            values = [self._read_number(p, integer=True, what=self.name) for p in parts]
+            return self.check(values[0] if len(values) == 1 else values)
+        return self.check(self._read_number(text, integer=self.kind == "int", what=self.name))
+
+    def _read_number(self, text: str, *, integer: bool, what: str) -> int | float:
+        try:
+            return int(text, 10) if integer else float(text)
+        except ValueError:
+            pass
+        try:
+            value = float(text)
+        except ValueError:
+            raise FieldValueError(f"{what} must be {'a whole number' if integer else 'a number'}, got "
+                                  f"{_show(text)}") from None
+        return int(value) if integer and value.is_integer() else value
+
+    def text(self, value: Any) -> Any:
+        """What a form shows for ``value`` (the inverse of `parse`): "" for auto/None, "3, 3" for a tuple; a bool
+        or a choice stays as it is."""
+        if value is None:
+            return ""
+        if self.kind in ("bool", "choice"):
+            return value
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value)
+        return str(value)
+
     def to_json(self, value: Any) -> Any:
         """The JSON form of a checked value (tuples become lists)."""
         return list(value) if isinstance(value, tuple) else value

@@ -44,7 +44,8 @@ DEFAULT_HISTORY = 100
 @dataclass(frozen=True)
 class GraphChange:
     """What an observer is told after an edit: the graph, the operation ("add", "remove", "update", "connect",
-    "disconnect", "set_inputs", "rename", "undo", "redo", or a transaction's label) and the node names touched."""
+    "disconnect", "set_inputs", "rename", "replace", "undo", "redo", or a transaction's label) and the node names
+    touched."""
 
     graph: ModelGraph
     op: str
@@ -230,6 +231,14 @@ class ModelGraph:
                 node = node.replace(inputs=[new_name if s == name else s for s in node.inputs])
             nodes[node.name] = node
         self._commit(nodes, "rename", (name, new_name))
+
+    def replace_with(self, other: ModelGraph) -> None:
+        """Make this design a copy of ``other``'s blocks (opening a file or a starter design), as one undoable
+        edit; observers are told "replace" with every node name of both designs."""
+        if not isinstance(other, ModelGraph):
+            raise GraphError(f"replace_with needs a ModelGraph, got {type(other).__name__}")
+        nodes = dict(other._nodes)
+        self._commit(nodes, "replace", tuple(dict.fromkeys([*self._nodes, *nodes])))
 
     @contextmanager
     def transaction(self, label: str = "edit") -> Iterator[ModelGraph]:

@@ -19,6 +19,12 @@ from .spec import LayerSpec
 CATEGORIES = ("Core", "Convolution", "Pooling", "Resize", "Normalization", "Recurrent", "Attention", "Activation",
               "Reshape", "Merge", "Input/Output")
 
+#: each category's colour on the palette and the canvas: a hue on the colour wheel (0-360 degrees), so that the
+#: front end can pick lightness and saturation for the light or the dark theme
+CATEGORY_HUES = {"Core": 205, "Convolution": 275, "Pooling": 180, "Resize": 160, "Normalization": 38,
+                 "Recurrent": 330, "Attention": 250, "Activation": 140, "Reshape": 190, "Merge": 22,
+                 "Input/Output": 215}
+
 REGISTRY: dict[str, LayerSpec] = {}
 
 
@@ -75,6 +81,14 @@ def palette() -> dict[str, list[str]]:
         if spec.category in out:
             out[spec.category].append(spec.type)
     return {c: types for c, types in out.items() if types}
+
+
+def hue(category: str) -> int:
+    """The colour of a palette category (`CATEGORY_HUES`); raises KeyError naming the categories."""
+    try:
+        return CATEGORY_HUES[category]
+    except KeyError:
+        raise KeyError(f"unknown category {category!r} (one of {', '.join(CATEGORIES)})") from None
 
 
 def describe() -> list[dict]:

@@ -7,7 +7,7 @@ A shape rule is a function ``rule(ctx) -> shape`` that reads the input shapes (w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, NoReturn
 
@@ -89,6 +89,8 @@ class LayerSpec:
         prefix: the start of automatic node names ("fc" -> fc1, fc2 ...).
         dtype: "float" (needs float input), "any" (passes the input's dtype on), "long" (needs integer ids).
         from_module: reads the settings off a built module (None: ``getattr(module, field)`` for each field).
+        summary: the settings written on the block in the builder ("64", "16 · k=3"); None: the fields torch
+            requires (positional and not auto).
     """
 
     type: str
@@ -105,6 +107,7 @@ class LayerSpec:
     prefix: str = ""
     dtype: str = "float"
     from_module: Callable[[Any], dict[str, Any]] | None = None
+    summary: tuple[str, ...] | None = None
 
     @property
     def schema(self) -> dict[str, Field]:
@@ -121,7 +124,28 @@ class LayerSpec:
     def defaults(self) -> dict[str, Any]:
         return {f.name: f.default for f in self.fields}
 
+    @property
+    def summary_fields(self) -> tuple[str, ...]:
+        """The settings the builder writes on a block (``summary``, or torch's required ones)."""
+        if self.summary is not None:
+            return self.summary
+        return tuple(f.name for f in self.fields if f.positional and not f.auto)
+
+    def summarize(self, config: Mapping[str, Any]) -> str:
+        """One short line of a block's settings: ``"16 · k=3"`` for a Conv2d with 16 filters of size 3.
+
+        Settings left as None are skipped; ``kernel_size`` reads ``k=...``, tuples are joined with commas."""
+        parts = []
+        for name in self.summary_fields:
+            value = config.get(name)
+            if value is None:
+                continue
+            text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+            parts.append(f"k={text}" if name == "kernel_size" else text)
+        return " · ".join(parts)
+
     def describe(self) -> dict[str, Any]:
         """A plain dict for front ends: type, category, help, formula, inputs and the fields."""
         return {"type": self.type, "category": self.category, "help": self.help, "formula": self.formula,
-                "inputs": list(self.inputs), "role": self.role, "fields": [f.describe() for f in self.fields]}
+                "inputs": list(self.inputs), "role": self.role, "fields": [f.describe() for f in self.fields],
+                "summary": list(self.summary_fields)}

@@ -178,3 +178,20 @@ def test_version_changes_on_every_change(g):
     g.update("fc1", out_features=9)
     g.undo()
     assert g.version == v + 2
+
+
+def test_replace_with_is_one_undoable_edit_heard_once(g):
+    other = ModelGraph()
+    other.input("x", (4,))
+    other.add("Linear", name="head", out_features=2)
+    other.output("head")
+    before, heard = g.to_json(), []
+    g.observe(heard.append)
+    g.replace_with(other)
+    assert g.to_json() == other.to_json() and [c.op for c in heard] == ["replace"]
+    assert {"fc1", "head"} <= set(heard[0].names)
+    other.update("head", out_features=5)  # the two designs stay independent
+    assert g["head"].config["out_features"] == 2
+    assert g.undo() and g.to_json() == before
+    with pytest.raises(GraphError, match="needs a ModelGraph"):
+        g.replace_with("x.json")

@@ -223,3 +223,22 @@ def test_every_field_checks_types_and_ranges():
     c = registry.get("GELU").field("approximate")
     with pytest.raises(ValueError, match="one of 'none', 'tanh'"):
         c.check("fast")
+
+
+def test_every_category_has_a_colour():
+    assert set(registry.CATEGORY_HUES) == set(registry.CATEGORIES)
+    assert all(0 <= registry.hue(c) < 360 for c in registry.CATEGORIES)
+    with pytest.raises(KeyError, match="one of Core"):
+        registry.hue("Blocks")
+
+
+@pytest.mark.parametrize("layer_type, config, text", [
+    ("Linear", {"out_features": 64, "in_features": None}, "64"), ("Conv2d", {"out_channels": 16, "kernel_size": 3},
+                                                                 "16 · k=3"),
+    ("Conv2d", {"out_channels": 8, "kernel_size": (3, 5)}, "8 · k=3, 5"), ("Dropout", {"p": 0.1}, "0.1"),
+    ("Input", {"shape": (2,)}, ""), ("ReLU", {}, ""), ("Concat", {"dim": 1}, "1"),
+])
+def test_a_block_summarizes_its_main_settings(layer_type, config, text):
+    spec = registry.get(layer_type)
+    assert spec.summarize(config) == text
+    assert set(spec.summary_fields) <= set(spec.schema) and spec.describe()["summary"] == list(spec.summary_fields)

@@ -63,6 +63,8 @@ def _dropout_from(m: Any) -> dict[str, Any]:
     return {"p": float(m.p)}
 
 
+_DROPOUT: dict[str, Any] = {"prefix": "drop", "from_module": _dropout_from, "summary": ("p",)}
+
 SPECS = [
     LayerSpec(
         "Linear", CORE, "Fully connected: every output is a weighted sum of all input features plus a bias, "
@@ -88,13 +90,11 @@ SPECS = [
         rule=_embedding, params=lambda c: c["num_embeddings"] * c["embedding_dim"], prefix="embed", dtype="long",
         from_module=_embedding_from),
     LayerSpec("Dropout", CORE, "While training, zeroes random elements with probability p and scales the rest by "
-              "1/(1-p); does nothing in eval mode.", "(*) → (*)", (_p(),), rule=_same, prefix="drop",
-              from_module=_dropout_from),
+              "1/(1-p); does nothing in eval mode.", "(*) → (*)", (_p(),), rule=_same, **_DROPOUT),
     LayerSpec("Dropout1d", CORE, "While training, zeroes whole channels of a sequence with probability p.",
-              "(C, L) → (C, L)", (_p(),), rule=_dropout_nd(1), prefix="drop", from_module=_dropout_from),
+              "(C, L) → (C, L)", (_p(),), rule=_dropout_nd(1), **_DROPOUT),
     LayerSpec("Dropout2d", CORE, "While training, zeroes whole feature maps with probability p.",
-              "(C, H, W) → (C, H, W)", (_p(),), rule=_dropout_nd(2), prefix="drop", from_module=_dropout_from),
+              "(C, H, W) → (C, H, W)", (_p(),), rule=_dropout_nd(2), **_DROPOUT),
     LayerSpec("Dropout3d", CORE, "While training, zeroes whole 3-d feature maps with probability p.",
-              "(C, D, H, W) → (C, D, H, W)", (_p(),), rule=_dropout_nd(3), prefix="drop",
-              from_module=_dropout_from),
+              "(C, D, H, W) → (C, D, H, W)", (_p(),), rule=_dropout_nd(3), **_DROPOUT),
 ]

@@ -23,7 +23,7 @@ SPECS = [
               (Field("shape", "tuple", (2,), "one sample's shape, without the batch dimension", min=1, max=BIG,
                      positional=True),
                choice_field("dtype", "float32", DTYPES, "float32 for measurements, int64 for token ids")),
-              rule=_input, inputs=(0, 0), role=INPUT, prefix="x", dtype="any"),
+              rule=_input, inputs=(0, 0), role=INPUT, prefix="x", dtype="any", summary=()),
     LayerSpec("Output", IO, "What the model returns.", "(*) → (*)", (), rule=_output, role=OUTPUT, prefix="out",
               dtype="any"),
 ]

@@ -41,5 +41,5 @@ SPECS = [
     LayerSpec("Concat", MERGE, "Joins its inputs along dim: the sizes along dim add up.",
               "(a, *), (b, *) → (a + b, *) with dim=1",
               (dim_field("dim", 1, "the dimension to join along (1: the first after the batch)"),),
-              rule=_concat, inputs=(2, None), role=OP, prefix="cat", dtype="any"),
+              rule=_concat, inputs=(2, None), role=OP, prefix="cat", dtype="any", summary=("dim",)),
 ]
