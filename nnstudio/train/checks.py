@@ -83,11 +83,26 @@ def _last_layer(model, names) -> str:
 
 
 def all_finite(arrays) -> bool:
-    """True when every array is finite (one sum per array: inf - inf and nan both give a non-finite total)."""
-    total = 0.0
+    """True when every array holds only finite values.
+
+    Each array is checked on its own: a float32 or float16 array by its sum accumulated in float64 (which cannot
+    overflow for finite values, and is nan or inf exactly when some value is), a float64 or complex array with
+    `isfinite` (its sum could overflow); integer and bool arrays are always finite.
+    """
     for a in arrays:
-        total += float(a.sum())
-    return math.isfinite(total)
+        if not _finite(a):
+            return False
+    return True
+
+
+def _finite(a) -> bool:
+    kind = getattr(a.dtype, "kind", "f")
+    if kind not in "fc":
+        return True
+    if kind == "f" and a.dtype.itemsize <= 4:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return math.isfinite(float(a.sum(dtype="float64")))
+    return bool(xp_of(a).isfinite(a).all())
 
 
 def nonfinite_names(named_arrays) -> list[str]:
