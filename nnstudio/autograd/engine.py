@@ -2,6 +2,21 @@
 
 Gradients flow from the output to the leaves; each node's saved buffers are released as soon as its
 backward has run, unless `retain_graph=True`.
+
+Gradients of gradients (`create_graph=True`): one derivative, two uses. Each primitive's `backward(g)` is
+written once over the namespace `ns = ns_of(g)` (nnstudio/ops/_ns.py) and with operators, so the same code runs
+on arrays (the fast path: `g` and every saved value are arrays, exactly as without create_graph) and on Tensors.
+With `create_graph=True` the sweep carries Tensors: `g` is a Tensor, and the node's backward runs on a *twin*
+of the node (a shallow copy) whose saved arrays named in the class attribute `tensor_saves` are replaced by
+Tensors that carry their history: `{"a": 0}` maps the attribute `a` to input 0 (the input's value, with the
+input's graph node), `{"z": "out"}` maps it to the node's own output (a Tensor whose grad_fn is the node, so a
+second backward through `z` reaches the inputs again), `{"arrays": "inputs"}` maps a saved tuple of all the
+input arrays to the tuple of input Tensors. Every other saved array (masks, indices, shapes) is a
+constant of the derivative. The operations of that backward record a new graph: the gradient has its own
+`grad_fn`, and `backward()` / `autograd.grad` on it give second derivatives. A primitive whose backward is
+another primitive (GetItem <-> IndexAddZeros, conv <-> conv-transpose) reaches it through `ns`, so its
+derivative is still written once. A `Function` whose `tensor_saves` is None has no second derivative yet:
+create_graph through it raises NotImplementedError naming it, never a silent zero.
 """
 
 from __future__ import annotations
@@ -9,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import function as _function
+from .grad_mode import _state
+from .graph_backward import graph_backward
 from .hooks import run_hooks
 
 
@@ -86,10 +103,24 @@ def _needed_nodes(order: list, target_leaves: set, target_nodes: set) -> set:
     return needed
 
 
-def sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple | None) -> dict:
+def sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple | None,
+          create_graph: bool = False) -> dict:
     """Run backward from every output. With `targets` (tensors), return {id(target): gradient array} and
     run only the nodes that lead to a target; with None, accumulate into every leaf's `.grad` as
-    `Tensor.backward` does."""
+    `Tensor.backward` does. With `create_graph`, `root_grads` are Tensors and so is every gradient: they
+    carry the graph of their computation (see the module docstring)."""
+    if not create_graph:
+        return _sweep(outputs, root_grads, retain_graph, targets, False)
+    previous = _state.enabled
+    _state.enabled = True
+    try:
+        return _sweep(outputs, root_grads, retain_graph, targets, True)
+    finally:
+        _state.enabled = previous
+
+
+def _sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple | None,
+           create_graph: bool) -> dict:
     wrap = _wrap or _bind_wrap()
     captured: dict = {}
     leaves: dict = {}
@@ -130,7 +161,7 @@ def sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple |
         for t, v in zip(inputs, fn.versions):
             if t._version != v and _saved(fn, t._data):
                 raise RuntimeError(_modified_message(fn, t, v))
-        in_grads = fn.backward(g)
+        in_grads = fn.backward(g) if not create_graph else graph_backward(fn, g, wrap)
         if not isinstance(in_grads, tuple):
             in_grads = (in_grads,)
         if not retain_graph:
@@ -145,8 +176,11 @@ def sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple |
                 continue
             if ig.shape != t._data.shape:
                 raise RuntimeError(f"internal error in backward of {type(fn).__name__}: gradient shape "
-                                   f"{ig.shape} does not match input shape {t._data.shape}")
-            if ig.dtype != t._data.dtype:
+                                   f"{tuple(ig.shape)} does not match input shape {t._data.shape}")
+            if create_graph:
+                if ig._data.dtype != t._data.dtype:
+                    ig = ig._cast(t._data.dtype)
+            elif ig.dtype != t._data.dtype:
                 ig = ig.astype(t._data.dtype)
             if parent is None:
                 prev = leaves.get(id(t))
@@ -157,14 +191,27 @@ def sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple |
                 if t._retains_grad:
                     retaining[key] = t
     handed = {id(g) for g in root_grads}
+    accumulate = _accumulate_graph_leaf if create_graph else _accumulate_leaf
     for t, g in leaves.values():
         if targets is None:
-            _accumulate_leaf(t, run_hooks(t, g, wrap), handed)
+            accumulate(t, run_hooks(t, g, wrap), handed)
         elif id(t) in target_leaves:
             captured[id(t)] = run_hooks(t, g, wrap)
     for t, g in retained:
-        _accumulate_leaf(t, g, handed)
+        accumulate(t, g, handed)
     return captured
+
+
+def _accumulate_graph_leaf(tensor, grad, handed: set) -> None:
+    """`tensor.grad` (+)= `grad`, a Tensor with history (create_graph): out of place, as torch, so the graph of
+    an earlier `.grad` stays valid; a Tensor already handed to another leaf (or given by the caller) is cloned."""
+    if tensor.grad is None:
+        if id(grad) in handed:
+            grad = grad.clone()
+        handed.add(id(grad))
+        tensor.grad = grad
+    else:
+        tensor.grad = tensor.grad + grad
 
 
 def _saved(fn, array) -> bool:

@@ -13,7 +13,9 @@ class Function:
     """Base class of all primitives.
 
     Subclasses implement `forward(*arrays, **options) -> array` (saving what backward needs on `self`) and
-    `backward(grad) -> tuple` with one gradient array (or None) per input, shaped like that input.
+    `backward(grad) -> tuple` with one gradient array (or None) per input, shaped like that input. A backward
+    written over `ns_of(grad)` (ops/_ns.py) that declares `tensor_saves` also runs on Tensors, which gives the
+    primitive its second derivative (`create_graph=True`, see engine.py).
     """
 
     inputs: tuple = ()
@@ -21,6 +23,8 @@ class Function:
     versions: tuple = ()  # each input's `_version` then: an in-place write since makes saved values stale
     needs_input_grad: tuple = ()
     freed = False
+    # create_graph support (see engine.py): saved attribute -> input index or "out"; None = no 2nd derivative
+    tensor_saves: dict | None = None
 
     def forward(self, *arrays, **options):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -51,9 +55,16 @@ class Function:
 
 
 def once_differentiable(fn):
-    """torch's decorator for a backward that is not itself differentiable: nnstudio's backward never is, so
-    the function is returned unchanged."""
-    return fn
+    """torch's decorator for a custom backward that is not itself differentiable: with create_graph=True its
+    gradients are computed without a graph, and a backward through them raises (as torch)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs)
+
+    wrapper.once_differentiable = True
+    return wrapper
 
 
 _wrap = None  # Tensor._wrap, bound on first use (tensor.py imports this module, not the other way round)

@@ -5,20 +5,15 @@
 accumulates into `.grad` like `Tensor.backward`, from several tensors at once (and, with `inputs=`, only into
 those tensors' `.grad`).
 
-The engine's backward runs on raw arrays, not on `Tensor`s, so it cannot record a graph of the gradient
-itself: `create_graph=True` (higher-order gradients) raises `NotImplementedError`.
+With `create_graph=True` the sweep runs on Tensors and the gradients carry their own graph (higher-order
+gradients, see engine.py); `retain_graph` then defaults to True, as in torch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .engine import _accumulate_leaf, sweep
-
-_NO_CREATE_GRAPH = (
-    "create_graph=True (higher-order gradients, e.g. a gradient penalty) is not supported by nnstudio: "
-    "its backward runs on arrays and records no graph of the gradient. Compute the second derivative "
-    "analytically, or use torch for this part")
+from .engine import _accumulate_graph_leaf, _accumulate_leaf, sweep
 
 
 def _tensor_class():
@@ -38,8 +33,9 @@ def _as_tuple(value, what: str) -> tuple:
     raise TypeError(f"autograd: {what} must be a Tensor or a sequence of Tensors, got {type(value).__name__}")
 
 
-def _root_gradients(outputs: tuple, grad_outputs: tuple, arg: str) -> list:
-    """One gradient array per output: the given one (checked and cast) or ones for a scalar output."""
+def _root_gradients(outputs: tuple, grad_outputs: tuple, arg: str, create_graph: bool = False) -> list:
+    """One gradient array per output: the given one (checked and cast) or ones for a scalar output. With
+    `create_graph`, Tensors instead: a given Tensor keeps its history (so the result is differentiable in it)."""
     Tensor = _tensor_class()
     from .._backend import xp_of
 
@@ -59,12 +55,17 @@ def _root_gradients(outputs: tuple, grad_outputs: tuple, arg: str) -> list:
             if out._data.size != 1:
                 raise RuntimeError(f"grad can be implicitly created only for scalar outputs: output {i} has "
                                    f"shape {tuple(out._data.shape)}; pass {arg}[{i}] shaped like it")
-            grads.append(xp.ones(out._data.shape, dtype=out._data.dtype))
+            ones = xp.ones(out._data.shape, dtype=out._data.dtype)
+            grads.append(Tensor._wrap(ones, None) if create_graph else ones)
             continue
         g = given._data if isinstance(given, Tensor) else xp.asarray(given)
         if g.shape != out._data.shape:
             raise RuntimeError(f"Mismatch in shape: {arg}[{i}] has a shape of {tuple(g.shape)} and output[{i}] "
                                f"has a shape of {tuple(out._data.shape)}")
+        if create_graph:
+            given = given if isinstance(given, Tensor) else Tensor._wrap(g, None)
+            grads.append(given if g.dtype == out._data.dtype else given._cast(out._data.dtype))
+            continue
         grads.append(g.astype(out._data.dtype, copy=False))
     return grads
 
@@ -78,10 +79,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, c
     for a scalar output means 1). inputs: a tensor or a sequence of tensors that require grad; the i-th
     result has the i-th input's shape. An input the outputs don't depend on raises unless `allow_unused`,
     in which case its result is None (or zeros with `materialize_grads`). The graph is freed unless
-    `retain_graph`. `create_graph=True` raises NotImplementedError (no higher-order graphs in nnstudio).
+    `retain_graph` (which defaults to `create_graph`). With `create_graph=True` the results carry the graph of
+    their computation (`requires_grad`, `grad_fn`) and can be differentiated again.
     """
-    if create_graph:
-        raise NotImplementedError(_NO_CREATE_GRAPH)
     if is_grads_batched:
         raise NotImplementedError("autograd.grad(is_grads_batched=True) (vmap over grad_outputs) is not "
                                   "supported by nnstudio; loop over the grad_outputs instead")
@@ -101,9 +101,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, c
         if not t.requires_grad:
             raise RuntimeError(f"One of the differentiated Tensors does not require grad (inputs[{i}], shape "
                                f"{tuple(t.shape)})")
-    root_grads = _root_gradients(outputs, _as_tuple(grad_outputs, "grad_outputs"), "grad_outputs")
-    keep = bool(retain_graph) if retain_graph is not None else False
-    captured = sweep(outputs, root_grads, keep, inputs)
+    create_graph = bool(create_graph)
+    root_grads = _root_gradients(outputs, _as_tuple(grad_outputs, "grad_outputs"), "grad_outputs", create_graph)
+    keep = bool(retain_graph) if retain_graph is not None else create_graph
+    captured = sweep(outputs, root_grads, keep, inputs, create_graph)
     handed = {id(g) for g in root_grads}
     result = []
     for i, t in enumerate(inputs):
@@ -113,6 +114,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, c
                 raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
                                    f"graph. Set allow_unused=True if this is the desired behavior.")
             result.append(Tensor._wrap(t._data * 0, None) if materialize_grads else None)
+            continue
+        if create_graph:
+            result.append(g)
             continue
         if id(g) in handed or g.base is not None:  # each result owns its buffer
             g = g.copy()
@@ -124,26 +128,27 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, c
 def backward(tensors, grad_tensors=None, retain_graph: bool | None = None, create_graph: bool = False,
              grad_variables=None, inputs=None) -> None:
     """Accumulate the gradients of `tensors` (weighted by `grad_tensors`, one per tensor, None for a scalar)
-    into the `.grad` of every leaf, or only of `inputs` (leaf or not) when given."""
-    if create_graph:
-        raise NotImplementedError(_NO_CREATE_GRAPH)
+    into the `.grad` of every leaf, or only of `inputs` (leaf or not) when given. With `create_graph`, the
+    `.grad`s carry the graph of their computation (and `retain_graph` defaults to True)."""
     if grad_variables is not None:
         grad_tensors = grad_variables
     tensors = _as_tuple(tensors, "tensors")
     if not tensors:
         raise RuntimeError("autograd.backward: no tensors to differentiate")
-    root_grads = _root_gradients(tensors, _as_tuple(grad_tensors, "grad_outputs"), "grad_tensors")
-    keep = bool(retain_graph) if retain_graph is not None else False
+    create_graph = bool(create_graph)
+    root_grads = _root_gradients(tensors, _as_tuple(grad_tensors, "grad_outputs"), "grad_tensors", create_graph)
+    keep = bool(retain_graph) if retain_graph is not None else create_graph
     if inputs is None:
-        sweep(tensors, root_grads, keep, None)
+        sweep(tensors, root_grads, keep, None, create_graph)
         return
     inputs = _as_tuple(inputs, "inputs")
     for i, t in enumerate(inputs):
         if not t.requires_grad:
             raise RuntimeError(f"One of the differentiated Tensors does not require grad (inputs[{i}])")
-    captured = sweep(tensors, root_grads, keep, inputs)
+    captured = sweep(tensors, root_grads, keep, inputs, create_graph)
     handed = {id(g) for g in root_grads}
+    accumulate = _accumulate_graph_leaf if create_graph else _accumulate_leaf
     for t in inputs:
         g = captured.get(id(t))
         if g is not None:
-            _accumulate_leaf(t, g, handed)
+            accumulate(t, g, handed)

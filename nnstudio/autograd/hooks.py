@@ -42,17 +42,22 @@ def register_hook(tensor, hook) -> RemovableHandle:
 
 
 def run_hooks(owner, grad, wrap):
-    """`grad` (an array) after every hook registered on `owner` (a leaf tensor or a graph node)."""
+    """`grad` after every hook registered on `owner` (a leaf tensor or a graph node). `grad` is an array, or a
+    Tensor with history under create_graph (the hook then sees that Tensor and may return one with history)."""
     hooks = owner.__dict__.get("_grad_hooks")
     if not hooks:
         return grad
+    is_tensor = hasattr(grad, "_ctx")
     for hook in list(hooks.values()):
-        result = hook(wrap(grad, None))
+        result = hook(grad if is_tensor else wrap(grad, None))
         if result is not None:
             new = getattr(result, "_data", None)
-            if new is None or new.shape != grad.shape:
+            if new is None or new.shape != tuple(grad.shape):
                 got = list(new.shape) if new is not None else type(result).__name__
                 raise RuntimeError(f"hook {getattr(hook, '__name__', hook)!r} returned {got}, but a hook must "
                                    f"return None or a tensor shaped like the gradient {list(grad.shape)}")
-            grad = new.astype(grad.dtype, copy=False)
+            if is_tensor:
+                grad = result if new.dtype == grad._data.dtype else result._cast(grad._data.dtype)
+            else:
+                grad = new.astype(grad.dtype, copy=False)
     return grad

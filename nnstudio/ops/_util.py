@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._backend import xp_of
 
 
 def unbroadcast(grad, shape: tuple):
-    """Sum `grad` over the axes that broadcasting added or stretched, so it has `shape`."""
+    """Sum `grad` (an array, or a Tensor under create_graph) over the axes that broadcasting added or
+    stretched, so it has `shape`."""
     if grad.shape == shape:
         return grad
+    if hasattr(grad, "_ctx"):
+        return _unbroadcast_tensor(grad, tuple(shape))
     extra = grad.ndim - len(shape)
     if extra:
         grad = grad.sum(axis=tuple(range(extra)))
@@ -18,21 +23,34 @@ def unbroadcast(grad, shape: tuple):
     return grad
 
 
+def _unbroadcast_tensor(grad, shape: tuple):
+    extra = grad.ndim - len(shape)
+    if extra:
+        grad = grad.sum(dim=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if axes:
+        grad = grad.sum(dim=axes, keepdim=True)
+    return grad
+
+
+def wrap_dim(dim, ndim: int) -> int:
+    """One dim index (negative counts from the end) for a tensor of `ndim` dims; a 0-d tensor accepts 0 and -1,
+    as torch. The one place that raises torch's "Dimension out of range"."""
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+    n = ndim if ndim > 0 else 1
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return int(dim) % n
+
+
 def normalize_dims(dim, ndim: int) -> tuple | None:
     """`dim` (None, int or sequence, negative allowed) as a sorted tuple of axes, None meaning all."""
     if dim is None:
         return None
     if isinstance(dim, int):
-        dim = (dim,)
-    out = []
-    for d in dim:
-        if not -max(ndim, 1) <= d < max(ndim, 1):
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-max(ndim, 1)}, {max(ndim, 1) - 1}], "
-                f"but got {d})"
-            )
-        out.append(d % ndim if ndim else 0)
-    return tuple(sorted(set(out)))
+        return (wrap_dim(dim, ndim),)
+    return tuple(sorted({wrap_dim(d, ndim) for d in dim}))
 
 
 def expand_reduced(grad, in_shape: tuple, axes, keepdim: bool):
@@ -43,11 +61,14 @@ def expand_reduced(grad, in_shape: tuple, axes, keepdim: bool):
         shape = list(grad.shape)
         for a in axes:
             shape.insert(a, 1)
-        grad = grad.reshape(shape)
+        grad = grad.reshape(tuple(shape))
     return grad
 
 
 def broadcast_like(grad, in_shape: tuple, axes, keepdim: bool):
-    """Gradient of a reduction broadcast back to the input's shape (a read-only view)."""
+    """Gradient of a reduction broadcast back to the input's shape (a read-only view; an Expand node for a
+    Tensor under create_graph)."""
+    if hasattr(grad, "_ctx"):
+        return expand_reduced(grad, in_shape, axes, keepdim).expand(tuple(in_shape))
     xp = xp_of(grad)
     return xp.broadcast_to(expand_reduced(grad, in_shape, axes, keepdim), in_shape)

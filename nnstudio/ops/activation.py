@@ -1,4 +1,8 @@
-"""Activation primitives: relu, leaky_relu, sigmoid, tanh, gelu, softplus, elu, softmax, log_softmax."""
+"""Activation primitives: relu, leaky_relu, sigmoid, tanh, gelu, softplus, elu, softmax, log_softmax.
+
+The backwards also run on Tensors under create_graph (`tensor_saves`, see autograd/engine.py); a value the fast
+path caches from the input (gelu's CDF, softplus's sigmoid) is recomputed from the input Tensor there.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import math
 
 from .._backend import xp_of
 from ..autograd import Function
+from ._ns import ns_of
 from .intraop import elementwise
 
 
@@ -37,6 +42,8 @@ def _erf_series(x):
 class Relu(Function):
     """z = max(a, 0);  dz/da = [a > 0] (and 1 at NaN, where torch passes the gradient through too)"""
 
+    tensor_saves: dict = {}  # the mask is a constant of the derivative
+
     def forward(self, a):
         xp = xp_of(a)
         zero = a.dtype.type(0)
@@ -49,12 +56,16 @@ class Relu(Function):
         return z
 
     def backward(self, g):
+        if hasattr(g, "_ctx"):
+            return (g * self.mask,)
         xp = xp_of(g)
         return (elementwise(xp, xp.empty(g.shape, dtype=g.dtype), xp.multiply, g, self.mask),)
 
 
 class LeakyRelu(Function):
     """z = a if a > 0 else slope * a"""
+
+    tensor_saves: dict = {}
 
     def forward(self, a, slope=0.01):
         xp = xp_of(a)
@@ -67,6 +78,8 @@ class LeakyRelu(Function):
 
 class Sigmoid(Function):
     """z = 1 / (1 + e^-a);  dz/da = z (1 - z)"""
+
+    tensor_saves = {"z": "out"}
 
     def forward(self, a):
         xp = xp_of(a)
@@ -83,6 +96,8 @@ class Sigmoid(Function):
 class Tanh(Function):
     """z = tanh a;  dz/da = 1 - z^2"""
 
+    tensor_saves = {"z": "out"}
+
     def forward(self, a):
         self.z = xp_of(a).tanh(a)
         return self.z
@@ -94,6 +109,8 @@ class Tanh(Function):
 
 class Gelu(Function):
     """Exact: z = a Phi(a) with Phi the normal CDF; 'tanh': torch's tanh approximation."""
+
+    tensor_saves = {"a": 0}
 
     def forward(self, a, approximate="none"):
         xp = xp_of(a)
@@ -107,49 +124,80 @@ class Gelu(Function):
 
     def backward(self, g):
         a = self.a
-        xp = xp_of(a)
+        ns = ns_of(g)
         if self.approximate == "tanh":
             k = math.sqrt(2 / math.pi)
-            t = self.t
+            t = ns.tanh(k * (a + 0.044715 * a**3)) if ns.is_tensor else self.t
             d = 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * k * (1 + 3 * 0.044715 * a * a)
             return (g * d,)
-        pdf = xp.exp(-0.5 * a * a) / math.sqrt(2 * math.pi)
-        return (g * (self.cdf + a * pdf),)
+        pdf = ns.exp(-0.5 * a * a) / math.sqrt(2 * math.pi)
+        cdf = _apply(NormalCdf, a) if ns.is_tensor else self.cdf
+        return (g * (cdf + a * pdf),)
+
+
+class NormalCdf(Function):
+    """z = Phi(a) = (1 + erf(a / sqrt 2)) / 2;  dz/da = exp(-a^2 / 2) / sqrt(2 pi) (gelu's second derivative)."""
+
+    tensor_saves = {"a": 0}
+
+    def forward(self, a):
+        self.a = a
+        return 0.5 * (1 + _erf(a / math.sqrt(2)))
+
+    def backward(self, g):
+        return (g * ns_of(g).exp(-0.5 * self.a * self.a) / math.sqrt(2 * math.pi),)
+
+
+def _apply(fn_class, *tensors, **options):
+    from ..autograd import apply
+
+    return apply(fn_class, *tensors, **options)
 
 
 class Softplus(Function):
     """z = log(1 + e^(beta a)) / beta, linear above `threshold` (as torch)."""
 
+    tensor_saves = {"a": 0}
+
     def forward(self, a, beta=1.0, threshold=20.0):
         xp = xp_of(a)
         ba = beta * a
+        self.a, self.beta = a, beta
         self.sig_mask = (ba <= threshold)
         self.s = 1 / (1 + xp.exp(-xp.clip(ba, -threshold * 4, threshold)))
         soft = (xp.maximum(ba, 0) + xp.log1p(xp.exp(-xp.abs(ba)))) / beta
         return xp.where(self.sig_mask, soft, a)
 
     def backward(self, g):
-        xp = xp_of(g)
-        return (g * xp.where(self.sig_mask, self.s, 1).astype(g.dtype, copy=False),)
+        ns = ns_of(g)
+        if ns.is_tensor:
+            return (g * ns.where(self.sig_mask, (self.a * self.beta).sigmoid(), 1),)
+        return (g * ns.where(self.sig_mask, self.s, 1).astype(g.dtype, copy=False),)
 
 
 class Elu(Function):
     """z = a if a > 0 else alpha (e^a - 1)"""
 
+    tensor_saves = {"a": 0}
+
     def forward(self, a, alpha=1.0):
         xp = xp_of(a)
-        self.pos = a > 0
+        self.pos, self.a = a > 0, a
         self.neg_out = alpha * xp.expm1(xp.minimum(a, 0))
         self.alpha = alpha
         return xp.where(self.pos, a, self.neg_out)
 
     def backward(self, g):
-        xp = xp_of(g)
-        return (g * xp.where(self.pos, 1, self.neg_out + self.alpha).astype(g.dtype, copy=False),)
+        ns = ns_of(g)
+        if ns.is_tensor:
+            return (g * ns.where(self.pos, 1, self.alpha * ns.exp(ns.minimum(self.a, 0))),)
+        return (g * ns.where(self.pos, 1, self.neg_out + self.alpha).astype(g.dtype, copy=False),)
 
 
 class Softmax(Function):
     """z = e^a / sum(e^a) along `dim`;  da = z (g - sum(g z))"""
+
+    tensor_saves = {"z": "out"}
 
     def forward(self, a, dim):
         xp = xp_of(a)
@@ -160,11 +208,13 @@ class Softmax(Function):
 
     def backward(self, g):
         z = self.z
-        return (z * (g - (g * z).sum(axis=self.dim, keepdims=True)),)
+        return (z * (g - ns_of(g).sum(g * z, axis=self.dim, keepdims=True)),)
 
 
 class LogSoftmax(Function):
     """z = a - logsumexp(a) along `dim`;  da = g - softmax(a) sum(g)"""
+
+    tensor_saves = {"z": "out"}
 
     def forward(self, a, dim):
         xp = xp_of(a)
@@ -174,5 +224,5 @@ class LogSoftmax(Function):
         return self.z
 
     def backward(self, g):
-        xp = xp_of(g)
-        return (g - xp.exp(self.z) * g.sum(axis=self.dim, keepdims=True),)
+        ns = ns_of(g)
+        return (g - ns.exp(self.z) * ns.sum(g, axis=self.dim, keepdims=True),)

@@ -1,17 +1,21 @@
 """Broadcasting arithmetic: add, sub, mul, div, neg, pow, and the elementwise maximum / minimum.
 
-Each backward sums the gradient over broadcast axes (`unbroadcast`).
+Each backward sums the gradient over broadcast axes (`unbroadcast`). The backwards run on arrays and, under
+create_graph, on Tensors (`tensor_saves`, see autograd/engine.py): their second derivatives come for free.
 """
 
 from __future__ import annotations
 
 from .._backend import xp_of
 from ..autograd import Function
+from ._ns import ns_of
 from ._util import unbroadcast
 
 
 class Add(Function):
     """z = a + b"""
+
+    tensor_saves: dict = {}
 
     def forward(self, a, b):
         self.shapes = (a.shape, b.shape)
@@ -25,6 +29,8 @@ class Add(Function):
 class Sub(Function):
     """z = a - b"""
 
+    tensor_saves: dict = {}
+
     def forward(self, a, b):
         self.shapes = (a.shape, b.shape)
         return a - b
@@ -36,6 +42,8 @@ class Sub(Function):
 
 class Mul(Function):
     """z = a * b;  dz/da = b, dz/db = a"""
+
+    tensor_saves = {"a": 0, "b": 1}
 
     def forward(self, a, b):
         self.a, self.b = a, b
@@ -51,6 +59,8 @@ class Mul(Function):
 class Div(Function):
     """z = a / b;  dz/da = 1/b, dz/db = -a/b^2"""
 
+    tensor_saves = {"a": 0, "b": 1}
+
     def forward(self, a, b):
         self.a, self.b = a, b
         return a / b
@@ -65,6 +75,8 @@ class Div(Function):
 class Neg(Function):
     """z = -a"""
 
+    tensor_saves: dict = {}
+
     def forward(self, a):
         return -a
 
@@ -74,6 +86,8 @@ class Neg(Function):
 
 class PowScalar(Function):
     """z = a ** p for a constant exponent p;  dz/da = p a^(p-1)"""
+
+    tensor_saves = {"a": 0}
 
     def forward(self, a, exponent):
         self.a, self.p = a, exponent
@@ -89,6 +103,8 @@ class PowScalar(Function):
 class Pow(Function):
     """z = a ** b for tensors;  dz/da = b a^(b-1), dz/db = a^b log a"""
 
+    tensor_saves = {"a": 0, "b": 1, "z": "out"}
+
     def forward(self, a, b):
         self.a, self.b = a, b
         self.z = a**b
@@ -96,11 +112,12 @@ class Pow(Function):
 
     def backward(self, g):
         a, b, z = self.a, self.b, self.z
-        xp = xp_of(a)
+        ns = ns_of(g)
         ga = unbroadcast(g * b * a ** (b - 1), a.shape) if self.needs_input_grad[0] else None
         gb = None
         if self.needs_input_grad[1]:
-            with_log = xp.where(a > 0, xp.log(xp.where(a > 0, a, 1)), 0)
+            positive = a > 0
+            with_log = ns.where(positive, ns.log(ns.where(positive, a, 1)), 0)
             gb = unbroadcast(g * z * with_log, b.shape)
         return ga, gb
 
@@ -108,13 +125,15 @@ class Pow(Function):
 class Maximum(Function):
     """z = max(a, b) elementwise; ties split the gradient evenly (as torch does)."""
 
+    tensor_saves: dict = {}  # a, b only pick the side: constants of the derivative
+
     def forward(self, a, b):
         self.a, self.b = a, b
         return xp_of(a).maximum(a, b)
 
     def backward(self, g):
         a, b = self.a, self.b
-        pick_a = (a > b).astype(g.dtype)
+        pick_a = (a > b).astype(a.dtype)
         pick_a += 0.5 * (a == b)
         ga = unbroadcast(g * pick_a, a.shape) if self.needs_input_grad[0] else None
         gb = unbroadcast(g * (1 - pick_a), b.shape) if self.needs_input_grad[1] else None
@@ -124,13 +143,15 @@ class Maximum(Function):
 class Minimum(Function):
     """z = min(a, b) elementwise; ties split the gradient evenly."""
 
+    tensor_saves: dict = {}
+
     def forward(self, a, b):
         self.a, self.b = a, b
         return xp_of(a).minimum(a, b)
 
     def backward(self, g):
         a, b = self.a, self.b
-        pick_a = (a < b).astype(g.dtype)
+        pick_a = (a < b).astype(a.dtype)
         pick_a += 0.5 * (a == b)
         ga = unbroadcast(g * pick_a, a.shape) if self.needs_input_grad[0] else None
         gb = unbroadcast(g * (1 - pick_a), b.shape) if self.needs_input_grad[1] else None

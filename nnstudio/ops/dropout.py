@@ -29,6 +29,8 @@ class Dropout(Function):
     """z = a * m;  dz/da = m.  m = dropout_keep(mask_shape or a.shape, p): a mask of shape (N, C, 1, ...)
     broadcast over a zeroes whole channels (dropout1d/2d/3d). Only m is kept for backward, not a."""
 
+    tensor_saves: dict = {}  # the mask is a constant of the derivative
+
     def forward(self, a, p=0.5, mask_shape=None):
         self.mask = dropout_keep(a.shape if mask_shape is None else tuple(mask_shape), p, a)
         return a * self.mask

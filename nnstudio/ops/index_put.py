@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .._backend import xp_of
 from ..autograd import Function
+from ._ns import ns_of
 from ._util import unbroadcast
 
 
@@ -14,8 +15,10 @@ class IndexPut(Function):
     index: a tuple of integer arrays (broadcast together), one per leading dimension of x; the indexed shape is
     their broadcast shape followed by x's remaining dimensions.
     Backward: dx = g, with the written positions zeroed unless accumulating; dvalues = g[index] summed down to
-    values' shape.
+    values' shape. Linear in g with constant indices: also runs on Tensors (create_graph).
     """
+
+    tensor_saves: dict = {}
 
     def forward(self, x, values, index, accumulate=False):
         xp = xp_of(x)
@@ -29,12 +32,10 @@ class IndexPut(Function):
         return out
 
     def backward(self, g):
+        ns = ns_of(g)
         gx = gv = None
         if self.needs_input_grad[0]:
-            gx = g
-            if not self.accumulate:
-                gx = g.copy()
-                gx[self.index] = 0
+            gx = g if self.accumulate else ns.put_zero(g, self.index)
         if self.needs_input_grad[1]:
-            gv = unbroadcast(g[self.index], self.values_shape)
+            gv = unbroadcast(ns.getitem(g, self.index, True), self.values_shape)
         return gx, gv

@@ -3,14 +3,17 @@
 An operand with more than two dims against a matrix (e.g. (B, T, F) @ W^T in a Transformer or an LSTM head)
 is multiplied as one 2-D GEMM over the flattened leading dims, (B*T, F) @ (F, O): NumPy's matmul would
 otherwise loop over B and call BLAS once per (T, F) slice, 3-6x slower at Transformer sizes.
+
+Both backwards are matrix products of g and the other operand, so they also run on Tensors under create_graph
+(`tensor_saves`, see autograd/engine.py).
 """
 
 from __future__ import annotations
 
 import math
 
-from .._backend import xp_of
 from ..autograd import Function
+from ._ns import ns_of
 from ._util import unbroadcast
 
 
@@ -31,6 +34,8 @@ def rows_matmul(a, b):
 class MatMul(Function):
     """z = a @ b with NumPy's matmul broadcasting (1-D operands promoted and squeezed back)."""
 
+    tensor_saves = {"a": 0, "b": 1}
+
     def forward(self, a, b):
         self.a, self.b = a, b
         if b.ndim <= 2:
@@ -39,7 +44,7 @@ class MatMul(Function):
 
     def backward(self, g):
         a, b = self.a, self.b
-        xp = xp_of(g)
+        xp = ns_of(g)
         if a.ndim == 1 and b.ndim == 1:  # a dot product: g is a scalar
             ga = g * b if self.needs_input_grad[0] else None
             gb = g * a if self.needs_input_grad[1] else None
@@ -71,6 +76,8 @@ class MatMul(Function):
 class Linear(Function):
     """y = x W^T + b for x of shape (..., in), W of shape (out, in), b of shape (out,) or absent."""
 
+    tensor_saves = {"x": 0, "w": 1}
+
     def forward(self, x, w, b=None):
         needs = self.needs_input_grad
         self.x = x if needs[1] else None  # dW = g^T x
@@ -88,5 +95,5 @@ class Linear(Function):
         if needs[1]:
             gw = as_rows(g).T @ as_rows(x)
         if len(needs) > 2 and needs[2]:
-            gb = as_rows(g).sum(axis=0)
+            gb = ns_of(g).sum(as_rows(g), axis=0)
         return gx, gw, gb

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from .._backend import xp_of
 from ..autograd import Function
+from ._ns import ns_of
 
 
 class NllLoss(Function):
     """loss_i = -w[t_i] * logp[i, t_i] for logp (M, C) and targets t (M,), ignoring t_i == ignore_index.
 
     reduction 'mean' divides by sum_i w[t_i] (torch's weighted mean), 'sum' adds, 'none' keeps (M,).
+    The backward is linear in g with constant weights: it also runs on Tensors (create_graph).
     """
+
+    tensor_saves: dict = {}
 
     def forward(self, logp, target=None, weight=None, ignore_index=-100, reduction="mean"):
         xp = xp_of(logp)
@@ -31,13 +35,15 @@ class NllLoss(Function):
         return xp.asarray(losses.sum() / self.total)
 
     def backward(self, g):
-        xp = xp_of(g)
+        ns = ns_of(g)
         scale = -self.w
         if self.reduction == "mean":
             scale = scale * (g / self.total)
         else:
             scale = scale * g
-        out = xp.zeros(self.shape, dtype=g.dtype)
+        if ns.is_tensor:
+            return (ns.index_add_zeros(self.shape, (self.rows, self.t), scale, True),)
+        out = ns.zeros(self.shape, dtype=g.dtype)
         out[self.rows, self.t] = scale
         return (out,)
 
@@ -49,6 +55,8 @@ class BinaryCrossEntropy(Function):
     dy = max(log(1 - x), -100) - max(log x, -100).
     """
 
+    tensor_saves = {"x": 0, "y": 1}
+
     def forward(self, x, y):
         xp = xp_of(x)
         with xp.errstate(divide="ignore") if hasattr(xp, "errstate") else _nullcontext():
@@ -58,13 +66,16 @@ class BinaryCrossEntropy(Function):
         return -(y * log_x + (1 - y) * log_1mx)
 
     def backward(self, g):
-        xp = xp_of(g)
+        xp = ns_of(g)
         x, y = self.x, self.y
         gx = gy = None
         if self.needs_input_grad[0]:
             gx = g * (x - y) / xp.maximum(x * (1 - x), 1e-12)
         if self.needs_input_grad[1]:
-            gy = g * (self.log_1mx - self.log_x)
+            if xp.is_tensor:  # the cached logs are functions of x: recompute them with history
+                gy = g * (xp.maximum(xp.log(1 - x), -100) - xp.maximum(xp.log(x), -100))
+            else:
+                gy = g * (self.log_1mx - self.log_x)
         return gx, gy
 
 

@@ -1,14 +1,20 @@
-"""Reductions: sum, mean, prod, max / min (over all or along dims). var / std are composed in `tensor.py`."""
+"""Reductions: sum, mean, prod, max / min (over all or along dims). var / std are composed in `tensor.py`.
+
+The backwards also run on Tensors under create_graph (`tensor_saves`, see autograd/engine.py).
+"""
 
 from __future__ import annotations
 
 from .._backend import xp_of
 from ..autograd import Function
+from ._ns import ns_of
 from ._util import broadcast_like, expand_reduced
 
 
 class Sum(Function):
     """z = sum of a over `axes` (None = all);  da = g broadcast back."""
+
+    tensor_saves: dict = {}
 
     def forward(self, a, axes=None, keepdim=False):
         self.shape, self.axes, self.keepdim = a.shape, axes, keepdim
@@ -21,6 +27,8 @@ class Sum(Function):
 class Mean(Function):
     """z = mean of a over `axes`;  da = g / n broadcast back."""
 
+    tensor_saves: dict = {}
+
     def forward(self, a, axes=None, keepdim=False):
         self.shape, self.axes, self.keepdim = a.shape, axes, keepdim
         self.n = a.size if axes is None else _count(a.shape, axes)
@@ -31,7 +39,10 @@ class Mean(Function):
 
 
 class Prod(Function):
-    """z = product over `axis`;  da = z / a (computed without dividing by zero)."""
+    """z = product over `axis`;  da = z / a (computed without dividing by zero). Under create_graph: g z / a
+    (inputs with a zero have no second derivative yet)."""
+
+    tensor_saves = {"a": 0, "z": "out"}
 
     def forward(self, a, axis=None, keepdim=False):
         xp = xp_of(a)
@@ -41,8 +52,13 @@ class Prod(Function):
 
     def backward(self, g):
         a, axis = self.a, self.axis
-        xp = xp_of(a)
         axes = None if axis is None else (axis,)
+        if ns_of(g).is_tensor:
+            if (a._data == 0).any():
+                raise NotImplementedError("create_graph=True: the second derivative of prod() at an input "
+                                          "holding a zero is not implemented in nnstudio")
+            return (broadcast_like(g * self.z, a.shape, axes, self.keepdim) / a,)
+        xp = xp_of(a)
         if axis is None:
             flat = a.reshape(-1)
             left = xp.concatenate([xp.ones(1, a.dtype), xp.cumprod(flat)[:-1]])
@@ -67,6 +83,8 @@ class MaxMin(Function):
     """(values of) max or min along one `axis`; the gradient goes to the index argmax / argmin picks (the first
     extreme element), as torch's max(dim) / min(dim)."""
 
+    tensor_saves: dict = {}  # the picked index is a constant of the derivative
+
     def forward(self, a, axis=0, keepdim=False, is_max=True):
         xp = xp_of(a)
         self.shape, self.axis, self.keepdim = a.shape, axis, keepdim
@@ -76,16 +94,24 @@ class MaxMin(Function):
         return z if keepdim else z.squeeze(axis)
 
     def backward(self, g):
-        xp = xp_of(g)
+        ns = ns_of(g)
+        gk = g if self.keepdim else ns.expand_dims(g, self.axis)
+        xp = xp_of(self.idx)
+        idx = xp.expand_dims(self.idx, self.axis)
+        if ns.is_tensor:
+            grids = list(xp.indices(idx.shape, sparse=True))
+            grids[self.axis] = idx
+            return (ns.index_add_zeros(self.shape, tuple(grids), gk, True),)
         out = xp.zeros(self.shape, dtype=g.dtype)
-        gk = g if self.keepdim else xp.expand_dims(g, self.axis)
-        xp.put_along_axis(out, xp.expand_dims(self.idx, self.axis), gk, axis=self.axis)
+        xp.put_along_axis(out, idx, gk, axis=self.axis)
         return (out,)
 
 
 class AMaxMin(Function):
     """z = max (or min) over `axes` (None = all), values only. The gradient is split evenly among the extreme
     elements of each reduced slice (torch's amax / amin and full max / min)."""
+
+    tensor_saves: dict = {}
 
     def forward(self, a, axes=None, keepdim=False, is_max=True):
         xp = xp_of(a)
@@ -99,11 +125,13 @@ class AMaxMin(Function):
 
     def backward(self, g):
         gk = expand_reduced(g, self.shape, self.axes, self.keepdim)
-        return ((self.mask * (gk / self.count)).astype(g.dtype, copy=False),)
+        return (ns_of(g).cast_like(self.mask * (gk / self.count), g),)
 
 
 class L2Norm(Function):
     """z = sqrt(sum of a^2 over `axes`);  da = g a / z, and 0 where z = 0 (torch's subgradient)."""
+
+    tensor_saves = {"a": 0, "z": "out"}
 
     def forward(self, a, axes=None, keepdim=False):
         xp = xp_of(a)
@@ -114,15 +142,18 @@ class L2Norm(Function):
         return xp.asarray(self.z.reshape(()) if axes is None else self.z.squeeze(axis=axes))
 
     def backward(self, g):
-        xp = xp_of(g)
+        ns = ns_of(g)
         z = self.z
         gk = expand_reduced(g, self.a.shape, self.axes, self.keepdim)
-        scale = xp.where(z > 0, gk / xp.where(z > 0, z, 1), 0)
-        return ((self.a * scale).astype(g.dtype, copy=False),)
+        nonzero = z > 0
+        scale = ns.where(nonzero, gk / ns.where(nonzero, z, 1), 0)
+        return (ns.cast_like(self.a * scale, g),)
 
 
 class LogSumExp(Function):
     """z = log(sum(exp(a))) over `axes`, shifted by the (finite) maximum;  da = g exp(a - z) (the softmax)."""
+
+    tensor_saves = {"a": 0, "z": "out"}
 
     def forward(self, a, axes=None, keepdim=False):
         xp = xp_of(a)
@@ -137,11 +168,11 @@ class LogSumExp(Function):
         return xp.asarray(z.reshape(()) if axes is None else z.squeeze(axis=axes))
 
     def backward(self, g):
-        xp = xp_of(g)
+        ns = ns_of(g)
         gk = expand_reduced(g, self.a.shape, self.axes, self.keepdim)
-        with _quiet(xp):
-            p = xp.exp(self.a - self.z)
-        return ((gk * p).astype(g.dtype, copy=False),)
+        with _quiet(ns):
+            p = ns.exp(self.a - self.z)
+        return (ns.cast_like(gk * p, g),)
 
 
 def _quiet(xp):

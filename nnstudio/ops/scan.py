@@ -3,21 +3,25 @@
 cumsum: z_i = sum_{j<=i} a_j;  da_i = sum_{j>=i} g_j (a reversed cumulative sum).
 cumprod: z_i = prod_{j<=i} a_j;  da_i = sum_{j>=i} g_j prod_{k<=j, k!=i} a_k, computed as reversed_cumsum(g z) / a
 when no element is zero, else by the recurrence S_i = g_i + a_{i+1} S_{i+1}, da_i = (prod_{k<i} a_k) S_i, which
-never divides.
+never divides. Both backwards also run on Tensors under create_graph (cumprod's only where `a` has no zero).
 """
 
 from __future__ import annotations
 
 from .._backend import xp_of
 from ..autograd import Function
+from ._ns import ns_of
 
 
 def _reverse_cumsum(xp, g, axis: int):
+    xp = ns_of(g)
     return xp.flip(xp.cumsum(xp.flip(g, axis=axis), axis=axis), axis=axis)
 
 
 class Cumsum(Function):
     """z = cumsum(a, axis);  da = reversed cumsum of g along axis."""
+
+    tensor_saves: dict = {}
 
     def forward(self, a, axis=0):
         self.axis = axis
@@ -30,6 +34,8 @@ class Cumsum(Function):
 class Cumprod(Function):
     """z = cumprod(a, axis); see the module docstring for the gradient (exact with zeros in a)."""
 
+    tensor_saves = {"a": 0, "z": "out"}
+
     def forward(self, a, axis=0):
         xp = xp_of(a)
         self.a, self.axis = a, axis
@@ -37,8 +43,13 @@ class Cumprod(Function):
         return self.z
 
     def backward(self, g):
-        xp = xp_of(g)
         a, z, axis = self.a, self.z, self.axis
+        if hasattr(g, "_ctx"):
+            if (a._data == 0).any():
+                raise NotImplementedError("create_graph=True: the second derivative of cumprod() at an input "
+                                          "holding a zero is not implemented in nnstudio")
+            return (_reverse_cumsum(None, g * z, axis) / a,)
+        xp = xp_of(g)
         if a.shape[axis] == 0:
             return (xp.zeros_like(a),)
         if not (a == 0).any():

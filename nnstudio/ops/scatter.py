@@ -5,12 +5,14 @@ Position p of src goes to out[p with p[axis] replaced by index[p]]. `index` has 
 no larger than src anywhere; only that leading block of src is used.
 Scatter: da = g with the written positions zeroed; dsrc = g gathered at index (zeros outside the block).
 ScatterAdd: da = g; dsrc = g gathered at index.
+Both backwards are linear in g with constant indices: they also run on Tensors (create_graph).
 """
 
 from __future__ import annotations
 
 from .._backend import xp_of
 from ..autograd import Function
+from ._ns import ns_of
 
 
 def scatter_positions(xp, index, axis: int) -> tuple:
@@ -25,6 +27,10 @@ def _block(index) -> tuple:
 
 
 def _gather_into(xp, g, index, axis, src_shape, dtype):
+    ns = ns_of(g)
+    if ns.is_tensor:
+        picked = ns.getitem(g, scatter_positions(xp, index, axis), True)
+        return ns.index_add_zeros(src_shape, _block(index), picked, False)
     out = xp.zeros(src_shape, dtype=dtype)
     out[_block(index)] = g[scatter_positions(xp, index, axis)]
     return out
@@ -32,6 +38,8 @@ def _gather_into(xp, g, index, axis, src_shape, dtype):
 
 class Scatter(Function):
     """out = a, then out[index positions] = src (the last write wins for repeated positions)."""
+
+    tensor_saves: dict = {}
 
     def forward(self, a, src, index=None, axis=0):
         xp = xp_of(a)
@@ -41,12 +49,11 @@ class Scatter(Function):
         return out
 
     def backward(self, g):
-        xp = xp_of(g)
+        xp = xp_of(self.index)
         pos = scatter_positions(xp, self.index, self.axis)
         da = dsrc = None
         if self.needs_input_grad[0]:
-            da = g.copy()
-            da[pos] = 0
+            da = ns_of(g).put_zero(g, pos)
         if self.needs_input_grad[1]:
             dsrc = _gather_into(xp, g, self.index, self.axis, self.src_shape, g.dtype)
         return da, dsrc
@@ -54,6 +61,8 @@ class Scatter(Function):
 
 class ScatterAdd(Function):
     """out = a, then out[index positions] += src (repeated positions accumulate)."""
+
+    tensor_saves: dict = {}
 
     def forward(self, a, src, index=None, axis=0):
         xp = xp_of(a)
@@ -63,7 +72,7 @@ class ScatterAdd(Function):
         return out
 
     def backward(self, g):
-        xp = xp_of(g)
+        xp = xp_of(self.index)
         dsrc = _gather_into(xp, g, self.index, self.axis, self.src_shape, g.dtype) if self.needs_input_grad[1] \
             else None
         return g, dsrc

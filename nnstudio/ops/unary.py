@@ -1,13 +1,19 @@
-"""Elementwise math: exp, log, sqrt, abs, clamp, sin, cos."""
+"""Elementwise math: exp, log, sqrt, abs, clamp, sin, cos.
+
+The backwards also run on Tensors under create_graph (`tensor_saves`, see autograd/engine.py).
+"""
 
 from __future__ import annotations
 
 from .._backend import xp_of
 from ..autograd import Function
+from ._ns import ns_of
 
 
 class Exp(Function):
     """z = e^a;  dz/da = z"""
+
+    tensor_saves = {"z": "out"}
 
     def forward(self, a):
         self.z = xp_of(a).exp(a)
@@ -20,6 +26,8 @@ class Exp(Function):
 class Log(Function):
     """z = ln a;  dz/da = 1/a"""
 
+    tensor_saves = {"a": 0}
+
     def forward(self, a):
         self.a = a
         return xp_of(a).log(a)
@@ -30,6 +38,8 @@ class Log(Function):
 
 class Sqrt(Function):
     """z = sqrt(a);  dz/da = 1 / (2 z)"""
+
+    tensor_saves = {"z": "out"}
 
     def forward(self, a):
         self.z = xp_of(a).sqrt(a)
@@ -42,16 +52,20 @@ class Sqrt(Function):
 class Abs(Function):
     """z = |a|;  dz/da = sign(a) (0 at 0, as torch)"""
 
+    tensor_saves: dict = {}  # sign(a) is a constant of the derivative
+
     def forward(self, a):
         self.a = a
         return xp_of(a).abs(a)
 
     def backward(self, g):
-        return (g * xp_of(g).sign(self.a).astype(g.dtype, copy=False),)
+        return (g * xp_of(self.a).sign(self.a),)
 
 
 class Clamp(Function):
     """z = min(max(a, lo), hi);  gradient passes where lo <= a <= hi (torch's convention)."""
+
+    tensor_saves: dict = {}
 
     def forward(self, a, lo=None, hi=None):
         xp = xp_of(a)
@@ -72,20 +86,24 @@ class Clamp(Function):
 class Sin(Function):
     """z = sin a;  dz/da = cos a"""
 
+    tensor_saves = {"a": 0}
+
     def forward(self, a):
         self.a = a
         return xp_of(a).sin(a)
 
     def backward(self, g):
-        return (g * xp_of(g).cos(self.a),)
+        return (g * ns_of(g).cos(self.a),)
 
 
 class Cos(Function):
     """z = cos a;  dz/da = -sin a"""
+
+    tensor_saves = {"a": 0}
 
     def forward(self, a):
         self.a = a
         return xp_of(a).cos(a)
 
     def backward(self, g):
-        return (-g * xp_of(g).sin(self.a),)
+        return (-g * ns_of(g).sin(self.a),)

@@ -8,6 +8,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
+import torch
 
 import nnstudio
 import nnstudio.nn as nn
@@ -125,10 +126,30 @@ def test_leaf_grad_does_not_alias_graph_buffers():
     np.testing.assert_allclose(x.grad.numpy(), [3, 3])
 
 
-def test_create_graph_is_refused_clearly():
+def test_create_graph_through_a_primitive_without_second_derivative_names_it():
+    class Opaque(nnstudio.autograd.Function):  # no tensor_saves: its backward only runs on arrays
+        def forward(self, a):
+            return a * 2
+
+        def backward(self, g):
+            return (g * 2,)
+
     x = nnstudio.tensor([1.0], requires_grad=True)
-    with pytest.raises(NotImplementedError, match="create_graph"):
-        (x * x).sum().backward(create_graph=True)
+    y = nnstudio.autograd.apply(Opaque, x)
+    with pytest.raises(NotImplementedError, match="create_graph=True: the backward of Opaque"):
+        (y * y).sum().backward(create_graph=True)
+
+
+def test_backward_create_graph_fills_grad_with_history_as_torch():
+    res = []
+    for lib in (nnstudio, torch):
+        x = lib.tensor([0.5, -1.5], requires_grad=True)
+        (x.sin() * x).sum().backward(create_graph=True)
+        assert x.grad.requires_grad and x.grad.grad_fn is not None
+        (gx,) = lib.autograd.grad(x.grad.sum(), x)
+        res.append((x.grad.detach().numpy().copy(), gx.numpy().copy()))
+    np.testing.assert_allclose(res[0][0], res[1][0])
+    np.testing.assert_allclose(res[0][1], res[1][1])
 
 
 def test_graph_is_collected_after_backward():

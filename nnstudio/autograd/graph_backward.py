@@ -1,0 +1,55 @@
+"""One node's backward on Tensors, recording a graph of the gradient (`create_graph=True`; see engine.py).
+
+The node's own `backward(g)` runs on a twin of the node whose saved arrays named in `tensor_saves` are Tensors
+with history: the same code as the fast path, now over `ops._ns.TENSOR` because `g` is a Tensor.
+"""
+
+from __future__ import annotations
+
+
+def no_second_derivative(fn) -> NotImplementedError:
+    name = getattr(fn, "torch_name", None) or type(fn).__name__
+    return NotImplementedError(
+        f"create_graph=True: the backward of {type(fn).__name__} ({name}) is not differentiable yet in "
+        f"nnstudio (it has no second derivative); compute this gradient without create_graph, or express "
+        f"the op with differentiable primitives")
+
+
+def _lift_input(fn, i: int, wrap):
+    """Input `i` of `fn` as a Tensor with the history it had when `fn` was recorded."""
+    t, parent = fn.inputs[i], fn.parents[i]
+    if parent is None:  # a leaf (or a constant): the tensor itself, so gradients reach its identity
+        return t
+    lifted = wrap(t._data, parent)
+    lifted.requires_grad = True
+    return lifted
+
+
+def _lift_output(fn, array, g, wrap):
+    """The node's output as a Tensor whose grad_fn is the node (`array` may be it with kept dims)."""
+    shape = tuple(g.shape)
+    out = wrap(array if tuple(array.shape) == shape else array.reshape(shape), fn)
+    return out if tuple(array.shape) == shape else out.reshape(tuple(array.shape))
+
+
+def graph_backward(fn, g, wrap) -> tuple:
+    """Input gradients of `fn` for the output gradient `g` (a Tensor), as Tensors carrying their graph."""
+    saves = type(fn).tensor_saves
+    if saves is None:
+        raise no_second_derivative(fn)
+    twin = object.__new__(type(fn))
+    twin.__dict__.update(fn.__dict__)
+    for attr, role in saves.items():
+        array = fn.__dict__.get(attr)
+        if array is None:
+            continue
+        if role == "out":
+            setattr(twin, attr, _lift_output(fn, array, g, wrap))
+        elif role == "inputs":  # the tuple of all input arrays (a table-generated primitive keeps them so)
+            setattr(twin, attr, tuple(_lift_input(fn, i, wrap) for i in range(len(array))))
+        else:
+            setattr(twin, attr, _lift_input(fn, role, wrap))
+    grads = twin.backward(g)
+    if not isinstance(grads, tuple):
+        grads = (grads,)
+    return tuple(None if ig is None else ig if hasattr(ig, "_ctx") else wrap(ig, None) for ig in grads)
