@@ -1,28 +1,18 @@
 """Shared set-up of the benchmarks: BLAS environment, arguments, thread limits for both libraries, one
 training step per library and paired timing.
 
-Every benchmark script imports this module before NumPy (`import _common` as its first third-party import):
-OpenBLAS reads its environment once, when NumPy loads it.
+Every benchmark script imports this module first (`import _common` as its first third-party import).
 """
 
 from __future__ import annotations
 
-import os
-import sys
-
-# OpenBLAS's worker threads spin-wait after each call by default. In a paired run (one nnstudio step, then one
-# torch step, on the same cores) the spinning threads steal the cores from torch's OpenMP threads right after
-# every nnstudio step, and torch looked ~2x slower than it is alone: the ratio was skewed in nnstudio's favour.
-# A timeout of 4 lets them sleep almost at once. A value in the caller's environment wins.
-os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
-if "numpy" in sys.modules:  # too late for the setting above to reach OpenBLAS
-    print("benchmarks/_common: NumPy was imported before _common; OPENBLAS_THREAD_TIMEOUT may not apply",
-          file=sys.stderr)
-
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
+# The benchmarks measure the environment a user has: no BLAS or allocator variable is set here. What tuning pays
+# (OpenBLAS's idle workers sleeping at once, glibc keeping freed buffers) nnstudio applies itself at import
+# (nnstudio/ops/openblas_idle.py, nnstudio's malloc tuning), so a script that imports NumPy first measures it too.
+import argparse
+import statistics
+import time
+from collections.abc import Callable
 
 
 def parse_args(description: str, steps: int = 60,

@@ -3,7 +3,8 @@ batch 16, float32, MSE loss, Adam): nnstudio against PyTorch in the same process
 threads. Prints the median of paired steps and the ratio nnstudio / torch (target: <= 1.5 on the CPU).
 
 Dropout is the same on both sides: 0.1 (torch's default) unless --dropout says otherwise (e.g. 0.0).
-OPENBLAS_THREAD_TIMEOUT=4 is set (benchmarks/_common.py) so NumPy's idle BLAS threads do not slow torch down.
+nnstudio's import makes NumPy's idle OpenBLAS threads sleep at once (nnstudio/ops/openblas_idle.py), so
+they do not slow torch down.
 
     .venv/bin/python benchmarks/bench_transformer.py [--device cuda] [--threads 2] [--steps 40] [--dropout 0.0]
 """

@@ -25,9 +25,8 @@ FIGURE = re.compile(r"alone: ([0-9.]+) (ms per step|us/op)")
 
 def run_alone(bench: str, lib: str, extra: list[str]) -> float:
     """One fresh process of `bench_<bench>.py --only <lib>`; returns its median time (ms or us)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     out = subprocess.run([sys.executable, str(HERE / f"bench_{bench}.py"), "--only", lib, *extra],
-                         capture_output=True, text=True, env=env, timeout=600)
+                         capture_output=True, text=True, timeout=600)  # the caller's environment, as a user's
     found = FIGURE.search(out.stdout)
     if out.returncode != 0 or not found:
         raise RuntimeError(f"bench_{bench}.py --only {lib} failed:\n{out.stdout[-800:]}\n{out.stderr[-1500:]}")

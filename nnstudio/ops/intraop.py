@@ -20,6 +20,8 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from . import openblas_idle
+
 MIN_PART_WORK = 2_000_000  # below this many multiply-adds (or element visits) per part, one thread is faster
 MIN_PART_ELEMENTS = 400_000  # an element-wise pass over fewer elements per part is not worth a handoff
 
@@ -58,6 +60,9 @@ def _blas_controller():
         except Exception:  # noqa: BLE001 - no threadpoolctl: run serially (BLAS keeps its own threads)
             _blas = False
     return _blas
+
+
+openblas_idle.tune(_blas_controller())  # OpenBLAS's workers sleep between GEMMs instead of taking the cores
 
 
 def set_num_threads(n: int) -> None:
