@@ -16,6 +16,10 @@ Rules (see LIVE-UPDATES.md): the training loop never draws; this daemon thread w
   most c / (max_wait + c) of the training time (1.6% for a 50 ms frame and the default 3 s).
 - while nothing trains (paused, stepped, finished) a frame costs no training time: `training()` is False and the
   dashboard catches up at once, drawing every panel that changed.
+
+With the trainer's asyncio runner, and wherever threads are missing (Pyodide), the ticks are callbacks on the
+event loop instead of a thread: they run between the trainer's slices, and the training clock is the time the
+trainer spent in its slices (drawing and training then share one thread, with no GIL hand-over between them).
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ from __future__ import annotations
 import threading
 import time
 import traceback
+
+from .. import _platform
+from ..train.runners import cpu_clock
 
 
 class Refresher:
@@ -65,9 +72,26 @@ class Refresher:
         self._stop = threading.Event()
         self._last = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="nnstudio-dashboard", daemon=True)
+        self._loop = None  # the event loop ticking us, when we tick on one (see the module docstring)
 
     def start(self) -> None:
-        self._thread.start()
+        trainer = getattr(self.dashboard, "trainer", None)
+        if _platform.threads_available() and getattr(trainer, "_runner", "thread") != "asyncio":
+            self._thread.start()
+            return
+        self._loop = _platform.event_loop()
+        if self._loop is None:
+            if not _platform.threads_available():
+                raise RuntimeError("the dashboard needs threads or a running asyncio event loop to refresh itself")
+            self._thread.start()  # a script without a loop: a thread after all
+            return
+        self._loop.call_later(self.tick, self._loop_tick)
+
+    def _loop_tick(self) -> None:
+        if self._stop.is_set():
+            return
+        self.tick_once()
+        self._loop.call_later(self.tick, self._loop_tick)
 
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()
@@ -76,7 +100,7 @@ class Refresher:
 
     @property
     def alive(self) -> bool:
-        return self._thread.is_alive()
+        return self._thread.is_alive() or (self._loop is not None and not self._stop.is_set())
 
     # ---- budget ---------------------------------------------------------------------------------------------------
     def take(self, n: int = 1) -> bool:
@@ -128,13 +152,9 @@ class Refresher:
     def _training_clock(self) -> float | None:
         """CPU seconds of the training thread while it runs; None when it does not run (or cannot be read)."""
         trainer = getattr(self.dashboard, "trainer", None)
-        thread = getattr(trainer, "_thread", None)
-        if trainer is None or trainer.state != "running" or thread is None or not thread.is_alive():
+        if trainer is None or trainer.state != "running":
             return None
-        try:
-            return time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
-        except (AttributeError, OSError, TypeError):  # not Linux/Unix, or the thread just ended
-            return None
+        return cpu_clock(getattr(trainer, "_thread", None))  # a thread's CPU clock, or a loop runner's seconds
 
     # ---- the thread -----------------------------------------------------------------------------------------------
     def tick_once(self) -> None:

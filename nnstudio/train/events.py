@@ -3,6 +3,9 @@
 The trainer calls `emit()` (an append to a bounded deque, about a microsecond); a daemon dispatcher thread hands
 the events to the subscribers in batches, at most `max_rate` times a second. A slow subscriber only delays its own
 deliveries; past `capacity` undelivered events the oldest are dropped (and counted in `dropped`).
+
+Where threads are missing (Pyodide) the batches are delivered by callbacks on the event loop instead, at the same
+rate, between the trainer's slices (a subscriber that blocks then blocks the loop); with no loop at all, at once.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from .. import _platform
 
 EVENT_KINDS = ("state", "step", "epoch", "grad", "error", "reset", "done")
 
@@ -48,6 +53,7 @@ class EventStream:
         self._wanted: frozenset = frozenset()  # the kinds some subscriber wants (EVENT_KINDS when one wants all)
         self.dropped = 0
         self.callback_errors: list[str] = []
+        self._loop = None  # the loop delivering the batches where threads are missing; None: a thread, or none yet
 
     @property
     def active(self) -> bool:
@@ -81,7 +87,7 @@ class EventStream:
             self._next_id += 1
             self._subscribers[key] = (callback, kinds)
             self._update_wanted()
-            if self._thread is None or not self._thread.is_alive():
+            if (self._thread is None or not self._thread.is_alive()) and _platform.threads_available():
                 self._thread = threading.Thread(target=self._run, name="nnstudio-events", daemon=True)
                 self._thread.start()
 
@@ -99,10 +105,17 @@ class EventStream:
         if len(self._queue) == self._queue.maxlen:
             self.dropped += 1
         self._queue.append(event)
-        self._wake.set()
+        if self._thread is not None:
+            self._wake.set()
+        else:
+            self._schedule()
 
     def flush(self, timeout: float = 2.0) -> bool:
         """Wait until the queued events were delivered (for tests and `fit`). True when the queue is empty."""
+        if self._thread is None:  # delivered on the loop, which cannot run while we wait here: deliver now
+            if not self._delivering:
+                self._deliver()
+            return not self._queue
         deadline = time.monotonic() + timeout
         while (self._queue or self._delivering) and time.monotonic() < deadline:
             time.sleep(0.005)
@@ -114,19 +127,42 @@ class EventStream:
         while True:
             self._wake.wait()
             self._wake.clear()
-            self._delivering = True
-            try:
-                while self._queue:
-                    event = self._queue.popleft()
-                    with self._lock:
-                        subs = list(self._subscribers.values())
-                    for callback, kinds in subs:
-                        if kinds is None or event.kind in kinds:
-                            try:
-                                callback(event)
-                            except Exception:  # noqa: BLE001 - a subscriber must never stop the stream
-                                if len(self.callback_errors) < 100:
-                                    self.callback_errors.append(traceback.format_exc())
-            finally:
-                self._delivering = False
+            self._deliver()
             time.sleep(self._period)
+
+    def _deliver(self) -> None:
+        """Hand every queued event to its subscribers (on the dispatcher thread, or a loop callback)."""
+        self._delivering = True
+        try:
+            while self._queue:
+                event = self._queue.popleft()
+                with self._lock:
+                    subs = list(self._subscribers.values())
+                for callback, kinds in subs:
+                    if kinds is None or event.kind in kinds:
+                        try:
+                            callback(event)
+                        except Exception:  # noqa: BLE001 - a subscriber must never stop the stream
+                            if len(self.callback_errors) < 100:
+                                self.callback_errors.append(traceback.format_exc())
+        finally:
+            self._delivering = False
+
+    # ---- without threads: batches from loop callbacks, at most max_rate a second -----------------------------------
+    def _schedule(self) -> None:
+        if self._loop is not None:
+            return  # a batch is due
+        loop = _platform.event_loop()
+        if loop is None:  # no loop either (a script without threads): deliver at once
+            if not self._delivering:
+                self._deliver()
+            return
+        self._loop = loop
+        loop.call_soon(self._loop_batch)
+
+    def _loop_batch(self) -> None:
+        if not self._queue:
+            self._loop = None  # idle: the next emit schedules a batch
+            return
+        self._deliver()
+        self._loop.call_later(self._period, self._loop_batch)

@@ -1,4 +1,5 @@
-"""Start / pause / step / resume / stop / reset on the background thread, and settings between steps."""
+"""Start / pause / step / resume / stop / reset in the background (thread and asyncio runners), settings between
+steps."""
 
 from __future__ import annotations
 
@@ -20,17 +21,15 @@ def wait_for(cond, timeout=10.0):
 
 
 @pytest.fixture
-def trainer():
-    t = Trainer(spiral_mlp(), "spiral", epochs=1000)
-    yield t
-    t.stop()
+def trainer(make_trainer):
+    return make_trainer(spiral_mlp(), "spiral", epochs=1000)
 
 
 def weights(model):
     return {k: v.numpy().copy() for k, v in model.state_dict().items()}
 
 
-def test_start_returns_at_once_on_a_daemon_thread_and_pause_stops_within_a_step(trainer):
+def test_start_returns_at_once_on_a_daemon_worker_and_pause_stops_within_a_step(trainer):
     assert trainer.state == "idle"
     trainer.start()
     assert trainer.state == "running"
@@ -72,8 +71,8 @@ def test_resume_stop_and_start_again_continue_from_the_weights(trainer):
     assert trainer.history["loss"][:done] == trainer.history["loss"][:done]
 
 
-def test_reset_restores_initial_weights_clears_history_and_reproduces_the_run():
-    trainer = Trainer(spiral_mlp(), "spiral", epochs=2)
+def test_reset_restores_initial_weights_clears_history_and_reproduces_the_run(make_trainer):
+    trainer = make_trainer(spiral_mlp(), "spiral", epochs=2)
     initial = weights(trainer.model)
     trainer.fit(progress=False)
     first = list(trainer.history["loss"])
@@ -116,8 +115,8 @@ def test_set_lr_and_set_optimizer_take_effect_at_the_next_step(trainer):
     assert type(trainer.optimizer).__name__ == "SGD" and trainer.optimizer.state == {}
 
 
-def test_finished_run_stops_and_start_runs_epochs_more():
-    trainer = Trainer(spiral_mlp(), "spiral", epochs=2)
+def test_finished_run_stops_and_start_runs_epochs_more(make_trainer):
+    trainer = make_trainer(spiral_mlp(), "spiral", epochs=2)
     trainer.start()
     wait_for(lambda: trainer.state == "stopped")
     assert trainer.finished and trainer.epoch == 2
@@ -162,16 +161,16 @@ def test_stop_ends_the_thread_from_running_and_from_paused(trainer):
     assert not thread.is_alive() and trainer.state == "stopped"
 
 
-def test_interpreter_exit_stops_every_live_trainer():
-    """Kernel shutdown runs the atexit hooks: `stop_all` (registered at import) ends each training thread."""
+def test_interpreter_exit_stops_every_live_trainer(make_trainer):
+    """Kernel shutdown runs the atexit hooks: `stop_all` (registered at import) ends each training worker."""
     from nnstudio.train import trainer as module
 
-    trainers = [Trainer(spiral_mlp(), "spiral", epochs=1000) for _ in range(2)]
+    trainers = [make_trainer(spiral_mlp(), "spiral", epochs=1000) for _ in range(2)]
     trainers[0].start()
     trainers[1].step(1)
     wait_for(lambda: trainers[0].steps > 0)
     threads = [t._thread for t in trainers]
     assert all(th.is_alive() for th in threads)
-    module.stop_all()
+    make_trainer.call(module.stop_all)
     assert not any(th.is_alive() for th in threads)
     assert [t.state for t in trainers] == ["stopped", "stopped"]

@@ -8,11 +8,9 @@ import time
 import numpy as np
 from trainer_models import spiral_mlp
 
-from nnstudio.train import Trainer
 
-
-def test_events_match_the_history():
-    trainer = Trainer(spiral_mlp(), "spiral", epochs=3, grad_every=5)
+def test_events_match_the_history(make_trainer):
+    trainer = make_trainer(spiral_mlp(), "spiral", epochs=3, grad_every=5)
     events = []
     trainer.subscribe(events.append)
     trainer.fit(progress=False)
@@ -29,8 +27,8 @@ def test_events_match_the_history():
     assert kinds[0] == "state" and kinds[-1] == "state" and "done" in kinds
 
 
-def test_history_norms_and_shapes():
-    trainer = Trainer(spiral_mlp(), "spiral", epochs=1, grad_every=1)
+def test_history_norms_and_shapes(make_trainer):
+    trainer = make_trainer(spiral_mlp(), "spiral", epochs=1, grad_every=1)
     trainer.fit(progress=False)
     h = trainer.history
     assert h["param_shapes"] == {"0.weight": (64, 2), "0.bias": (64,), "2.weight": (64, 64), "2.bias": (64,),
@@ -46,8 +44,8 @@ def test_history_norms_and_shapes():
     assert len(snap["loss"]) == 15 and len(h["loss"]) == 30
 
 
-def test_a_blocking_subscriber_does_not_block_training():
-    trainer = Trainer(spiral_mlp(), "spiral", epochs=2)
+def test_a_blocking_subscriber_does_not_block_training(make_trainer):
+    trainer = make_trainer(spiral_mlp(), "spiral", epochs=2)
     gate = threading.Event()
     trainer.subscribe(lambda e: gate.wait(5))
     t0 = time.monotonic()
@@ -56,8 +54,8 @@ def test_a_blocking_subscriber_does_not_block_training():
     gate.set()
 
 
-def test_a_failing_subscriber_is_recorded_not_fatal():
-    trainer = Trainer(spiral_mlp(), "spiral", epochs=1)
+def test_a_failing_subscriber_is_recorded_not_fatal(make_trainer):
+    trainer = make_trainer(spiral_mlp(), "spiral", epochs=1)
     trainer.subscribe(lambda e: 1 / 0)
     trainer.fit(progress=False)
     trainer.events.flush()
@@ -65,8 +63,8 @@ def test_a_failing_subscriber_is_recorded_not_fatal():
     assert "ZeroDivisionError" in trainer.events.callback_errors[0]
 
 
-def test_only_wanted_kinds_are_queued():
-    trainer = Trainer(spiral_mlp(), "spiral", epochs=1)
+def test_only_wanted_kinds_are_queued(make_trainer):
+    trainer = make_trainer(spiral_mlp(), "spiral", epochs=1)
     seen = []
     unsubscribe = trainer.subscribe(seen.append, kinds=("state", "epoch"))
     assert trainer.events.wants("epoch") and not trainer.events.wants("step")

@@ -62,8 +62,8 @@ class Sqrt(nn.Module):
         return self.fc(x) * self.s.sqrt()
 
 
-def test_nonfinite_gradient_pauses_naming_the_step_and_the_parameter():
-    trainer = Trainer(Sqrt(), "spiral")
+def test_nonfinite_gradient_pauses_naming_the_step_and_the_parameter(make_trainer):
+    trainer = make_trainer(Sqrt(), "spiral")
     before = {k: v.numpy().copy() for k, v in trainer.model.state_dict().items()}
     events = []
     trainer.subscribe(events.append, kinds=("error", "state"))
@@ -81,9 +81,9 @@ def test_nonfinite_gradient_pauses_naming_the_step_and_the_parameter():
     trainer.stop()
 
 
-def test_exploding_learning_rate_pauses_with_finite_weights():
+def test_exploding_learning_rate_pauses_with_finite_weights(make_trainer):
     model = nn.Sequential(nn.Linear(1, 16), nn.ReLU(), nn.Linear(16, 1))
-    trainer = Trainer(model, "regression1d", optimizer="sgd", lr=1e6, epochs=50)
+    trainer = make_trainer(model, "regression1d", optimizer="sgd", lr=1e6, epochs=50)
     trainer.fit(progress=False)
     assert trainer.state == "paused" and trainer.error.kind == "nonfinite"
     assert f"step {trainer.error.step}" in trainer.error.message
@@ -106,8 +106,8 @@ class Flaky(nn.Module):
         return self.fc(x)
 
 
-def test_an_exception_on_the_thread_is_kept_and_sent_as_an_event():
-    trainer = Trainer(Flaky(), "spiral")
+def test_an_exception_on_the_thread_is_kept_and_sent_as_an_event(make_trainer):
+    trainer = make_trainer(Flaky(), "spiral")
     events = []
     trainer.subscribe(events.append)
     trainer.start()
