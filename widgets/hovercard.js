@@ -1,0 +1,82 @@
+// The teachable card under a block: hovering a block (or focusing it) shows what it does, its shape formula and, while it
+// trains, live statistics of its weights and of its output. Python is told which block is hovered, so that it
+// sends that block's statistics too (the selected block's always come).
+
+import { fmtShape, h } from "./dom.js";
+import { NODE_W } from "./layout.js";
+import { statsView } from "./stats.js";
+
+const SHOW_MS = 120;
+
+// ctx: {send, uid, view(), stats()}; canvas: the canvas component
+export function createHoverCard(ctx, canvas) {
+  const el = h("div", { class: "nnstudio-hovercard", id: `${ctx.uid}-hovercard`, role: "tooltip", hidden: true });
+  canvas.inner.append(el);
+  let name = null;
+  let timer = null;
+
+  function draw() {
+    const n = (ctx.view().nodes || []).find((x) => x.name === name);
+    if (!n) {
+      hide();
+      return;
+    }
+    const p = canvas.geo().pos.get(n.name);
+    el.style.top = `${p.y + p.h + 4}px`;
+    el.style.left = "0px";
+    el.style.width = `${NODE_W}px`;
+    el.style.setProperty("--hue", n.hue);
+    el.replaceChildren(
+      h("div", { class: "nnstudio-hover-title" }, h("b", { text: n.name }), " ", h("span", { class: "nnstudio-node-type", text: n.type }), " ", h("span", { class: "nnstudio-hover-shape", text: `→ ${fmtShape(n.shape)}` })),
+      n.help ? h("p", { class: "nnstudio-hover-help", text: n.help }) : null,
+      n.formula ? h("p", { class: "nnstudio-hover-formula nnstudio-ins-formula", text: n.formula }) : null,
+      n.error ? h("p", { class: "nnstudio-hover-error", text: n.error }) : null,
+      n.role === "input" ? null : statsView(ctx.stats(), n.name, n.has_params),
+    );
+    el.hidden = false;
+  }
+
+  function show(next) {
+    if (next === name) return;
+    name = next;
+    ctx.send({ cmd: "hover", name });
+    draw();
+  }
+
+  function hide() {
+    clearTimeout(timer);
+    if (name !== null) ctx.send({ cmd: "hover", name: null });
+    name = null;
+    el.hidden = true;
+  }
+
+  canvas.nodesLayer.addEventListener("pointerover", (e) => {
+    const n = canvas.nodeOf(e.target);
+    if (!n || n.dataset.node === name) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => show(n.dataset.node), SHOW_MS);
+  });
+  canvas.nodesLayer.addEventListener("pointerout", (e) => {
+    const from = canvas.nodeOf(e.target);
+    const to = canvas.nodeOf(e.relatedTarget);
+    if (from && from !== to && !to) hide();
+  });
+  canvas.nodesLayer.addEventListener("focusin", (e) => {
+    const n = canvas.nodeOf(e.target);
+    if (n) show(n.dataset.node);
+  });
+  canvas.nodesLayer.addEventListener("focusout", (e) => {
+    if (!canvas.nodeOf(e.relatedTarget)) hide();
+  });
+
+  return {
+    el,
+    update() {
+      if (name !== null) draw();
+    },
+    updateStats() {
+      if (name !== null && !el.hidden) draw();
+    },
+    hide,
+  };
+}
