@@ -8,22 +8,43 @@ Two layouts, both read with `allow_pickle=False`, so a file can carry no code:
   float or bool keys), lists, tuples, tensors, arrays, numbers, strings, booleans and None. Each tensor or array
   is stored as an array `__t<i>`, and the structure around them as JSON in the array `__structure__` (UTF-8
   bytes). A tensor's `requires_grad` is kept, as torch keeps it.
+
+A path is written atomically (`_atomic_write`): a crash, a full disk or a file-size limit leaves the old file
+and no temporary behind. `load` never unpickles: every file it cannot read (empty, truncated, random bytes, a
+single `.npy` array, a PyTorch `.pt` pickle, arrays of Python objects, a structure nested too deeply) raises one
+error class, `LoadError` (a `RuntimeError`), naming the file and what is wrong with it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import zipfile
 from collections import OrderedDict
 
 import numpy as np
 
+from ._atomic_write import atomic_write
 from ._backend import to_numpy
 from .tensor import Tensor
 
 _STRUCTURE = "__structure__"
 _FORMAT = "nnstudio.save/1"
 _KEY_TYPES = {str: "s", int: "i", float: "f", bool: "b"}
+#: the deepest nesting of dicts / lists / tuples that save writes and load reads (torch checkpoints use a few)
+MAX_DEPTH = 100
+
+
+class LoadError(RuntimeError):
+    """A file `nnstudio.load` cannot read; `.path` names it and `.reason` says what is wrong."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path, self.reason = path, reason
+        super().__init__(f"nnstudio.load: cannot load {path}: {reason}")
+
+
+class _Unreadable(ValueError):
+    """Raised inside `load` with the final reason (no wrapping)."""
 
 
 def _is_flat_state(obj) -> bool:
@@ -32,8 +53,11 @@ def _is_flat_state(obj) -> bool:
         and (isinstance(v, Tensor) or (isinstance(v, np.ndarray) and not v.dtype.hasobject)) for k, v in obj.items())
 
 
-def _encode(obj, arrays: list, path: str):
+def _encode(obj, arrays: list, path: str, depth: int = 0):
     """The JSON node of `obj`; its tensors and arrays are appended to `arrays`."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"nnstudio.save: the object is nested more than {MAX_DEPTH} levels deep (at "
+                         f"{path[:200]}{'...' if len(path) > 200 else ''}); flatten it")
     if isinstance(obj, Tensor):
         arrays.append(to_numpy(obj._data))
         return {"tensor": len(arrays) - 1, "requires_grad": bool(obj.requires_grad)}
@@ -58,45 +82,65 @@ def _encode(obj, arrays: list, path: str):
             if kind is None:
                 raise TypeError(f"nnstudio.save: {path} has a key of type {type(k).__name__} ({k!r}); keys must be "
                                 f"str, int, float or bool")
-            items.append([kind, k if kind != "f" else repr(k), _encode(v, arrays, f"{path}[{k!r}]")])
+            items.append([kind, k if kind != "f" else repr(k), _encode(v, arrays, f"{path}[{k!r}]", depth + 1)])
         return {"dict": items, "ordered": isinstance(obj, OrderedDict)}
     if isinstance(obj, (list, tuple)):
         kind = "list" if isinstance(obj, list) else "tuple"
-        return {kind: [_encode(v, arrays, f"{path}[{i}]") for i, v in enumerate(obj)]}
+        return {kind: [_encode(v, arrays, f"{path}[{i}]", depth + 1) for i, v in enumerate(obj)]}
     hint = " (save its state_dict() instead: a whole module needs pickle)" if hasattr(obj, "state_dict") else ""
     raise TypeError(f"nnstudio.save: {path} is a {type(obj).__name__}, which a .npz file cannot hold{hint}; "
                     f"it stores tensors, arrays, numbers, strings, None and dicts / lists / tuples of them")
 
 
-def _decode(node, data, map_location):
+def _decode(node, data, map_location, depth: int = 0):
+    if not isinstance(node, dict):
+        raise _Unreadable(f"the structure holds a {type(node).__name__} where an entry was expected")
+    if depth > MAX_DEPTH:
+        raise _Unreadable(f"the structure is nested more than {MAX_DEPTH} levels deep")
     if "tensor" in node:
-        t = Tensor._wrap(np.array(data[f"__t{node['tensor']}"]), None)
+        t = Tensor._wrap(_array(data, node["tensor"]), None)
         if map_location is not None:
             t = t.to(map_location)
         t.requires_grad = bool(node.get("requires_grad", False))
         return t
     if "array" in node:
-        return np.array(data[f"__t{node['array']}"])
+        return _array(data, node["array"])
     if "value" in node:
-        return node["value"]
+        value = node["value"]
+        if value is not None and not isinstance(value, (bool, int, float, str)):
+            raise _Unreadable(f"the structure holds a {type(value).__name__} as a value")
+        return value
     if "float" in node:
         return float(node["float"])
     if "dict" in node:
         keys = {"s": str, "i": int, "b": bool, "f": float}
-        pairs = [(keys[kind](k), _decode(v, data, map_location)) for kind, k, v in node["dict"]]
+        pairs = [(keys[kind](k), _decode(v, data, map_location, depth + 1)) for kind, k, v in node["dict"]]
         return OrderedDict(pairs) if node.get("ordered") else dict(pairs)
     if "list" in node:
-        return [_decode(v, data, map_location) for v in node["list"]]
+        return [_decode(v, data, map_location, depth + 1) for v in node["list"]]
     if "tuple" in node:
-        return tuple(_decode(v, data, map_location) for v in node["tuple"])
-    raise ValueError(f"unknown entry {sorted(node)}")
+        return tuple(_decode(v, data, map_location, depth + 1) for v in node["tuple"])
+    raise _Unreadable(f"the structure has an unknown entry {sorted(node)[:5]}")
+
+
+def _array(data, index) -> np.ndarray:
+    """The array `__t<index>` (or the key `index` of a flat state dict), of a dtype a tensor can hold."""
+    name = index if isinstance(index, str) else f"__t{int(index)}"
+    if name not in data.files:
+        raise _Unreadable(f"the structure names the array {name!r}, which the file does not hold")
+    array = np.array(data[name])
+    if array.dtype.kind not in "biuf" or array.dtype.itemsize > 8:
+        raise _Unreadable(f"its entry {name[:80]!r} has the dtype {array.dtype}, which no tensor holds")
+    return array
 
 
 def save(obj, f) -> None:
     """Save `obj` (a state dict, or a checkpoint dict of state dicts, numbers and strings) to an `.npz` file.
 
-    `f` is a path or a writable binary file. A path is written atomically (a temporary file, then a rename), so
-    an interrupted save never leaves half a file in place of a good one.
+    `f` is a path or a writable binary file. A path is written atomically (a temporary file with a unique name in
+    the same folder, then a rename), so an interrupted save never leaves half a file in place of a good one, nor
+    a temporary file beside it; the file gets the permissions `open()` would give it. A read-only file is not
+    replaced (PermissionError), as `torch.save` cannot replace it either.
     """
     if _is_flat_state(obj):
         arrays = {k: (to_numpy(v._data) if isinstance(v, Tensor) else v) for k, v in obj.items()}
@@ -108,25 +152,100 @@ def save(obj, f) -> None:
     if hasattr(f, "write"):
         np.savez(f, **arrays)
         return
-    tmp = f"{os.fspath(f)}.tmp.npz"
-    np.savez(tmp, **arrays)
-    os.replace(tmp, os.fspath(f))
+    atomic_write(os.fspath(f), lambda fh: np.savez(fh, **arrays))
 
 
 def load(f, map_location=None, weights_only: bool = True):
     """Load what `save` wrote (`allow_pickle=False`: a file can carry no code): an OrderedDict of tensors for a
-    state dict, else the saved structure. `map_location` ('cpu', 'cuda', a device) moves every tensor."""
+    state dict, else the saved structure. `map_location` ('cpu', 'cuda', a device) moves every tensor.
+
+    Raises:
+        FileNotFoundError / IsADirectoryError / PermissionError: as `open` raises them.
+        LoadError: (a RuntimeError) for any file that is not one `save` wrote, naming the file and the reason.
+    """
+    name = _file_name(f)
+    if not hasattr(f, "read"):
+        with open(os.fspath(f), "rb") as fh:  # the OS's own errors for a missing file, a folder, no access
+            head = fh.read(512)
+    else:
+        start = f.tell() if hasattr(f, "tell") else 0
+        head = f.read(512)
+        f.seek(start)
+    reason = _not_an_archive(head)
+    if reason:
+        raise LoadError(name, reason)
     try:
         with np.load(f, allow_pickle=False) as data:
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise _Unreadable("it is not an .npz archive")
+            _check_members(data)
             if _STRUCTURE not in data.files:
-                out = OrderedDict((k, Tensor._wrap(np.array(data[k]), None)) for k in data.files)
+                out = OrderedDict((k, Tensor._wrap(_array(data, k), None)) for k in data.files)
                 if map_location is not None:
                     out = OrderedDict((k, v.to(map_location)) for k, v in out.items())
                 return out
             structure = json.loads(bytes(data[_STRUCTURE]).decode("utf-8"))
-            if structure.get("format") != _FORMAT:
-                raise ValueError(f"unknown format {structure.get('format')!r}")
-            return _decode(structure["root"], data, map_location)
-    except (ValueError, OSError, KeyError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RuntimeError(f"nnstudio.load: {f!r} is not a weights file or checkpoint saved by nnstudio.save "
-                           f"({exc})") from None
+            if not isinstance(structure, dict) or structure.get("format") != _FORMAT:
+                found = structure.get("format") if isinstance(structure, dict) else type(structure).__name__
+                raise _Unreadable(f"its structure has the unknown format {str(found)[:80]!r}")
+            return _decode(structure.get("root"), data, map_location)
+    except LoadError:
+        raise
+    except RecursionError:
+        raise LoadError(name, f"its structure is nested too deeply (more than {MAX_DEPTH} levels)") from None
+    except zipfile.BadZipFile as exc:
+        raise LoadError(name, f"the archive is damaged or truncated ({exc})") from None
+    except EOFError:
+        raise LoadError(name, "the file ends too early (truncated)") from None
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, UnicodeDecodeError,
+            json.JSONDecodeError, zipfile.LargeZipFile, NotImplementedError) as exc:
+        raise LoadError(name, _reason(exc)) from None
+
+
+def _file_name(f) -> str:
+    if hasattr(f, "read"):
+        given = getattr(f, "name", None)
+        return repr(given) if isinstance(given, (str, bytes, os.PathLike)) else f"the {type(f).__name__} object"
+    return repr(os.fspath(f))
+
+
+def _not_an_archive(head: bytes) -> str:
+    """Why a file starting with `head` is not an .npz archive ("" when it may be one)."""
+    if not head:
+        return "the file is empty (0 bytes)"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return ""
+    if head.startswith(b"\x93NUMPY"):
+        return ("it is a single NumPy array (.npy), not a weights file: read it with numpy.load(path) and wrap it "
+                "with nnstudio.from_numpy")
+    if head[:1] == b"\x80" and len(head) > 1 and head[1] <= 5:
+        return ("it is a Python pickle (such as an old torch.save file); nnstudio never loads pickles, because "
+                "loading one can run any code. In PyTorch, save the weights as arrays instead: "
+                "numpy.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})")
+    return (f"it is not a weights file or checkpoint saved by nnstudio.save (those are .npz zip archives; this "
+            f"file starts with {head[:8]!r})")
+
+
+def _check_members(data) -> None:
+    """Raise for a zip that is a PyTorch .pt file (a pickle inside), or holds members that are not .npy arrays."""
+    members = data.zip.namelist()
+    if any(f.endswith(".pkl") for f in members):
+        raise _Unreadable("it is a PyTorch file written by torch.save (a zip archive with a pickle inside); "
+                         "nnstudio never loads pickles, because loading one can run any code. In PyTorch, save the "
+                         "weights as arrays instead: numpy.savez(path, **{k: v.numpy() for k, v in "
+                         "model.state_dict().items()})")
+    odd = [f for f in members if not f.endswith(".npy")]
+    if odd:
+        raise _Unreadable(f"it is a zip archive whose member {odd[0][:80]!r} is not a NumPy array (.npy)"
+                          + (f", nor are {len(odd) - 1} more" if len(odd) > 1 else ""))
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc)
+    if isinstance(exc, _Unreadable):
+        return text
+    if "allow_pickle" in text or "pickled" in text or "Object arrays" in text:
+        return ("it holds an array of Python objects (a pickle); nnstudio never loads pickles, because loading "
+                "one can run any code")
+    text = text if len(text) <= 200 else text[:200] + "..."
+    return f"it is not a weights file or checkpoint saved by nnstudio.save ({type(exc).__name__}: {text})"

@@ -1,19 +1,28 @@
 """Safe save and load of design files inside one folder (the notebook's folder).
 
 A name typed in the Studio is untrusted: it must name a plain file *inside* the folder. Absolute paths, ``..``
-steps, drive letters, hidden names and links that lead out of the folder are refused with a message that says
-why. Saving never half-writes a file: the text goes to a temporary file in the same folder, is flushed to disk
-and then renamed over the target with ``os.replace`` (atomic on POSIX and Windows).
+steps, drive letters, hidden or empty names (``designs/``), control characters (newlines, escapes, invisible
+format characters), names too long for the file system and links that lead out of the folder are refused with a
+message that says why. Saving never half-writes a file: the text goes to a temporary file with a unique name in
+the same folder, is flushed to disk and then renamed over the target with ``os.replace`` (atomic on POSIX and
+Windows); on any failure the temporary file is removed. A new file gets the permissions ``open()`` would give it
+(0o666 less the umask), a replaced file keeps its own, and a read-only file is never replaced.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import unicodedata
 from pathlib import Path
+
+from .._atomic_write import TEMP_NAME_EXTRA, atomic_write
 
 #: the biggest design file we read back (a 1000-node design is well under 1 MB)
 MAX_DESIGN_BYTES = 5 * 1024 * 1024
+#: the longest name part (file or folder) in UTF-8 bytes, leaving room for the temporary name's decoration
+MAX_PART_BYTES = 255 - TEMP_NAME_EXTRA
+#: the longest whole name, in characters
+MAX_NAME_CHARS = 1024
 
 
 class UnsafePathError(ValueError):
@@ -33,12 +42,18 @@ def safe_path(folder: str | os.PathLike, name: str, *, suffix: str = ".json") ->
         raise UnsafePathError("type a file name first, e.g. my_model.json")
     if "\x00" in name:
         raise UnsafePathError("file name contains a NUL character")
-    if len(name) > 255:
-        raise UnsafePathError("file name is longer than 255 characters")
+    if len(name) > MAX_NAME_CHARS:
+        raise UnsafePathError(f"file name is longer than {MAX_NAME_CHARS} characters")
+    bad = next((c for c in name if unicodedata.category(c)[0] == "C"), None)
+    if bad is not None:
+        raise UnsafePathError(f"file name contains the control character {bad!r} (U+{ord(bad):04X}): use letters, "
+                              f"digits, spaces, '-', '_' and '.'")
     pure = Path(name)
     if pure.is_absolute() or name.startswith(("/", "\\", "~")) or (len(name) > 1 and name[1] == ":"):
         raise UnsafePathError(f"'{name}' is an absolute path: give a name inside the notebook's folder")
     parts = name.replace("\\", "/").split("/")
+    if not parts[-1].strip():
+        raise UnsafePathError(f"'{name}' names a folder: add a file name, e.g. {name.rstrip('/')}/my_model.json")
     if any(p == ".." for p in parts):
         raise UnsafePathError(f"'{name}' leads outside the notebook's folder ('..' is not allowed)")
     if any(p.startswith(".") for p in parts if p):
@@ -47,6 +62,10 @@ def safe_path(folder: str | os.PathLike, name: str, *, suffix: str = ".json") ->
         name = name + suffix
     elif suffix and pure.suffix.lower() != suffix:
         raise UnsafePathError(f"'{name}': design files end in {suffix}")
+    for part in name.replace("\\", "/").split("/"):
+        if len(part.encode("utf-8", "surrogatepass")) > MAX_PART_BYTES:
+            raise UnsafePathError(f"'{part[:40]}...' is too long: a file or folder name is at most "
+                                  f"{MAX_PART_BYTES} bytes here")
     root = Path(folder).resolve()
     target = root / name
     # follow every link (of the file itself and of any folder on the way) and check we are still inside
@@ -59,21 +78,15 @@ def safe_path(folder: str | os.PathLike, name: str, *, suffix: str = ".json") ->
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see either the old file or the whole new one, never a part."""
+    """Write ``text`` to ``path`` so that readers see either the old file or the whole new one, never a part.
+
+    Raises:
+        PermissionError: ``path`` is read-only; it is left as it is.
+    """
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    data = text.encode("utf-8")
+    atomic_write(path, lambda fh: fh.write(data))
 
 
 def save_text(folder: str | os.PathLike, name: str, text: str) -> Path:
