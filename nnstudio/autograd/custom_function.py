@@ -7,6 +7,11 @@ and each output is a differentiable slice of it, so the engine (one output per n
 backward hands the user's backward one gradient Tensor per output (zeros where an output got none, as torch's
 `materialize_grads`) and checks what comes back: one entry per forward argument, None or a gradient of the
 argument's shape.
+
+Under create_graph the node's backward gets a Tensor: the user's backward then runs with grad mode on, on
+Tensors with history (saved outputs are swapped for the node's own outputs, so their derivative is counted), and
+its results are returned as they are: a backward written in differentiable tensor ops has a second derivative,
+as in torch. A backward marked `@once_differentiable` runs without a graph, and differentiating its result raises.
 """
 
 from __future__ import annotations
@@ -49,21 +54,31 @@ class FunctionCtx:
 class CustomNode(Function):
     """The graph node of one call of a custom function (see the module docstring)."""
 
+    tensor_saves = {"packed": "out"}  # under create_graph: the packed outputs with this node as grad_fn
+
     def backward(self, grad):
         from ..tensor import Tensor
 
+        graph = isinstance(grad, Tensor)
+        once = getattr(self.user_backward, "once_differentiable", False)
         flat = grad.reshape(-1)
         grads = []
         for start, shape, out in self.layout:
             if out is None:  # a non-differentiable output: zeros (or None)
                 grads.append(None)
                 continue
-            grads.append(Tensor._wrap(flat[start:start + math.prod(shape)].reshape(shape), None))
+            piece = flat[start:start + math.prod(shape)].reshape(shape)
+            grads.append(piece if graph else Tensor._wrap(piece, None))
         if self.ctx.materialize_grads:  # zeros for each tensor output that got no gradient, as torch
             grads = [Tensor._wrap(xp_zeros(out), None) if g is None and out is not None else g
                      for g, out in zip(grads, self.outputs)]
-        with no_grad():
-            result = self.user_backward(self.ctx, *grads)
+        ctx = self.ctx
+        if graph and not once:
+            ctx = self._ctx_with_graph_outputs()
+            result = self.user_backward(ctx, *grads)
+        else:
+            with no_grad():
+                result = self.user_backward(ctx, *(g.detach() if graph and g is not None else g for g in grads))
         result = result if isinstance(result, tuple) else (result,)
         name = f"{self.cls_name}Backward"
         if len(result) != self.n_args:
@@ -84,8 +99,42 @@ class CustomNode(Function):
                     raise RuntimeError(f"function {name} returned an invalid gradient at index {index} - got "
                                        f"{list(g.shape)} but expected shape compatible with {list(tensor.shape)}")
                 g = g.reshape(tensor.shape)
-            out.append(g._data)
+            if graph and once:
+                from .function import apply
+
+                g = apply(_OnceDifferentiableGrad, *self.inputs, value=g._data, name=name)
+            out.append(g if graph else g._data)
         return tuple(out)
+
+    def _ctx_with_graph_outputs(self):
+        """A copy of ctx whose saved tensors (and attributes) that are forward outputs are the node's outputs with
+        history (`self.packed` is a Tensor here, lifted by `tensor_saves`)."""
+        import copy
+
+        packed = self.packed
+        single = sum(1 for start, _, out in self.layout if out is not None) == 1
+        swap = {}
+        for start, shape, out in self.layout:
+            if out is not None:
+                swap[id(out)] = packed if single else packed[start:start + math.prod(shape)].reshape(shape)
+        ctx = copy.copy(self.ctx)
+        ctx.to_save = tuple(swap.get(id(t), t) for t in self.ctx.to_save)
+        for key, value in vars(self.ctx).items():
+            if key != "to_save" and id(value) in swap:
+                setattr(ctx, key, swap[id(value)])
+        return ctx
+
+
+class _OnceDifferentiableGrad(Function):
+    """The gradient a @once_differentiable backward gave under create_graph: differentiating it raises."""
+
+    def forward(self, *inputs, value=None, name=""):
+        self.fn_name = name
+        return value
+
+    def backward(self, grad):
+        raise RuntimeError(f"trying to differentiate twice a function that was marked with @once_differentiable "
+                           f"({self.fn_name})")
 
 
 def xp_zeros(tensor):
@@ -136,6 +185,7 @@ def apply_custom(cls, *args, **kwargs):
         packed = xp_arrays[0]
     else:
         packed = _concat(xp_arrays, dtype)
+    node.packed = packed
     packed_t = Tensor._wrap(packed, node)
     wrapped = []
     for o, (s, shape, kept) in zip(outputs, layout):

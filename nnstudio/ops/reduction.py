@@ -53,11 +53,11 @@ class Prod(Function):
     def backward(self, g):
         a, axis = self.a, self.axis
         axes = None if axis is None else (axis,)
-        if ns_of(g).is_tensor:
-            if (a._data == 0).any():
-                raise NotImplementedError("create_graph=True: the second derivative of prod() at an input "
-                                          "holding a zero is not implemented in nnstudio")
-            return (broadcast_like(g * self.z, a.shape, axes, self.keepdim) / a,)
+        ns = ns_of(g)
+        if ns.is_tensor:
+            if not (a._data == 0).any():
+                return (broadcast_like(g * self.z, a.shape, axes, self.keepdim) / a,)
+            return (broadcast_like(g, a.shape, axes, self.keepdim) * _others_product(ns, a, axis),)
         xp = xp_of(a)
         if axis is None:
             flat = a.reshape(-1)
@@ -173,6 +173,17 @@ class LogSumExp(Function):
         with _quiet(ns):
             p = ns.exp(self.a - self.z)
         return (ns.cast_like(gk * p, g),)
+
+
+def _others_product(ns, a, axis):
+    """prod_{j != i} a_j along `axis` (all of a for None) as a Tensor with history, exact with zeros: the product
+    of the n x n matrix whose row i is the slice with a_i replaced by 1."""
+    xp = xp_of(a._data)
+    moved = a.reshape(-1) if axis is None else ns.moveaxis(a, axis, -1)
+    n = moved.shape[-1]
+    rows = moved.unsqueeze(-2).expand(tuple(moved.shape[:-1]) + (n, n))
+    others = ns.where(xp.eye(n, dtype=bool), 1.0, rows).prod(-1)
+    return others.reshape(a.shape) if axis is None else ns.moveaxis(others, -1, axis)
 
 
 def _quiet(xp):

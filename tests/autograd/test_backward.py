@@ -140,6 +140,7 @@ def test_create_graph_through_a_primitive_without_second_derivative_names_it():
         (y * y).sum().backward(create_graph=True)
 
 
+@pytest.mark.filterwarnings(r"ignore:Using backward\(\) with create_graph=True")
 def test_backward_create_graph_fills_grad_with_history_as_torch():
     res = []
     for lib in (nnstudio, torch):
