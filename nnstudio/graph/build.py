@@ -14,6 +14,7 @@ from .errors import GraphBuildError
 from .registry import REGISTRY
 from .shapes import fmt
 from .spec import CALL_ATTENTION, CALL_FIRST, INPUT, LAYER
+from .weights import restore_weights
 
 #: what forward does for the nodes that are not layers: fn(inputs, config) -> tensor
 OPS: dict[str, Callable[[list[Any], dict[str, Any]], Any]] = {
@@ -22,6 +23,7 @@ OPS: dict[str, Callable[[list[Any], dict[str, Any]], Any]] = {
     "Concat": lambda xs, c: nnstudio.cat(xs, dim=c["dim"]),
     "Select": lambda xs, c: xs[0].select(c["dim"], c["index"]),
     "Mean": lambda xs, c: xs[0].mean(dim=c["dim"], keepdim=c["keepdim"]),
+    "Permute": lambda xs, c: xs[0].permute(*c["dims"]),
     "Output": lambda xs, c: xs[0],
 }
 
@@ -62,6 +64,8 @@ class GraphModule(nn.Module):
                 continue
             if spec.role == LAYER:
                 setattr(self, name, make_layer(node.type, cfg))
+            elif node.type == "Parameter":  # a learned tensor used in forward (a position embedding)
+                setattr(self, name, nn.Parameter(nnstudio.zeros(*cfg["shape"])))
             steps.append((name, node.type, spec.role, spec.call, tuple(node.inputs), cfg))
         last_use: dict[str, int] = {}
         for i, (_, _, _, _, ins, _) in enumerate(steps):
@@ -72,6 +76,7 @@ class GraphModule(nn.Module):
                             for i, step in enumerate(steps))
         self._graph_json = graph.to_json()
         self._param_count = report.total_params
+        restore_weights(self, graph, report)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         """Shown as a cell's last value: the diagram of the design it was built from, with shapes."""
@@ -112,6 +117,8 @@ class GraphModule(nn.Module):
                     out = layer(q, k, v, need_weights=False)[0]
                 else:
                     out = layer(*xs)
+            elif type_ == "Parameter":
+                out = getattr(self, name)
             else:
                 out = OPS[type_](xs, cfg)
             env[name] = out

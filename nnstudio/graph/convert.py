@@ -1,4 +1,5 @@
-"""`from_module()`: the design of an ``nn.Sequential`` or of a module made by `build()`."""
+"""`from_module()`: the design of an ``nn.Sequential``, of a module made by `build()`, or (by `trace`) of any
+module with a forward."""
 
 from __future__ import annotations
 
@@ -55,16 +56,18 @@ def from_module(module: Any, input_shape: Sequence[int], *, dtype: str | None = 
         if given is not None and first is not None and tuple(graph.nodes[first].config["shape"]) != given:
             raise GraphError(f"this module was built for input {first} shaped "
                              f"{tuple(graph.nodes[first].config['shape'])}, not {given}")
+        _keep_weights(graph, lambda name: getattr(module, name, None))
         graph.clear_history()
         return graph
     kind = type(module).__name__
-    if kind == "Sequential":
+    if kind == "Sequential" and all(_is_library(m) for _, m in _flatten(module, "")):
         layers = _flatten(module, "")
     elif kind in REGISTRY and REGISTRY[kind].role == LAYER:
         layers = [("layer", module)]
     else:
-        raise GraphError(f"from_module reads nn.Sequential models and modules made by ModelGraph.build(); got {kind}. "
-                         f"Write the model as an nn.Sequential, or build it in the builder")
+        from .trace import trace
+
+        return trace(module, input_shape, dtype=dtype, auto=auto, graph_class=graph_class)
     if not layers:
         raise GraphError("the Sequential is empty: there is no layer to place")
     read = [(path, *_read_config(m, path)) for path, m in layers]
@@ -72,16 +75,42 @@ def from_module(module: Any, input_shape: Sequence[int], *, dtype: str | None = 
         dtype = "int64" if read[0][1] == "Embedding" else "float32"
     graph = graph_class()
     prev = graph.input("x", tuple(input_shape), dtype=dtype)
-    for path, layer_type, cfg in read:
+    by_name = {}
+    for (path, layer_type, cfg), (_, layer) in zip(read, layers):
         name = path.replace(".", "_")
         if name_problem(name) or name in graph:
             name = fresh_name(REGISTRY[layer_type].prefix, graph.nodes)
         prev = graph.add(layer_type, name=name, inputs=[prev], **cfg)
+        by_name[name] = layer
     graph.output(prev)
     if auto:
         _make_auto(graph)
+    _keep_weights(graph, by_name.get)
     graph.clear_history()
     return graph
+
+
+def _is_library(module: Any) -> bool:
+    """A layer of nnstudio.nn or torch.nn (not a module the user wrote)."""
+    return type(module).__module__.startswith(("nnstudio.nn", "torch.nn"))
+
+
+def _keep_weights(graph: Any, layer_of: Any) -> None:
+    """Keep the weights of the module's layers beside the design (for the nodes that infer without error)."""
+    from .weights import _numpy, attach, state_of
+
+    report = graph.infer_shapes()
+    for name, node in graph.nodes.items():
+        layer = layer_of(name)
+        if layer is None or name not in report.resolved:
+            continue
+        if node.type == "Parameter":
+            attach(graph, name, {"": _numpy(layer)})
+        elif REGISTRY[node.type].role == LAYER:
+            try:
+                attach(graph, name, state_of(layer))
+            except (AttributeError, TypeError):
+                continue
 
 
 def _make_auto(graph: Any) -> None:

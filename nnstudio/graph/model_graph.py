@@ -230,6 +230,8 @@ class ModelGraph:
             if name in node.inputs:
                 node = node.replace(inputs=[new_name if s == name else s for s in node.inputs])
             nodes[node.name] = node
+        if name in (getattr(self, "_weights", None) or {}):  # kept weights follow the block
+            self._weights[new_name] = self._weights.pop(name)
         self._commit(nodes, "rename", (name, new_name))
 
     def replace_with(self, other: ModelGraph) -> None:
@@ -371,7 +373,12 @@ class ModelGraph:
     @classmethod
     def from_module(cls, module: Any, input_shape: Sequence[int], *, dtype: str | None = None,
                     auto: bool = True) -> ModelGraph:
-        """The design of an ``nn.Sequential`` (nested ones are inlined) or of a module made by `build()`.
+        """The design of a module: any ``nn.Module`` whose ``forward`` can be traced (see `nnstudio.graph.trace`:
+        layers become blocks named after their submodule path, ``encoder.layers.0`` -> ``encoder_layers_0``, the
+        modules you wrote are inlined), an ``nn.Sequential`` (nested ones are inlined) or a module made by
+        `build()`. The module's weights are kept beside the design, so ``build()`` starts from them (a block whose
+        settings you change gets fresh weights); what cannot become a fixed design raises one `GraphError` naming
+        the operation and the line of forward.
 
         Args:
             module: the module.
@@ -387,6 +394,8 @@ class ModelGraph:
         """An independent copy of the design (no history, no observers)."""
         g = type(self)(history_limit=self._undo.maxlen or 0)
         g._nodes = dict(self._nodes)
+        if getattr(self, "_weights", None):  # the initial weights from_module kept (see weights.py)
+            g._weights = dict(self._weights)
         return g
 
     # ---- internals -----------------------------------------------------------------------------------------------

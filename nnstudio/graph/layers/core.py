@@ -1,12 +1,12 @@
-"""Core layers: Linear, Identity, Embedding and the dropouts."""
+"""Core layers: Linear, Identity, Embedding, the dropouts, and Parameter (a learned tensor used in forward)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..fields import auto_int, bool_field, float_field, int_field
-from ..shapes import check_auto, fmt
-from ..spec import Ctx, LayerSpec, Shape
+from ..fields import BIG, Field, auto_int, bool_field, float_field, int_field
+from ..shapes import check_auto, fmt, numel
+from ..spec import OP, Ctx, LayerSpec, Shape
 
 CORE = "Core"
 
@@ -63,6 +63,14 @@ def _dropout_from(m: Any) -> dict[str, Any]:
     return {"p": float(m.p)}
 
 
+def _parameter(ctx: Ctx) -> Shape:
+    shape = tuple(ctx.cfg["shape"])
+    if len(shape) < 2 or shape[0] != 1:
+        ctx.fail(f"shape {fmt(shape)} must start with 1 and hold one sample's shape after it, (1, L, F) for a "
+                 f"position embedding: the same tensor is used for every sample of the batch")
+    return shape[1:]
+
+
 _DROPOUT: dict[str, Any] = {"prefix": "drop", "from_module": _dropout_from, "summary": ("p",)}
 
 SPECS = [
@@ -97,4 +105,9 @@ SPECS = [
               "(C, H, W) → (C, H, W)", (_p(),), rule=_dropout_nd(2), **_DROPOUT),
     LayerSpec("Dropout3d", CORE, "While training, zeroes whole 3-d feature maps with probability p.",
               "(C, D, H, W) → (C, D, H, W)", (_p(),), rule=_dropout_nd(3), **_DROPOUT),
+    LayerSpec("Parameter", CORE, "A learned tensor with no input, shaped (1, *sample): added to every sample (a "
+              "learned position embedding: x + self.position).", "() → sample shape; shape = (1, *sample)",
+              (Field("shape", "tuple", (1, 8), "the tensor's shape: 1, then one sample's shape", min=1, max=BIG,
+                     positional=True),),
+              rule=_parameter, params=lambda c: numel(c["shape"]), inputs=(0, 0), role=OP, prefix="param"),
 ]

@@ -1,4 +1,4 @@
-"""Reshaping nodes: Flatten, Unflatten (layers) and Select, Mean (tensor operations in forward)."""
+"""Reshaping nodes: Flatten, Unflatten (layers) and Select, Mean, Permute (tensor operations in forward)."""
 
 from __future__ import annotations
 
@@ -57,6 +57,19 @@ def _mean(ctx: Ctx) -> Shape:
     return (*x[:d], 1, *x[d + 1:]) if ctx.cfg["keepdim"] else (*x[:d], *x[d + 1:])
 
 
+def _permute(ctx: Ctx) -> Shape:
+    x, dims = ctx.x, tuple(ctx.cfg["dims"])
+    n = len(x) + 1
+    if len(dims) != n:
+        ctx.fail(f"dims {fmt(dims)} must name all {n} dimensions of the input {fmt(x)} with the batch (0 first)")
+    norm = tuple(d + n if d < 0 else d for d in dims)
+    if sorted(norm) != list(range(n)):
+        ctx.fail(f"dims {fmt(dims)} must hold each dimension 0 to {n - 1} once")
+    if norm[0] != 0:
+        ctx.fail(f"dims {fmt(dims)} must start with 0: the batch stays the first dimension")
+    return tuple(x[d - 1] for d in norm[1:])
+
+
 def _attrs(*names: str):
     def read(m: Any) -> dict[str, Any]:
         return {n: (tuple(getattr(m, n)) if isinstance(getattr(m, n), list) else getattr(m, n)) for n in names}
@@ -90,4 +103,10 @@ SPECS = [
         (dim_field("dim", 1, "the dimension to average over (1: the first after the batch)"),
          bool_field("keepdim", False, "keep the averaged dimension with size 1")),
         rule=_mean, role=OP, prefix="mean"),
+    LayerSpec(
+        "Permute", RESHAPE, "Reorders the dimensions: (N, L, F) with dims (0, 2, 1) becomes (N, F, L), so that a "
+        "Conv1d reads features as channels.", "(L, F) → (F, L) with dims=(0, 2, 1)",
+        (Field("dims", "tuple", (0, 2, 1), "the new order of all dimensions, the batch (0) first", min=-(MAX_RANK + 1),
+               max=MAX_RANK, positional=True),),
+        rule=_permute, role=OP, prefix="permute", dtype="any"),
 ]

@@ -1,0 +1,598 @@
+"""`trace`: any ``nn.Module`` with a ``forward`` -> a design, by running forward on stand-in tensors.
+
+``forward`` runs once on `Proxy` inputs (see ``trace_proxy``). Calls to layers the registry has become blocks named
+after their submodule path (``encoder.layers.0`` -> ``encoder_layers_0``) with the module's weights kept beside the
+design (``weights``); the functions and tensor methods of ``trace_ops`` become their blocks (``F.relu`` -> ReLU,
+``+`` -> Add, ``x.view(x.size(0), -1)`` -> Flatten, ``out[:, -1]`` -> Select ...). A module the user wrote (a
+residual block) and the containers (Sequential, TransformerEncoder) are *inlined*: their own calls are recorded,
+so every block of the design stays a registry block that the builder can edit and export.
+
+What cannot become a fixed design (a tensor's values in an ``if``, ``len(x)``, iterating over a tensor, an
+operation without a block) raises one `TraceError` naming the operation, the line of forward and what to do; the
+result is built and compared with the module on random input before it is returned, so a design that does not
+compute what the module computes is never returned either.
+
+Only the thread that traces sees the stand-ins: the patches (``Module.__call__``, the functions of ``nnstudio`` and
+``nnstudio.nn.functional``, the Tensor operators) pass every call without a stand-in straight through, and they
+are in place only while a trace runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import linecache
+import os
+import sys
+import threading
+import types
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from .errors import GraphError
+from .names import fresh_name, name_problem
+from .registry import REGISTRY
+from .spec import CALL_ATTENTION, CALL_FIRST, LAYER, OUTPUT
+from .trace_ops import FUNCTIONS, METHODS
+from .trace_proxy import BatchSize, Opaque, Proxy, TraceError
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../nnstudio
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_STATE = threading.local()
+_LOCK = threading.RLock()
+
+#: library modules traced through (their forward calls registry layers), not refused as unknown layers
+INLINE = frozenset({"Sequential", "TransformerEncoder", "TransformerDecoder"})
+_MARKERS = (Proxy, BatchSize, Opaque)
+_TENSOR_OPS = ("__add__", "__radd__", "__mul__", "__rmul__", "__sub__", "__rsub__", "__truediv__", "__rtruediv__",
+               "__matmul__", "__rmatmul__", "__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__")
+
+
+def _has_marker(args: tuple, kwargs: dict) -> bool:
+    for v in (*args, *kwargs.values()):
+        if isinstance(v, _MARKERS):
+            return True
+        if isinstance(v, list | tuple) and any(isinstance(u, _MARKERS) for u in v):
+            return True
+    return False
+
+
+def _active() -> Tracer | None:
+    return getattr(_STATE, "tracer", None)
+
+
+class _ZeroState(Opaque):
+    """``torch.zeros(layers, x.size(0), hidden)``: a zero initial state, which is what a recurrent block starts
+    from anyway; it may be passed to an RNN / LSTM / GRU block and nothing else."""
+
+    def to(self, *_: Any, **__: Any) -> _ZeroState:
+        return self
+
+    cuda = cpu = detach = float = to
+
+
+class _Hidden(Opaque):
+    """The final hidden state h_n of a recurrent block: ``h[-1]`` (or ``h.squeeze(0)`` for one layer) is the last
+    layer's last step, which the design reads as ``out[:, -1]``; for a bidirectional block it is not."""
+
+    def __init__(self, tracer: Tracer, out: Proxy, layers: int, bidirectional: bool) -> None:
+        super().__init__(tracer, "the final hidden state h_n", "use the output instead: out[:, -1] is the last step")
+        self._out, self._layers, self._bi = out, layers, bidirectional
+
+    def _last(self, what: str) -> Proxy:
+        if self._bi:
+            raise self._tracer.refusal(what, "h_n[-1] of a bidirectional block is the backward direction at the "
+                                       "first step, which no block reads", "use out[:, -1] (both directions)")
+        return self._tracer.add("Select", {"dim": 1, "index": -1}, [self._out], what)
+
+    def __getitem__(self, key: Any) -> Any:
+        first = key[0] if isinstance(key, tuple) and key else key
+        rest = key[1:] if isinstance(key, tuple) else ()
+        if first in (-1, self._layers * (2 if self._bi else 1) - 1) and all(k == slice(None) for k in rest):
+            return self._last(f"h_n[{first}]")
+        return self._use("indexing")
+
+    def squeeze(self, dim: int | None = None) -> Proxy:
+        if self._layers == 1 and dim in (0, None):
+            return self._last("h_n.squeeze(0)")
+        return self._use(".squeeze on")
+
+
+class Tracer:
+    """One trace of ``root.forward`` into a `ModelGraph` (see the module docstring)."""
+
+    def __init__(self, root: Any, graph: Any) -> None:
+        self.root = root
+        self.graph = graph
+        self.paths = {id(m): p for p, m in root.named_modules()}
+        self.params = {id(p): n for n, p in root.named_parameters()}
+        self.param_nodes: dict[int, Proxy] = {}
+        self.called: set[str] = set()
+        self.states: dict[str, dict] = {}
+        self.taken = {self._clean(p) for p in [*self.paths.values(), *self.params.values()] if p}
+        self.batch = BatchSize(self)
+
+    # ---- messages -------------------------------------------------------------------------------------------------
+    def where(self) -> str:
+        """The innermost line of user code on the stack (outside nnstudio), else the innermost outside the tracer."""
+        frame = sys._getframe(1)
+        fallback = None
+        while frame is not None:
+            path = os.path.abspath(frame.f_code.co_filename)
+            if not path.startswith(_PACKAGE + os.sep):
+                break
+            if fallback is None and os.path.dirname(path) != _HERE:
+                fallback = frame
+            frame = frame.f_back
+        frame = frame or fallback
+        if frame is None:
+            return "an unknown line"
+        line = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
+        return f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}: {line}"
+
+    def refusal(self, op: str, why: str, fix: str) -> TraceError:
+        """One error: the operation, why it cannot be a block, the line of forward, what to do."""
+        return TraceError(f"cannot make a design of {type(self.root).__name__}: {op} — {why}.\n"
+                          f"  at {self.where()}\n  what to do: {fix}")
+
+    def known_hint(self) -> str:
+        return ("write it with layers the builder has (Linear, Conv2d, ReLU ... or F.relu, +, *, torch.cat, "
+                "flatten/view/reshape, permute, mean, x[:, -1]), or keep this step outside the model")
+
+    # ---- recording ------------------------------------------------------------------------------------------------
+    @staticmethod
+    def _clean(path: str) -> str:
+        return path.replace(".", "_")
+
+    def spec(self, layer_type: str) -> Any:
+        return REGISTRY[layer_type]
+
+    def _name(self, prefix: str, path: str | None = None) -> str:
+        """The submodule path as a name (``layer1.0.conv1`` -> ``layer1_0_conv1``; a path that starts with a digit,
+        in a Sequential, gets the type's prefix: ``2`` -> ``fc2``), else ``prefix`` and a number."""
+        if path:
+            name = self._clean(path)
+            if name[:1].isdigit():
+                name = f"{prefix or 'layer'}{name}"
+            if not name_problem(name) and name not in self.graph.nodes:
+                return name
+        taken = self.taken | set(self.graph.nodes)
+        return fresh_name(prefix, taken)
+
+    def tensor(self, value: Any, what: str) -> Proxy:
+        """``value`` as a traced tensor: a Proxy, or a parameter of the model (which becomes a Parameter block)."""
+        if isinstance(value, Proxy):
+            return value
+        if id(value) in self.params:
+            return self.parameter(value, what)
+        if isinstance(value, Opaque):
+            return value._use("using")
+        kind = type(value).__name__
+        raise self.refusal(f"{what} on a {kind} that is not a traced tensor",
+                           "a constant tensor or number made in forward has no block",
+                           "make it a layer, or an nn.Parameter of the module (a learned tensor becomes a "
+                           "Parameter block)" if "Tensor" in kind else self.known_hint())
+
+    def add(self, layer_type: str, cfg: dict[str, Any], inputs: list[Proxy], what: str,
+            name: str | None = None) -> Proxy:
+        """Record one block fed by ``inputs``; its shape comes from the registry's shape rule."""
+        spec = REGISTRY[layer_type]
+        name = name or self._name(spec.prefix)
+        try:
+            self.graph.add(layer_type, name=name, inputs=[p.node for p in inputs], **cfg)
+        except GraphError as exc:
+            raise self.refusal(what, str(exc), "change the call so that the block's settings are valid") from None
+        report = self.graph.infer_shapes()
+        if name not in report.shapes:
+            problem = report.errors.get(name, f"{name} gets no shape")
+            self.graph.remove(name)
+            raise self.refusal(what, problem, "fix the shapes or settings named above")
+        return Proxy(self, name, report.shapes[name], "long" if report.dtypes[name] == "int64" else "float")
+
+    def parameter(self, param: Any, what: str) -> Proxy:
+        """A parameter of the model used in forward: a Parameter block (one per parameter)."""
+        key = id(param)
+        if key in self.param_nodes:
+            return self.param_nodes[key]
+        path = self.params[key]
+        shape = tuple(param.shape)
+        if len(shape) < 2 or shape[0] != 1:
+            raise self.refusal(f"the parameter self.{path} {shape} in {what}",
+                               "a Parameter block is a learned tensor shaped like one sample with a leading "
+                               "batch dimension of 1 (1, ...), so that it adds to every sample",
+                               f"store it as shape (1, {', '.join(map(str, shape)) or '...'}) and use it as is")
+        proxy = self.add("Parameter", {"shape": shape}, [], what, name=self._name("param", path))
+        from .weights import _numpy
+
+        self.states[proxy.node] = {"": _numpy(param)}
+        self.param_nodes[key] = proxy
+        return proxy
+
+    def binary(self, symbol: str, a: Any, b: Any) -> Proxy:
+        """``a + b`` / ``a * b`` with at least one traced tensor: an Add / Multiply block."""
+        layer_type = "Add" if symbol == "+" else "Multiply"
+        what = f"the operator {symbol}"
+        for v in (a, b):
+            if isinstance(v, int | float | bool):
+                raise self.refusal(f"{what} with the number {v!r}",
+                                   f"the {layer_type} block joins two tensors; a constant has no block",
+                                   "leave the constant out, or learn it (an nn.Parameter of shape (1, ...))")
+        xs = [self.tensor(a, what), self.tensor(b, what)]
+        if xs[0] is xs[1]:
+            raise self.refusal(f"{what} of a tensor with itself", "a block cannot read one wire twice",
+                               "write it as a layer (x * 2 is a fixed scaling), or branch first")
+        return self.add(layer_type, {}, xs, what)
+
+    def getitem(self, x: Proxy, key: Any) -> Proxy:
+        """``x[:, -1]``, ``x[:, 0, :]``, ``x[..., 3]``: one Select block per integer index."""
+        what = f"indexing x[{_show_key(key)}]"
+        key = key if isinstance(key, tuple) else (key,)
+        n = len(x.sample_shape) + 1
+        if any(k is Ellipsis for k in key):
+            i = key.index(Ellipsis)
+            key = (*key[:i], *[slice(None)] * (n - len(key) + 1), *key[i + 1:])
+        if len(key) > n:
+            raise self.refusal(what, f"the tensor has only {n} dimensions", "index fewer dimensions")
+        if not key or key[0] != slice(None):
+            raise self.refusal(what, "it picks samples out of the batch, whose size a design leaves open",
+                               "keep the batch whole: start the index with ':' (x[:, -1])")
+        picks = []
+        for d, k in enumerate(key[1:], 1):
+            if k == slice(None):
+                continue
+            if isinstance(k, int) and not isinstance(k, bool):
+                picks.append((d, k))
+                continue
+            raise self.refusal(what, "the builder's Select block picks one position; slices, lists and masks "
+                               "have no block", "pick single positions (x[:, -1]) or use a layer")
+        for d, i in reversed(picks):
+            x = self.add("Select", {"dim": d, "index": i}, [x], what)
+        return x
+
+    def reshape(self, x: Proxy, sizes: tuple, what: str) -> Proxy:
+        """``view`` / ``reshape`` to ``sizes`` (with the batch first): Flatten and/or Unflatten blocks."""
+        if not sizes:
+            raise self.refusal(what, "it needs the new sizes", "give them: x.view(x.size(0), -1)")
+        first, rest = sizes[0], list(sizes[1:])
+        if any(isinstance(s, BatchSize) for s in rest):
+            raise self.refusal(what, "the batch size may stay only in dimension 0", "keep it first")
+        numel = 1
+        for s in x.sample_shape:
+            numel *= s
+        if rest.count(-1) + (first == -1 and not isinstance(first, BatchSize)) > 1:
+            raise self.refusal(what, "only one size may be -1", "give every other size")
+        if not isinstance(first, BatchSize):
+            if first != -1:
+                raise self.refusal(what, f"dimension 0 becomes {first}, but it is the batch, whose size a design "
+                                   "leaves open", "keep the batch first: x.view(x.size(0), ...) or x.view(-1, ...)")
+            if -1 in rest:
+                raise self.refusal(what, "with -1 for the batch every other size must be given", "give them")
+        known = 1
+        for s in rest:
+            if s != -1:
+                known *= s
+        if -1 in rest:
+            if known == 0 or numel % known:
+                raise self.refusal(what, f"one sample's {numel} values do not split into {tuple(rest)}",
+                                   "give sizes whose product is the sample's size")
+            rest[rest.index(-1)] = numel // known
+        elif known != numel:
+            raise self.refusal(what, f"one sample holds {numel} values ({_fmt(x.sample_shape)}), but the new "
+                               f"sizes {tuple(rest)} hold {known}: this would move values between samples",
+                               "give sizes whose product is one sample's size")
+        return self._reshape_nodes(x, tuple(rest), what)
+
+    def _reshape_nodes(self, x: Proxy, t: tuple[int, ...], what: str) -> Proxy:
+        s = x.sample_shape
+        if s == t:
+            return x
+        p = 0
+        while p < min(len(s), len(t)) and s[p] == t[p]:
+            p += 1
+        q = 0
+        while q < min(len(s), len(t)) - p and s[len(s) - 1 - q] == t[len(t) - 1 - q]:
+            q += 1
+        while (len(s) - p - q == 0 or len(t) - p - q == 0) and (p or q):
+            if p:
+                p -= 1
+            else:
+                q -= 1
+        ms, mt = s[p:len(s) - q], t[p:len(t) - q]
+        if len(mt) == 1 and len(ms) > 1:
+            return self.add("Flatten", {"start_dim": p + 1, "end_dim": p + len(ms)}, [x], what)
+        if len(ms) == 1 and len(mt) > 1:
+            return self.add("Unflatten", {"dim": p + 1, "unflattened_size": tuple(mt)}, [x], what)
+        if len(s) > 1:
+            x = self.add("Flatten", {"start_dim": 1, "end_dim": -1}, [x], what)
+        if len(t) > 1:
+            x = self.add("Unflatten", {"dim": 1, "unflattened_size": t}, [x], what)
+        return x
+
+    def method(self, x: Proxy, name: str) -> Any:
+        """``x.relu``, ``x.view`` ...: a bound recorder, or None when the tensor method has no block."""
+        fn = METHODS.get(name)
+        if fn is None:
+            return None
+        return lambda *args, **kwargs: fn(self, f"x.{name}()", (x, *args), kwargs)
+
+    # ---- calls ----------------------------------------------------------------------------------------------------
+    def call_function(self, label: str, name: str, args: tuple, kwargs: dict) -> Any:
+        fn = FUNCTIONS.get(name)
+        if name in ("zeros", "zeros_like") and any(isinstance(a, BatchSize) for a in _flat(args)):
+            return _ZeroState(self, "a zero initial state torch.zeros(..., x.size(0), ...)",
+                              "leave the state out: a recurrent block starts from zeros anyway")
+        if fn is None:
+            raise self.refusal(f"{label}.{name}()", "the builder has no block for this function", self.known_hint())
+        return fn(self, f"{label}.{name}()", args, kwargs)
+
+    def call_module(self, module: Any, args: tuple, kwargs: dict) -> Any:
+        kind = type(module).__name__
+        path = self.paths.get(id(module))
+        shown = f"self.{path}" if path else f"a {kind} made in forward"
+        library = type(module).__module__.startswith(("nnstudio.nn", "torch.nn"))
+        spec = REGISTRY.get(kind)
+        if library and spec is not None and spec.role == LAYER:
+            return self._leaf(module, spec, path, shown, args, kwargs)
+        if library and kind not in INLINE:
+            raise self.refusal(f"{shown} ({kind})", f"the builder has no {kind} block",
+                               f"use a layer it has ({', '.join(n for n, s in REGISTRY.items() if s.role == LAYER)})")
+        return module.forward(*args, **kwargs)
+
+    def _leaf(self, module: Any, spec: Any, path: str | None, shown: str, args: tuple, kwargs: dict) -> Any:
+        what = f"{shown}(...)"
+        stateless = not any(True for _ in module.parameters()) and not any(True for _ in module.buffers())
+        name_path = path
+        if path is not None and path in self.called:
+            if not stateless:
+                raise self.refusal(f"calling {shown} a second time", "a block has one set of inputs and its own "
+                                   "weights, so a design cannot share them", "make a second layer for the second use")
+            name_path = next(f"{path}_{k}" for k in range(2, 1 << 20) if self._clean(f"{path}_{k}") not in
+                             self.graph.nodes)  # a layer without weights may be used again: one block per use
+        if path is None and any(True for _ in module.parameters()):
+            raise self.refusal(what, "a layer made inside forward gets new weights at every call",
+                               "make it in __init__ (self.layer = ...) and call it in forward")
+        for k, v in kwargs.items():
+            if v is None or v is False or k in ("need_weights", "average_attn_weights"):
+                continue
+            raise self.refusal(f"{shown}(..., {k}=...)", "the block takes no such argument (masks and states "
+                               "are not part of a design)", f"leave {k} out")
+        from .convert import _read_config
+
+        try:
+            _, cfg = _read_config(module, path or type(module).__name__)
+        except GraphError as exc:
+            raise self.refusal(what, str(exc), "change the layer's settings as said") from None
+        tensors = [a for a in args if a is not None]
+        if spec.call == CALL_FIRST:
+            if any(not (e is None or isinstance(e, _ZeroState)) for e in _flat(args[1:])):
+                raise self.refusal(f"{shown}(x, state)", "a recurrent block starts from a zero state; a given "
+                                   "initial state is not part of a design", "call it as self.rnn(x)")
+            tensors = tensors[:1]
+        elif spec.call == CALL_ATTENTION:
+            q, k, v = [*tensors, None, None][:3]
+            k = q if k is None else k
+            v = k if v is None else v
+            if v is k and k is q:
+                tensors = [q]
+            elif v is k:
+                tensors = [q, k]
+            elif k is q:
+                raise self.refusal(what, "query and key are one tensor but the value is another",
+                                   "pass (query, key, value) with key and value alike, or all three alike")
+            else:
+                tensors = [q, k, v]
+        xs = [self.tensor(a, what) for a in tensors]
+        out = self.add(spec.type, cfg, xs, what, name=self._name(spec.prefix, name_path))
+        if path is not None:
+            self.called.add(path)
+        from .weights import state_of
+
+        self.states[out.node] = state_of(module)
+        if spec.call == CALL_FIRST:
+            hidden = _Hidden(self, out, cfg["num_layers"], cfg["bidirectional"])
+            cell = Opaque(self, "the final cell state c_n", "use the output instead: out[:, -1] is the last step")
+            state = Opaque(self, "the LSTM state (h_n, c_n)", "unpack it: out, (h, c) = self.lstm(x)",
+                           items=(hidden, cell)) if spec.type == "LSTM" else hidden
+            return out, state
+        if spec.call == CALL_ATTENTION:
+            return out, Opaque(self, "the attention weights", "call it with need_weights=False and keep [0]")
+        return out
+
+    # ---- the patches ----------------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def patched(self) -> Iterator[None]:
+        """Route calls with stand-ins to this tracer while the block runs (in this thread only)."""
+        import nnstudio
+        from nnstudio import nn
+        from nnstudio.nn import functional as F
+
+        undo: list[tuple[Any, str, Any]] = []
+
+        def put(owner: Any, name: str, value: Any) -> None:
+            undo.append((owner, name, owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)))
+            setattr(owner, name, value)
+
+        call = nn.Module.__call__
+
+        def module_call(module: Any, *args: Any, **kwargs: Any) -> Any:
+            tracer = _active()
+            if tracer is not None and _has_marker(args, kwargs):
+                return tracer.call_module(module, args, kwargs)
+            return call(module, *args, **kwargs)
+
+        put(nn.Module, "__call__", module_call)
+        for label, space in (("torch", nnstudio), ("F", F)):
+            for name, fn in list(vars(space).items()):
+                if isinstance(fn, types.FunctionType) and not name.startswith("_"):
+                    put(space, name, _function_patch(label, name, fn))
+        for name in _TENSOR_OPS:
+            if name in nnstudio.Tensor.__dict__:
+                put(nnstudio.Tensor, name, _operator_patch(nnstudio.Tensor.__dict__[name]))
+        _STATE.tracer = self
+        try:
+            yield
+        finally:
+            _STATE.tracer = None
+            for owner, name, value in reversed(undo):
+                setattr(owner, name, value)
+
+
+def _function_patch(label: str, name: str, fn: Any) -> Any:
+    def patched(*args: Any, **kwargs: Any) -> Any:
+        tracer = _active()
+        if tracer is not None and _has_marker(args, kwargs):
+            return tracer.call_function(label, name, args, kwargs)
+        return fn(*args, **kwargs)
+
+    patched.__wrapped__ = fn  # type: ignore[attr-defined]
+    return patched
+
+
+def _operator_patch(fn: Any) -> Any:
+    def patched(self: Any, other: Any) -> Any:
+        if isinstance(other, _MARKERS):
+            return NotImplemented
+        return fn(self, other)
+
+    return patched
+
+
+def _flat(args: tuple) -> list:
+    out = []
+    for a in args:
+        out.extend(a if isinstance(a, list | tuple) else [a])
+    return out
+
+
+def _fmt(shape: tuple) -> str:
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _show_key(key: Any) -> str:
+    parts = key if isinstance(key, tuple) else (key,)
+
+    def one(k: Any) -> str:
+        if k is Ellipsis:
+            return "..."
+        if isinstance(k, slice):
+            return ":".join("" if v is None else str(v) for v in (k.start, k.stop)) + \
+                ("" if k.step is None else f":{k.step}")
+        return "None" if k is None else repr(k) if not isinstance(k, Proxy) else "tensor"
+
+    return ", ".join(one(k) for k in parts)
+
+
+def _input_names(module: Any, count: int) -> list[str]:
+    try:
+        params = [p for p in inspect.signature(module.forward).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        params = []
+    names = []
+    for i in range(count):
+        name = params[i].name if i < len(params) else f"x{i}"
+        if name_problem(name) or name in names:
+            name = f"x{i}"
+        names.append(name)
+    return names
+
+
+def _dead_ends(graph: Any) -> None:
+    """Remove blocks whose output reaches no Output (computed in forward, then unused)."""
+    while True:
+        used = {s for node in graph.nodes.values() for s in node.inputs}
+        dead = [n for n, node in graph.nodes.items() if n not in used and REGISTRY[node.type].role != OUTPUT
+                and node.type != "Input"]
+        if not dead:
+            return
+        for n in dead:
+            graph.remove(n)
+
+
+def trace(module: Any, input_shape: Sequence[int] | Sequence[Sequence[int]], *, dtype: str | None = None,
+          auto: bool = True, graph_class: type) -> Any:
+    """The design of ``module.forward`` for inputs of one sample's ``input_shape`` (a list of shapes for several
+    inputs), with the module's weights kept for ``build()``. Raises `TraceError` (see the module docstring)."""
+    shapes = [tuple(input_shape)] if not input_shape or isinstance(input_shape[0], int) else \
+        [tuple(s) for s in input_shape]
+    if not callable(getattr(module, "forward", None)) or type(module).forward is _base_forward():
+        raise GraphError(f"a {type(module).__name__} has no forward to trace: from_module reads an nn.Module with "
+                         f"a forward, an nn.Sequential, or a module made by ModelGraph.build()")
+    if dtype is None:
+        first = next((m for _, m in module.named_modules() if type(m).__name__ in REGISTRY), None)
+        dtype = "int64" if type(first).__name__ == "Embedding" else "float32"
+    with _LOCK:
+        graph = graph_class()
+        tracer = Tracer(module, graph)
+        inputs = []
+        for name, shape in zip(_input_names(module, len(shapes)), shapes):
+            graph.input(name, shape, dtype=dtype)
+            inputs.append(Proxy(tracer, name, shape, "long" if dtype == "int64" else "float"))
+        with tracer.patched():
+            result = module.forward(*inputs)
+        outs = list(result) if isinstance(result, tuple | list) else [result]
+        if not outs or not all(isinstance(o, Proxy) for o in outs):
+            kinds = ", ".join(type(o).__name__ for o in outs) or "nothing"
+            raise TraceError(f"cannot make a design of {type(module).__name__}: forward returns {kinds}; a design "
+                             f"returns one tensor or a tuple of tensors.\n  what to do: return the tensor(s)")
+        for i, o in enumerate(outs):
+            graph.output(o.node, name="out" if i == 0 and "out" not in graph.nodes else
+                         fresh_name("out", graph.nodes))
+        _dead_ends(graph)
+        report = graph.infer_shapes()
+        if not report.ok:
+            raise TraceError(f"cannot make a design of {type(module).__name__}: " + "; ".join(report.problems()))
+        if auto:
+            from .convert import _make_auto
+
+            _make_auto(graph)
+        from .weights import attach
+
+        for name, state in tracer.states.items():
+            if name in graph.nodes:
+                attach(graph, name, state)
+    _check_outputs(module, graph)
+    graph.clear_history()
+    return graph
+
+
+def _base_forward() -> Any:
+    from nnstudio import nn
+
+    return nn.Module.forward
+
+
+def _check_outputs(module: Any, graph: Any) -> None:
+    """Build the design with its weights and compare with the module on random input (eval mode)."""
+    import numpy as np
+
+    import nnstudio
+    from nnstudio import _random
+
+    saved = _random._generator
+    _random.manual_seed(0)
+    try:
+        built = graph.build()
+    finally:
+        _random._generator = saved
+    xs = graph.example_inputs(batch_size=2, seed=0)
+    was = module.training
+    module.eval()
+    built.eval()
+    try:
+        with nnstudio.no_grad():
+            want = module(*xs)
+            got = built(*xs)
+    finally:
+        module.train(was)
+    want = want if isinstance(want, tuple | list) else (want,)
+    got = got if isinstance(got, tuple | list) else (got,)
+    for w, g in zip(want, got):
+        w, g = w.detach().numpy(), g.detach().numpy()
+        if w.shape != g.shape or not np.allclose(w, g, rtol=1e-4, atol=1e-5):
+            diff = "shapes differ" if w.shape != g.shape else f"largest difference {float(np.max(np.abs(w - g))):.3g}"
+            raise TraceError(f"cannot make a design of {type(module).__name__}: the traced design does not compute "
+                             f"what forward computes on random input ({diff}); forward uses something the tracer "
+                             f"cannot see (a global, a function imported by name, F.dropout without "
+                             f"training=self.training ...).\n  what to do: call layers and torch / F functions "
+                             f"through their modules (F.relu, torch.cat) in forward")
