@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .._backend import xp_of
 from ..autograd import Function
+from .intraop import blas_one_thread
 
 
 def _time_steps(n: int, reverse: bool):
@@ -69,6 +70,7 @@ class RNNSequence(Function):
     Inputs: x (T, B, I), h0 (B, H), w_ih (H, I), w_hh (H, H)[, b_ih, b_hh]. Output: all h_t, (T, B, H).
     """
 
+    @blas_one_thread
     def forward(self, x, h0, w_ih, w_hh, *biases, reverse=False, nonlinearity="tanh"):
         xp = xp_of(x)
         self.x, self.h0, self.w_ih, self.w_hh = x, h0, w_ih, w_hh
@@ -87,6 +89,7 @@ class RNNSequence(Function):
         self.out = a
         return a
 
+    @blas_one_thread
     def backward(self, g):
         out, w_hh = self.out, self.w_hh
         deriv = (out > 0).astype(out.dtype) if self.relu else 1 - out * out
@@ -109,6 +112,7 @@ class LSTMSequence(Function):
     Output (T + 1, B, H): rows 0..T-1 hold h_t in time order, row T holds the final cell state c_n.
     """
 
+    @blas_one_thread
     def forward(self, x, h0, c0, w_ih, w_hh, *biases, reverse=False):
         xp = xp_of(x)
         n_steps, batch, _ = x.shape
@@ -140,6 +144,7 @@ class LSTMSequence(Function):
         self.acts, self.cs, self.tcs, self.out = acts, cs, tcs, out
         return out
 
+    @blas_one_thread
     def backward(self, g):
         xp = xp_of(g)
         acts, cs, tcs, w_hh = self.acts, self.cs, self.tcs, self.w_hh
@@ -181,6 +186,7 @@ class GRUSequence(Function):
     Inputs: x (T, B, I), h0 (B, H), w_ih (3H, I), w_hh (3H, H)[, b_ih, b_hh]. Output: all h_t, (T, B, H).
     """
 
+    @blas_one_thread
     def forward(self, x, h0, w_ih, w_hh, *biases, reverse=False):
         xp = xp_of(x)
         n_steps, batch, _ = x.shape
@@ -226,6 +232,7 @@ class GRUSequence(Function):
         self.rz, self.hn, self.n, self.out = rz, hn, n, out
         return out
 
+    @blas_one_thread
     def backward(self, g):
         xp = xp_of(g)
         rz, hn, n, out, w_hh = self.rz, self.hn, self.n, self.out, self.w_hh

@@ -194,3 +194,18 @@ def test_split_adam_matches_torch(split_everything, kwargs):
     check_training_parity(make_pair, batches, (nnstudio.nn.MSELoss(), torch.nn.MSELoss()),
                           (lambda p: nnstudio.optim.Adam(p, **kwargs), lambda p: torch.optim.Adam(p, **kwargs)),
                           steps=6, rtol=1e-4, atol=2e-5)
+
+
+def test_blas_one_thread_holds_blas_to_one_thread_inside_and_restores_it():
+    from threadpoolctl import threadpool_info
+
+    from nnstudio.ops.intraop import blas_one_thread, get_num_threads
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    outside = blas_threads()
+    seen = blas_one_thread(blas_threads)()
+    if get_num_threads() > 1 and outside and max(outside) > 1:
+        assert seen == [1] * len(outside)
+    assert blas_threads() == outside
