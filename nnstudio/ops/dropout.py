@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._backend import xp_of
-from .._gpu_kernels import DROPOUT_MASK, kernel
 from .._random import device_generator, generator
 from ..autograd import Function
+from .gpu_kernels import DROPOUT_MASK, kernel
 
 
 def dropout_keep(shape: tuple, p: float, like) -> object:

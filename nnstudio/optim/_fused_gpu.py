@@ -2,12 +2,12 @@
 
 On the CPU an update is a handful of in-place NumPy passes; on the GPU each pass is a kernel launch (~10 us
 of host time each), and for small models the launches, not the arithmetic, set the step time. These kernels
-do the same arithmetic, in the same order, in one launch per parameter (built by `nnstudio._gpu_kernels`).
+do the same arithmetic, in the same order, in one launch per parameter (built by `nnstudio.ops.gpu_kernels`).
 """
 
 from __future__ import annotations
 
-from .._gpu_kernels import kernel
+from ..ops.gpu_kernels import kernel
 
 _ADAM = (
     "T g, T one_minus_b1, T b2, T one_minus_b2, T step_size, T bc2_sqrt, T eps",

@@ -4,7 +4,8 @@ epochs, with and without drop_last, batch_size=None) pick the same indices as to
 import pytest
 
 import nnstudio
-from nnstudio._torch_permutation import mt19937, permutation
+from nnstudio._random import mt19937
+from nnstudio._random import torch_permutation as permutation
 
 torch = pytest.importorskip("torch")
 
