@@ -7,11 +7,11 @@
 from __future__ import annotations
 
 from . import (
-    _functions,
     _malloc,  # noqa: F401  tunes glibc on import: freed activations stay in the heap (no page faults per step)
     backends,
-    linalg,  # torch.linalg (and Tensor.norm)
+    linalg,  # torch.linalg
 )
+from . import tensor as _tensor_module  # noqa: F401  the module first: `nnstudio.tensor` is the function below
 from ._backend import cuda_is_available as _cuda_is_available
 from ._backend import device
 from ._dtype import (
@@ -32,56 +32,12 @@ from ._dtype import (
     short,
     uint8,
 )
-from ._functions import *  # noqa: F401,F403
-from ._legacy_tensor_types import *  # noqa: F401,F403  (FloatTensor, LongTensor, ...)
-from ._moments import std_mean, var_mean
-from ._pairwise import cdist
-from ._print_options import get_printoptions, set_printoptions
 from ._random import Generator, initial_seed, manual_seed, seed
-from ._tensor_extras import (  # noqa: E402  (methods attach to Tensor on import)
-    argsort,
-    bernoulli,
-    bincount,
-    broadcast_to,
-    ceil,
-    clamp_max,
-    clamp_min,
-    count_nonzero,
-    e,
-    floor,
-    gather,
-    hstack,
-    index_select,
-    inf,
-    is_floating_point,
-    isclose,
-    logical_and,
-    logical_or,
-    masked_select,
-    meshgrid,
-    movedim,
-    multinomial,
-    nan,
-    nonzero,
-    outer,
-    pi,
-    repeat_interleave,
-    roll,
-    round,
-    sort,
-    tile,
-    topk,
-    tril,
-    triu,
-    trunc,
-    unique,
-    vstack,
-)
-from ._tensor_extras import install_out as _install_out  # noqa: E402
-from ._tensor_index_put import index_put  # noqa: E402
-from ._tensor_inplace import abs_, exp_, index_add, neg_, scatter, scatter_add, sigmoid_, sqrt_, tanh_  # noqa: E402
-from ._tensor_math import cumprod, cumsum, diag, diag_embed, diagonal, einsum, logsumexp, trace  # noqa: E402
-from ._tensor_scatter_reduce import scatter_reduce  # noqa: E402
+from ._tensor.functions import PUBLIC as _PUBLIC
+from ._tensor.legacy_types import *  # noqa: F401,F403  (FloatTensor, LongTensor, ...)
+from ._tensor.linalg import cdist
+from ._tensor.printing import get_printoptions, set_printoptions
+from ._tensor.reductions import std_mean, var_mean
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,
@@ -125,7 +81,7 @@ from .tensor import (
     where,
 )
 
-_install_out(globals())
+globals().update(_PUBLIC)  # torch.<name>(input, ...) for the methods, with out=
 globals()["bool"] = bool_  # torch.bool; `bool_` keeps the builtin usable inside this module
 globals()["float"] = float32
 globals()["int"] = int32
@@ -176,7 +132,6 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'nnstudio' has no attribute {name!r}")
 
 
-del _functions
 
 
 def load_ipython_extension(ipython) -> None:

@@ -113,6 +113,4 @@ def tensor_norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=N
     return vector_norm(input, p, dim, keepdim, dtype=dtype)
 
 
-Tensor.norm = tensor_norm
-
 __all__ = ["vector_norm", "matrix_norm", "norm"]

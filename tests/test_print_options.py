@@ -57,7 +57,7 @@ def test_options_persist_until_changed_and_sci_mode_resets_on_each_call():
 
 
 def test_printoptions_context_restores():
-    from nnstudio._print_options import printoptions
+    from nnstudio._tensor.printing import printoptions
 
     with printoptions(precision=1):
         assert repr(nnstudio.tensor([1 / 3])) == "tensor([0.3])"

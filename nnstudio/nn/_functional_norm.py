@@ -9,8 +9,8 @@ import math
 import numbers
 
 from .._backend import xp_of
-from .._grad_fn_names import as_torch_node
 from ..autograd import apply, no_grad
+from ..autograd.names import as_torch_node
 from ..ops import embedding as E
 from ..ops import normalization as N
 from ..tensor import Tensor

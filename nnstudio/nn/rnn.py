@@ -14,8 +14,8 @@ import warnings
 import numpy as np
 
 from .._backend import xp_of
-from .._grad_fn_names import as_torch_node
 from ..autograd import apply
+from ..autograd.names import as_torch_node
 from ..ops import recurrent as R
 from ..tensor import Tensor, cat, stack
 from . import functional as F

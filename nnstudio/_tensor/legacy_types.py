@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numbers
 
-from . import _dtype as dt
-from .tensor import Size, Tensor
+from .. import _dtype as dt
+from . import Tensor
+from .base import Size
 
 
 class _LegacyType(type):
@@ -26,7 +27,7 @@ class _LegacyType(type):
         if not all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in args):
             raise TypeError(f"{cls.__name__}(): expected a sequence of data or integer sizes, got "
                             f"{tuple(type(a).__name__ for a in args)}")
-        from .creation import zeros
+        from ..creation import zeros
 
         return zeros(*args, dtype=cls.dtype, device=device)
 

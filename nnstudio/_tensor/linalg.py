@@ -1,12 +1,53 @@
-"""`torch.cdist`: p-norm distances between the rows of two (batched) matrices."""
+"""Matrix products and norms as methods (@, matmul, mm, bmm, dot, outer, norm, ...) and torch.cdist."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from .autograd import apply
-from .ops.pairwise import CDist
-from .tensor import Tensor
+from ..autograd import apply
+from ..ops.pairwise import CDist
+from .base import TensorBase
+from .functions import matmul
+
+if TYPE_CHECKING:
+    from . import Tensor
+
+
+class LinalgMixin:
+    """Products of matrices and vectors, and norms."""
+
+    __slots__ = ()
+
+    def __matmul__(self, o):
+        return matmul(self, o)
+
+    def __rmatmul__(self, o):
+        return matmul(self._operand(o), self)
+
+    def matmul(self, other):
+        return matmul(self, other)
+
+    mm = bmm = matmul
+
+    def dot(self, other):
+        return matmul(self, other)
+
+    def outer(self, vec2: Tensor) -> Tensor:
+        """(n,) x (m,) -> (n, m) with out[i, j] = self[i] * vec2[j]."""
+        if self.dim() != 1 or vec2.dim() != 1:
+            raise RuntimeError(f"outer: expected 1-D tensors, got shapes {list(self.shape)} and {list(vec2.shape)}")
+        return self.unsqueeze(1) * vec2.unsqueeze(0)
+
+    def norm(self, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
+        """torch.norm: 'fro' (and any number p) is a vector norm over `dim`, 'nuc' a matrix norm."""
+        from ..linalg import tensor_norm
+
+        return tensor_norm(self, p, dim, keepdim, dtype)
+
+
+# ---------------------------------------------------------------------- torch.cdist
 
 _MODES = {"use_mm_for_euclid_dist_if_necessary": None, "use_mm_for_euclid_dist": True,
           "donot_use_mm_for_euclid_dist": False}
@@ -21,7 +62,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     exact for near points); compute_mode="donot_use_mm_for_euclid_dist" always uses the differences.
     """
     for name, t in (("X1", x1), ("X2", x2)):
-        if not isinstance(t, Tensor):
+        if not isinstance(t, TensorBase):
             raise TypeError(f"cdist(): {name} must be a Tensor, got {type(t).__name__}")
         if t._data.dtype.kind != "f":
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {t.dtype}")
@@ -49,4 +90,3 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     return apply(CDist, x1, x2, p=p, use_mm=_MODES[compute_mode])
 
 
-__all__ = ["cdist"]

@@ -2,7 +2,7 @@
 
 A view such as `transpose` runs nnstudio's `Permute` primitive, yet torch prints `grad_fn=<TransposeBackward0>`;
 `as_torch_node(out, name, source)` records the name torch gives on the node that produced `out`, and
-`_tensor_str.grad_fn_name` prints it. Display only: the graph and its gradients are unchanged.
+`nnstudio._tensor.printing.grad_fn_name` prints it. Display only: the graph and its gradients are unchanged.
 """
 
 from __future__ import annotations

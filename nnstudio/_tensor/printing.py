@@ -1,15 +1,97 @@
-"""`repr(tensor)` laid out as torch prints it: the same number formats (`1.`, `0.1235`, `1.2346e-05`), the same
-80-column wrapping, `...` summaries beyond 1000 elements, and the same suffixes (device, dtype, grad_fn)."""
+"""How tensors print, as torch prints them: `repr(t)` / `str(t)` / `format(t, spec)`, the print options
+(`set_printoptions`, `get_printoptions`, `printoptions`) and the backward-node names (`grad_fn=<...>`).
+
+The layout follows torch: the same number formats (`1.`, `0.1235`, `1.2346e-05`), the same 80-column wrapping,
+`...` summaries beyond 1000 elements, and the same suffixes (device, dtype, grad_fn).
+
+Options: precision: digits after the point; threshold: more elements than this are summarised with `...`;
+edgeitems: elements shown at each end of a summarised dim; linewidth: characters per line before wrapping;
+sci_mode: True/False forces scientific/fixed notation, None chooses per tensor as torch. profile "default",
+"short" or "full" sets all four first.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
 
-from ._print_options import PRINT_OPTS  # precision, threshold, edgeitems, linewidth, sci_mode
+from .. import _dtype as dt
+from .._backend import to_numpy
 
-# nnstudio primitive -> the name torch gives its backward node (the common ones; others get `<Name>Backward0`)
+_PROFILES = {
+    "default": {"precision": 4, "threshold": 1000, "edgeitems": 3, "linewidth": 80},
+    "short": {"precision": 2, "threshold": 1000, "edgeitems": 2, "linewidth": 80},
+    "full": {"precision": 4, "threshold": math.inf, "edgeitems": 3, "linewidth": 80},
+}
+
+
+class _PrintOptions:
+    """The current options, read at each repr."""
+
+    precision = 4
+    threshold: float = 1000
+    edgeitems = 3
+    linewidth = 80
+    sci_mode: bool | None = None
+
+
+PRINT_OPTS = _PrintOptions()
+
+
+def _count(name: str, value, minimum: int):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise TypeError(f"set_printoptions(): {name} must be a number, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"set_printoptions(): {name} must be >= {minimum}, got {value}")
+    return value if isinstance(value, float) and math.isinf(value) else int(value)
+
+
+def set_printoptions(precision: int | None = None, threshold: float | None = None, edgeitems: int | None = None,
+                     linewidth: int | None = None, profile: str | None = None, sci_mode: bool | None = None
+                     ) -> None:
+    """Set how tensors print, as torch.set_printoptions (options left None keep their value, except sci_mode,
+    which every call sets: None means automatic)."""
+    new = get_printoptions()  # checked in full before any option changes
+    if profile is not None:
+        if profile not in _PROFILES:
+            raise ValueError(f"set_printoptions(): unknown profile {profile!r}; expected one of {list(_PROFILES)}")
+        new.update(_PROFILES[profile])
+    if precision is not None:
+        new["precision"] = int(_count("precision", precision, 0))
+    if threshold is not None:
+        new["threshold"] = _count("threshold", threshold, 0)
+    if edgeitems is not None:
+        new["edgeitems"] = int(_count("edgeitems", edgeitems, 0))
+    if linewidth is not None:
+        new["linewidth"] = int(_count("linewidth", linewidth, 1))
+    if sci_mode is not None and not isinstance(sci_mode, bool):
+        raise TypeError(f"set_printoptions(): sci_mode must be True, False or None, got {sci_mode!r}")
+    new["sci_mode"] = sci_mode
+    for key, value in new.items():
+        setattr(PRINT_OPTS, key, value)
+
+
+def get_printoptions() -> dict:
+    """The current options as a dict (precision, threshold, edgeitems, linewidth, sci_mode)."""
+    return {key: getattr(PRINT_OPTS, key) for key in ("precision", "threshold", "edgeitems", "linewidth",
+                                                       "sci_mode")}
+
+
+@contextlib.contextmanager
+def printoptions(**kwargs):
+    """`with printoptions(precision=2): ...` sets options for the block and restores them after."""
+    old = get_printoptions()
+    set_printoptions(**kwargs)
+    try:
+        yield
+    finally:
+        set_printoptions(**old)
+
+
+
+
 _GRAD_FN_NAMES = {
     "PowScalar": "PowBackward0", "Pow": "PowBackward1", "Reshape": "ViewBackward0", "GetItem": "IndexBackward0",
     "Pad": "ConstantPadNdBackward0", "Copy": "CloneBackward0", "Cast": "ToCopyBackward0",
@@ -23,15 +105,15 @@ _GRAD_FN_NAMES = {
 
 def grad_fn_name(ctx) -> str:
     """torch's class name for the backward node of `ctx` (e.g. SumBackward0 for a full sum, SumBackward1 by dim)."""
-    if getattr(ctx, "torch_name", None):  # set by `_grad_fn_names.as_torch_node` where the op names it
+    if getattr(ctx, "torch_name", None):  # set by `autograd.names.as_torch_node` where the op names it
         return ctx.torch_name
     name = ctx.name
     if name in ("Sum", "Mean", "MaxMin"):
         reduced_all = getattr(ctx, "axes", getattr(ctx, "axis", None)) is None
         base = "Max" if name == "MaxMin" else name
         return f"{base}Backward{0 if reduced_all else 1}"
-    if name == "_Rounding":
-        return f"{ctx.kind.capitalize()}Backward{1 if getattr(ctx, 'decimals', 0) else 0}"
+    if name == "Round":
+        return f"RoundBackward{1 if getattr(ctx, 'params', {}).get('decimals') else 0}"
     if name == "GetItem" and not getattr(ctx, "advanced", True):
         index = ctx.index if isinstance(ctx.index, tuple) else (ctx.index,)
         last = [i for i in index if i is not Ellipsis and i is not None][-1:] or [slice(None)]
@@ -150,3 +232,28 @@ def tensor_repr(arr: np.ndarray, *, dtype_name: str, show_dtype: bool, device: s
     elif requires_grad:
         suffixes.append("requires_grad=True")
     return prefix + _add_suffixes(body, suffixes, indent)
+
+
+class PrintingMixin:
+    """repr / str / format as torch prints."""
+
+    __slots__ = ()
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0 or (self._data.size == 1 and spec):  # torch: a 0-d tensor formats as its item
+            return format(self.item(), spec)
+        return repr(self) if not spec else format(str(self), spec)
+
+    def __repr__(self) -> str:
+        arr = to_numpy(self._data)
+        default = dt.get_default_dtype().np
+        show_dtype = arr.dtype != default if arr.size == 0 else arr.dtype not in (default, np.int64, np.bool_)
+        return tensor_repr(arr, dtype_name=str(self.dtype), show_dtype=show_dtype,
+                           device=None if self.device.type == "cpu" else str(self.device),
+                           grad_fn=None if self._ctx is None else grad_fn_name(self._ctx),
+                           requires_grad=self.requires_grad)
+
+    __str__ = __repr__
+
+
+__all__ = ["set_printoptions", "get_printoptions", "printoptions", "PRINT_OPTS", "tensor_repr", "grad_fn_name"]

@@ -1,0 +1,246 @@
+"""Arithmetic and comparison: + - * / ** % //, torch's type promotion, == < & and friends, isclose, clamp."""
+
+from __future__ import annotations
+
+import builtins
+import numbers
+from typing import TYPE_CHECKING
+
+from .._backend import xp_of
+from ..autograd import apply
+from ..ops import arithmetic as M
+from ..ops import unary as U
+from .base import TensorBase, as_tensor, wrap
+from .functions import maximum, minimum
+from .promotion import check_broadcast, promote
+
+if TYPE_CHECKING:
+    from . import Tensor
+
+_pyfloat, _pybool = builtins.float, builtins.bool
+
+
+class ArithmeticMixin:
+    """Operators and comparisons; every binary op goes through `_binary` (promotion, broadcast check)."""
+
+    __slots__ = ()
+
+    def _binary(self, fn, other, reverse=False) -> Tensor:
+        other = self._operand(other)
+        a, b = (other, self) if reverse else (self, other)
+        if a._data.dtype != b._data.dtype:
+            a, b = promote(a, b)
+        check_broadcast(fn, a, b)
+        return apply(fn, a, b)
+
+    def __add__(self, o):
+        return self._binary(M.Add, o)
+
+    def __radd__(self, o):
+        return self._binary(M.Add, o, True)
+
+    def __sub__(self, o):
+        return self._binary(M.Sub, o)
+
+    def __rsub__(self, o):
+        return self._binary(M.Sub, o, True)
+
+    def __mul__(self, o):
+        return self._binary(M.Mul, o)
+
+    def __rmul__(self, o):
+        return self._binary(M.Mul, o, True)
+
+    def __truediv__(self, o):
+        return self._true_float()._binary(M.Div, o)
+
+    def __rtruediv__(self, o):
+        return self._true_float()._binary(M.Div, o, True)
+
+    def __floordiv__(self, o):
+        return self.floor_divide(o)
+
+    def __rfloordiv__(self, o):
+        return self._operand(o).floor_divide(self)
+
+    def __mod__(self, o):
+        return self.remainder(o)
+
+    def __rmod__(self, o):
+        return self._operand(o).remainder(self)
+
+    def __neg__(self):
+        return apply(M.Neg, self)
+
+    def __pos__(self):
+        return self
+
+    def __pow__(self, o):
+        if isinstance(o, numbers.Number) and not isinstance(o, _pybool):
+            if self._data.dtype.kind != "f" and isinstance(o, _pyfloat):
+                return self.float().__pow__(o)
+            return apply(M.PowScalar, self, exponent=o)
+        return self._binary(M.Pow, o)
+
+    def __rpow__(self, o):
+        return self._binary(M.Pow, o, True)
+
+    add = __add__
+
+    mul = multiply = __mul__
+
+    div = divide = true_divide = __truediv__
+
+    neg = negative = __neg__
+
+    pow = __pow__
+
+    def sub(self, other, alpha=1):
+        return self - (other * alpha if alpha != 1 else other)
+
+    subtract = sub
+
+    def __hash__(self) -> int:  # by identity, as torch (defined here because __eq__ is elementwise)
+        return id(self)
+
+    def _compare(self, other, op):
+        o = self._operand(other)._data
+        return wrap(op(self._data, o), None)
+
+    def __eq__(self, o):
+        if o is None:  # torch: `t == None` is False, not an error
+            return False
+        return self._compare(o, lambda a, b: a == b)
+
+    def __ne__(self, o):
+        if o is None:
+            return True
+        return self._compare(o, lambda a, b: a != b)
+
+    def __lt__(self, o):
+        return self._compare(o, lambda a, b: a < b)
+
+    def __le__(self, o):
+        return self._compare(o, lambda a, b: a <= b)
+
+    def __gt__(self, o):
+        return self._compare(o, lambda a, b: a > b)
+
+    def __ge__(self, o):
+        return self._compare(o, lambda a, b: a >= b)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def __and__(self, o):
+        return self._compare(o, lambda a, b: a & b)
+
+    def __or__(self, o):
+        return self._compare(o, lambda a, b: a | b)
+
+    def __xor__(self, o):
+        return self._compare(o, lambda a, b: a ^ b)
+
+    def __invert__(self):
+        return wrap(~self._data, None)
+
+    logical_not = __invert__
+
+    def equal(self, other: Tensor) -> bool:
+        return self.shape == other.shape and _pybool((self._data == other._data).all())
+
+    def allclose(self, other, rtol=1e-5, atol=1e-8) -> bool:
+        return _pybool(xp_of(self._data).allclose(self._data, self._operand(other)._data, rtol=rtol, atol=atol))
+
+    def isnan(self):
+        return wrap(xp_of(self._data).isnan(self._data), None)
+
+    def isinf(self):
+        return wrap(xp_of(self._data).isinf(self._data), None)
+
+    def isfinite(self):
+        return wrap(xp_of(self._data).isfinite(self._data), None)
+
+    def clamp(self, min=None, max=None):
+        if min is None and max is None:
+            raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
+        if isinstance(min, TensorBase) or isinstance(max, TensorBase):
+            out = self
+            if min is not None:
+                out = maximum(out, min)
+            if max is not None:
+                out = minimum(out, max)
+            return out
+        return apply(U.Clamp, self, lo=min, hi=max)
+
+    clip = clamp
+
+    def maximum(self, other):
+        return maximum(self, other)
+
+    def minimum(self, other):
+        return minimum(self, other)
+
+    def clamp_min(self, min) -> Tensor:
+        return self.clamp(min=min)
+
+    def clamp_max(self, max) -> Tensor:
+        return self.clamp(max=max)
+
+    def isclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+        other = as_tensor(other)
+        xp = xp_of(self._data)
+        return wrap(xp.isclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan), None)
+
+    def logical_and(self, other) -> Tensor:
+        return wrap(xp_of(self._data).logical_and(self._data, as_tensor(other)._data), None)
+
+    def logical_or(self, other) -> Tensor:
+        return wrap(xp_of(self._data).logical_or(self._data, as_tensor(other)._data), None)
+
+    def logical_xor(self, other) -> Tensor:
+        return wrap(xp_of(self._data).logical_xor(self._data, as_tensor(other)._data), None)
+
+    def bitwise_not(self) -> Tensor:
+        return ~self
+
+    def bitwise_and(self, other) -> Tensor:
+        return self & other
+
+    def bitwise_or(self, other) -> Tensor:
+        return self | other
+
+    def bitwise_xor(self, other) -> Tensor:
+        return self ^ other
+
+    def signbit(self) -> Tensor:
+        return wrap(xp_of(self._data).signbit(self._data), None)
+
+    def isposinf(self) -> Tensor:
+        return wrap(xp_of(self._data).isposinf(self._data), None)
+
+    def isneginf(self) -> Tensor:
+        return wrap(xp_of(self._data).isneginf(self._data), None)
+
+    def isreal(self) -> Tensor:
+        return wrap(xp_of(self._data).ones(self._data.shape, dtype=bool), None)
+
+    def greater(self, other) -> Tensor:
+        return self > other
+
+    def greater_equal(self, other) -> Tensor:
+        return self >= other
+
+    def less(self, other) -> Tensor:
+        return self < other
+
+    def less_equal(self, other) -> Tensor:
+        return self <= other
+
+    def not_equal(self, other) -> Tensor:
+        return self != other
+
+    def float_power(self, exponent) -> Tensor:
+        """input ** exponent computed in float64 (as torch)."""
+        e = exponent.double() if isinstance(exponent, TensorBase) else exponent
+        return self.double() ** e
+

@@ -1,0 +1,342 @@
+"""The free functions of `torch.*` that are not methods first (matmul, where, cat, stack, split, chunk, ...),
+and `function_from_method`, the one generator of `torch.name(input, ...)` from `Tensor.name(...)`.
+
+Every torch function that is a method with the input first (`nnstudio.exp(x)` is `x.exp()`) is generated here
+from a name list, so its behaviour lives in the method only; `out=` comes with it (torch's dtype rule, checked
+once in `write_out`).
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import _dtype as dt
+from .._backend import to_device, to_numpy, xp_of
+from .._random import rng_of
+from ..autograd import apply, is_grad_enabled
+from ..autograd.names import as_torch_node
+from ..ops import arithmetic as M
+from ..ops import linalg as L
+from ..ops import shape as S
+from ..ops._util import wrap_dim
+from ..ops.einsum import Einsum, parse_equation
+from .base import TensorBase, as_tensor, wrap
+from .promotion import broadcast_or_raise, check_cast, promote
+
+if TYPE_CHECKING:
+    from . import Tensor
+
+_pyint = builtins.int
+
+
+def matmul(a, b) -> Tensor:
+    """Matrix product with batch broadcasting; a clear error names both shapes when they do not fit."""
+    a, b = as_tensor(a), as_tensor(b, a)
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
+                           f"{a.ndim}D and {b.ndim}D")
+    ka = a._data.shape[-1]
+    kb = b._data.shape[-2] if b.ndim > 1 else b._data.shape[0]
+    if ka != kb:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_mat_str(a)} and {_mat_str(b)}): "
+                           f"inner dimensions {ka} and {kb} differ")
+    if a.ndim > 2 or b.ndim > 2:
+        broadcast_or_raise("matmul batch dimensions", ("a", "b"), (a._data.shape[:-2], b._data.shape[:-2]))
+    if a._data.dtype != b._data.dtype:
+        a, b = promote(a, b)
+    return apply(L.MatMul, a, b)
+
+
+def _mat_str(t: Tensor) -> str:
+    s = t._data.shape
+    if len(s) <= 2:
+        return "x".join(str(n) for n in s)
+    return str(list(s))
+
+
+def maximum(a, b) -> Tensor:
+    a = as_tensor(a)
+    return a._binary(M.Maximum, b)
+
+
+def minimum(a, b) -> Tensor:
+    a = as_tensor(a)
+    return a._binary(M.Minimum, b)
+
+
+def where(condition, input=None, other=None) -> Tensor:
+    """Elementwise select: `input` where `condition` is true, else `other` (scalars allowed)."""
+    cond = condition._data if isinstance(condition, TensorBase) else np.asarray(condition)
+    if input is None and other is None:
+        return tuple(wrap(i.astype(np.int64), None) for i in cond.nonzero())
+    if not isinstance(input, TensorBase) and not isinstance(other, TensorBase):
+        ref = wrap(xp_of(cond).zeros((), dt.get_default_dtype().np), None)
+        input, other = ref._operand(input), ref._operand(other)
+    elif not isinstance(input, TensorBase):
+        input = other._operand(input)
+    else:
+        other = input._operand(other)
+    if not (cond.shape == input._data.shape == other._data.shape):
+        broadcast_or_raise("where", ("condition", "input", "other"), (cond.shape, input._data.shape,
+                                                                       other._data.shape))
+    if input._data.dtype != other._data.dtype:
+        input, other = promote(input, other)
+    return apply(S.Where, input, other, cond=cond)
+
+
+def cat(tensors, dim: int = 0) -> Tensor:
+    """Concatenate tensors along an existing dimension (shapes must agree elsewhere)."""
+    tensors = [t for t in tensors]
+    if not tensors:
+        raise RuntimeError("cat(): expected a non-empty list of Tensors")
+    tensors = [as_tensor(t) for t in tensors]
+    ref = tensors[0]
+    d = wrap_dim(dim, ref.ndim)
+    for i, t in enumerate(tensors):
+        if t.ndim != ref.ndim or any(a != b for j, (a, b) in enumerate(zip(t.shape, ref.shape)) if j != d):
+            raise RuntimeError(f"cat(): sizes of tensors must match except in dimension {d}: tensor 0 has shape "
+                               f"{list(ref.shape)} but tensor {i} has shape {list(t.shape)}")
+    if any(t._data.dtype != ref._data.dtype for t in tensors):
+        target = np.result_type(*[t._data.dtype for t in tensors])
+        tensors = [t._cast(target) for t in tensors]
+    return apply(S.Cat, *tensors, dim=d)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim: int = 0) -> Tensor:
+    """Join tensors of equal shape along a new dimension."""
+    tensors = [as_tensor(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    for i, t in enumerate(tensors):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
+                               f"entry 0 and {list(t.shape)} at entry {i}")
+    n = tensors[0].ndim + 1
+    d = dim % n
+    return as_torch_node(cat([t.unsqueeze(d) for t in tensors], dim=d), "StackBackward0", *tensors)
+
+
+def split(x: Tensor, split_size_or_sections, dim: int = 0):
+    """Split into pieces of a given size (last one smaller) or of the given list of sizes."""
+    d = wrap_dim(dim, x.ndim)
+    n = x._data.shape[d]
+    if isinstance(split_size_or_sections, (_pyint, np.integer)):
+        step = _pyint(split_size_or_sections)
+        if step <= 0:
+            raise RuntimeError(f"split expects split_size be positive, but got split_size={step}")
+        sizes = [builtins.min(step, n - s) for s in range(0, n, step)] or [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
+                               f"at dimension {d}), but got split_sizes={sizes}")
+    out, start = [], 0
+    for s in sizes:
+        out.append(x.narrow(d, start, s))
+        start += s
+    return tuple(out)
+
+
+def chunk(x: Tensor, chunks: int, dim: int = 0):
+    """Split into `chunks` nearly equal pieces (torch's rule: ceil(n / chunks) each)."""
+    n = x._data.shape[wrap_dim(dim, x.ndim)]
+    step = -(-n // chunks) if chunks > 0 else 0
+    if step == 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0")
+    return split(x, step, dim)
+
+
+
+# ---------------------------------------------------------------------- free functions that are not methods
+
+pi, e, inf, nan = math.pi, math.e, math.inf, math.nan
+
+
+def is_floating_point(input: Tensor) -> bool:
+    return as_tensor(input).is_floating_point()
+
+
+def hstack(tensors) -> Tensor:
+    tensors = list(tensors)
+    return cat(tensors, 0 if tensors[0].dim() == 1 else 1)
+
+
+def vstack(tensors) -> Tensor:
+    return cat([t.unsqueeze(0) if t.dim() == 1 else t for t in tensors], 0)
+
+
+def broadcast_to(input: Tensor, size) -> Tensor:
+    return as_tensor(input).expand(*size)
+
+
+def meshgrid(*tensors, indexing: str = "ij"):
+    """Coordinate grids from 1-D tensors (indexing 'ij' as torch's default, or 'xy')."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
+    shape = [t.numel() for t in tensors]
+    if indexing == "xy" and len(shape) >= 2:
+        shape[0], shape[1] = shape[1], shape[0]
+    out = []
+    for i, t in enumerate(tensors):
+        axis = i
+        if indexing == "xy" and len(tensors) >= 2 and i < 2:
+            axis = 1 - i
+        view = [1] * len(shape)
+        view[axis] = t.numel()
+        out.append(t.reshape(view).expand(*shape))
+    return tuple(out)
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, generator=None) -> Tensor:
+    """Sample category indices from (unnormalised, non-negative) weights; rows of a 2-D input independently."""
+    probs = input.detach().cpu().numpy().astype(np.float64)
+    rows = probs.reshape(-1, probs.shape[-1])
+    if (rows < 0).any() or not np.isfinite(rows).all() or (rows.sum(1) <= 0).any():
+        raise RuntimeError("multinomial: probability tensor contains either `inf`, `nan` or element < 0, or a row "
+                           "sums to zero")
+    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError(f"multinomial: cannot sample n_sample > prob_dist.size(-1) samples without "
+                           f"replacement ({num_samples} > {rows.shape[1]})")
+    rng = rng_of(generator)
+    out = np.stack([rng.choice(rows.shape[1], num_samples, replace=replacement, p=r / r.sum()) for r in rows])
+    out = out.reshape(probs.shape[:-1] + (num_samples,)).astype(np.int64)
+    return wrap(to_device(out, input.device), None)
+
+
+def bernoulli(input: Tensor, p=None, *, generator=None) -> Tensor:
+    """1 with probability `input` (elementwise), else 0, in input's dtype."""
+    probs = input._data if p is None else xp_of(input._data).full(input._data.shape, p)
+    draw = rng_of(generator).random(tuple(input.shape))
+    return wrap(to_device((draw < to_numpy(probs)).astype(input._data.dtype), input.device), None)
+
+
+def einsum(equation: str, *operands) -> Tensor:
+    """Sum of products over the letters of `equation` ('ij,jk->ik', 'bij,bjk', '...ij->...ji', 'ii->i').
+
+    Operands may be given one by one or as one list. Letters not in the output are summed; without '->' the
+    output holds, in alphabetical order after the '...' dimensions, the letters that appear exactly once.
+    torch's sublist format works too: einsum(a, [0, 1], b, [1, 2], [0, 2]) is einsum('AB,BC->AC', a, b).
+    """
+    if not isinstance(equation, str):  # the sublist format: einsum(op1, [0, 1], op2, [1, 2], [0, 2])
+        from ..ops.einsum_sublist import sublist_to_equation
+
+        equation, operands = sublist_to_equation((equation, *operands))
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    if not operands:
+        raise RuntimeError("einsum(): must provide at least one operand")
+    tensors = [as_tensor(t) for t in operands]
+    ins, out, sizes = parse_equation(equation, [tuple(t.shape) for t in tensors])
+    if any(t._data.dtype != tensors[0]._data.dtype for t in tensors):
+        ref = tensors[0]
+        for t in tensors[1:]:
+            ref, _ = promote(ref, t)
+        tensors = [t._cast(ref._data.dtype) for t in tensors]
+    return apply(Einsum, *tensors, ins=tuple(ins), out=out, sizes=sizes)
+
+
+
+# ---------------------------------------------------------------------- out= and the generator
+
+
+def write_out(result: Tensor, out: Tensor, name: str) -> Tensor:
+    """Write `result` into `out` (torch's `out=`): same dtype rule as in-place ops, resized when shapes differ,
+    and refused under autograd."""
+    if not isinstance(out, TensorBase):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if is_grad_enabled() and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    check_cast(result._data.dtype, out._data.dtype)
+    if out._data.shape == result._data.shape and getattr(out._data.flags, "writeable", True):
+        out._data[...] = result._data
+    else:
+        out._data = result._data.astype(out._data.dtype, copy=True)
+    out._version += 1
+    return out
+
+
+def function_from_method(name: str, doc: str | None = None, *, out: bool = True, method: str | None = None):
+    """`torch.name(input, *args, out=None, **kwargs)` that calls `input.name(*args, **kwargs)`.
+
+    `input` may be a number or a list (it becomes a tensor first); `method` names the Tensor method when it differs
+    from the function's name. The generated function carries the method's docstring unless `doc` is given.
+    """
+    attr = method or name
+
+    if out:
+        def fn(input, *args, out=None, **kwargs):
+            t = input if isinstance(input, TensorBase) else as_tensor(input)
+            result = getattr(t, attr)(*args, **kwargs)
+            return result if out is None else write_out(result, out, name)
+    else:
+        def fn(input, *args, **kwargs):
+            t = input if isinstance(input, TensorBase) else as_tensor(input)
+            return getattr(t, attr)(*args, **kwargs)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
+
+
+def with_out(fn, name: str | None = None):
+    """`fn` with torch's `out=` keyword added (for free functions that are not methods: cat, stack, matmul)."""
+    label = name or fn.__name__
+
+    def wrapped(*args, out=None, **kwargs):
+        result = fn(*args, **kwargs)
+        return result if out is None else write_out(result, out, label)
+
+    wrapped.__name__ = wrapped.__qualname__ = label
+    wrapped.__doc__ = fn.__doc__
+    return wrapped
+
+
+# ---------------------------------------------------------------------- torch.<name>(input, ...) from methods
+
+# the methods that torch also offers as functions with the input first; each gets `out=`
+METHOD_FUNCTIONS = (
+    "add", "sub", "mul", "div", "pow", "neg", "square", "clamp", "clip", "clamp_min", "clamp_max", "relu",
+    "sigmoid", "tanh", "softmax", "log_softmax", "sum", "mean", "var", "std", "prod", "max", "min", "amax", "amin",
+    "argmax", "argmin", "logsumexp", "cumsum", "cumprod", "reshape", "flatten", "unflatten", "permute",
+    "transpose", "t", "squeeze", "unsqueeze", "flip", "unbind", "narrow", "select", "masked_fill", "eq", "ne",
+    "lt", "le", "gt", "ge", "isnan", "isinf", "isfinite", "all", "any", "mm", "bmm", "dot", "detach", "clone",
+    "numel", "allclose", "equal", "logical_not", "nonzero", "gather", "index_select", "masked_select", "sort",
+    "argsort", "topk", "unique", "tril", "triu", "outer", "roll", "repeat_interleave", "tile", "movedim",
+    "isclose", "logical_and", "logical_or", "count_nonzero", "bincount", "diagonal", "diag_embed", "diag",
+    "trace", "scatter", "scatter_add", "index_add", "index_put", "scatter_reduce", "exp_", "sqrt_", "abs_",
+    "neg_", "sigmoid_", "tanh_", "absolute", "negative", "arccos", "arcsin", "arctan", "arccosh", "arcsinh",
+    "arctanh", "arctan2", "lerp", "addcmul", "addcdiv", "logical_xor", "bitwise_not", "bitwise_and",
+    "bitwise_or", "bitwise_xor", "signbit", "isposinf", "isneginf", "isreal", "greater", "greater_equal", "less",
+    "less_equal", "not_equal", "float_power", "subtract", "multiply", "divide", "true_divide", "swapaxes",
+)
+
+
+def _table_functions() -> dict:
+    from ..ops.pointwise import TABLE
+
+    return {op.name: function_from_method(op.name, f"Elementwise {op.doc}.") for op in TABLE if op.function}
+
+
+_GENERATED = {name: function_from_method(name) for name in METHOD_FUNCTIONS}
+_GENERATED.update(_table_functions())
+
+# what `nnstudio` exports from here: the generated functions and the free ones, with `out=` where torch has it
+FREE = ("pi", "e", "inf", "nan", "is_floating_point", "hstack", "vstack", "broadcast_to", "meshgrid", "multinomial",
+        "bernoulli", "einsum")
+PUBLIC = {**_GENERATED, **{n: globals()[n] for n in FREE}, "matmul": with_out(matmul), "cat": with_out(cat),
+          "concat": with_out(cat, "concat"),
+          "concatenate": with_out(cat, "concatenate"), "stack": with_out(stack), "maximum": with_out(maximum),
+          "minimum": with_out(minimum), "where": where, "split": split, "chunk": chunk}
+
+__all__ = ["matmul", "maximum", "minimum", "where", "cat", "concat", "concatenate", "stack", "split", "chunk",
+           "function_from_method", "with_out", "write_out", "PUBLIC", *FREE]

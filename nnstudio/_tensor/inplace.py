@@ -1,0 +1,168 @@
+"""In-place methods (`name_`): one path, `_inplace`, for all of them, with torch's dtype rule.
+
+`self.name_(...)` computes `self.name(...)` and makes it self's new value: written into the buffer without
+autograd, recorded as a new graph node otherwise (a leaf that requires grad refuses outside `no_grad()`). The
+result must be castable to self's dtype by torch's rule (`promotion.can_cast`): `tensor([1, 2, 3]).div_(2)`
+raises "result type Float can't be cast to the desired output type Long", as torch.
+
+The twins of the elementwise table (`acos_`, `erfinv_`, ...) and of the listed methods (`sigmoid_`, `scatter_`,
+...) are generated at class creation from `TWINS`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._backend import to_device, xp_of
+from ..autograd import is_grad_enabled
+from ..ops.pointwise import TABLE
+from .base import TensorBase, wrap
+from .functions import where
+from .indexing import index_put
+from .promotion import check_cast
+
+if TYPE_CHECKING:
+    from . import Tensor
+
+
+class _InplaceWritten:
+    """The in-place methods with their own arguments or behaviour."""
+
+    __slots__ = ()
+
+    def _inplace(self, op, name: str = "in-place operation") -> Tensor:
+        """Make `op(self)` the new value of self: in place without a graph, rebinding the graph node otherwise.
+
+        op: a function of (an alias of) self returning the new value, shaped like self; `name` is for errors.
+        """
+        result = op(self._alias())
+        rd, sd = result._data.dtype, self._data.dtype
+        if rd != sd:
+            check_cast(rd, sd)
+        if result._data.shape != self._data.shape:
+            raise RuntimeError(f"{name}: output with shape {list(self._data.shape)} doesn't match the broadcast "
+                               f"shape {list(result._data.shape)}")
+        if is_grad_enabled() and result.requires_grad:
+            self._check_leaf_write()
+            if rd != sd:  # in place keeps the dtype (as torch)
+                result = result._cast(sd)
+            self._data, self._ctx, self.requires_grad = result._data, result._ctx, True
+        else:
+            self._data[...] = result._data
+            self._version += 1
+        return self
+
+    def index_put_(self, indices, values, accumulate: bool = False) -> Tensor:
+        """In-place `index_put`: self[indices] = values (or += with `accumulate`); returns self."""
+        return self._inplace(lambda s: index_put(s, indices, values, accumulate, "index_put_"), "index_put_")
+
+    def add_(self, other, alpha=1):
+        return self._inplace(lambda s: s + (other * alpha if alpha != 1 else other), "add_")
+
+    def sub_(self, other, alpha=1):
+        return self._inplace(lambda s: s - (other * alpha if alpha != 1 else other), "sub_")
+
+    def mul_(self, other):
+        return self._inplace(lambda s: s * other, "mul_")
+
+    def div_(self, other):
+        return self._inplace(lambda s: s / other, "div_")
+
+    def pow_(self, exponent):
+        return self._inplace(lambda s: s**exponent, "pow_")
+
+    def clamp_(self, min=None, max=None):
+        return self._inplace(lambda s: s.clamp(min, max), "clamp_")
+
+    def masked_fill_(self, mask, value):
+        return self._inplace(lambda s: s.masked_fill(mask, value), "masked_fill_")
+
+    def relu_(self):
+        return self._inplace(lambda s: s.relu(), "relu_")
+
+    def _overwrite(self, values) -> Tensor:
+        """Write `values` (an array or a number, broadcast) into self. Under autograd a non-leaf keeps requiring
+        grad with a zero gradient to its old history (the new values do not depend on it), as torch's fill_."""
+        self._check_leaf_write()
+        if is_grad_enabled() and self.requires_grad:
+            xp = xp_of(self._data)
+            const = wrap(xp.broadcast_to(xp.asarray(values, dtype=self._data.dtype), self._data.shape), None)
+            return self._inplace(lambda s: where(wrap(xp.ones(s._data.shape, bool), None), const, s))
+        self._data[...] = values
+        self._version += 1
+        return self
+
+    def copy_(self, src, non_blocking=False):
+        src = self._operand(src)
+        if is_grad_enabled() and src.requires_grad:
+            self._check_leaf_write()
+            return self._inplace(lambda s: src.expand(s.shape)._cast(s._data.dtype).clone())
+        return self._overwrite(to_device(src._data, self.device))
+
+    def zero_(self):
+        return self._overwrite(0)
+
+    def fill_(self, value):
+        return self._overwrite(value.item() if isinstance(value, TensorBase) else value)
+
+    def uniform_(self, a=0.0, b=1.0):
+        from .._random import generator
+
+        self._check_leaf_write()
+        return self._overwrite(to_device(generator().uniform(a, b, self._data.shape), self.device))
+
+    def normal_(self, mean=0.0, std=1.0):
+        from .._random import generator
+
+        self._check_leaf_write()
+        return self._overwrite(to_device(generator().normal(mean, std, self._data.shape), self.device))
+
+    def __iadd__(self, o):
+        return self.add_(o)
+
+    def __isub__(self, o):
+        return self.sub_(o)
+
+    def __imul__(self, o):
+        return self.mul_(o)
+
+    def __itruediv__(self, o):
+        return self.div_(o)
+
+
+# method name -> the out-of-place method it updates self with (besides every table op that has an in-place form)
+TWINS = {"absolute_": "abs", "negative_": "neg", "neg_": "neg", "sigmoid_": "sigmoid", "tanh_": "tanh",
+         "square_": "square", "clamp_min_": "clamp_min", "clamp_max_": "clamp_max", "clip_": "clamp",
+         "arccos_": "acos", "arcsin_": "asin", "arctan_": "atan", "arccosh_": "acosh", "arcsinh_": "asinh",
+         "arctanh_": "atanh", "arctan2_": "atan2", "lerp_": "lerp", "addcmul_": "addcmul", "addcdiv_": "addcdiv",
+         "scatter_": "scatter", "scatter_add_": "scatter_add", "index_add_": "index_add",
+         "scatter_reduce_": "scatter_reduce", "index_fill_": "index_fill", "masked_scatter_": "masked_scatter",
+         "tril_": "tril", "triu_": "triu", "logical_not_": "logical_not", "logical_and_": "logical_and",
+         "logical_or_": "logical_or", "logical_xor_": "logical_xor", "float_power_": "float_power",
+         "true_divide_": "div", "divide_": "div", "multiply_": "mul", "subtract_": "sub", "fill_diagonal_": None,
+         "eq_": "eq", "ne_": "ne", "lt_": "lt", "le_": "le", "gt_": "gt", "ge_": "ge", "addmm_": "addmm",
+         "baddbmm_": "baddbmm", "addmv_": "addmv", "addr_": "addr", "renorm_": "renorm", "cumsum_": "cumsum",
+         "cumprod_": "cumprod", "put_": "put",
+         "index_copy_": "index_copy", "masked_fill_": None}
+
+
+def _twin(name: str, method: str):
+    def inplace(self, *args, **kwargs):
+        return self._inplace(lambda s: getattr(s, method)(*args, **kwargs), name)
+
+    inplace.__name__ = inplace.__qualname__ = name
+    inplace.__doc__ = f"In place `{method}`: self = self.{method}(...); returns self."
+    return inplace
+
+
+def _generated() -> dict:
+    names = {f"{op.name}_": op.name for op in TABLE if op.inplace and op.method}
+    names.update({k: v for k, v in TWINS.items() if v is not None})
+    return {name: _twin(name, method) for name, method in names.items()}
+
+
+InplaceMixin = type("InplaceMixin", (_InplaceWritten,), {
+    "__slots__": (), "__module__": __name__, "__doc__": "Methods that change the tensor's own values.",
+    **_generated()})
+
+__all__ = ["InplaceMixin"]

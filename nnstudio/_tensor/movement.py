@@ -1,0 +1,287 @@
+"""Movement and views: view / reshape, permute / transpose, squeeze / unsqueeze, expand / repeat, split /
+chunk, flip / roll, the triangles and the diagonals."""
+
+from __future__ import annotations
+
+import builtins
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import _dtype as dt
+from .._backend import to_device, xp_of
+from ..autograd import apply
+from ..autograd.names import as_torch_node
+from ..ops import diagonal as D
+from ..ops import shape as S
+from ..ops._util import normalize_dims, wrap_dim
+from .base import Size, TensorBase, wrap
+from .functions import chunk, split
+
+if TYPE_CHECKING:
+    from . import Tensor
+
+_pyint = builtins.int
+
+
+def resolve_shape(shape: tuple, size: int, op: str, old) -> tuple:
+    unknown = [i for i, n in enumerate(shape) if n == -1]
+    if len(unknown) > 1:
+        raise RuntimeError(f"{op}: only one dimension can be inferred (-1), got shape {list(shape)}")
+    known = 1
+    for n in shape:
+        if n != -1:
+            if n < 0:
+                raise RuntimeError(f"{op}: invalid shape dimension {n} in {list(shape)}")
+            known *= n
+    if unknown:
+        if known == 0 or size % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size} "
+                               f"(a tensor of shape {list(old)})")
+        shape = tuple(size // known if n == -1 else n for n in shape)
+    elif known != size:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size} "
+                           f"(a tensor of shape {list(old)})")
+    return shape
+
+
+def _tri(self, diagonal: int, upper: bool) -> Tensor:
+    if self.dim() < 2:
+        raise RuntimeError(f"{'triu' if upper else 'tril'}: input tensor must have at least 2 dimensions, got "
+                           f"shape {list(self.shape)}")
+    xp = xp_of(self._data)
+    rows, cols = self.shape[-2], self.shape[-1]
+    keep = xp.triu(xp.ones((rows, cols), dtype=bool), diagonal) if upper else \
+        xp.tril(xp.ones((rows, cols), dtype=bool), diagonal)
+    return self.where(wrap(keep, None), wrap(xp.zeros((), dtype=self._data.dtype), None))
+
+
+class MovementMixin:
+    """Shape changes, views and rearrangements (no arithmetic)."""
+
+    __slots__ = ()
+
+    def _shape_arg(self, shape) -> tuple:
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+            shape = tuple(shape[0])
+        return tuple(_pyint(s) for s in shape)
+
+    def view(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], (dt.dtype, np.dtype)):
+            raise NotImplementedError("view(dtype) is not supported; use .to(dtype)")
+        shape = self._shape_arg(shape)
+        new = resolve_shape(shape, self._data.size, "view", self.shape)
+        return apply(S.Reshape, self, shape=new)
+
+    def reshape(self, *shape):
+        return self.view(*shape)
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    reshape_as = view_as
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        if self.ndim == 0:
+            return self.reshape(1)
+        s = self._data.shape
+        start, end = start_dim % self.ndim, end_dim % self.ndim
+        if start > end:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        mid = 1
+        for n in s[start:end + 1]:
+            mid *= n
+        return self.reshape(s[:start] + (mid,) + s[end + 1:])
+
+    def unflatten(self, dim, sizes):
+        dim = wrap_dim(dim, self.ndim)
+        s = self._data.shape
+        sizes = resolve_shape(tuple(sizes), s[dim], "unflatten", (s[dim],))
+        return self.reshape(s[:dim] + tuple(sizes) + s[dim + 1:])
+
+    def permute(self, *dims):
+        dims = self._shape_arg(dims)
+        if sorted(d % self.ndim for d in dims) != list(range(self.ndim)):
+            raise RuntimeError(f"permute: dims {dims} are not a permutation of the {self.ndim} dimensions of a "
+                               f"tensor of shape {tuple(self.shape)}")
+        return apply(S.Permute, self, dims=tuple(d % self.ndim for d in dims))
+
+    def transpose(self, dim0, dim1):
+        n = builtins.max(self.ndim, 1)
+        d0, d1 = normalize_dims(dim0, n)[0], normalize_dims(dim1, n)[0]
+        if self.ndim < 2 or d0 == d1:
+            return self
+        dims = list(range(self.ndim))
+        dims[d0], dims[d1] = dims[d1], dims[d0]
+        return as_torch_node(apply(S.Permute, self, dims=tuple(dims)), "TransposeBackward0")
+
+    swapaxes = transpose
+
+    def t(self):
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+        return as_torch_node(self.transpose(0, 1), "TBackward0", self) if self.ndim == 2 else self
+
+    @property
+    def T(self):
+        return self.permute(*reversed(range(self.ndim))) if self.ndim > 1 else self
+
+    @property
+    def mT(self):
+        return self.transpose(-2, -1)
+
+    def squeeze(self, dim=None):
+        s = self._data.shape
+        if dim is None:
+            new = tuple(n for n in s if n != 1)
+        else:
+            axes = normalize_dims(dim, builtins.max(self.ndim, 1)) if self.ndim else ()
+            new = tuple(n for i, n in enumerate(s) if not (i in axes and n == 1))
+        version = 0 if dim is None else 2 if isinstance(dim, (tuple, list)) else 1
+        return self if new == s else as_torch_node(self.reshape(new), f"SqueezeBackward{version}", self)
+
+    def unsqueeze(self, dim):
+        n = self.ndim + 1
+        if not -n <= dim < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        d = dim % n
+        s = self._data.shape
+        return as_torch_node(self.reshape(s[:d] + (1,) + s[d:]), "UnsqueezeBackward0", self)
+
+    def expand(self, *sizes):
+        sizes = self._shape_arg(sizes)
+        s = self._data.shape
+        if len(sizes) < len(s):
+            raise RuntimeError(f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal "
+                               f"to the number of dimensions in the tensor ({len(s)})")
+        lead = len(sizes) - len(s)
+        target = []
+        for i, n in enumerate(sizes):
+            cur = s[i - lead] if i >= lead else 1
+            if n == -1:
+                if i < lead:
+                    raise RuntimeError("expand: -1 is not allowed in a leading, non-existing dimension")
+                n = cur
+            if cur != 1 and cur != n:
+                raise RuntimeError(f"The expanded size of the tensor ({n}) must match the existing size ({cur}) "
+                                   f"at non-singleton dimension {i}. Target sizes: {list(sizes)}. Tensor sizes: "
+                                   f"{list(s)}")
+            target.append(n)
+        target = tuple(target)
+        return self if target == s else apply(S.Expand, self, shape=target)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def broadcast_to(self, shape):
+        return self.expand(shape)
+
+    def repeat(self, *sizes):
+        sizes = self._shape_arg(sizes)
+        if len(sizes) < self.ndim:
+            raise RuntimeError(f"repeat: number of repeat dims ({len(sizes)}) can not be smaller than the number of "
+                               f"dimensions of the tensor ({self.ndim}, shape {list(self._data.shape)})")
+        x = self
+        if len(sizes) > x.ndim:
+            x = x.reshape((1,) * (len(sizes) - x.ndim) + x._data.shape)
+        # expand an inserted axis before each dim, then merge: differentiable through Expand + Reshape
+        s = x._data.shape
+        inter = x.reshape(tuple(v for n in s for v in (1, n)))
+        target = tuple(v for r, n in zip(sizes, s) for v in (r, n))
+        return inter.expand(target).reshape(tuple(r * n for r, n in zip(sizes, s)))
+
+    def split(self, split_size_or_sections, dim=0):
+        return split(self, split_size_or_sections, dim)
+
+    def chunk(self, chunks, dim=0):
+        return chunk(self, chunks, dim)
+
+    def unbind(self, dim=0):
+        dim = wrap_dim(dim, self.ndim)
+        return tuple(self.select(dim, i) for i in range(self._data.shape[dim]))
+
+    def select(self, dim, index):
+        idx = [slice(None)] * self.ndim
+        idx[wrap_dim(dim, self.ndim)] = index
+        return self[tuple(idx)]
+
+    def narrow(self, dim, start, length):
+        idx = [slice(None)] * self.ndim
+        idx[wrap_dim(dim, self.ndim)] = slice(start, start + length)
+        return self[tuple(idx)]
+
+    def flip(self, *dims):
+        dims = self._shape_arg(dims)
+        return apply(S.Flip, self, axes=tuple(d % self.ndim for d in dims))
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        """Keep the lower triangle (on and below `diagonal`) of the last two dims; zero the rest."""
+        return _tri(self, diagonal, upper=False)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        """Keep the upper triangle (on and above `diagonal`) of the last two dims; zero the rest."""
+        return _tri(self, diagonal, upper=True)
+
+    def roll(self, shifts, dims=None) -> Tensor:
+        """Shift elements cyclically along `dims` (the flattened tensor when dims is None)."""
+        if dims is None:
+            return self.reshape(-1).roll(shifts, 0).reshape(self.shape)
+        shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+        dims = (dims,) if isinstance(dims, int) else tuple(dims)
+        out = self
+        for s, d in zip(shifts, dims):
+            d = wrap_dim(d, self.ndim)
+            n = self.shape[d]
+            idx = wrap((np.arange(n) - s) % n, None)
+            out = out.index_select(d, idx)
+        return out
+
+    def repeat_interleave(self, repeats, dim: int | None = None) -> Tensor:
+        """Repeat each element `repeats` times (an int or a 1-D tensor of counts) along `dim`."""
+        x = self.reshape(-1) if dim is None else self
+        d = 0 if dim is None else wrap_dim(dim, self.ndim)
+        counts = repeats.cpu().numpy() if isinstance(repeats, TensorBase) else repeats
+        idx = np.repeat(np.arange(x.shape[d]), counts)
+        return x.index_select(d, wrap(to_device(idx.astype(np.int64), self.device), None))
+
+    def tile(self, dims) -> Tensor:
+        dims = tuple(dims)
+        if len(dims) < self.dim():
+            dims = (1,) * (self.dim() - len(dims)) + dims
+        return self.repeat(*dims)
+
+    def movedim(self, source, destination) -> Tensor:
+        src = [source] if isinstance(source, int) else list(source)
+        dst = [destination] if isinstance(destination, int) else list(destination)
+        src, dst = [wrap_dim(s, self.ndim) for s in src], [wrap_dim(d, self.ndim) for d in dst]
+        order = [i for i in range(self.dim()) if i not in src]
+        for d, s in sorted(zip(dst, src)):
+            order.insert(d, s)
+        return self.permute(*order)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """The `offset` diagonal of dims dim1, dim2, as a new last dimension."""
+        d1, d2 = wrap_dim(dim1, self.ndim), wrap_dim(dim2, self.ndim)
+        if d1 == d2:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        return apply(D.Diagonal, self, offset=int(offset), dim1=d1, dim2=d2)
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+        """A tensor whose (dim1, dim2) matrices have the last dimension of `self` on their `offset` diagonal."""
+        nd = self.dim() + 1
+        for d in (dim1, dim2):
+            if not -nd <= d < nd:
+                raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {d})")
+        if dim1 % nd == dim2 % nd:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        x = self if self.dim() else self.reshape(1)
+        return apply(D.DiagEmbed, x, offset=int(offset), dim1=dim1 % nd, dim2=dim2 % nd)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        """A 1-D input becomes a square matrix with it on the `diagonal`; a 2-D input gives that diagonal."""
+        if self.dim() == 1:
+            return self.diag_embed(diagonal)
+        if self.dim() == 2:
+            return self.diagonal(diagonal)
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.dim()}D (shape {list(self.shape)})")
+
