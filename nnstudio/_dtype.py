@@ -44,6 +44,48 @@ bool_ = dtype("bool", np.bool_)
 
 _BY_NUMPY = {d.np: d for d in (float16, float32, float64, int8, uint8, int16, int32, int64, bool_)}
 
+
+class _StorageLessDtype(dtype):
+    """A torch dtype nnstudio names but cannot store (NumPy/CuPy lack it, or nnstudio does not support it):
+    comparing, printing and `is_floating_point` work; creating a tensor with it raises a TypeError that says so
+    (see docs of `to_numpy_dtype`)."""
+
+    __slots__ = ("is_complex", "why")
+
+    def __init__(self, name: str, itemsize: float, kind: str, why: str):
+        self.name, self.np, self.why = name, None, why
+        self.is_floating_point, self.is_complex = kind == "f", kind == "c"
+        self.is_signed = kind in "fci"
+        self.itemsize = itemsize
+
+    def __eq__(self, other) -> bool:
+        return other is self
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+_NO_NUMPY = "NumPy has no such type"
+_UNSUPPORTED = "nnstudio does not support this dtype yet"
+bfloat16 = _StorageLessDtype("bfloat16", 2, "f", _NO_NUMPY + " (use float32, or float16 for half precision)")
+complex32 = chalf = _StorageLessDtype("complex32", 4, "c", _NO_NUMPY)
+complex64 = cfloat = _StorageLessDtype("complex64", 8, "c", _UNSUPPORTED)
+complex128 = cdouble = _StorageLessDtype("complex128", 16, "c", _UNSUPPORTED)
+uint16 = _StorageLessDtype("uint16", 2, "u", _UNSUPPORTED)
+uint32 = _StorageLessDtype("uint32", 4, "u", _UNSUPPORTED)
+uint64 = _StorageLessDtype("uint64", 8, "u", _UNSUPPORTED)
+_STORAGE_LESS = {d.name: d for d in (bfloat16, complex32, complex64, complex128, uint16, uint32, uint64)}
+for _name in ("float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2", "float8_e5m2fnuz", "float8_e8m0fnu"):
+    _STORAGE_LESS[_name] = _StorageLessDtype(_name, 1, "f", _NO_NUMPY + " (float8 is a GPU storage format)")
+_STORAGE_LESS["float4_e2m1fn_x2"] = _StorageLessDtype("float4_e2m1fn_x2", 1, "f", _NO_NUMPY)
+for _bits in range(1, 8):
+    _STORAGE_LESS[f"int{_bits}"] = _StorageLessDtype(f"int{_bits}", 1, "i", _NO_NUMPY + " (sub-byte integers)")
+    _STORAGE_LESS[f"uint{_bits}"] = _StorageLessDtype(f"uint{_bits}", 1, "u", _NO_NUMPY + " (sub-byte integers)")
+for _name in ("bits1x8", "bits2x4", "bits4x2", "bits8", "bits16"):
+    _STORAGE_LESS[_name] = _StorageLessDtype(_name, 2 if _name == "bits16" else 1, "u", _NO_NUMPY)
+_STORAGE_LESS["bit"] = _StorageLessDtype("bit", 1, "u", _NO_NUMPY)
+STORAGE_LESS_DTYPES = dict(_STORAGE_LESS)  # name -> dtype; nnstudio/__init__ exports them as torch does
+
 _default_float = float32
 
 
@@ -58,6 +100,8 @@ def from_numpy_dtype(np_dtype) -> dtype:
 
 def to_numpy_dtype(dt) -> np.dtype:
     """Accept an nnstudio dtype, a NumPy dtype or a torch dtype name and give the NumPy dtype."""
+    if isinstance(dt, _StorageLessDtype):
+        raise TypeError(f"nnstudio cannot store {dt.name} tensors: {dt.why}")
     if isinstance(dt, dtype):
         return dt.np
     if dt is None:
@@ -78,6 +122,8 @@ def to_numpy_dtype(dt) -> np.dtype:
         for d in _BY_NUMPY.values():
             if d.name == name:
                 return d.np
+        if name in _STORAGE_LESS:
+            raise TypeError(f"nnstudio cannot store {name} tensors: {_STORAGE_LESS[name].why}")
     raise TypeError(f"unknown dtype {dt!r}: use nnstudio.float32, nnstudio.float64, nnstudio.int64, ...")
 
 

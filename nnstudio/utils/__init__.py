@@ -1,3 +1,3 @@
 """`nnstudio.utils`: `utils.data` as in torch."""
 
-from . import data
+from . import checkpoint, data

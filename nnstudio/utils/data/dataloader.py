@@ -53,10 +53,24 @@ class DataLoader:
         self.collate_fn = collate_fn or default_collate
         self._custom_collate = collate_fn is not None
         self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, "
+                                 "and drop_last")
+            self.batch_size = None
         self.num_workers = num_workers
         self.generator = generator
+        from .iterable import IterableDataset
+
+        self._iterable = isinstance(dataset, IterableDataset)
+        if self._iterable and (shuffle or sampler is not None or batch_sampler is not None):
+            raise ValueError("DataLoader with IterableDataset: expected unspecified shuffle, sampler and "
+                             "batch_sampler options")
 
     def __len__(self) -> int:
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
         n = len(self.dataset)
         if self.batch_size is None:
             return n
@@ -83,6 +97,13 @@ class DataLoader:
             self._randperm(len(self.dataset))
 
     def __iter__(self):
+        if self.batch_sampler is not None:
+            for idx in self.batch_sampler:
+                yield self.collate_fn([self.dataset[int(i)] for i in idx])
+            return
+        if self._iterable:
+            yield from self._iter_stream()
+            return
         if self.sampler is not None:
             yield from self._iter_sampler()
             return
@@ -125,3 +146,34 @@ class DataLoader:
                 yield [Tensor._wrap(t._data[np.asarray(idx, dtype=np.int64)], None) for t in self.dataset.tensors]
             else:
                 yield self.collate_fn([self.dataset[int(i)] for i in idx])
+
+    def _iter_stream(self):
+        """Batches of an IterableDataset's stream, in its order."""
+        it = iter(self.dataset)
+        if self.batch_size is None:
+            yield from it
+            return
+        while True:
+            items = list(itertools.islice(it, self.batch_size))
+            if not items or (self.drop_last and len(items) < self.batch_size):
+                return
+            yield self.collate_fn(items)
+
+
+def default_convert(data):
+    """What a DataLoader without batching does to a sample: NumPy arrays become tensors, containers keep their
+    structure, everything else stays as it is."""
+    if is_array(data) and getattr(data, "dtype", None) is not None and data.dtype.kind in "biuf":
+        return Tensor._wrap(np.asarray(data), None)
+    if isinstance(data, dict):
+        return {k: default_convert(v) for k, v in data.items()}
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return type(data)(*(default_convert(d) for d in data))
+    if isinstance(data, (list, tuple)):
+        return type(data)(default_convert(d) for d in data)
+    return data
+
+
+def get_worker_info():
+    """None: nnstudio's DataLoader loads in the main process (num_workers is accepted, no worker is started)."""
+    return None

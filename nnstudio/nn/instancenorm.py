@@ -1,0 +1,135 @@
+"""Instance normalisation (`InstanceNorm1d/2d/3d`, `F.instance_norm`): each sample's channel is normalised over
+its own spatial positions (style transfer, GAN generators). Computed as a group norm with one group per channel,
+so values and gradients are the group-norm primitive's."""
+
+from __future__ import annotations
+
+from ..autograd import no_grad
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import empty_param
+
+
+def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
+                  weight: Tensor | None = None, bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """input (N, C, *S) -> same shape; weight, bias, running_mean, running_var: (C,).
+
+    use_input_stats=True: each (n, c) slice is normalised by its own mean and biased variance; the running
+    buffers, when given, move towards the batch average of the per-instance mean and unbiased variance.
+    use_input_stats=False: the running statistics normalise.
+    """
+    if input.ndim < 3:
+        raise ValueError(f"instance_norm: expected input of shape (N, C, *) with spatial dims, got "
+                         f"{tuple(input.shape)}")
+    c = input.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                    ("bias", bias)):
+        if t is not None and t.numel() != c:
+            raise RuntimeError(f"instance_norm: expected {name} with {c} elements (one per channel of input "
+                               f"{tuple(input.shape)}), got shape {tuple(t.shape)}")
+    spatial = tuple(range(2, input.ndim))
+    if not use_input_stats:
+        if running_mean is None or running_var is None:
+            raise ValueError("instance_norm: Expected running_mean and running_var to be defined when "
+                             "use_input_stats is false")
+        shape = (1, c) + (1,) * len(spatial)
+        y = (input - running_mean.reshape(shape)) / (running_var.reshape(shape) + eps).sqrt()
+        if weight is not None:
+            y = y * weight.reshape(shape)
+        if bias is not None:
+            y = y + bias.reshape(shape)
+        return y
+    count = 1
+    for d in spatial:
+        count *= input.shape[d]
+    if count <= 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size {list(input.shape)}")
+    if running_mean is not None or running_var is not None:
+        with no_grad():
+            x = input.detach()
+            if running_mean is not None:
+                m = x.mean(dim=spatial).mean(0).to(running_mean.dtype)
+                running_mean.mul_(1 - momentum).add_(m * momentum)
+            if running_var is not None:
+                v = x.var(dim=spatial, unbiased=True).mean(0).to(running_var.dtype)
+                running_var.mul_(1 - momentum).add_(v * momentum)
+    return F.group_norm(input, c, weight, bias, eps)
+
+
+class _InstanceNorm(Module):
+    """Shared machinery. Args: num_features (C), eps=1e-5, momentum=0.1, affine=False (weight ones, bias zeros,
+    (C,)), track_running_stats=False (running_mean zeros, running_var ones, num_batches_tracked)."""
+
+    _dims = 0  # spatial dims
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = False,
+                 track_running_stats: bool = False, device=None, dtype=None) -> None:
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        for name in ("weight", "bias"):
+            self.register_parameter(name, empty_param((num_features,), device, dtype) if affine else None)
+        if track_running_stats:
+            from .. import ones, tensor, zeros
+
+            self.register_buffer("running_mean", zeros(num_features, device=device, dtype=dtype))
+            self.register_buffer("running_var", ones(num_features, device=device, dtype=dtype))
+            self.register_buffer("num_batches_tracked", tensor(0, device=device))
+        else:
+            for name in ("running_mean", "running_var", "num_batches_tracked"):
+                self.register_buffer(name, None)
+        self.reset_parameters()
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            self.running_mean.zero_()
+            self.running_var.fill_(1)
+            self.num_batches_tracked.zero_()
+
+    def reset_parameters(self) -> None:
+        self.reset_running_stats()
+        if self.affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        d = self._dims
+        if input.ndim not in (d + 1, d + 2):
+            raise ValueError(f"{type(self).__name__}: expected {d + 1}D (unbatched) or {d + 2}D (batched) input, "
+                             f"got {input.ndim}D input of shape {tuple(input.shape)}")
+        unbatched = input.ndim == d + 1
+        x = input.unsqueeze(0) if unbatched else input
+        if x.shape[1] != self.num_features and self.affine:
+            raise ValueError(f"{type(self).__name__}: expected input's size at dim=1 to match num_features "
+                             f"({self.num_features}), but got: {x.shape[1]}.")
+        use_input_stats = self.training or not self.track_running_stats
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.add_(1)
+        y = instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias, use_input_stats,
+                          self.momentum if self.momentum is not None else 0.1, self.eps)
+        return y.squeeze(0) if unbatched else y
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """input (N, C, L) or (C, L) -> same shape."""
+
+    _dims = 1
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """input (N, C, H, W) or (C, H, W) -> same shape."""
+
+    _dims = 2
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """input (N, C, D, H, W) or (C, D, H, W) -> same shape."""
+
+    _dims = 3
