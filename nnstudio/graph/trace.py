@@ -106,6 +106,7 @@ class Tracer:
         self.graph = graph
         self.paths = {id(m): p for p, m in root.named_modules()}
         self.params = {id(p): n for n, p in root.named_parameters()}
+        self.buffers = {id(b): n for n, b in root.named_buffers()}
         self.param_nodes: dict[int, Proxy] = {}
         self.called: set[str] = set()
         self.states: dict[str, dict] = {}
@@ -167,6 +168,11 @@ class Tracer:
             return self.parameter(value, what)
         if isinstance(value, Opaque):
             return value._use("using")
+        if id(value) in self.buffers:
+            raise self.refusal(f"{what} on the buffer self.{self.buffers[id(value)]}",
+                               "a fixed tensor of the module (a buffer) has no block",
+                               "make it an nn.Parameter shaped (1, ...) if it may be learned, or compute it with "
+                               "layers")
         kind = type(value).__name__
         raise self.refusal(f"{what} on a {kind} that is not a traced tensor",
                            "a constant tensor or number made in forward has no block",

@@ -78,7 +78,7 @@ def _pool(layer_type: str, extra: tuple[tuple[str, Any], ...]) -> Callable:
     def record(t: Any, what: str, args: tuple, kwargs: dict) -> Any:
         a = bind(what, (("input", REQUIRED), *_POOL, *extra), args, kwargs, t)
         if a.pop("return_indices", False):
-            raise t.refusal(f"{what}(return_indices=True)", "it returns two tensors; a block gives one",
+            raise t.refusal(f"{what} with return_indices=True", "it returns two tensors; a block gives one",
                             "leave return_indices False")
         x = a.pop("input")
         fields = {f.name for f in t.spec(layer_type).fields}
@@ -91,7 +91,7 @@ def _adaptive(layer_type: str) -> Callable:
     def record(t: Any, what: str, args: tuple, kwargs: dict) -> Any:
         a = bind(what, (("input", REQUIRED), ("output_size", REQUIRED), ("return_indices", False)), args, kwargs, t)
         if a["return_indices"]:
-            raise t.refusal(f"{what}(return_indices=True)", "it returns two tensors; a block gives one",
+            raise t.refusal(f"{what} with return_indices=True", "it returns two tensors; a block gives one",
                             "leave return_indices False")
         return t.add(layer_type, {"output_size": a["output_size"]}, [t.tensor(a["input"], what)], what)
 
@@ -140,7 +140,8 @@ def _squeeze(t: Any, what: str, args: tuple, kwargs: dict) -> Any:
     dims = a["dim"] if isinstance(a["dim"], tuple | list) else (() if a["dim"] is None else (a["dim"],))
     dims = {d + n if d < 0 else d for d in dims}
     if 0 in dims:
-        raise t.refusal(f"{what}(0)", "dimension 0 is the batch", "squeeze a dimension of the samples (1 or more)")
+        raise t.refusal(f"{what} at dimension 0", "dimension 0 is the batch",
+                        "squeeze a dimension of the samples (1 or more)")
     keep = [s for i, s in enumerate(x.sample_shape, 1) if not (s == 1 and (not dims or i in dims))]
     return t.reshape(x, (t.batch, *keep), what)
 
@@ -151,7 +152,7 @@ def _unsqueeze(t: Any, what: str, args: tuple, kwargs: dict) -> Any:
     n = len(x.sample_shape) + 2
     d = a["dim"] + n if a["dim"] < 0 else a["dim"]
     if d == 0:
-        raise t.refusal(f"{what}(0)", "a new dimension before the batch moves the batch",
+        raise t.refusal(f"{what} at dimension 0", "a new dimension before the batch moves the batch",
                         "unsqueeze at dimension 1 or later")
     s = list(x.sample_shape)
     s.insert(d - 1, 1)

@@ -4,6 +4,7 @@
     %nnstudio model                a model variable (nn.Module or ModelGraph) of the notebook
     %nnstudio design.json          a saved design file
     %nnstudio model --data digits  with a built-in dataset (or a variable holding (X, y))
+    %nnstudio model --shape 28,28  an nn.Module with one sample's input shape (when no --data gives it)
 """
 
 from __future__ import annotations
@@ -21,10 +22,38 @@ class MagicError(ValueError):
 
 def parse_line(line: str) -> tuple[str | None, str | None]:
     """`"model --data digits"` -> ("model", "digits"); every part optional."""
+    target, data, _ = parse_options(line)
+    return target, data
+
+
+def _shape(text: str) -> tuple[int, ...]:
+    try:
+        shape = tuple(int(p) for p in text.strip("()[]").replace(",", " ").split())
+    except ValueError:
+        shape = ()
+    if not shape or min(shape) < 1:
+        raise MagicError(f"%nnstudio: --shape takes one sample's sizes, e.g. --shape 28,28; got '{text}'")
+    return shape
+
+
+def parse_options(line: str) -> tuple[str | None, str | None, tuple[int, ...] | None]:
+    """`"model --data digits --shape 1,8,8"` -> ("model", "digits", (1, 8, 8)); every part optional."""
     try:
         words = shlex.split(line)
     except ValueError as exc:
         raise MagicError(f"%nnstudio: cannot read the line ({exc})") from None
+    shape = None
+    for flag in ("--shape", "--input-shape"):
+        while flag in words:
+            i = words.index(flag)
+            if i + 1 >= len(words):
+                raise MagicError(f"%nnstudio: {flag} needs one sample's sizes, e.g. {flag} 28,28")
+            shape = _shape(words[i + 1])
+            del words[i:i + 2]
+    for w in list(words):
+        if w.startswith(("--shape=", "--input-shape=")):
+            shape = _shape(w.split("=", 1)[1])
+            words.remove(w)
     target, data = None, None
     i = 0
     while i < len(words):
@@ -42,7 +71,7 @@ def parse_line(line: str) -> tuple[str | None, str | None]:
         else:
             raise MagicError(f"%nnstudio: unexpected '{w}'; usage: %nnstudio [model_or_file.json] [--data NAME]")
         i += 1
-    return target, data
+    return target, data, shape
 
 
 def resolve(target: str | None, data: str | None, namespace: dict) -> dict[str, Any]:
@@ -77,8 +106,19 @@ def nnstudio_magic(line: str, local_ns: dict | None = None):
     ip = get_ipython()
     namespace = dict(ip.user_ns) if ip is not None else {}
     namespace.update(local_ns or {})
-    target, data = parse_line(line)
-    return Studio(**resolve(target, data, namespace))
+    target, data, shape = parse_options(line)
+    kwargs = resolve(target, data, namespace)
+    if shape is not None:
+        kwargs["input_shape"] = shape
+    elif "data" not in kwargs and _is_module(kwargs.get("model")):
+        raise MagicError(f"%nnstudio: '{target}' is an nn.Module; say what one input sample looks like: "
+                         f"%nnstudio {target} --shape 28,28 (one sample's sizes), or --data NAME")
+    return Studio(**kwargs)
+
+
+def _is_module(model: Any) -> bool:
+    """An nn.Module that needs an input shape (not a design, not a module made by ModelGraph.build())."""
+    return model is not None and hasattr(model, "forward") and not hasattr(model, "_graph_json")
 
 
 def load_ipython_extension(ipython) -> None:
