@@ -89,39 +89,33 @@ globals()["int"] = int32
 __version__ = "0.1.0"
 
 
-class _Cuda:
-    """`nnstudio.cuda.is_available()` and friends, as in torch."""
+from . import accelerator, amp, cuda  # noqa: E402  (torch.accelerator, torch.amp, torch.cuda)
+from ._dtype import STORAGE_LESS_DTYPES as _STORAGE_LESS_DTYPES  # noqa: E402
+from .amp import GradScaler, autocast  # noqa: E402
+from .amp.autocast_mode import (  # noqa: E402
+    get_autocast_cpu_dtype,
+    get_autocast_dtype,
+    get_autocast_gpu_dtype,
+    is_autocast_cpu_enabled,
+    is_autocast_enabled,
+    set_autocast_cpu_dtype,
+    set_autocast_cpu_enabled,
+    set_autocast_dtype,
+    set_autocast_enabled,
+    set_autocast_gpu_dtype,
+)
 
-    @staticmethod
-    def is_available() -> bool:
-        return _cuda_is_available()
-
-    @staticmethod
-    def device_count() -> int:
-        return 1 if _cuda_is_available() else 0
-
-    @staticmethod
-    def manual_seed(seed_: int) -> None:
-        manual_seed(seed_)
-
-    manual_seed_all = manual_seed
-
-    @staticmethod
-    def synchronize() -> None:
-        if _cuda_is_available():
-            from ._backend import xp_for
-
-            xp_for("cuda").cuda.Device().synchronize()
-
-
-cuda = _Cuda()
+globals().update(_STORAGE_LESS_DTYPES)  # torch.bfloat16, torch.complex64, float8...: named, not storable
+for _alias, _name in (("chalf", "complex32"), ("cfloat", "complex64"), ("cdouble", "complex128")):
+    globals()[_alias] = _STORAGE_LESS_DTYPES[_name]
 
 
 def __getattr__(name: str):
     # subpackages load lazily so `import nnstudio` stays fast and free of import cycles
     import importlib
 
-    if name in ("nn", "optim", "utils", "graph", "train", "data", "studio"):
+    if name in ("nn", "optim", "utils", "graph", "train", "data", "studio", "distributions", "distributed", "onnx",
+                "hub", "multiprocessing", "sparse", "cpu"):
         return importlib.import_module(f".{name}", __name__)
     if name in ("Studio", "Dashboard"):
         return getattr(importlib.import_module(".studio", __name__), name)
