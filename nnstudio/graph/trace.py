@@ -19,14 +19,12 @@ are in place only while a trace runs.
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import linecache
 import os
 import sys
 import threading
-import types
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from .errors import GraphError
@@ -34,7 +32,8 @@ from .names import fresh_name, name_problem
 from .registry import REGISTRY
 from .spec import CALL_ATTENTION, CALL_FIRST, LAYER, OUTPUT
 from .trace_ops import FUNCTIONS, METHODS
-from .trace_proxy import BatchSize, Opaque, Proxy, TraceError
+from .trace_patch import patched
+from .trace_proxy import BatchSize, HiddenState, Opaque, Proxy, TraceError, ZeroState
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../nnstudio
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -43,61 +42,6 @@ _LOCK = threading.RLock()
 
 #: library modules traced through (their forward calls registry layers), not refused as unknown layers
 INLINE = frozenset({"Sequential", "TransformerEncoder", "TransformerDecoder"})
-_MARKERS = (Proxy, BatchSize, Opaque)
-_TENSOR_OPS = ("__add__", "__radd__", "__mul__", "__rmul__", "__sub__", "__rsub__", "__truediv__", "__rtruediv__",
-               "__matmul__", "__rmatmul__", "__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__")
-
-
-def _has_marker(args: tuple, kwargs: dict) -> bool:
-    for v in (*args, *kwargs.values()):
-        if isinstance(v, _MARKERS):
-            return True
-        if isinstance(v, list | tuple) and any(isinstance(u, _MARKERS) for u in v):
-            return True
-    return False
-
-
-def _active() -> Tracer | None:
-    return getattr(_STATE, "tracer", None)
-
-
-class _ZeroState(Opaque):
-    """``torch.zeros(layers, x.size(0), hidden)``: a zero initial state, which is what a recurrent block starts
-    from anyway; it may be passed to an RNN / LSTM / GRU block and nothing else."""
-
-    def to(self, *_: Any, **__: Any) -> _ZeroState:
-        return self
-
-    cuda = cpu = detach = float = to
-
-
-class _Hidden(Opaque):
-    """The final hidden state h_n of a recurrent block: ``h[-1]`` (or ``h.squeeze(0)`` for one layer) is the last
-    layer's last step, which the design reads as ``out[:, -1]``; for a bidirectional block it is not."""
-
-    def __init__(self, tracer: Tracer, out: Proxy, layers: int, bidirectional: bool) -> None:
-        super().__init__(tracer, "the final hidden state h_n", "use the output instead: out[:, -1] is the last step")
-        self._out, self._layers, self._bi = out, layers, bidirectional
-
-    def _last(self, what: str) -> Proxy:
-        if self._bi:
-            raise self._tracer.refusal(what, "h_n[-1] of a bidirectional block is the backward direction at the "
-                                       "first step, which no block reads", "use out[:, -1] (both directions)")
-        return self._tracer.add("Select", {"dim": 1, "index": -1}, [self._out], what)
-
-    def __getitem__(self, key: Any) -> Any:
-        first = key[0] if isinstance(key, tuple) and key else key
-        rest = key[1:] if isinstance(key, tuple) else ()
-        if first in (-1, self._layers * (2 if self._bi else 1) - 1) and all(k == slice(None) for k in rest):
-            return self._last(f"h_n[{first}]")
-        return self._use("indexing")
-
-    def squeeze(self, dim: int | None = None) -> Proxy:
-        if self._layers == 1 and dim in (0, None):
-            return self._last("h_n.squeeze(0)")
-        return self._use(".squeeze on")
-
-
 class Tracer:
     """One trace of ``root.forward`` into a `ModelGraph` (see the module docstring)."""
 
@@ -229,91 +173,6 @@ class Tracer:
                                "write it as a layer (x * 2 is a fixed scaling), or branch first")
         return self.add(layer_type, {}, xs, what)
 
-    def getitem(self, x: Proxy, key: Any) -> Proxy:
-        """``x[:, -1]``, ``x[:, 0, :]``, ``x[..., 3]``: one Select block per integer index."""
-        what = f"indexing x[{_show_key(key)}]"
-        key = key if isinstance(key, tuple) else (key,)
-        n = len(x.sample_shape) + 1
-        if any(k is Ellipsis for k in key):
-            i = key.index(Ellipsis)
-            key = (*key[:i], *[slice(None)] * (n - len(key) + 1), *key[i + 1:])
-        if len(key) > n:
-            raise self.refusal(what, f"the tensor has only {n} dimensions", "index fewer dimensions")
-        if not key or key[0] != slice(None):
-            raise self.refusal(what, "it picks samples out of the batch, whose size a design leaves open",
-                               "keep the batch whole: start the index with ':' (x[:, -1])")
-        picks = []
-        for d, k in enumerate(key[1:], 1):
-            if k == slice(None):
-                continue
-            if isinstance(k, int) and not isinstance(k, bool):
-                picks.append((d, k))
-                continue
-            raise self.refusal(what, "the builder's Select block picks one position; slices, lists and masks "
-                               "have no block", "pick single positions (x[:, -1]) or use a layer")
-        for d, i in reversed(picks):
-            x = self.add("Select", {"dim": d, "index": i}, [x], what)
-        return x
-
-    def reshape(self, x: Proxy, sizes: tuple, what: str) -> Proxy:
-        """``view`` / ``reshape`` to ``sizes`` (with the batch first): Flatten and/or Unflatten blocks."""
-        if not sizes:
-            raise self.refusal(what, "it needs the new sizes", "give them: x.view(x.size(0), -1)")
-        first, rest = sizes[0], list(sizes[1:])
-        if any(isinstance(s, BatchSize) for s in rest):
-            raise self.refusal(what, "the batch size may stay only in dimension 0", "keep it first")
-        numel = 1
-        for s in x.sample_shape:
-            numel *= s
-        if rest.count(-1) + (first == -1 and not isinstance(first, BatchSize)) > 1:
-            raise self.refusal(what, "only one size may be -1", "give every other size")
-        if not isinstance(first, BatchSize):
-            if first != -1:
-                raise self.refusal(what, f"dimension 0 becomes {first}, but it is the batch, whose size a design "
-                                   "leaves open", "keep the batch first: x.view(x.size(0), ...) or x.view(-1, ...)")
-            if -1 in rest:
-                raise self.refusal(what, "with -1 for the batch every other size must be given", "give them")
-        known = 1
-        for s in rest:
-            if s != -1:
-                known *= s
-        if -1 in rest:
-            if known == 0 or numel % known:
-                raise self.refusal(what, f"one sample's {numel} values do not split into {tuple(rest)}",
-                                   "give sizes whose product is the sample's size")
-            rest[rest.index(-1)] = numel // known
-        elif known != numel:
-            raise self.refusal(what, f"one sample holds {numel} values ({_fmt(x.sample_shape)}), but the new "
-                               f"sizes {tuple(rest)} hold {known}: this would move values between samples",
-                               "give sizes whose product is one sample's size")
-        return self._reshape_nodes(x, tuple(rest), what)
-
-    def _reshape_nodes(self, x: Proxy, t: tuple[int, ...], what: str) -> Proxy:
-        s = x.sample_shape
-        if s == t:
-            return x
-        p = 0
-        while p < min(len(s), len(t)) and s[p] == t[p]:
-            p += 1
-        q = 0
-        while q < min(len(s), len(t)) - p and s[len(s) - 1 - q] == t[len(t) - 1 - q]:
-            q += 1
-        while (len(s) - p - q == 0 or len(t) - p - q == 0) and (p or q):
-            if p:
-                p -= 1
-            else:
-                q -= 1
-        ms, mt = s[p:len(s) - q], t[p:len(t) - q]
-        if len(mt) == 1 and len(ms) > 1:
-            return self.add("Flatten", {"start_dim": p + 1, "end_dim": p + len(ms)}, [x], what)
-        if len(ms) == 1 and len(mt) > 1:
-            return self.add("Unflatten", {"dim": p + 1, "unflattened_size": tuple(mt)}, [x], what)
-        if len(s) > 1:
-            x = self.add("Flatten", {"start_dim": 1, "end_dim": -1}, [x], what)
-        if len(t) > 1:
-            x = self.add("Unflatten", {"dim": 1, "unflattened_size": t}, [x], what)
-        return x
-
     def method(self, x: Proxy, name: str) -> Any:
         """``x.relu``, ``x.view`` ...: a bound recorder, or None when the tensor method has no block."""
         fn = METHODS.get(name)
@@ -325,7 +184,7 @@ class Tracer:
     def call_function(self, label: str, name: str, args: tuple, kwargs: dict) -> Any:
         fn = FUNCTIONS.get(name)
         if name in ("zeros", "zeros_like") and any(isinstance(a, BatchSize) for a in _flat(args)):
-            return _ZeroState(self, "a zero initial state torch.zeros(..., x.size(0), ...)",
+            return ZeroState(self, "a zero initial state torch.zeros(..., x.size(0), ...)",
                               "leave the state out: a recurrent block starts from zeros anyway")
         if fn is None:
             raise self.refusal(f"{label}.{name}()", "the builder has no block for this function", self.known_hint())
@@ -370,7 +229,7 @@ class Tracer:
             raise self.refusal(what, str(exc), "change the layer's settings as said") from None
         tensors = [a for a in args if a is not None]
         if spec.call == CALL_FIRST:
-            if any(not (e is None or isinstance(e, _ZeroState)) for e in _flat(args[1:])):
+            if any(not (e is None or isinstance(e, ZeroState)) for e in _flat(args[1:])):
                 raise self.refusal(f"{shown}(x, state)", "a recurrent block starts from a zero state; a given "
                                    "initial state is not part of a design", "call it as self.rnn(x)")
             tensors = tensors[:1]
@@ -395,7 +254,7 @@ class Tracer:
 
         self.states[out.node] = state_of(module)
         if spec.call == CALL_FIRST:
-            hidden = _Hidden(self, out, cfg["num_layers"], cfg["bidirectional"])
+            hidden = HiddenState(self, out, cfg["num_layers"], cfg["bidirectional"])
             cell = Opaque(self, "the final cell state c_n", "use the output instead: out[:, -1] is the last step")
             state = Opaque(self, "the LSTM state (h_n, c_n)", "unpack it: out, (h, c) = self.lstm(x)",
                            items=(hidden, cell)) if spec.type == "LSTM" else hidden
@@ -404,88 +263,11 @@ class Tracer:
             return out, Opaque(self, "the attention weights", "call it with need_weights=False and keep [0]")
         return out
 
-    # ---- the patches ----------------------------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def patched(self) -> Iterator[None]:
-        """Route calls with stand-ins to this tracer while the block runs (in this thread only)."""
-        import nnstudio
-        from nnstudio import nn
-        from nnstudio.nn import functional as F
-
-        undo: list[tuple[Any, str, Any]] = []
-
-        def put(owner: Any, name: str, value: Any) -> None:
-            undo.append((owner, name, owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)))
-            setattr(owner, name, value)
-
-        call = nn.Module.__call__
-
-        def module_call(module: Any, *args: Any, **kwargs: Any) -> Any:
-            tracer = _active()
-            if tracer is not None and _has_marker(args, kwargs):
-                return tracer.call_module(module, args, kwargs)
-            return call(module, *args, **kwargs)
-
-        put(nn.Module, "__call__", module_call)
-        for label, space in (("torch", nnstudio), ("F", F)):
-            for name, fn in list(vars(space).items()):
-                if isinstance(fn, types.FunctionType) and not name.startswith("_"):
-                    put(space, name, _function_patch(label, name, fn))
-        for name in _TENSOR_OPS:
-            if name in nnstudio.Tensor.__dict__:
-                put(nnstudio.Tensor, name, _operator_patch(nnstudio.Tensor.__dict__[name]))
-        _STATE.tracer = self
-        try:
-            yield
-        finally:
-            _STATE.tracer = None
-            for owner, name, value in reversed(undo):
-                setattr(owner, name, value)
-
-
-def _function_patch(label: str, name: str, fn: Any) -> Any:
-    def patched(*args: Any, **kwargs: Any) -> Any:
-        tracer = _active()
-        if tracer is not None and _has_marker(args, kwargs):
-            return tracer.call_function(label, name, args, kwargs)
-        return fn(*args, **kwargs)
-
-    patched.__wrapped__ = fn  # type: ignore[attr-defined]
-    return patched
-
-
-def _operator_patch(fn: Any) -> Any:
-    def patched(self: Any, other: Any) -> Any:
-        if isinstance(other, _MARKERS):
-            return NotImplemented
-        return fn(self, other)
-
-    return patched
-
-
 def _flat(args: tuple) -> list:
     out = []
     for a in args:
         out.extend(a if isinstance(a, list | tuple) else [a])
     return out
-
-
-def _fmt(shape: tuple) -> str:
-    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
-
-
-def _show_key(key: Any) -> str:
-    parts = key if isinstance(key, tuple) else (key,)
-
-    def one(k: Any) -> str:
-        if k is Ellipsis:
-            return "..."
-        if isinstance(k, slice):
-            return ":".join("" if v is None else str(v) for v in (k.start, k.stop)) + \
-                ("" if k.step is None else f":{k.step}")
-        return "None" if k is None else repr(k) if not isinstance(k, Proxy) else "tensor"
-
-    return ", ".join(one(k) for k in parts)
 
 
 def _input_names(module: Any, count: int) -> list[str]:
@@ -524,6 +306,10 @@ def trace(module: Any, input_shape: Sequence[int] | Sequence[Sequence[int]], *, 
     if not callable(getattr(module, "forward", None)) or type(module).forward is _base_forward():
         raise GraphError(f"a {type(module).__name__} has no forward to trace: from_module reads an nn.Module with "
                          f"a forward, an nn.Sequential, or a module made by ModelGraph.build()")
+    if any(c.__module__.split(".")[0] == "torch" for c in type(module).__mro__):
+        raise GraphError(f"{type(module).__name__} is a torch.nn module: from_module traces nnstudio modules (and "
+                         f"reads torch's nn.Sequential). Write the class with `import nnstudio as torch` (the same "
+                         f"code runs), or pass an nn.Sequential")
     if dtype is None:
         first = next((m for _, m in module.named_modules() if type(m).__name__ in REGISTRY), None)
         dtype = "int64" if type(first).__name__ == "Embedding" else "float32"
@@ -534,7 +320,7 @@ def trace(module: Any, input_shape: Sequence[int] | Sequence[Sequence[int]], *, 
         for name, shape in zip(_input_names(module, len(shapes)), shapes):
             graph.input(name, shape, dtype=dtype)
             inputs.append(Proxy(tracer, name, shape, "long" if dtype == "int64" else "float"))
-        with tracer.patched():
+        with patched(tracer):
             result = module.forward(*inputs)
         outs = list(result) if isinstance(result, tuple | list) else [result]
         if not outs or not all(isinstance(o, Proxy) for o in outs):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .trace_reshape import reshape
+
 REQUIRED = object()
 
 #: registry type and its settings read from the call, for the element-wise activations and the softmaxes
@@ -125,12 +127,12 @@ def _sizes(args: tuple) -> tuple:
 
 def _view(t: Any, what: str, args: tuple, kwargs: dict) -> Any:
     x, sizes = args[0], _sizes(args[1:] or (kwargs.get("shape", kwargs.get("size", ())),))
-    return t.reshape(t.tensor(x, what), sizes, what)
+    return reshape(t, t.tensor(x, what), sizes, what)
 
 
 def _reshape_fn(t: Any, what: str, args: tuple, kwargs: dict) -> Any:
     a = bind(what, (("input", REQUIRED), ("shape", REQUIRED)), args, kwargs, t)
-    return t.reshape(t.tensor(a["input"], what), tuple(a["shape"]), what)
+    return reshape(t, t.tensor(a["input"], what), tuple(a["shape"]), what)
 
 
 def _squeeze(t: Any, what: str, args: tuple, kwargs: dict) -> Any:
@@ -143,7 +145,7 @@ def _squeeze(t: Any, what: str, args: tuple, kwargs: dict) -> Any:
         raise t.refusal(f"{what} at dimension 0", "dimension 0 is the batch",
                         "squeeze a dimension of the samples (1 or more)")
     keep = [s for i, s in enumerate(x.sample_shape, 1) if not (s == 1 and (not dims or i in dims))]
-    return t.reshape(x, (t.batch, *keep), what)
+    return reshape(t, x, (t.batch, *keep), what)
 
 
 def _unsqueeze(t: Any, what: str, args: tuple, kwargs: dict) -> Any:
@@ -156,7 +158,7 @@ def _unsqueeze(t: Any, what: str, args: tuple, kwargs: dict) -> Any:
                         "unsqueeze at dimension 1 or later")
     s = list(x.sample_shape)
     s.insert(d - 1, 1)
-    return t.reshape(x, (t.batch, *s), what)
+    return reshape(t, x, (t.batch, *s), what)
 
 
 def _permute(t: Any, what: str, args: tuple, kwargs: dict) -> Any:

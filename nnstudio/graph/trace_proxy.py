@@ -1,7 +1,8 @@
 """The stand-ins that flow through ``forward`` while `trace` records it: `Proxy` (a tensor of the design),
-`BatchSize` (``x.size(0)``, which no design fixes) and `Opaque` (a result the builder cannot wire: an LSTM's state,
-attention weights). Every operator or method on them records a node through the tracer or refuses with a
-`TraceError` naming the operation and the line of ``forward``.
+`BatchSize` (``x.size(0)``, which no design fixes) and `Opaque` (a result the builder cannot wire: an LSTM's cell
+state, attention weights; `HiddenState` and `ZeroState` are the uses of a recurrent state a design can read).
+Every operator or method on them records a node through the tracer or refuses with a `TraceError` naming the
+operation and the line of ``forward``.
 """
 
 from __future__ import annotations
@@ -188,7 +189,9 @@ class Proxy:
     __int__ = __index__ = item = tolist = numpy = __float__
 
     def __getitem__(self, key: Any) -> Any:
-        return self._tracer.getitem(self, key)
+        from .trace_reshape import getitem
+
+        return getitem(self._tracer, self, key)
 
     def __getattr__(self, name: str) -> Any:
         method = self._tracer.method(self, name)
@@ -196,3 +199,40 @@ class Proxy:
             raise self._tracer.refusal(f"x.{name}", "the builder has no block for this tensor method",
                                        self._tracer.known_hint())
         return method
+
+
+class ZeroState(Opaque):
+    """``torch.zeros(layers, x.size(0), hidden)``: a zero initial state, which is what a recurrent block starts
+    from anyway; it may be passed to an RNN / LSTM / GRU block and nothing else."""
+
+    def to(self, *_: Any, **__: Any) -> ZeroState:
+        return self
+
+    cuda = cpu = detach = float = to
+
+
+class HiddenState(Opaque):
+    """The final hidden state h_n of a recurrent block: ``h[-1]`` (or ``h.squeeze(0)`` for one layer) is the last
+    layer's last step, which the design reads as ``out[:, -1]``; for a bidirectional block it is not."""
+
+    def __init__(self, tracer: Any, out: Proxy, layers: int, bidirectional: bool) -> None:
+        super().__init__(tracer, "the final hidden state h_n", "use the output instead: out[:, -1] is the last step")
+        self._out, self._layers, self._bi = out, layers, bidirectional
+
+    def _last(self, what: str) -> Proxy:
+        if self._bi:
+            raise self._tracer.refusal(what, "h_n[-1] of a bidirectional block is the backward direction at the "
+                                       "first step, which no block reads", "use out[:, -1] (both directions)")
+        return self._tracer.add("Select", {"dim": 1, "index": -1}, [self._out], what)
+
+    def __getitem__(self, key: Any) -> Any:
+        first = key[0] if isinstance(key, tuple) and key else key
+        rest = key[1:] if isinstance(key, tuple) else ()
+        if first in (-1, self._layers * (2 if self._bi else 1) - 1) and all(k == slice(None) for k in rest):
+            return self._last(f"h_n[{first}]")
+        return self._use("indexing")
+
+    def squeeze(self, dim: int | None = None) -> Proxy:
+        if self._layers == 1 and dim in (0, None):
+            return self._last("h_n.squeeze(0)")
+        return self._use(".squeeze on")

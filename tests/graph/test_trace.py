@@ -21,7 +21,8 @@ EXPECTED = {
     "LSTMClassifier": ["x", "lstm", "select1", "dropout", "fc", "out"],
 }
 #: name -> node count of the designs not spelled out above
-COUNTS = {"MLP": 10, "LeNet": 14, "ResNet": 31, "TextClassifier": 8, "TransformerEncoderModel": 9}
+COUNTS = {"MLP": 10, "LeNet": 14, "ResNet": 31, "TextClassifier": 8, "TransformerEncoderModel": 9,
+          "HandTransformer": 25}
 
 
 def _trace(name: str):

@@ -225,6 +225,21 @@ def test_refusals_are_graph_errors_and_a_module_list_has_no_forward():
         ModelGraph.from_module(nn.ModuleList([nn.Linear(2, 2)]), (2,))
 
 
+def test_a_torch_module_class_is_refused_with_what_to_do():
+    import torch
+
+    class TorchNet(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = torch.nn.Linear(2, 2)
+
+        def forward(self, x):
+            return self.fc(x)
+
+    with pytest.raises(GraphError, match="import nnstudio as torch"):
+        ModelGraph.from_module(TorchNet(), (2,))
+
+
 def test_a_design_that_would_compute_something_else_is_refused():
     class AlwaysDropping(nn.Module):  # F.dropout without training=self.training drops in eval mode too
         def __init__(self):

@@ -144,6 +144,36 @@ class TransformerEncoderModel(nn.Module):  # a small Transformer encoder with a 
         return self.head(h[:, 0])
 
 
+class SelfAttentionBlock(nn.Module):  # a Transformer encoder block written by hand (post-norm)
+    def __init__(self, d=16, heads=4):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(d, heads, batch_first=True)
+        self.norm1 = nn.LayerNorm(d)
+        self.ff = nn.Sequential(nn.Linear(d, 2 * d), nn.GELU(), nn.Dropout(0.1), nn.Linear(2 * d, d))
+        self.norm2 = nn.LayerNorm(d)
+
+    def forward(self, x):
+        a, _ = self.attn(x, x, x, need_weights=False)
+        x = self.norm1(x + a)
+        return self.norm2(x + self.ff(x))
+
+
+class HandTransformer(nn.Module):  # token ids, a learned position embedding, two hand-written blocks, mean pooling
+    def __init__(self, vocab=30, length=6, d=16, classes=3):
+        super().__init__()
+        self.tokens = nn.Embedding(vocab, d)
+        self.pos = nn.Parameter(torch.zeros(1, length, d))
+        self.blocks = nn.ModuleList([SelfAttentionBlock(d), SelfAttentionBlock(d)])
+        self.head = nn.Linear(d, classes)
+        nn.init.normal_(self.pos, std=0.1)
+
+    def forward(self, ids):
+        x = self.tokens(ids) + self.pos
+        for block in self.blocks:
+            x = block(x)
+        return self.head(x.mean(dim=1))
+
+
 #: name -> (model factory, one sample's input shape, dtype)
 MODELS = {
     "SimpleNN": (SimpleNN, (28, 28), None),
@@ -156,4 +186,5 @@ MODELS = {
     "LSTMClassifier": (LSTMClassifier, (7, 3), None),
     "TextClassifier": (TextClassifier, (9,), "int64"),
     "TransformerEncoderModel": (TransformerEncoderModel, (4, 6), None),
+    "HandTransformer": (HandTransformer, (6,), None),
 }
