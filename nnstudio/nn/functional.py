@@ -82,7 +82,7 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     return _maybe_inplace(input, inplace, lambda x: x * softplus(x).tanh())
 
 
-def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: F811
     return apply(A.Softplus, input, beta=beta, threshold=threshold)
 
 
@@ -165,11 +165,23 @@ def _class_last(input: Tensor) -> Tensor:
     return input.permute(*dims).reshape(-1, input.shape[1])
 
 
+_TORCH_DTYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bool": "Bool", "int32": "Int",
+                      "int16": "Short", "int8": "Char", "complex64": "ComplexFloat"}
+
+
+def _check_class_weight(name: str, weight: Tensor | None, n_classes: int) -> None:
+    """torch's check of a per-class `weight`: 1-D with one entry per class."""
+    if weight is not None and (weight.ndim != 1 or weight.numel() != n_classes):
+        raise RuntimeError(f"{name}: weight tensor should be defined either for all {n_classes} classes or no "
+                           f"classes but got weight tensor of shape: {list(weight.shape)}")
+
+
 def _check_class_target(name: str, input: Tensor, target: Tensor, ignore_index: int) -> None:
     if target._data.dtype.kind not in "iu":
-        raise RuntimeError(f"{name}: expected target of class indices with dtype int64 (long), got "
-                           f"{target.dtype}; use target.long(), or pass class probabilities as floats with the "
-                           f"input's shape")
+        got = _TORCH_DTYPE_NAMES.get(str(target._data.dtype), str(target._data.dtype))
+        raise RuntimeError(f"{name}: expected target dtype to be Long or Byte, but got {got}: a target of shape "
+                           f"{tuple(target.shape)} holds class indices, so use target.long(); class "
+                           f"probabilities are floats with the input's shape {tuple(input.shape)}")
     expected = (input.shape[0],) + tuple(input.shape[2:]) if input.ndim >= 2 else ()
     if tuple(target.shape) != expected:
         raise ValueError(f"{name}: expected target of shape {expected} for input of shape {tuple(input.shape)}"
@@ -197,6 +209,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
         raise ValueError(f"{reduction} is not a valid value for reduction")
     target = _as_tensor(target)
     _check_class_target("nll_loss", input, target, ignore_index)
+    _check_class_weight("nll_loss", weight, input.shape[1] if input.ndim >= 2 else input.shape[0])
     flat = _class_last(input)
     w = None if weight is None else weight._data
     out = apply(LO.NllLoss, flat, target=target._data.reshape(-1), weight=w, ignore_index=ignore_index,
@@ -221,6 +234,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     class_dim = 0 if input.ndim == 1 else 1
     logp = input.log_softmax(class_dim)
     n_classes = input.shape[class_dim]
+    _check_class_weight("cross_entropy", weight, n_classes)
+    if target._data.dtype.kind == "f" and target.shape != input.shape and target.ndim == input.ndim - 1:
+        _check_class_target("cross_entropy", input, target, ignore_index)  # class indices given as floats
     if target._data.dtype.kind == "f":
         _check_same_shape("cross_entropy", input, target)
         if label_smoothing > 0:
@@ -353,17 +369,61 @@ from ._functional_norm import batch_norm, embedding, group_norm, layer_norm  # n
 
 # convolution, pooling and channel-wise dropout (nnstudio/nn/conv_functional.py, pooling_functional.py)
 from .activation_extra_functional import hardsigmoid, hardswish, logsigmoid, prelu  # noqa: E402, F401
+from .activation_more_functional import (  # noqa: E402, F401
+    alpha_dropout,
+    celu,
+    feature_alpha_dropout,
+    glu,
+    hardshrink,
+    rrelu,
+    selu,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold,
+)
 from .conv_functional import conv1d, conv2d, conv3d  # noqa: E402, F401
 from .conv_transpose_functional import conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402, F401
 from .distance_functional import cosine_similarity, pairwise_distance, triplet_margin_loss  # noqa: E402, F401
 from .embedding_bag import embedding_bag  # noqa: E402, F401
+from .fold import fold, unfold  # noqa: E402, F401
+from .functional_aliases import (  # noqa: E402, F401
+    adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d_with_indices,
+    adaptive_max_pool3d_with_indices,
+    celu_,
+    elu_,
+    gumbel_softmax,
+    hardtanh_,
+    leaky_relu_,
+    max_pool1d_with_indices,
+    max_pool2d_with_indices,
+    max_pool3d_with_indices,
+    relu_,
+    rrelu_,
+    selu_,
+    threshold_,
+)
+from .instancenorm import instance_norm  # noqa: E402, F401
 from .interpolate_functional import (  # noqa: E402, F401
     interpolate,
     upsample,
     upsample_bilinear,
     upsample_nearest,
 )
+from .loss_more_functional import (  # noqa: E402, F401
+    cosine_embedding_loss,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    poisson_nll_loss,
+    soft_margin_loss,
+    triplet_margin_with_distance_loss,
+)
 from .multilabel_loss import multilabel_soft_margin_loss  # noqa: E402, F401
+from .normalization_more import local_response_norm, rms_norm  # noqa: E402, F401
 from .padding_functional import pad  # noqa: E402, F401
 from .pooling_functional import (  # noqa: E402, F401
     adaptive_avg_pool1d,
@@ -382,3 +442,5 @@ from .pooling_functional import (  # noqa: E402, F401
     max_pool2d,
     max_pool3d,
 )
+from .pooling_more import lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d, max_unpool3d  # noqa: E402, F401
+from .shuffle_functional import channel_shuffle, pixel_shuffle, pixel_unshuffle  # noqa: E402, F401

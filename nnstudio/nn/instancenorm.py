@@ -61,17 +61,17 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
 
 class _InstanceNorm(Module):
     """Shared machinery. Args: num_features (C), eps=1e-5, momentum=0.1, affine=False (weight ones, bias zeros,
-    (C,)), track_running_stats=False (running_mean zeros, running_var ones, num_batches_tracked)."""
+    (C,)), bias=True (keyword), track_running_stats=False (running_mean zeros, running_var ones, num_batches_tracked)."""
 
     _dims = 0  # spatial dims
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = False,
-                 track_running_stats: bool = False, device=None, dtype=None) -> None:
+                 track_running_stats: bool = False, device=None, dtype=None, *, bias: bool = True) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        for name in ("weight", "bias"):
-            self.register_parameter(name, empty_param((num_features,), device, dtype) if affine else None)
+        for name, present in (("weight", affine), ("bias", affine and bias)):
+            self.register_parameter(name, empty_param((num_features,), device, dtype) if present else None)
         if track_running_stats:
             from .. import ones, tensor, zeros
 
@@ -91,8 +91,9 @@ class _InstanceNorm(Module):
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
-        if self.affine:
+        if self.weight is not None:
             init.ones_(self.weight)
+        if self.bias is not None:
             init.zeros_(self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
@@ -106,15 +107,13 @@ class _InstanceNorm(Module):
             raise ValueError(f"{type(self).__name__}: expected input's size at dim=1 to match num_features "
                              f"({self.num_features}), but got: {x.shape[1]}.")
         use_input_stats = self.training or not self.track_running_stats
-        if self.training and self.track_running_stats:
-            self.num_batches_tracked.add_(1)
         y = instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias, use_input_stats,
                           self.momentum if self.momentum is not None else 0.1, self.eps)
         return y.squeeze(0) if unbatched else y
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"track_running_stats={self.track_running_stats}")
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
 
 class InstanceNorm1d(_InstanceNorm):
