@@ -61,7 +61,8 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
 
 class _InstanceNorm(Module):
     """Shared machinery. Args: num_features (C), eps=1e-5, momentum=0.1, affine=False (weight ones, bias zeros,
-    (C,)), bias=True (keyword), track_running_stats=False (running_mean zeros, running_var ones, num_batches_tracked)."""
+    (C,)), bias=True (keyword), track_running_stats=False (running_mean zeros, running_var ones,
+    num_batches_tracked, which torch never advances for instance norm)."""
 
     _dims = 0  # spatial dims
 

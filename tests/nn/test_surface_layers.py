@@ -63,7 +63,8 @@ def test_module_matches_torch(name, args, kwargs, inputs):
 
 
 def test_rrelu_and_alpha_dropouts_in_eval_match_torch():
-    for ours, theirs in ((nn.RReLU(0.1, 0.3), torch.nn.RReLU(0.1, 0.3)), (nn.AlphaDropout(0.2), torch.nn.AlphaDropout(0.2)),
+    for ours, theirs in ((nn.RReLU(0.1, 0.3), torch.nn.RReLU(0.1, 0.3)),
+                         (nn.AlphaDropout(0.2), torch.nn.AlphaDropout(0.2)),
                          (nn.FeatureAlphaDropout(0.2), torch.nn.FeatureAlphaDropout(0.2))):
         check_module_parity(ours, theirs, [x(2, 3, 4)], train=False)
 
@@ -75,7 +76,8 @@ def test_alpha_dropout_keeps_mean_and_variance_of_selu_outputs():
     assert abs(float(y.mean())) < 0.02 and abs(float(y.var()) - 1) < 0.03
     y = nn.RReLU().train()(-nnstudio.ones(100000))
     slopes = -y.numpy()
-    assert slopes.min() >= 1 / 8 - 1e-6 and slopes.max() <= 1 / 3 + 1e-6 and abs(slopes.mean() - (1 / 8 + 1 / 3) / 2) < 0.01
+    assert slopes.min() >= 1 / 8 - 1e-6 and slopes.max() <= 1 / 3 + 1e-6
+    assert abs(slopes.mean() - (1 / 8 + 1 / 3) / 2) < 0.01
 
 
 LOSSES = [
