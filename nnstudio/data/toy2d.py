@@ -97,22 +97,30 @@ def xor(n_samples: int = 600, noise: float = 0.1, seed: int = 0, val_fraction: f
     return _finish("xor", parts, noise * 1.0, rng, val_fraction, seed, params)
 
 
-def gauss(n_samples: int = 600, noise: float = 0.1, spread: float = 0.15, seed: int = 0,
+def gauss(n_samples: int = 600, noise: float = 0.1, spread: float = 0.15, classes: int = 2, seed: int = 0,
           val_fraction: float = 0.2) -> SplitDataset:
-    """Two Gaussian blobs centred at (-0.5, -0.5) (class 0) and (0.5, 0.5) (class 1): inputs `(N, 2)`.
+    """Gaussian blobs, one class each: inputs `(N, 2)`, labels in `[0, classes)`.
 
-    Each blob has standard deviation `spread`; `noise` adds more, as a fraction of the distance between the
-    centres (about 1.41).
+    Two classes: centred at (-0.5, -0.5) (class 0) and (0.5, 0.5) (class 1). More: centres evenly on a circle of
+    radius 0.6, class 0 at the bottom left. Each blob has standard deviation `spread`; `noise` adds more, as a
+    fraction of the distance between neighbouring centres (about 1.41 for two classes).
     """
     where = "gauss"
     spread = check_float(where, "spread", spread, 0.0)
-    n_samples, noise, seed, val_fraction = _common(where, n_samples, noise, seed, val_fraction, 2)
+    classes = check_int(where, "classes", classes, 2)
+    n_samples, noise, seed, val_fraction = _common(where, n_samples, noise, seed, val_fraction, classes)
     rng = np.random.default_rng(seed)
+    if classes == 2:
+        centres, gap = [np.array([-0.5, -0.5]), np.array([0.5, 0.5])], np.sqrt(2.0)
+    else:
+        angles = 1.25 * np.pi + 2 * np.pi * np.arange(classes) / classes
+        centres = [0.6 * np.array([np.cos(a), np.sin(a)]) for a in angles]
+        gap = 2 * 0.6 * np.sin(np.pi / classes)
     parts = [centre + rng.normal(0.0, spread, (n, 2)) if spread > 0 else np.tile(centre, (n, 1))
-             for centre, n in zip((np.array([-0.5, -0.5]), np.array([0.5, 0.5])), _per_class(n_samples, 2),
-                                  strict=True)]
-    params = dict(n_samples=n_samples, noise=noise, spread=spread, seed=seed, val_fraction=val_fraction)
-    return _finish("gauss", parts, noise * np.sqrt(2.0), rng, val_fraction, seed, params)
+             for centre, n in zip(centres, _per_class(n_samples, classes), strict=True)]
+    params = dict(n_samples=n_samples, noise=noise, spread=spread, classes=classes, seed=seed,
+                  val_fraction=val_fraction)
+    return _finish("gauss", parts, noise * gap, rng, val_fraction, seed, params)
 
 
 def moons(n_samples: int = 600, noise: float = 0.1, seed: int = 0, val_fraction: float = 0.2) -> SplitDataset:

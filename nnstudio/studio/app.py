@@ -1,4 +1,9 @@
-"""`Studio`: the whole app in one notebook output: the model builder on top, the training dashboard below.
+"""`Studio`: the whole app in one notebook output: the model builder and the training dashboard.
+
+Where the output is wide enough (900px and more: JupyterLab on a laptop, Voila, Notebook 7) the dashboard is
+docked beside the builder with the loss panel at its top, so the network and its learning are in view together;
+in a narrow output it sits below the builder. "Full window" lets the Studio fill the browser window
+(widgets/studio.css has the rules).
 
 >>> import nnstudio
 >>> nnstudio.Studio()                                  # a starter design and its dataset: Train works at once
@@ -20,6 +25,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from .builder import BuilderWidget
+from .builder_stats import BlockStatsFeed
 
 
 def _starter_data(design: str | None) -> tuple[Any, dict] | None:
@@ -98,11 +104,23 @@ class Studio(widgets.VBox):
         self._train_error.add_class("nnstudio-train-error")
         self._dock = widgets.Box()
         self._dock.add_class("nnstudio-dock")
-        super().__init__([self.builder, self._train_error, self._dock])
+        self.full_window = widgets.ToggleButton(value=False, description="", icon="expand",
+                                                tooltip="Full window: the Studio fills the browser window (click "
+                                                        "again to return to the notebook)",
+                                                layout=widgets.Layout(width="auto"))
+        self.full_window.add_class("nnstudio-full-toggle")
+        self.full_window.observe(self._on_full_window, names="value")
+        design_col = widgets.VBox([self.builder, self._train_error])
+        design_col.add_class("nnstudio-design-col")
+        grid = widgets.Box([design_col, self._dock])
+        grid.add_class("nnstudio-studio-grid")
+        super().__init__([_style(), grid])
         self.add_class("nnstudio-studio")
         self.builder.edit_guard = self._edit_guard
         self.builder.stop_training = self._stop_training
         self.builder.on_graph_change(self._on_graph_change)
+        self.builder.on_select(self._follow_selection)
+        self._block_stats: Any = None
         self._attach(self.builder.graph)
 
     # ---- model <-> graph ----------------------------------------------------------------------------------------
@@ -159,6 +177,9 @@ class Studio(widgets.VBox):
                 self.trainer = Trainer(module, self.data, data_options=self.data_options, **self.trainer_options)
                 self.dashboard = self._make_dashboard(self.trainer)
                 self._dock.children = (self.dashboard,)
+                self._block_stats = BlockStatsFeed(self.builder, self.trainer, gate=self.dashboard.refresher.take)
+                if hasattr(self.dashboard, "add_button"):  # the Full window toggle goes beside Train
+                    self.dashboard.add_button(self.full_window)
             elif wanted != self._trained_on and isinstance(self.data, str):
                 self.trainer.set_data(as_dataset(self.data, **self.data_options), model=module)
             else:
@@ -166,6 +187,7 @@ class Studio(widgets.VBox):
             self._trained_on = wanted
             if self.dashboard is not None and hasattr(self.dashboard, "on_model_change"):
                 self.dashboard.on_model_change()
+                self._follow_selection(self.builder.selected)
             self._train_error.value = ""
         except Exception as exc:  # a design that builds but does not fit the data: say so, keep the builder usable
             self._train_error.value = (f"<div class='nnstudio-note nnstudio-note-error' role='alert'>Cannot train "
@@ -195,14 +217,26 @@ class Studio(widgets.VBox):
         self._trained_on = (dataset, ())
         return built["module"]
 
-    def _make_dashboard(self, trainer: Any) -> widgets.Widget:
-        try:
-            from .dashboard import Dashboard
-        except ImportError:
-            from .builder_fallback import MiniDashboard
+    def _on_full_window(self, change: dict) -> None:
+        if change["new"]:
+            self.add_class("nnstudio-full")
+        else:
+            self.remove_class("nnstudio-full")
+        self.full_window.icon = "compress" if change["new"] else "expand"
 
-            return MiniDashboard(trainer)
+    def _make_dashboard(self, trainer: Any) -> widgets.Widget:
+        from .dashboard import Dashboard
+
         return Dashboard(trainer, model_factory=self._model_for_data)
+
+    def _follow_selection(self, block: str | None) -> None:
+        """The gradient histogram follows the block selected on the canvas (its weight, else its first
+        parameter); a block without parameters leaves it as it is."""
+        if self.dashboard is None or block is None:
+            return
+        names = [n for n in self.dashboard.param_select.options if n.startswith(f"{block}.")]
+        if names:
+            self.dashboard.param_select.value = f"{block}.weight" if f"{block}.weight" in names else names[0]
 
     def __repr__(self) -> str:
         """One line for a terminal (a notebook draws the widget instead of this)."""
@@ -220,9 +254,21 @@ class Studio(widgets.VBox):
                 self.trainer.stop()
             except Exception:
                 pass
+        if getattr(self, "_block_stats", None) is not None:
+            self._block_stats.close()
         if getattr(self, "dashboard", None) is not None:
             self.dashboard.close()
         super().close()
+
+
+def _style() -> widgets.HTML:
+    """The Studio's layout CSS (widgets/studio.css) in a hidden HTML widget: works in JupyterLab, Notebook 7 and
+    Voila without a front-end extension."""
+    from .builder import asset
+
+    style = widgets.HTML(f"<style>{asset('studio.css').read_text(encoding='utf-8')}</style>")
+    style.layout.display = "none"
+    return style
 
 
 def _escape(text: str) -> str:

@@ -23,6 +23,7 @@ import ipywidgets as widgets
 
 from ..train import TrainingError
 from .dashboard_controls import TrainingControls
+from .dashboard_data import DataImport
 from .dashboard_refresh import Refresher
 from .dashboard_style import DASHBOARD_CSS
 from .panels import (
@@ -34,6 +35,7 @@ from .panels import (
     latest_norms,
     param_table_html,
 )
+from .panels.live import LiveGradientPanel, LiveLossPanel, LivePlot
 
 _BUTTON_STATES = {  # which buttons are enabled in each trainer state
     "idle": {"train", "step", "reset"},
@@ -45,6 +47,27 @@ _BUTTON_STATES = {  # which buttons are enabled in each trainer state
 # each panel's part of the drawing share: the loss curve is cheap (about 5-10 ms a frame) and the one people watch,
 # so it gets the largest part and redraws about once per second of training at a 3% share
 PANEL_WEIGHTS = {"loss": 0.35, "grads": 0.3, "boundary": 0.25, "shapes": 0.1}
+
+
+# the browser-drawn panels cost about a millisecond a frame: what limits them is the message rate, so they redraw
+# at most this often (seconds; the loss curve about 3 times a second, the gradients about twice)
+MIN_INTERVAL = {"loss": 0.33, "grads": 0.5}
+PROGRESS_INTERVAL = 0.5  # the progress line while training (seconds)
+
+
+def _live(css_class: str, aspect: float) -> LivePlot:
+    plot = LivePlot(aspect=aspect, layout=widgets.Layout(max_width="100%", width="396px"))
+    plot.add_class(css_class)
+    plot.add_class("nnstudio-plot")
+    return plot
+
+
+def _send(image, rendered) -> None:
+    """Show a rendered frame: PNG bytes in an `Image`, or (spec, values) in a `LivePlot`."""
+    if isinstance(image, LivePlot):
+        image.show(rendered)
+    else:
+        image.value = rendered
 
 
 def _image(css_class: str, label: str) -> widgets.Image:
@@ -67,8 +90,11 @@ class Dashboard(widgets.VBox):
         max_messages: widget updates per second, at most.
     """
 
-    def __init__(self, trainer, model_factory=None, autorefresh: bool = True, share: float = 0.03,
-                 max_messages: float = 10.0):
+    def __init__(self, trainer, model_factory=None, autorefresh: bool = True, share: float = 0.02,
+                 max_messages: float = 6.0, plots: str = "browser"):
+        if plots not in ("browser", "matplotlib"):
+            raise ValueError(f"plots must be 'browser' or 'matplotlib', got {plots!r}")
+        self.plots = plots
         self.trainer = trainer
         self.model_factory = model_factory
         self.controls = TrainingControls(trainer)
@@ -92,14 +118,18 @@ class Dashboard(widgets.VBox):
                                              style={"description_width": "initial"},
                                              layout=widgets.Layout(width="auto"))
         self.param_select.add_class("nnstudio-param-select")
-        self.loss_image = _image("nnstudio-plot-loss", "Loss and accuracy")
-        self.grads_image = _image("nnstudio-plot-grads", "Gradient norm per named parameter")
+        if plots == "browser":  # drawn by the browser from float32 numbers: about 1 ms of the kernel a frame
+            self.loss_image = _live("nnstudio-plot-loss", aspect=306 / 396)
+            self.grads_image = _live("nnstudio-plot-grads", aspect=306 / 396)
+        else:  # matplotlib PNGs
+            self.loss_image = _image("nnstudio-plot-loss", "Loss and accuracy")
+            self.grads_image = _image("nnstudio-plot-grads", "Gradient norm per named parameter")
         self.boundary_image = _image("nnstudio-plot-boundary", "Decision boundary")
         self.shapes_image = _image("nnstudio-plot-shapes", "Named parameter shapes")
         self.table = widgets.HTML()
         self.table.add_class("nnstudio-param-table-box")
-        self.loss_panel = LossPanel()
-        self.grads_panel = GradientPanel()
+        self.loss_panel = LiveLossPanel() if plots == "browser" else LossPanel()
+        self.grads_panel = LiveGradientPanel() if plots == "browser" else GradientPanel()
         self.shapes_panel = ParameterShapesPanel()
         self.boundary_panel = self._boundary_for(trainer.data)
         self._data_id = id(trainer.data)
@@ -110,12 +140,16 @@ class Dashboard(widgets.VBox):
         self._updating_controls = False
         self._table_dirty = False
         self._draw_lock = threading.RLock()  # the refresher thread and the notebook's thread both draw
+        self._own: dict = {}  # the user's datasets by name (the data picker lists them after the built-in ones)
+        self.data_import = DataImport(self.use_dataset)
+        self.data_import.layout.display = "none"
         self._wire_controls()
         super().__init__(self._layout())
         self.add_class("nnstudio-dashboard")
         self._unsubscribe = trainer.subscribe(self._on_event, kinds=("state", "error", "reset"))
         self._status_dirty = True
-        self.refresher = Refresher(self, share=share, max_messages=max_messages, weights=PANEL_WEIGHTS)
+        self.refresher = Refresher(self, share=share, max_messages=max_messages, weights=PANEL_WEIGHTS,
+                                   tick=0.2, min_interval=MIN_INTERVAL if plots == "browser" else None)
         self.refresh()
         if autorefresh:
             self.refresher.start()
@@ -132,12 +166,13 @@ class Dashboard(widgets.VBox):
         c = self.controls
         style = widgets.HTML(f"<style>{DASHBOARD_CSS}</style>")
         style.layout.display = "none"
-        row1 = widgets.HBox([c.dataset, c.noise, c.loss, c.optimizer, c.lr, c.momentum, c.beta1, c.beta2,
-                             c.weight_decay, c.batch_size, c.epochs])
+        row1 = widgets.HBox([c.dataset, c.noise, c.classes, c.own_data, c.loss, c.optimizer, c.lr, c.momentum,
+                             c.beta1, c.beta2, c.weight_decay, c.batch_size, c.epochs])
         row1.add_class("nnstudio-controls")
         row2 = widgets.HBox([self.train_button, self.pause_button, self.step_button, self.reset_button,
                              self.progress])
         row2.add_class("nnstudio-run-row")
+        self.run_row = row2
         loss_box = widgets.VBox([self.loss_image, self.log_scale])
         grads_box = widgets.VBox([self.grads_image, self.param_select])
         panels = widgets.HBox([loss_box, grads_box, widgets.VBox([self.boundary_image])])
@@ -147,7 +182,13 @@ class Dashboard(widgets.VBox):
         params = widgets.HBox([self.shapes_image, self.table])
         params.add_class("nnstudio-panels")
         params.add_class("nnstudio-params-row")
-        return [style, row1, row2, self.error_panel, panels, params]
+        # the run row first: Train and the progress line stay at the top, next to the canvas when docked
+        return [style, row2, row1, self.data_import, self.error_panel, panels, params]
+
+    def add_button(self, widget: widgets.Widget) -> None:
+        """Put `widget` (e.g. the Studio's Full window toggle) in the run row, after Reset."""
+        kids = list(self.run_row.children)
+        self.run_row.children = (*kids[:4], widget, *kids[4:])
 
     def _boundary_for(self, data):
         return DecisionBoundaryPanel(data) if data.is_2d else SamplePredictionsPanel(data)
@@ -172,6 +213,9 @@ class Dashboard(widgets.VBox):
         c.loss.observe(lambda ch: self._setting(self.trainer.set_loss, ch["new"]), names="value")
         c.dataset.observe(lambda ch: self._setting(self._apply_data), names="value")
         c.noise.observe(lambda ch: self._setting(self._apply_data), names="value")
+        c.classes.observe(lambda ch: self._setting(self._apply_data), names="value")
+        c.own_data.observe(lambda ch: setattr(self.data_import.layout, "display", None if ch["new"] else "none"),
+                           names="value")
         self.log_scale.observe(lambda ch: self._redraw_soon(self.loss_panel.set_log, ch["new"]), names="value")
         self.param_select.observe(lambda ch: self._redraw_soon(self.grads_panel.select, ch["new"]), names="value")
 
@@ -193,7 +237,7 @@ class Dashboard(widgets.VBox):
         from ..data import load
 
         name, options = self.controls.dataset.value, self.controls.dataset_settings()
-        candidates = [load(name, **options)]
+        candidates = [self._own[name]] if name in self._own else [load(name, **options)]
         if name == "digits":  # flat vectors for an MLP, 1x8x8 images for a CNN: take the one the model accepts
             candidates.append(load(name, flat=False))
         error = None
@@ -213,6 +257,21 @@ class Dashboard(widgets.VBox):
             raise error
         self.on_model_change()
 
+    def use_dataset(self, data) -> None:
+        """Train on `data` (a `SplitDataset`, e.g. from the data panel): the model follows it through
+        `model_factory`; raises (and changes nothing) when the model or the data refuse."""
+        model = self.model_factory(data) if self.model_factory is not None else None
+        self.trainer.set_data(data, model=model)
+        self._own[data.name] = data
+        self._updating_controls = True
+        try:
+            options = list(self.controls.dataset.options)
+            if data.name not in options:
+                self.controls.dataset.options = [*options, data.name]
+        finally:
+            self._updating_controls = False
+        self.on_model_change()
+
     def on_model_change(self) -> None:
         """Call after the trainer got a new model or data (the Studio does): refresh choices and all panels."""
         self._updating_controls = True
@@ -221,6 +280,8 @@ class Dashboard(widgets.VBox):
             self.param_select.options = names
             self.param_select.value = names[0] if names else None
             self.controls.set_losses_for(self.trainer.data.task, self.trainer.loss_name)
+            if self.trainer.data.name in self._own and self.trainer.data.name not in self.controls.dataset.options:
+                self.controls.dataset.options = [*self.controls.dataset.options, self.trainer.data.name]
             if self.trainer.data.name in self.controls.dataset.options:  # the Studio may have switched the data
                 self.controls.dataset.value = self.trainer.data.name
                 self.controls.sync_enabled()
@@ -251,7 +312,7 @@ class Dashboard(widgets.VBox):
             self._update_progress()
             for _, panel, image in self._panels():
                 panel.update(self.trainer)
-                image.value = panel.render()
+                _send(image, panel.render())
             self._update_table()
 
     def refresh_step(self, refresher: Refresher) -> None:
@@ -269,7 +330,7 @@ class Dashboard(widgets.VBox):
             last_time, last_key = self._last_progress
             key = (self.trainer.steps, self.trainer.epoch, self.trainer.state)
             training = refresher.training()
-            if key != last_key and (now - last_time >= 0.25 or not training) and refresher.take():
+            if key != last_key and (now - last_time >= PROGRESS_INTERVAL or not training) and refresher.take():
                 self._update_progress()
                 self._last_progress = (now, key)
             if training:
@@ -287,6 +348,8 @@ class Dashboard(widgets.VBox):
         for i in range(len(panels)):
             j = (self._rotation + i) % len(panels)
             name, panel, image = panels[j]
+            if not getattr(image, "visible", True):  # scrolled out of view (the browser says): nobody sees it
+                continue
             if refresher.frame_allowed(name) and self._frame(refresher, name, panel, image):
                 self._rotation = (j + 1) % len(panels)
                 return
@@ -305,9 +368,9 @@ class Dashboard(widgets.VBox):
             if spent > 0.001:
                 refresher.frame_done(spent, name)
             return False
-        png = panel.render()
+        rendered = panel.render()
         refresher.take()
-        image.value = png
+        _send(image, rendered)
         if panel is self.shapes_panel:
             self._table_dirty = True
         refresher.frame_done(time.thread_time() - c0 + panel.probe_seconds, name)

@@ -33,6 +33,13 @@ class TrainingControls:
         self.dataset = _labelled(widgets.Dropdown(options=list(DATASETS) if data.name in DATASETS
                                                   else [data.name, *DATASETS], value=data.name),
                                  "data", "The dataset to train on (built in; your own via Trainer(data=...))")
+        self.classes = _labelled(widgets.BoundedIntText(value=int(data.params.get("arms", data.params.get(
+            "classes", 3 if data.name == "spiral" else 2))), min=2, max=8), "classes",
+            "Number of classes of the spiral (arms) and gauss (blobs) toy sets")
+        self.own_data = widgets.ToggleButton(value=False, description="Your data…", icon="upload",
+                                             tooltip="Train on your own CSV file, NumPy array or pandas DataFrame",
+                                             layout=widgets.Layout(width="auto"))
+        self.own_data.add_class("nnstudio-own-data")
         noise = data.params.get("noise", 0.1)
         self.noise = _labelled(widgets.BoundedFloatText(value=noise, min=0.0, max=2.0, step=0.05), "noise",
                                "Label noise of the 2-D toy datasets")
@@ -63,7 +70,8 @@ class TrainingControls:
 
     @property
     def all(self) -> list:
-        return [self.dataset, self.noise, self.loss, self.optimizer, self.lr, self.momentum, self.beta1, self.beta2,
+        return [self.dataset, self.noise, self.classes, self.own_data, self.loss, self.optimizer, self.lr,
+                self.momentum, self.beta1, self.beta2,
                 self.weight_decay, self.batch_size, self.epochs]
 
     def sync_enabled(self) -> None:
@@ -74,6 +82,7 @@ class TrainingControls:
         self.weight_decay.disabled = "weight_decay" not in accepted
         self.noise.disabled = self.dataset.value not in DATASETS or "noise" not in dataset_options(
             self.dataset.value)
+        self.classes.disabled = self._classes_option() is None
 
     def optimizer_settings(self) -> tuple[str, dict]:
         """(name, options) for `Trainer.set_optimizer`, with only the options that optimizer has."""
@@ -85,9 +94,20 @@ class TrainingControls:
 
     def dataset_settings(self) -> dict:
         """Options for the chosen built-in dataset (noise where it has one)."""
+        out = {}
         if self.dataset.value in DATASETS and "noise" in dataset_options(self.dataset.value):
-            return {"noise": float(self.noise.value)}
-        return {}
+            out["noise"] = float(self.noise.value)
+        option = self._classes_option()
+        if option is not None:
+            out[option] = int(self.classes.value)
+        return out
+
+    def _classes_option(self) -> str | None:
+        """The option of the chosen built-in dataset that sets its number of classes ("arms", "classes")."""
+        if self.dataset.value not in DATASETS:
+            return None
+        names = dataset_options(self.dataset.value)
+        return next((k for k in ("arms", "classes") if k in names), None)
 
     def set_losses_for(self, task: str, current: str) -> None:
         """Offer the losses of a task (classification or regression), keeping `current` selected."""

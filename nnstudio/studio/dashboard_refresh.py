@@ -43,10 +43,13 @@ class Refresher:
         weights: each panel key's part of `share` (they should add up to at most 1); a key not named gets 1.
         smoothing: weight of the newest frame in a panel's running mean cost (1: pace by the last frame alone).
         max_wait: the longest a panel waits for its next frame, in seconds of the training thread's CPU time.
+        min_interval: the shortest wait between two frames of a panel key (seconds), however cheap its frames (the
+            browser-drawn panels: their frames cost little, their messages do).
     """
 
     def __init__(self, dashboard, share: float = 0.03, max_messages: float = 10.0, tick: float = 0.1,
-                 weights: dict | None = None, smoothing: float = 0.25, max_wait: float = 3.0):
+                 weights: dict | None = None, smoothing: float = 0.25, max_wait: float = 3.0,
+                 min_interval: dict | None = None):
         if not 0 < share < 1:
             raise ValueError(f"share must be in (0, 1), got {share}")
         self.dashboard = dashboard
@@ -62,6 +65,7 @@ class Refresher:
         if not max_wait > 0:
             raise ValueError(f"max_wait must be positive, got {max_wait}")
         self.max_wait = max_wait
+        self.min_interval = dict(min_interval or {})
         self.tokens = max_messages
         self.draw_seconds = 0.0  # total time spent in panel updates and renders
         self.frames = 0
@@ -133,6 +137,7 @@ class Refresher:
         mean += self.smoothing * (seconds - mean)  # one-offs
         self.mean_cost[key] = mean
         wait = min(self.max_wait, mean * (1.0 / (self.share * self.weights.get(key, 1.0)) - 1.0))
+        wait = max(wait, self.min_interval.get(key, 0.0))
         clock = self._training_clock()
         self._due[key] = (time.monotonic() + wait, (clock + wait) if clock is not None else 0.0, self._owner())
 

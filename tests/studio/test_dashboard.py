@@ -1,4 +1,7 @@
-"""Python-side tests of the training dashboard: buttons drive the trainer, the plots hold the history's numbers."""
+"""Python-side tests of the training dashboard: buttons drive the trainer, the plots hold the history's numbers.
+
+These check the matplotlib panels (plots="matplotlib"); test_dashboard_live.py checks the browser-drawn ones.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ def wait_for(cond, timeout=10.0):
 @pytest.fixture
 def dash():
     trainer = Trainer(mlp(), "spiral", epochs=1000, grad_every=5)
-    d = Dashboard(trainer, autorefresh=False)
+    d = Dashboard(trainer, autorefresh=False, plots="matplotlib")
     yield d
     trainer.stop()
     d.close()
@@ -145,7 +148,8 @@ def test_a_dataset_the_model_cannot_take_is_refused_in_the_error_panel(dash):
 
 def test_the_dataset_picker_uses_the_model_factory():
     trainer = Trainer(mlp(), "spiral", epochs=2)
-    d = Dashboard(trainer, model_factory=lambda ds: mlp(ds.num_outputs, ds.input_shape[0]), autorefresh=False)
+    d = Dashboard(trainer, model_factory=lambda ds: mlp(ds.num_outputs, ds.input_shape[0]), autorefresh=False,
+                  plots="matplotlib")
     d.controls.dataset.value = "moons"
     assert trainer.data.name == "moons" and trainer.param_shapes["4.weight"] == (2, 32)
     assert d.error_panel.value == ""
@@ -160,7 +164,7 @@ def test_the_dataset_picker_uses_the_model_factory():
 def test_a_nan_pause_shows_in_the_error_panel():
     model = nn.Sequential(nn.Linear(1, 16), nn.ReLU(), nn.Linear(16, 1))
     trainer = Trainer(model, "regression1d", optimizer="sgd", lr=1e6, epochs=20)
-    d = Dashboard(trainer, autorefresh=False)
+    d = Dashboard(trainer, autorefresh=False, plots="matplotlib")
     trainer.fit(progress=False)
     d.refresh()
     assert trainer.state == "paused" and "training paused" in d.error_panel.value
@@ -181,7 +185,7 @@ class Handwritten(nn.Module):
 
 def test_any_module_works_and_the_refresher_thread_paces_itself():
     trainer = Trainer(Handwritten(), "digits", epochs=3)
-    d = Dashboard(trainer)
+    d = Dashboard(trainer, plots="matplotlib")
     assert d.refresher.alive
     start = time.monotonic()
     trainer.fit(progress=False)
@@ -253,7 +257,7 @@ def assert_loss_panel_holds(dash):
 def test_after_pause_one_tick_draws_the_complete_history(dash):
     t = dash.trainer
     dash.train_button.click()
-    wait_for(lambda: t.steps > 2500)  # longer than the line's 1000 points: the envelope is drawn
+    wait_for(lambda: t.steps > 2500, timeout=90)  # longer than the line's 1000 points: the envelope is drawn
     dash.pause_button.click()
     assert t.state == "paused"
     before = dash.loss_image.value

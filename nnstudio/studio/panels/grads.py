@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import INK, PALETTE, Panel, growing_limit, planned_run, sticky_limits
-from .series import envelope
+from .series import envelope, grad_norms
 
 
 class GradientPanel(Panel):
@@ -79,9 +79,7 @@ class GradientPanel(Panel):
         self._seen = key
         if names != self._names:
             self._make_lines(names)
-        with h.lock:
-            steps = np.asarray(h["grad_step"], dtype=np.float64)
-            series = {n: np.asarray(h["grad_norm"][n], dtype=np.float64) for n in names}
+        steps, series = grad_norms(h, names)
         shown = []
         for name, line in self.lines.items():
             m = min(len(steps), len(series[name]))

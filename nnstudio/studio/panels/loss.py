@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import INK, PALETTE, Panel, growing_limit, planned_run, sticky_limits
-from .series import EnvelopeSeries
+from .series import EnvelopeSeries, epoch_columns
 
 
 class LossPanel(Panel):
@@ -63,12 +63,7 @@ class LossPanel(Panel):
         self._seen = key
         x, y = self._loss.read(h["loss"])
         self.step_line.set_data(x, y)
-        with h.lock:
-            epoch_step = np.asarray(h["epoch_step"], dtype=np.float64)
-            epochs = np.asarray(h["epoch"], dtype=np.float64)
-            cols = {k: np.asarray(h[k], dtype=np.float64)
-                    for k in ("train_loss", "val_loss", "train_accuracy", "val_accuracy")}
-        n = min(len(epoch_step), *(len(v) for v in cols.values()))
+        epoch_step, epochs, cols, n = epoch_columns(h)
         self.train_line.set_data(epoch_step[:n], cols["train_loss"][:n])
         self.val_line.set_data(epoch_step[:n], cols["val_loss"][:n])
         self.train_acc_line.set_data(epochs[:n], cols["train_accuracy"][:n])

@@ -117,3 +117,25 @@ def envelope(y, x=None, max_points: int = 1000) -> tuple[np.ndarray, np.ndarray]
 
 def _finite_or(a: np.ndarray, fill: float) -> np.ndarray:
     return np.where(np.isfinite(a), a, fill)
+
+
+EPOCH_COLUMNS = ("train_loss", "val_loss", "train_accuracy", "val_accuracy")
+
+
+def epoch_columns(history) -> tuple[np.ndarray, np.ndarray, dict, int]:
+    """`(epoch_step, epoch, columns, n)` copied under the history's lock: the step and number of each finished
+    epoch, its train/validation loss and accuracy (`EPOCH_COLUMNS`), and `n`, the epochs every column holds."""
+    with history.lock:
+        epoch_step = np.asarray(history["epoch_step"], dtype=np.float64)
+        epochs = np.asarray(history["epoch"], dtype=np.float64)
+        cols = {k: np.asarray(history[k], dtype=np.float64) for k in EPOCH_COLUMNS}
+    n = min(len(epoch_step), *(len(v) for v in cols.values()))
+    return epoch_step, epochs, cols, n
+
+
+def grad_norms(history, names) -> tuple[np.ndarray, dict]:
+    """`(steps, {name: norms})`: the steps at which gradient norms were recorded and each parameter's norms."""
+    with history.lock:
+        steps = np.asarray(history["grad_step"], dtype=np.float64)
+        series = {n: np.asarray(history["grad_norm"][n], dtype=np.float64) for n in names}
+    return steps, series
