@@ -7,16 +7,24 @@ Gradients of gradients (`create_graph=True`): one derivative, two uses. Each pri
 written once over the namespace `ns = ns_of(g)` (nnstudio/ops/_ns.py) and with operators, so the same code runs
 on arrays (the fast path: `g` and every saved value are arrays, exactly as without create_graph) and on Tensors.
 With `create_graph=True` the sweep carries Tensors: `g` is a Tensor, and the node's backward runs on a *twin*
-of the node (a shallow copy) whose saved arrays named in the class attribute `tensor_saves` are replaced by
-Tensors that carry their history: `{"a": 0}` maps the attribute `a` to input 0 (the input's value, with the
-input's graph node), `{"z": "out"}` maps it to the node's own output (a Tensor whose grad_fn is the node, so a
-second backward through `z` reaches the inputs again), `{"arrays": "inputs"}` maps a saved tuple of all the
-input arrays to the tuple of input Tensors. Every other saved array (masks, indices, shapes) is a
-constant of the derivative. The operations of that backward record a new graph: the gradient has its own
-`grad_fn`, and `backward()` / `autograd.grad` on it give second derivatives. A primitive whose backward is
-another primitive (GetItem <-> IndexAddZeros, conv <-> conv-transpose) reaches it through `ns`, so its
-derivative is still written once. A `Function` whose `tensor_saves` is None has no second derivative yet:
-create_graph through it raises NotImplementedError naming it, never a silent zero.
+of the node (a shallow copy, `graph_backward.py`) whose saved values named in the class attribute
+`tensor_saves` are replaced by Tensors that carry their history:
+
+- `{"a": 0}` sets the attribute `a` to input 0 (its value with its graph node), also when the fast path kept
+  nothing there;
+- `{"z": "out"}` maps the saved output to the node's own output (a Tensor whose grad_fn is the node, so a
+  second backward through `z` reaches the inputs again);
+- `{"arrays": "inputs"}` maps a saved tuple of all the input arrays to the tuple of input Tensors (the
+  elementwise table's generated primitives, ops/pointwise.py).
+
+Every other saved array (masks, indices, shapes, winners of a max) is a constant of the derivative. The
+operations of that backward record a new graph: the gradient has its own `grad_fn`, and `backward()` /
+`autograd.grad` on it give second (and higher) derivatives. A primitive whose backward is another primitive
+reaches it through `ns` or a small adjoint primitive (GetItem <-> IndexAddZeros, conv <-> conv-transpose <->
+ConvWeightGrad, pooling -> IndexAddZeros), so its derivative is still written once; a fused primitive with an
+analytic backward (Normalize) first recomputes its cached statistics from the input Tensors. A `Function`
+whose `tensor_saves` is None has no second derivative yet: create_graph through it raises NotImplementedError
+naming it, never a silent zero.
 """
 
 from __future__ import annotations

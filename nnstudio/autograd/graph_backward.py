@@ -2,9 +2,17 @@
 
 The node's own `backward(g)` runs on a twin of the node whose saved arrays named in `tensor_saves` are Tensors
 with history: the same code as the fast path, now over `ops._ns.TENSOR` because `g` is a Tensor.
+
+A fused primitive whose analytic backward is a long array program (a whole RNN sequence, attention) may instead
+define `composite(*tensors)`: the same forward written with differentiable primitives. Under create_graph its
+forward is replayed that way on the inputs (through pass-through nodes, so the inputs' hooks do not run twice)
+and the gradient is that composite's, with its graph: the fused backward stays the fast path, the composite is
+the reference that gives every higher derivative.
 """
 
 from __future__ import annotations
+
+from .function import Function
 
 
 def no_second_derivative(fn) -> NotImplementedError:
@@ -32,21 +40,59 @@ def _lift_output(fn, array, g, wrap):
     return out if tuple(array.shape) == shape else out.reshape(tuple(array.shape))
 
 
+class PassThrough(Function):
+    """z = a: a fresh edge to an input's history, so a nested autograd.grad can stop at it (composite replay)."""
+
+    tensor_saves: dict = {}
+
+    def backward(self, g):
+        return (g,)
+
+
+def _pass_through(fn, i: int, wrap):
+    t = fn.inputs[i]
+    if not fn.needs_input_grad[i]:
+        return t
+    node = PassThrough()
+    node.inputs, node.parents, node.versions, node.needs_input_grad = (t,), (fn.parents[i],), (t._version,), (True,)
+    return wrap(t._data, node)
+
+
+def _composite_backward(fn, g, wrap) -> tuple:
+    """create_graph through `fn.composite`: replay the forward with differentiable ops, differentiate that."""
+    from .functional_grad import grad
+
+    lifted = [_pass_through(fn, i, wrap) for i in range(len(fn.inputs))]
+    out = fn.composite(*lifted)
+    wanted = [i for i, need in enumerate(fn.needs_input_grad) if need]
+    found = grad(out, [lifted[i] for i in wanted], g, create_graph=True, allow_unused=True)
+    result: list = [None] * len(lifted)
+    for i, gi in zip(wanted, found):
+        result[i] = gi
+    return tuple(result)
+
+
 def graph_backward(fn, g, wrap) -> tuple:
     """Input gradients of `fn` for the output gradient `g` (a Tensor), as Tensors carrying their graph."""
     saves = type(fn).tensor_saves
     if saves is None:
+        if getattr(fn, "composite", None) is not None:
+            return _composite_backward(fn, g, wrap)
         raise no_second_derivative(fn)
     twin = object.__new__(type(fn))
     twin.__dict__.update(fn.__dict__)
     for attr, role in saves.items():
+        if isinstance(role, int):  # input `role`, whatever the fast path kept (None, a view, nothing)
+            if role < len(fn.inputs):
+                setattr(twin, attr, _lift_input(fn, role, wrap))
+            continue
         array = fn.__dict__.get(attr)
         if array is None:
             continue
         if role == "out":
             setattr(twin, attr, _lift_output(fn, array, g, wrap))
         elif role == "inputs":  # the tuple of all input arrays (a table-generated primitive keeps them so)
-            setattr(twin, attr, tuple(_lift_input(fn, i, wrap) for i in range(len(array))))
+            setattr(twin, attr, tuple(_lift_input(fn, i, wrap) for i in range(len(fn.inputs))))
         else:
             setattr(twin, attr, _lift_input(fn, role, wrap))
     grads = twin.backward(g)

@@ -19,6 +19,9 @@ Three primitives share that math:
 - `MultiHeadAttention`: q, k, v (or one packed q|k|v array) in token layout (L, N, E) or (N, L, E); the head
   split and merge happen inside, so the whole attention core is one graph node (MultiheadAttention's fast path).
 - `AttentionWeights`: P alone (torch's need_weights=True path, whose weights are an output of their own).
+
+Each also has `composite(*tensors)`, the same forward in differentiable Tensor ops (`attend_composite`), replayed
+under create_graph for second derivatives (autograd/graph_backward.py); the fused backward stays the fast path.
 """
 
 from __future__ import annotations
@@ -105,6 +108,36 @@ def attend_backward(g, saved, needs=(True, True, True), out=(None, None, None)):
     return dq, dk, dv, (ds if want_scores else None)
 
 
+def attend_composite(q, k, v, masks=(), scale=1.0, keep=None, safe=True):
+    """`attend`'s output (or P alone with v None) from Tensors with differentiable ops (create_graph)."""
+    from ..tensor import where
+
+    s = (q * scale) @ k.transpose(-2, -1)
+    for m in masks:
+        if m is not None:
+            s = s + m
+    if safe:
+        dead = np.isneginf(s._data.max(axis=-1, keepdims=True)) if s._data.size else None
+        if dead is not None and dead.any():  # rows with no allowed key give 0 (a constant of the derivative)
+            mask = np.broadcast_to(dead, s.shape)
+            p = where(mask, 0.0, where(mask, 0.0, s).softmax(-1))
+        else:
+            p = s.softmax(-1)
+    else:
+        p = s.softmax(-1)
+    if keep is not None:
+        p = p * keep
+    return p if v is None else p @ v
+
+
+def _heads_composite(x, num_heads: int, batch_first: bool, packed: bool):
+    """`_to_heads` on a Tensor."""
+    a, b, e = x.shape
+    d = e // (3 * num_heads if packed else num_heads)
+    shape = (a, b, 3, num_heads, d) if packed else (a, b, num_heads, d)
+    return x.reshape(shape).permute(*_split_perm(packed, batch_first))
+
+
 def _matmul(a, b, out):
     if out is None or out.shape != np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (a.shape[-2], b.shape[-1]):
         return a @ b
@@ -122,8 +155,13 @@ class ScaledDotProductAttention(Function):
 
     def forward(self, q, k, v, mask=None, masks=(), scale=None, dropout_p=0.0):
         self.shapes = (q.shape, k.shape, v.shape) + (() if mask is None else (mask.shape,))
+        self.masks = tuple(masks)
         o, self.saved = attend(q, k, v, masks if mask is None else (mask,) + tuple(masks), scale, dropout_p)
         return o
+
+    def composite(self, q, k, v, mask=None):
+        return attend_composite(q, k, v, ((mask,) if mask is not None else ()) + self.masks, self.saved[7],
+                                self.saved[5])
 
     def backward(self, g):
         grads = attend_backward(g, self.saved, self.needs_input_grad)
@@ -139,10 +177,13 @@ class AttentionWeights(Function):
 
     def forward(self, q, k, masks=(), scale=None):
         self.scale = 1.0 / float(q.shape[-1]) ** 0.5 if scale is None else float(scale)
-        self.qs, self.k = q * q.dtype.type(self.scale), k
+        self.qs, self.k, self.masks = q * q.dtype.type(self.scale), k, tuple(masks)
         self.shapes = (q.shape, k.shape)
         self.p = softmax_(_scores(self.qs, k, masks), safe=False)
         return self.p
+
+    def composite(self, q, k):
+        return attend_composite(q, k, None, self.masks, self.scale, safe=False)
 
     def backward(self, g):
         xp = xp_of(g)
@@ -200,8 +241,22 @@ class MultiHeadAttention(Function):
             k, v = (_to_heads(x.reshape(src[0], src[1], -1), num_heads, batch_first, packed=False)
                     for x in arrays[1:])
         o, self.saved = attend(q, k, v, masks, scale, dropout_p)
-        self.tokens = (a, b)
+        self.tokens, self.masks, self.num_heads = (a, b), tuple(masks), num_heads
+        self.source = None if self.packed else ((a, shape[2]) if batch_first else (shape[2], b))
         return _from_heads(o, batch_first, packed=False).reshape(a * b, -1)
+
+    def composite(self, *tensors):
+        a, b = self.tokens
+        h, bf = self.num_heads, self.batch_first
+        if self.packed:
+            q, k, v = _heads_composite(tensors[0].reshape(a, b, -1), h, bf, True).unbind(0)
+        else:
+            q = _heads_composite(tensors[0].reshape(a, b, -1), h, bf, False)
+            k, v = (_heads_composite(x.reshape(self.source[0], self.source[1], -1), h, bf, False)
+                    for x in tensors[1:])
+        o = attend_composite(q, k, v, self.masks, self.saved[7], self.saved[5])
+        inverse = tuple(int(i) for i in np.argsort(_split_perm(False, bf)))
+        return o.permute(*inverse).reshape(a * b, -1)
 
     def backward(self, g):
         xp = xp_of(g)

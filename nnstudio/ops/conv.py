@@ -12,6 +12,10 @@ kernel offset k at a time: W_k^T (C, O) @ g (O, N L) added into the strided slic
 over pixels or single samples. Few, large GEMMs matter: a
 multi-threaded BLAS synchronises its threads once per call, which is cheap for one big product and ruinous for
 thousands of small ones on a busy machine. Scratch buffers come from `workspace` (no fresh pages per step).
+
+Second derivatives (create_graph): y = B(x, w) is bilinear, so its backward is made of its two adjoints,
+gx = B_x^T(g, w) (a transposed convolution, `conv_input_grad`) and gw = B_w^T(x, g) (`ConvWeightGrad`), each a
+differentiable primitive whose own backward is again B or an adjoint: every order of derivative is a convolution.
 """
 
 from __future__ import annotations
@@ -59,7 +63,10 @@ class ConvNd(BatchParts, Function):
     `padding` is ((lo, hi), ...) per spatial dim (asymmetric pads serve padding='same' with even kernels).
     """
 
+    tensor_saves = {"x_t": 0, "w_t": 1}  # used only by the create_graph path (`_graph_backward`)
+
     def forward(self, x, w, b=None, stride=(1,), padding=((0, 0),), dilation=(1,), groups=1):
+        self.opts = (tuple(stride), tuple(padding), tuple(dilation), groups)
         xp = xp_of(x)
         n = x.shape[0]
         out = tuple(out_size(sz + lo + hi, kk, st, d)
@@ -133,7 +140,20 @@ class ConvNd(BatchParts, Function):
             except Exception:  # noqa: BLE001 - interpreter shutdown: nothing to recycle into
                 pass
 
+    def _graph_backward(self, g) -> tuple:
+        """create_graph: gx = B_x^T(g, w), gw = B_w^T(x, g), gb = sum of g, all recorded (see module doc)."""
+        stride, padding, dilation, groups = self.opts
+        x, w = self.x_t, self.w_t
+        needs = self.needs_input_grad
+        gx = conv_input_grad(g, w, tuple(x.shape), stride, padding, dilation, groups) if needs[0] else None
+        gw = run(ConvWeightGrad, x, g, wshape=tuple(w.shape), stride=stride, padding=padding, dilation=dilation,
+                 groups=groups) if needs[1] else None
+        gb = g.sum(dim=(0,) + tuple(range(2, g.ndim))) if len(needs) > 2 and needs[2] else None
+        return gx, gw, gb
+
     def backward(self, g):
+        if hasattr(g, "_ctx"):
+            return self._graph_backward(g)
         if self.is_split:
             return self.split_backward(xp_of(g), g)
         xshape, pshape, wshape, padding, out, stride, dilation, groups = self.geom
@@ -225,3 +245,57 @@ class ConvNd(BatchParts, Function):
                 (c, n) + out)
         workspace.give(xp, part)
         return acc[interior(xshape[2:], padding)]
+
+
+def run(fn_class, *operands, **options):
+    """`fn_class`'s forward on arrays (no graph: the node is released at once) or, on Tensors, recorded."""
+    if hasattr(operands[0], "_ctx"):
+        from ..autograd import apply
+
+        return apply(fn_class, *operands, **options)
+    fn = fn_class()
+    fn.needs_input_grad = (False,) * len(operands)
+    y = fn.forward(*operands, **options)
+    fn.release()
+    return y
+
+
+def conv_input_grad(g, w, xshape: tuple, stride, padding, dilation, groups):
+    """B_x^T(g, w): the input gradient of a convolution as a transposed convolution of g over the padded plane
+    (output_padding reaching the last padded positions no window read), cropped to x. Arrays or Tensors."""
+    from .conv_transpose import ConvTransposeNd, transposed_out_size
+
+    kshape, spatial, out = tuple(w.shape[2:]), tuple(xshape[2:]), tuple(g.shape[2:])
+    full = tuple(s + lo + hi for s, (lo, hi) in zip(spatial, padding))
+    extra = tuple(f - transposed_out_size(o, k, st, 0, 0, d)
+                  for f, o, k, st, d in zip(full, out, kshape, stride, dilation))
+    y = run(ConvTransposeNd, g, w, stride=stride, padding=(0,) * len(out), output_padding=extra, dilation=dilation,
+            groups=groups)
+    crop = (slice(None), slice(None)) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(spatial, padding))
+    return y[crop] if full != spatial else y
+
+
+class ConvWeightGrad(Function):
+    """gw = B_w^T(x, g): the weight gradient of conv(x, w) for the output gradient g (ConvNd's im2col and one GEMM),
+    as a primitive so that it can be differentiated: d/dx = B_x^T(g, h), d/dg = B(x, h) = conv(x, h)."""
+
+    tensor_saves = {"x": 0, "g": 1}
+
+    def forward(self, x, g, wshape=(), stride=(1,), padding=((0, 0),), dilation=(1,), groups=1):
+        self.x, self.g, self.opts = x, g, (stride, padding, dilation, groups)
+        conv = ConvNd()
+        conv.needs_input_grad = (False, True)
+        conv.forward(x, xp_of(x).zeros(wshape, dtype=x.dtype), stride=stride, padding=padding, dilation=dilation,
+                     groups=groups)
+        gw = conv.backward(g)[1]
+        conv.release()
+        return gw
+
+    def backward(self, h):
+        stride, padding, dilation, groups = self.opts
+        needs = self.needs_input_grad
+        dx = conv_input_grad(self.g, h, tuple(self.x.shape), stride, padding, dilation, groups) if needs[0] \
+            else None
+        dg = run(ConvNd, self.x, h, stride=stride, padding=padding, dilation=dilation, groups=groups) \
+            if needs[1] else None
+        return dx, dg

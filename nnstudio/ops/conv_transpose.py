@@ -11,6 +11,9 @@ strided add per kernel offset; at stride 1 `ConvNd`'s flat-plane path), and back
 the input gradient is conv(g_y, w) (im2col and one GEMM, `ConvNd`'s forward) and the weight gradient is that
 convolution's weight gradient with x in the place of its output gradient (one GEMM). No loop over pixels or
 samples.
+
+Under create_graph the same two relations run on Tensors: gx = conv(g, w) (`ConvNd`) and gw = B_w^T(g, x)
+(`ConvWeightGrad`), both differentiable primitives (see conv.py).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import math
 
 from .._backend import xp_of
 from ..autograd import Function
-from .conv import ConvNd, interior, pad_spatial, tap_slice
+from .conv import ConvNd, ConvWeightGrad, interior, pad_spatial, run, tap_slice
 
 
 def transposed_out_size(size: int, kernel: int, stride: int, padding: int, output_padding: int,
@@ -32,6 +35,8 @@ def transposed_out_size(size: int, kernel: int, stride: int, padding: int, outpu
 class ConvTransposeNd(Function):
     """y = conv_transpose(x, w) + b for x (N, C_in, *S), w (C_in, C_out/groups, *K), b (C_out,) or absent
     -> y (N, C_out, *out). `padding` and `output_padding` are tuples of ints, one per spatial dim."""
+
+    tensor_saves = {"x_t": 0, "w": 1}
 
     def forward(self, x, w, b=None, stride=(1,), padding=(0,), output_padding=(0,), dilation=(1,), groups=1):
         xp = xp_of(x)
@@ -77,7 +82,31 @@ class ConvTransposeNd(Function):
             acc_cn[(slice(None), slice(None)) + tap_slice(off, spatial, stride, dilation)] += cols[:, j]
         return acc
 
+    def _graph_backward(self, g) -> tuple:
+        """create_graph: gx = conv(g, w) cropped to x's grid, gw = B_w^T(g, x), gb = sum of g, all recorded."""
+        from .shape import Pad
+
+        stride, pads, dilation, groups, spatial = self.geom
+        x, w = self.x_t, self.w
+        needs = self.needs_input_grad
+        gx = gw = gb = None
+        if needs[0] or needs[1]:
+            gxc = run(ConvNd, g, w, stride=stride, padding=pads, dilation=dilation, groups=groups)
+            over = tuple(c - s for c, s in zip(gxc.shape[2:], spatial))
+            if needs[0]:
+                gx = gxc[(slice(None), slice(None)) + tuple(slice(0, s) for s in spatial)] if any(over) else gxc
+            if needs[1]:
+                if any(over):
+                    x = run(Pad, x, pads=((0, 0), (0, 0)) + tuple((0, o) for o in over))
+                gw = run(ConvWeightGrad, g, x, wshape=tuple(w.shape), stride=stride, padding=pads,
+                         dilation=dilation, groups=groups)
+        if len(needs) > 2 and needs[2]:
+            gb = g.sum(dim=(0,) + tuple(range(2, g.ndim)))
+        return gx, gw, gb
+
     def backward(self, g):
+        if hasattr(g, "_ctx"):
+            return self._graph_backward(g)
         stride, pads, dilation, groups, spatial = self.geom
         xp = xp_of(g)
         needs = self.needs_input_grad

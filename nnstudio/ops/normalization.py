@@ -6,6 +6,9 @@ One fused `Normalize` covers the three layers; they differ only in which axes th
     BatchNorm2d  x (N, C, H, W):  stats over (0, 2, 3) of x itself,        weight viewed as (1, C, 1, 1)
     LayerNorm    x (*, K...):     stats over axis 1 of x viewed (M, K),    weight viewed as (1, ..., K...)
     GroupNorm    x (N, C, *):     stats over axis 2 of x viewed (N, G, -1), weight viewed as (1, C, 1, ...)
+
+Under create_graph the general backward below runs on Tensors: xhat, invstd and the weight are first recomputed
+from the input Tensors with differentiable ops (mean, var, rsqrt), so the derivative formula is the same code.
 """
 
 from __future__ import annotations
@@ -44,6 +47,11 @@ def _sum_keep(a, axes: tuple):
     return a.sum(axis=axes, keepdims=True)
 
 
+def _sum_keep_any(a, axes: tuple):
+    """`_sum_keep` for an array, or the recorded sum of a Tensor (create_graph)."""
+    return a.sum(dim=axes, keepdim=True) if hasattr(a, "_ctx") else _sum_keep(a, axes)
+
+
 def _per_channel_sum(a):
     """Sum of a (N, C, *) over every axis but 1, as a (C,) array."""
     xp = xp_of(a)
@@ -72,6 +80,8 @@ def moments(x, axes: tuple):
 
 def _sum_to_param(a, param_shape: tuple):
     """Sum `a` (shaped like x) over the axes where a parameter of `param_shape` broadcasts."""
+    if hasattr(a, "_ctx"):
+        return a.sum(dim=tuple(i for i, n in enumerate(param_shape) if n == 1))
     xp = xp_of(a)
     lead = 0
     while lead < len(param_shape) and param_shape[lead] == 1:
@@ -99,11 +109,13 @@ class Normalize(Function):
     dw = sum(g * xhat), db = sum(g) over every axis where the weight broadcasts.
     """
 
+    tensor_saves = {"x_t": 0, "w_t": 1}  # w_t: input 1 when there is a weight (see `_lift_statistics`)
+
     def forward(self, x, *params, stat_shape, stat_axes, param_shape, mean, var, eps, batch_stats=True,
                 has_weight=False, has_bias=False, centered=None):
         xp = xp_of(x)
         self.x_shape, self.stat_shape, self.stat_axes = x.shape, stat_shape, stat_axes
-        self.param_shape, self.batch_stats = param_shape, batch_stats
+        self.param_shape, self.batch_stats, self.mean, self.eps = param_shape, batch_stats, mean, eps
         invstd = (1.0 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
         if centered is None:
             centered = x.reshape(stat_shape) - mean
@@ -119,8 +131,22 @@ class Normalize(Function):
             y += b
         return y
 
+    def _lift_statistics(self) -> None:
+        """create_graph: xhat, invstd and w as Tensors recomputed from the input Tensors (with history)."""
+        xs = self.x_t.reshape(self.stat_shape)
+        if self.batch_stats:
+            mean = xs.mean(dim=self.stat_axes, keepdim=True)
+            centered = xs - mean
+            self.invstd = ((centered * centered).mean(dim=self.stat_axes, keepdim=True) + self.eps).rsqrt()
+        else:  # running statistics: constants
+            centered = xs - self.mean
+        self.xhat = (centered * self.invstd).reshape(self.x_shape)
+        self.w = self.w_t.reshape(self.param_shape) if self.has_weight else None
+
     def backward(self, g):
-        if self.batch_stats and self.stat_shape == self.x_shape and \
+        if hasattr(g, "_ctx"):
+            self._lift_statistics()  # then the general formula, on Tensors
+        elif self.batch_stats and self.stat_shape == self.x_shape and \
                 self.stat_axes == tuple(i for i, n in enumerate(self.param_shape) if n == 1):
             return self._backward_per_channel(g)
         needs = self.needs_input_grad
@@ -133,8 +159,8 @@ class Normalize(Function):
                 xs = xhat.reshape(self.stat_shape)
                 axes = self.stat_axes
                 n = _count(gs.shape, axes)
-                gx = gs - _sum_keep(gs, axes) / n
-                gx -= xs * (_sum_keep(gs * xs, axes) / n)
+                gx = gs - _sum_keep_any(gs, axes) / n
+                gx -= xs * (_sum_keep_any(gs * xs, axes) / n)
                 gx *= self.invstd
                 grads.append(gx.reshape(self.x_shape))
             else:

@@ -3,6 +3,9 @@
 Windows are visited one kernel offset at a time: each offset is one strided slice of the padded input
 covering every window at once, so forward and backward cost prod(kernel) vectorised passes and never loop
 over pixels or batch elements. The backward passes scatter with the same slices (no `np.add.at`).
+
+Every backward is linear in g with constant windows (and, for max pooling, constant winners), so under
+create_graph it is the same scatter recorded as `IndexAddZeros` nodes (whose backward gathers the slices back).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import math
 
 from .._backend import xp_of
 from ..autograd import Function
+from ._ns import TENSOR
 from .conv import interior, pad_spatial, tap_slice
 from .intraop import BatchParts
 
@@ -43,6 +47,23 @@ def _all(ndim: int) -> tuple:
     return (slice(None),) * ndim
 
 
+def _graph_scatter(g, pshape: tuple, taps, crop: tuple):
+    """sum over (slice, weight) taps of zeros(pshape) with g * weight written at the slice, cropped: a pooling
+    backward on a Tensor g, recorded (create_graph)."""
+    gpad = None
+    for sl, weight in taps:
+        term = TENSOR.index_add_zeros(pshape, sl, g if weight is None else g * weight, False)
+        gpad = term if gpad is None else gpad + term
+    return gpad[crop]
+
+
+def _graph_backward_parts(fn, g) -> tuple:
+    """create_graph through a batch-split node: each part's recorded backward on its rows of g, joined."""
+    from ..tensor import cat
+
+    return (cat([child._graph_backward(g[lo:hi])[0] for lo, hi, child in fn.parts], 0),)
+
+
 class MaxPoolNd(BatchParts, Function):
     """y[n, c, p] = max over the window at p of xpad (padding is -inf); the gradient goes to the first
     maximum of each window (in row-major kernel order), as torch's.
@@ -50,6 +71,8 @@ class MaxPoolNd(BatchParts, Function):
     Forward keeps, per window, the kernel offset of its first maximum (int8 for kernels up to 127 taps);
     backward writes g into each offset's strided slice where that offset won.
     """
+
+    tensor_saves: dict = {}
 
     def forward(self, x, kernel=(2,), stride=(2,), padding=(0,), dilation=(1,), ceil_mode=False):
         out, _ = _geometry(x.shape[2:], kernel, stride, padding, dilation, ceil_mode)
@@ -83,7 +106,15 @@ class MaxPoolNd(BatchParts, Function):
         self.geom = (x.shape, xpad.shape, pads, kernel, out, stride, dilation)
         return best
 
+    def _graph_backward(self, g) -> tuple:
+        xshape, pshape, pads, kernel, out, stride, dilation = self.geom
+        taps = ((_all(2) + tap_slice(off, out, stride, dilation), self.idx == j)
+                for j, off in enumerate(_offsets(kernel)))
+        return (_graph_scatter(g, pshape, taps, interior(xshape[2:], pads)),)
+
     def backward(self, g):
+        if hasattr(g, "_ctx"):
+            return _graph_backward_parts(self, g) if self.is_split else self._graph_backward(g)
         if self.is_split:
             return self.split_backward(xp_of(g), g)
         xshape, pshape, pads, kernel, out, stride, dilation = self.geom
@@ -133,6 +164,8 @@ class AvgPoolNd(BatchParts, Function):
     """y[n, c, p] = sum of the window at p of the zero-padded input / divisor (torch's count_include_pad
     and divisor_override rules)."""
 
+    tensor_saves: dict = {}
+
     def forward(self, x, kernel=(2,), stride=(2,), padding=(0,), ceil_mode=False, count_include_pad=True,
                 divisor_override=None):
         out, _ = _geometry(x.shape[2:], kernel, stride, padding, (1,) * len(kernel), ceil_mode)
@@ -171,7 +204,15 @@ class AvgPoolNd(BatchParts, Function):
         self.scale, self.geom = scale, (x.shape, xpad.shape, pads, kernel, out, stride)
         return acc
 
+    def _graph_backward(self, g) -> tuple:
+        xshape, pshape, pads, kernel, out, stride = self.geom
+        ones = (1,) * len(kernel)
+        taps = ((_all(2) + tap_slice(off, out, stride, ones), None) for off in _offsets(kernel))
+        return (_graph_scatter(g * self.scale, pshape, taps, interior(xshape[2:], pads)),)
+
     def backward(self, g):
+        if hasattr(g, "_ctx"):
+            return _graph_backward_parts(self, g) if self.is_split else self._graph_backward(g)
         if self.is_split:
             return self.split_backward(xp_of(g), g)
         xshape, pshape, pads, kernel, out, stride = self.geom
@@ -202,6 +243,8 @@ class AdaptiveMaxPoolNd(Function):
     """y[n, c, p] = max over torch's adaptive window p; gathers windows padded to the largest window (by
     repeating the last element) and scatters the gradient with one bincount."""
 
+    tensor_saves: dict = {}
+
     def forward(self, x, output_size=(1,)):
         xp = xp_of(x)
         flat, spatial = self.windows(x.shape[2:], output_size, xp)
@@ -231,9 +274,12 @@ class AdaptiveMaxPoolNd(Function):
         return flat.reshape(out + (-1,)), spatial
 
     def backward(self, g):
-        xp = xp_of(g)
+        xp = xp_of(self.where)
         n, c = self.xshape[:2]
         sprod = math.prod(self.xshape[2:])
         base = (xp.arange(n * c) * sprod).reshape((n, c) + (1,) * (g.ndim - 2))
+        if hasattr(g, "_ctx"):
+            flat = TENSOR.index_add_zeros((n * c * sprod,), (self.where + base).ravel(), g.reshape(-1), True)
+            return (flat.reshape(self.xshape),)
         gx = xp.bincount((self.where + base).ravel(), weights=g.ravel(), minlength=n * c * sprod)
         return (gx.astype(g.dtype, copy=False).reshape(self.xshape),)

@@ -8,6 +8,10 @@ each. Inputs are time-major: x (T, B, I), h0 / c0 (B, H), w_ih (G*H, I), w_hh (G
 
 Sigmoid gates are computed as 0.5 * tanh(0.5 a) + 0.5: the 0.5 is folded into a copy of the weights, so one
 tanh call covers all gates of a step.
+
+Each primitive also has `composite(*tensors)`: the same recurrence written with differentiable Tensor ops, step
+by step. It is never run on the fast path; under create_graph it is replayed to give second derivatives
+(autograd/graph_backward.py).
 """
 
 from __future__ import annotations
@@ -38,6 +42,25 @@ def _input_projection(x, w_ih, biases, scale):
         bias = biases[0] + biases[1]
         xw += bias if scale is None else bias * scale
     return xw.reshape(t, b, -1)
+
+
+def _steps_composite(x, h0, w_ih, w_hh, biases, reverse: bool, cell) -> list:
+    """[h_t] in time order for h_t = cell(x_t W_ih^T + b_ih, h_{t-1}, b_hh) with Tensors (create_graph)."""
+    w_ih_t, w_hh_t = w_ih.t(), w_hh.t()
+    outs: list = [None] * x.shape[0]
+    h = h0
+    for t in _time_steps(x.shape[0], reverse):
+        xw = x[t] @ w_ih_t
+        if biases:
+            xw = xw + biases[0]
+        h = outs[t] = cell(xw, h, w_hh_t, biases[1] if biases else None)
+    return outs
+
+
+def _stack(tensors: list):
+    from ..tensor import stack
+
+    return stack(tensors, 0)
 
 
 def _input_grads(fn, dx_gates, dh_gates, x, h_prev, w_ih, has_bias, k):
@@ -88,6 +111,14 @@ class RNNSequence(Function):
             h = at
         self.out = a
         return a
+
+    def composite(self, x, h0, w_ih, w_hh, *biases):
+        def cell(xw, h, w_hh_t, b_hh):
+            a = xw + h @ w_hh_t
+            a = a + b_hh if b_hh is not None else a
+            return a.relu() if self.relu else a.tanh()
+
+        return _stack(_steps_composite(x, h0, w_ih, w_hh, biases, self.reverse, cell))
 
     @blas_one_thread
     def backward(self, g):
@@ -143,6 +174,20 @@ class LSTMSequence(Function):
         out[n_steps] = c
         self.acts, self.cs, self.tcs, self.out = acts, cs, tcs, out
         return out
+
+    def composite(self, x, h0, c0, w_ih, w_hh, *biases):
+        state = {"c": c0}
+
+        def cell(xw, h, w_hh_t, b_hh):
+            a = xw + h @ w_hh_t
+            a = a + b_hh if b_hh is not None else a
+            i, f, gg, o = a.chunk(4, 1)
+            c = f.sigmoid() * state["c"] + i.sigmoid() * gg.tanh()
+            state["c"] = c
+            return o.sigmoid() * c.tanh()
+
+        outs = _steps_composite(x, h0, w_ih, w_hh, biases, self.reverse, cell)
+        return _stack(outs + [state["c"]])
 
     @blas_one_thread
     def backward(self, g):
@@ -231,6 +276,18 @@ class GRUSequence(Function):
             h = ht
         self.rz, self.hn, self.n, self.out = rz, hn, n, out
         return out
+
+    def composite(self, x, h0, w_ih, w_hh, *biases):
+        def cell(xw, h, w_hh_t, b_hh):
+            hw = h @ w_hh_t
+            hw = hw + b_hh if b_hh is not None else hw
+            xr, xz, xn = xw.chunk(3, 1)
+            hr, hz, hn = hw.chunk(3, 1)
+            r, z = (xr + hr).sigmoid(), (xz + hz).sigmoid()
+            n = (xn + r * hn).tanh()
+            return (1 - z) * n + z * h
+
+        return _stack(_steps_composite(x, h0, w_ih, w_hh, biases, self.reverse, cell))
 
     @blas_one_thread
     def backward(self, g):

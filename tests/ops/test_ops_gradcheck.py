@@ -8,6 +8,7 @@ from helpers.gradcheck import gradcheck, gradgradcheck
 
 import nnstudio
 import nnstudio.nn.functional as F
+import nnstudio.ops.recurrent as R
 
 rng = np.random.default_rng(1)
 
@@ -174,7 +175,52 @@ CASES = {
     "masked_fill": (lambda a: a.masked_fill(a.detach() < 0, -1.0), [r(3, 4)]),
     # conversions inside the graph
     "to_float32_and_back": (lambda a: (a.float() * 2).double(), [r(3)]),
+    # convolution (its backward is transposed convolution and ConvWeightGrad), pooling, normalisation
+    "conv2d": (lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1), [r(2, 3, 5, 6), r(4, 3, 3, 2), r(4)]),
+    "conv2d_groups_dilation": (lambda x, w: F.conv2d(x, w, padding=2, dilation=2, groups=2),
+                               [r(1, 4, 6, 5), r(6, 2, 3, 3)]),
+    "conv1d_same": (lambda x, w: F.conv1d(x, w, padding="same"), [r(2, 2, 7), r(3, 2, 4)]),
+    "conv_transpose2d": (lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1),
+                         [r(2, 3, 3, 4), r(3, 2, 3, 3), r(2)]),
+    "conv_transpose1d_groups": (lambda x, w: F.conv_transpose1d(x, w, stride=3, groups=2, dilation=2),
+                                [r(1, 4, 5), r(4, 3, 2)]),
+    "max_pool2d": (lambda x: F.max_pool2d(x, 2, stride=1, padding=1), [r(2, 3, 5, 4)]),
+    "avg_pool2d": (lambda x: F.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=False, ceil_mode=True),
+                   [r(2, 2, 6, 5)]),
+    "adaptive_max_pool2d": (lambda x: F.adaptive_max_pool2d(x, (2, 3)), [r(2, 2, 5, 7)]),
+    "adaptive_avg_pool2d": (lambda x: F.adaptive_avg_pool2d(x, (2, 3)), [r(2, 2, 5, 7)]),
+    "batch_norm": (lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), [r(4, 3, 2, 2), r(3), r(3)]),
+    "batch_norm_eval": (lambda x, w, b: F.batch_norm(x, nnstudio.full((3,), 0.2, dtype=nnstudio.float64),
+                                                     nnstudio.full((3,), 1.5, dtype=nnstudio.float64), w, b),
+                        [r(4, 3, 2), r(3), r(3)]),
+    "layer_norm": (lambda x, w, b: F.layer_norm(x, (4,), w, b), [r(3, 4), r(4), r(4)]),
+    "group_norm": (lambda x, w, b: F.group_norm(x, 2, w, b), [r(2, 4, 3), r(4), r(4)]),
+    "embedding": (lambda w: F.embedding(nnstudio.tensor([[0, 2], [2, 3]]), w), [r(4, 3)]),
+    # fused recurrent layers (composite replay under create_graph) and attention
+    "rnn_tanh": (lambda x, h, wi, wh, bi, bh: _apply(R.RNNSequence, x, h, wi, wh, bi, bh),
+                 [r(3, 2, 2), r(2, 3), r(3, 2), r(3, 3), r(3), r(3)]),
+    "lstm_reverse": (lambda x, h, c, wi, wh: _apply(R.LSTMSequence, x, h, c, wi, wh, reverse=True),
+                     [r(3, 2, 2), r(2, 2), r(2, 2), r(8, 2), r(8, 2)]),
+    "gru": (lambda x, h, wi, wh, bi, bh: _apply(R.GRUSequence, x, h, wi, wh, bi, bh),
+            [r(3, 2, 2), r(2, 2), r(6, 2), r(6, 2), r(6), r(6)]),
+    "sdpa_causal": (lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True),
+                    [r(2, 4, 3), r(2, 4, 3), r(2, 4, 3)]),
+    "sdpa_float_mask": (lambda q, k, v, m: F.scaled_dot_product_attention(q, k, v, attn_mask=m),
+                        [r(2, 3, 2), r(2, 4, 2), r(2, 4, 3), r(3, 4)]),
+    "multihead_attention": (lambda q, w, b: _mha(q, w, b), [r(3, 2, 4), r(12, 4), r(12)]),
 }
+
+
+def _apply(fn_class, *tensors, **options):
+    return nnstudio.autograd.apply(fn_class, *tensors, **options)
+
+
+def _mha(q, w, b):
+    """The fused MultiheadAttention core (packed projection) and its need_weights path."""
+    out, weights = F.multi_head_attention_forward(q, q, q, 4, 2, w, b, None, None, False, 0.0,
+                                                  nnstudio.eye(4, dtype=nnstudio.float64), None, training=False,
+                                                  need_weights=True)
+    return out, weights
 
 
 def _setitem(a, index, v):
