@@ -31,7 +31,7 @@ from .errors import GraphError
 from .names import fresh_name, name_problem
 from .registry import REGISTRY
 from .spec import CALL_ATTENTION, CALL_FIRST, LAYER, OUTPUT
-from .trace_ops import FUNCTIONS, METHODS
+from .trace_ops import ALTERNATIVES, FUNCTIONS, METHODS
 from .trace_patch import patched
 from .trace_proxy import BatchSize, HiddenState, Opaque, Proxy, TraceError, ZeroState
 
@@ -80,9 +80,11 @@ class Tracer:
         return TraceError(f"cannot make a design of {type(self.root).__name__}: {op} — {why}.\n"
                           f"  at {self.where()}\n  what to do: {fix}")
 
-    def known_hint(self) -> str:
-        return ("write it with layers the builder has (Linear, Conv2d, ReLU ... or F.relu, +, *, torch.cat, "
-                "flatten/view/reshape, permute, mean, x[:, -1]), or keep this step outside the model")
+    def known_hint(self, name: str = "") -> str:
+        """What to do instead of ``name`` (a function or method without a block)."""
+        better = f"use {ALTERNATIVES[name]}; or " if name in ALTERNATIVES else ""
+        return (f"{better}write it with layers the builder has (Linear, Conv2d, ReLU ... or F.relu, +, *, torch.cat, "
+                f"flatten/view/reshape, permute, mean, x[:, -1]), or keep this step outside the model")
 
     # ---- recording ------------------------------------------------------------------------------------------------
     @staticmethod
@@ -187,7 +189,8 @@ class Tracer:
             return ZeroState(self, "a zero initial state torch.zeros(..., x.size(0), ...)",
                               "leave the state out: a recurrent block starts from zeros anyway")
         if fn is None:
-            raise self.refusal(f"{label}.{name}()", "the builder has no block for this function", self.known_hint())
+            raise self.refusal(f"{label}.{name}()", "the builder has no block for this function",
+                               self.known_hint(name))
         return fn(self, f"{label}.{name}()", args, kwargs)
 
     def call_module(self, module: Any, args: tuple, kwargs: dict) -> Any:

@@ -246,3 +246,19 @@ METHODS: dict[str, Callable] = {n: f for n, f in FUNCTIONS.items() if not n.star
                                                                                         "concat", "upsample"))}
 METHODS.update({"view": _view, "reshape": _view, "permute": _permute, "contiguous": _same, "clone": _same,
                 "to": _same, "cpu": _same, "cuda": _same, "float": _same, "type_as": _same})
+
+#: a better way to say what to do, for functions and methods people reach for that have no block
+ALTERNATIVES = {
+    "sum": "x.mean(dim=...) averages along a dimension (a Mean block)",
+    "stack": "torch.cat joins tensors along an existing dimension (a Concat block)",
+    "linear": "nn.Linear holds the weight and bias as a layer", "bilinear": "two nn.Linear layers and *",
+    "conv1d": "nn.Conv1d", "conv2d": "nn.Conv2d", "conv3d": "nn.Conv3d",
+    "layer_norm": "nn.LayerNorm", "batch_norm": "nn.BatchNorm1d/2d", "group_norm": "nn.GroupNorm",
+    "embedding": "nn.Embedding", "pad": "nn.ZeroPad2d", "max": "nn.AdaptiveMaxPool1d/2d or MaxPool",
+    "matmul": "nn.Linear (a learned matrix) or nn.MultiheadAttention (attention scores)",
+    "bmm": "nn.MultiheadAttention", "sub": "Add of a learned layer's output", "div": "a Linear layer",
+    "split": "one layer per part", "chunk": "one layer per part", "unbind": "x[:, i] (a Select block)",
+    "squeeze_": "x.squeeze(dim)", "narrow": "x[:, i] picks one position (a Select block)",
+    "scaled_dot_product_attention": "nn.MultiheadAttention",
+}
+

@@ -197,7 +197,7 @@ class Proxy:
         method = self._tracer.method(self, name)
         if method is None:
             raise self._tracer.refusal(f"x.{name}", "the builder has no block for this tensor method",
-                                       self._tracer.known_hint())
+                                       self._tracer.known_hint(name))
         return method
 
 

@@ -155,6 +155,15 @@ def test_a_built_module_gives_its_trained_weights_back():
     np.testing.assert_array_equal(back.build().fc3.bias.detach().numpy(), np.full(10, 0.5, np.float32))
 
 
+def test_a_built_design_with_a_parameter_block_gives_all_its_weights_back():
+    model, g = _trace("TinyTransformer")
+    back = ModelGraph.from_module(g.build(), (15, 1))
+    assert back["position"].type == "Parameter" and back["position"].config["shape"] == (1, 15, 32)
+    xs = back.example_inputs(2, seed=4)
+    np.testing.assert_allclose(_outputs(back.build(), xs), _outputs(model, xs), rtol=1e-5, atol=1e-6)
+    assert "nn.Parameter(torch.zeros(1, 15, 32))" in g.to_code(flavor="torch")
+
+
 def test_several_inputs_and_outputs():
     class TwoTowers(nn.Module):
         def __init__(self):
@@ -205,3 +214,31 @@ def test_the_notebook_models_open_as_the_studio_traces_them():
     assert g.infer_shapes().shapes["out"] == (2,)
     g = ModelGraph.from_module(SimpleNN(), (1, 28, 28))  # x.view(-1, 784) also reads an image with a channel
     assert g.infer_shapes().shapes["flatten1"] == (784,)
+
+
+@pytest.mark.parametrize("dims, problem", [((0, 2, 1), None), ((0, -1, 1), None), ((1, 0, 2), "must start with 0"),
+                                           ((0, 1), "all 3 dimensions"), ((0, 1, 1), "each dimension")])
+def test_the_permute_block(dims, problem):
+    g = ModelGraph()
+    g.input("x", (3, 5))
+    g.add("Permute", dims=dims)
+    g.output("permute1")
+    r = g.infer_shapes()
+    if problem is None:
+        assert r.ok and r.shapes["permute1"] == tuple(torch.zeros(2, 3, 5).permute(*dims).shape[1:])
+    else:
+        assert problem in r.errors["permute1"]
+
+
+def test_the_parameter_block():
+    g = ModelGraph()
+    g.input("x", (4, 6))
+    g.add("Parameter", name="pos", inputs=[], shape=(1, 4, 6))
+    g.add("Add", inputs=["x", "pos"])
+    g.output("add1")
+    r = g.infer_shapes()
+    assert r.ok and r.params["pos"] == 24 and r.shapes["pos"] == (4, 6)
+    m = g.build()
+    assert [n for n, _ in m.named_parameters()] == ["pos"]
+    g.update("pos", shape=(2, 4, 6))
+    assert "must start with 1" in g.infer_shapes().errors["pos"]

@@ -160,6 +160,11 @@ def test_each_refusal_names_the_operation_the_line_and_a_fix(fn, op):
     assert isinstance(nnstudio.ones(2) + nnstudio.ones(2), nnstudio.Tensor)
 
 
+def test_a_function_people_reach_for_gets_its_block_named():
+    message = _refused(Net(_if_sum), (4,), "x.sum", _if_sum)
+    assert "Mean block" in message
+
+
 def test_control_flow_says_why_and_what_to_do():
     message = _refused(Net(_if_compare), (4,), "the operator", _if_compare)
     assert "control flow" in message and "Add, Multiply" in message
