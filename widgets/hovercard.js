@@ -26,13 +26,14 @@ export function createHoverCard(ctx, canvas) {
     el.style.left = "0px";
     el.style.width = `${NODE_W}px`;
     el.style.setProperty("--hue", n.hue);
-    el.replaceChildren(
+    const parts = [
       h("div", { class: "nnstudio-hover-title" }, h("b", { text: n.name }), " ", h("span", { class: "nnstudio-node-type", text: n.type }), " ", h("span", { class: "nnstudio-hover-shape", text: `→ ${fmtShape(n.shape)}` })),
       n.help ? h("p", { class: "nnstudio-hover-help", text: n.help }) : null,
       n.formula ? h("p", { class: "nnstudio-hover-formula nnstudio-ins-formula", text: n.formula }) : null,
       n.error ? h("p", { class: "nnstudio-hover-error", text: n.error }) : null,
       n.role === "input" ? null : statsView(ctx.stats(), n.name, n.has_params),
-    );
+    ];
+    el.replaceChildren(...parts.filter(Boolean));
     el.hidden = false;
   }
 

@@ -11,9 +11,8 @@ const H = 28;
 export function histogram(counts, label) {
   const svg = s("svg", {
     class: "nnstudio-hist",
-    width: W,
-    height: H,
     viewBox: `0 0 ${W} ${H}`,
+    preserveAspectRatio: "none",
     role: "img",
     "aria-label": label,
   });
@@ -69,7 +68,9 @@ export function statsView(stats, name, hasParams) {
   box.append(
     h("div", { class: "nnstudio-subtitle", text: `Live · step ${stats.step ?? 0}` }),
     ...(b.weights || []).map((w) => row("weight", w.name, w)),
-    b.output ? row("output", "output", b.output) : null,
+    b.output
+      ? row("output", "output", b.output)
+      : h("p", { class: "nnstudio-muted nnstudio-stats-later", text: "Its output shows once it trains." }),
   );
   return box;
 }

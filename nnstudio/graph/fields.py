@@ -155,6 +155,10 @@ class Field:
         if not isinstance(raw, str) or self.kind == "str":
             return self.check(raw)
         text = raw.strip()
+        if self.kind == "choice":  # before the words for None: GELU's approximate="none" is a choice
+            for c in self.choices:
+                if text == str(c):
+                    return c
         if text.lower() in ("", "auto", "none"):
             return self.check(None)
         if self.kind == "bool":
@@ -164,9 +168,6 @@ class Field:
                 return False
             raise FieldValueError(f"{self.name} must be true or false, got {_show(raw)}")
         if self.kind == "choice":
-            for c in self.choices:
-                if text == str(c):
-                    return c
             return self.check(text)
         if self.kind == "tuple":
             if text in self.choices:

@@ -24,7 +24,7 @@ from nnstudio.graph import GraphChange, GraphError, ModelGraph, registry, starte
 from nnstudio.graph.spec import INPUT, OUTPUT
 
 from . import builder_view as V
-from .builder_assets import asset, esm
+from .builder_assets import asset, css, esm
 from .files import list_designs, load_text, save_text
 
 __all__ = ["BuilderWidget", "asset"]
@@ -46,7 +46,7 @@ class BuilderWidget(anywidget.AnyWidget):
     """
 
     _esm = esm("builder.js")
-    _css = asset("builder.css")
+    _css = css("builder.css", "blocks.css")
     view = traitlets.Dict().tag(sync=True)
     #: live statistics of the watched blocks: ``{"step": int, "blocks": {name: {"weights": [...], "output": ...}}}``
     stats = traitlets.Dict().tag(sync=True)
@@ -288,7 +288,8 @@ class BuilderWidget(anywidget.AnyWidget):
         layer = msg.get("layer")
         if not any(layer == it["type"] for cat in V.palette() for it in cat["items"]):
             raise ValueError(f"unknown layer type {layer!r}")
-        anchor = self._insert_point(msg.get("after"))
+        # a block that reads nothing (a learned Parameter) is placed alone; any other goes after the anchor
+        anchor = self._insert_point(msg.get("after")) if registry.get(layer).inputs[1] != 0 else None
 
         def edit() -> str:
             consumers = self._chain_consumers(anchor) if anchor else []

@@ -42,6 +42,12 @@ def asset(name: str) -> Path:
     return Path(__file__).resolve().parents[2] / "widgets" / name
 
 
+@cache
+def css(*names: str) -> str:
+    """The style sheets ``names`` (files in ``widgets/``) joined into one text."""
+    return "\n".join(f"/* ---- {n} */\n{asset(n).read_text(encoding='utf-8')}" for n in names)
+
+
 def _module_id(filename: str) -> str:
     return "__m_" + re.sub(r"\W", "_", filename.removesuffix(".js"))
 

@@ -19,6 +19,7 @@ def field(layer: str, name: str):
     ("Conv2d", "kernel_size", "3, 5", (3, 5)), ("Conv2d", "kernel_size", "(3 5)", (3, 5)),
     ("Conv2d", "padding", "same", "same"), ("Input", "shape", "1, 8, 8", (1, 8, 8)), ("Input", "shape", "64", (64,)),
     ("Input", "dtype", "int64", "int64"), ("RNN", "nonlinearity", "relu", "relu"),
+    ("GELU", "approximate", "none", "none"), ("GELU", "approximate", "tanh", "tanh"),
 ])
 def test_parse_reads_form_text_into_checked_values(layer, name, raw, value):
     f = field(layer, name)

@@ -44,7 +44,8 @@ def test_assets_exist_and_are_wired():
                  "nnstudio-inspector", "data-field", "nnstudio-undo", "nnstudio-redo", "nnstudio-export",
                  "nnstudio-param-total"):
         assert hook in js, hook
-    assert "http" not in asset("builder.css").read_text().replace("http://www.w3.org", "")  # no CDN
+    assert "http" not in BuilderWidget._css.replace("http://www.w3.org", "")  # no CDN
+    assert ".nnstudio-hovercard" in BuilderWidget._css and ".nnstudio-node" in BuilderWidget._css
 
 
 def test_view_lists_nodes_in_order_with_shapes_params_and_edges(w):
@@ -272,3 +273,24 @@ def test_rename_keeps_wires_and_selection_and_refuses_bad_names(w):
         assert w.view["message"]["level"] == "error" and w.graph.to_json() == before
     w.apply_command({"cmd": "undo"})
     assert "fc1" in names(w)
+
+
+def test_every_palette_layer_can_be_placed_and_its_form_read_back(w):
+    from nnstudio.graph import registry
+
+    types = [it["type"] for cat in w.view["palette"] for it in cat["items"]]
+    assert set(types) == {t for ts in registry.palette().values() for t in ts}
+    hues = {cat["category"]: cat["hue"] for cat in w.view["palette"]}
+    assert hues == {c: registry.hue(c) for c in registry.palette()}  # colours from the registry, every category
+    for layer in types:
+        w.apply_command({"cmd": "add", "layer": layer, "after": "fc1"})
+        ins = w.view["inspector"]
+        assert ins["type"] == layer and ins["formula"] == registry.get(layer).formula, layer
+        block = node(w, ins["name"])
+        assert block["hue"] == registry.hue(registry.get(layer).category) and block["formula"] == ins["formula"]
+        spec = registry.get(layer)
+        for f in ins["fields"]:  # what the form shows reads back as the block's value
+            value = spec.field(f["name"]).parse(f["display"])
+            assert spec.field(f["name"]).to_json(value) == f["value"], (layer, f["name"])
+        w.apply_command({"cmd": "undo"})
+        assert ins["name"] not in names(w)
