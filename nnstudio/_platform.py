@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import time
 
 EMSCRIPTEN = sys.platform == "emscripten"
 
@@ -35,3 +36,18 @@ def event_loop() -> asyncio.AbstractEventLoop | None:
     if EMSCRIPTEN:
         return asyncio.get_event_loop()
     return None
+
+
+def _cpu_clock():
+    for name in ("thread_time", "process_time", "perf_counter"):  # Pyodide has no thread_time: one thread anyway
+        clock = getattr(time, name, None)
+        try:
+            clock()
+        except (TypeError, OSError):
+            continue
+        return clock
+    return time.perf_counter
+
+
+#: CPU seconds of the calling thread (`time.thread_time`, or the process's where a build lacks it, as Pyodide's)
+thread_time = _cpu_clock()

@@ -21,6 +21,7 @@ import time
 
 import ipywidgets as widgets
 
+from .._platform import thread_time
 from ..train import TrainingError
 from .dashboard_controls import TrainingControls
 from .dashboard_data import DataImport
@@ -361,10 +362,10 @@ class Dashboard(widgets.VBox):
         wall time would also count waiting for the GIL and for a busy machine) plus the time of the model's
         forward on the grid, which runs on the training thread.
         """
-        c0 = time.thread_time()
+        c0 = thread_time()
         panel.probe_seconds = 0.0
         if not (panel.update(self.trainer) or panel.dirty):
-            spent = time.thread_time() - c0
+            spent = thread_time() - c0
             if spent > 0.001:
                 refresher.frame_done(spent, name)
             return False
@@ -373,7 +374,7 @@ class Dashboard(widgets.VBox):
         _send(image, rendered)
         if panel is self.shapes_panel:
             self._table_dirty = True
-        refresher.frame_done(time.thread_time() - c0 + panel.probe_seconds, name)
+        refresher.frame_done(thread_time() - c0 + panel.probe_seconds, name)
         return True
 
     def _panels(self) -> list:
