@@ -22,6 +22,24 @@ def _size(size) -> tuple:
     return tuple(int(n) for n in size)
 
 
+_TORCH_KEYWORDS = ("size", "layout", "pin_memory", "memory_format", "out")
+
+
+def _size_kw(size: tuple, kw: dict, who: str) -> tuple:
+    """The shape of `zeros(2, 3)`, `zeros((2, 3))` or torch's keyword form `zeros(size=(2, 3))`; torch's
+    `layout=torch.strided`, `pin_memory`, `memory_format` are accepted (nnstudio tensors are dense)."""
+    unknown = set(kw) - set(_TORCH_KEYWORDS)
+    if unknown:
+        raise TypeError(f"{who}() got an unexpected keyword argument {sorted(unknown)[0]!r}")
+    if kw.get("out") is not None:
+        raise TypeError(f"{who}(): out= is not supported by nnstudio's creation functions")
+    if "size" in kw:
+        if size:
+            raise TypeError(f"{who}() got multiple values for argument 'size'")
+        size = (kw["size"],)
+    return _size(size)
+
+
 def _finish(arr, device, requires_grad) -> Tensor:
     if device is not None:
         arr = to_device(arr, device)
@@ -58,16 +76,16 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor._wrap(array, None)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.zeros(_size(size), _np_dtype(dtype)), device, requires_grad)
+def zeros(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
+    return _finish(np.zeros(_size_kw(size, kw, 'zeros'), _np_dtype(dtype)), device, requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.ones(_size(size), _np_dtype(dtype)), device, requires_grad)
+def ones(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
+    return _finish(np.ones(_size_kw(size, kw, 'ones'), _np_dtype(dtype)), device, requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+def empty(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
+    return zeros(_size_kw(size, kw, "empty"), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -130,15 +148,15 @@ def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad: bo
     return _finish(np.eye(n, m, dtype=_np_dtype(dtype)), device, requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
     """Standard normal samples from the library's seeded generator."""
-    arr = rng_of(generator).standard_normal(_size(size), dtype=np.float64).astype(_np_dtype(dtype))
+    arr = rng_of(generator).standard_normal(_size_kw(size, kw, "randn"), dtype=np.float64).astype(_np_dtype(dtype))
     return _finish(arr, device, requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
     """Uniform samples on [0, 1)."""
-    arr = rng_of(generator).random(_size(size)).astype(_np_dtype(dtype))
+    arr = rng_of(generator).random(_size_kw(size, kw, "rand")).astype(_np_dtype(dtype))
     return _finish(arr, device, requires_grad)
 
 

@@ -249,3 +249,6 @@ def _reason(exc: BaseException) -> str:
                 "one can run any code")
     text = text if len(text) <= 200 else text[:200] + "..."
     return f"it is not a weights file or checkpoint saved by nnstudio.save ({type(exc).__name__}: {text})"
+
+
+from ._safe_globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals  # noqa: E402,F401

@@ -52,7 +52,20 @@ class TensorBase:
 
     _version = 0  # bumped by every in-place write into `_data`; backward checks the versions it recorded
 
-    def __init__(self, data=(), *, requires_grad: bool = False, device=None, dtype=None):
+    def __init__(self, *args, requires_grad: bool = False, device=None, dtype=None):
+        """`Tensor(data)` copies data; `Tensor(n)`, `Tensor(a, b)` or `Tensor(Size)` make a zero-filled tensor of
+        that shape (torch's legacy constructor leaves it uninitialised); `Tensor()` is empty."""
+        data = args[0] if len(args) == 1 else ()
+        if len(args) > 1 or isinstance(data, Size) or (isinstance(data, numbers.Integral) and
+                                                        not isinstance(data, (bool, np.bool_))):
+            sizes = tuple(data) if isinstance(data, Size) else args
+            bad = [i for i, a in enumerate(sizes) if not isinstance(a, numbers.Integral) or isinstance(a, bool)]
+            if bad:
+                raise TypeError(f"new(): argument 'size' must be tuple of ints, but found element of type "
+                                f"{type(sizes[bad[0]]).__name__} at pos {bad[0]}")
+            if any(a < 0 for a in sizes):
+                raise RuntimeError(f"Trying to create tensor with negative dimension: {list(sizes)}")
+            data = np.zeros(tuple(int(a) for a in sizes), dtype=dt.to_numpy_dtype(dtype))
         arr = _infer_numpy(data, dtype if dtype is not None else dt.get_default_dtype())
         if device is not None:
             arr = to_device(arr, device)
@@ -94,6 +107,15 @@ class TensorBase:
     @property
     def is_cuda(self) -> bool:
         return self.device.type == "cuda"
+
+    @property
+    def is_cpu(self) -> bool:
+        return self.device.type == "cpu"
+
+    # torch's other device and layout flags: nnstudio tensors are dense, on the CPU or one CUDA GPU
+    is_xpu = is_mps = is_meta = is_ipu = is_xla = is_maia = is_mtia = is_vulkan = is_mkldnn = property(
+        lambda self: False)
+    is_quantized = is_nested = is_sparse_csr = property(lambda self: False)
 
     @property
     def ndim(self) -> int:

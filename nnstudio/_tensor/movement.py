@@ -188,7 +188,12 @@ class MovementMixin:
         s = x._data.shape
         inter = x.reshape(tuple(v for n in s for v in (1, n)))
         target = tuple(v for r, n in zip(sizes, s) for v in (r, n))
-        return inter.expand(target).reshape(tuple(r * n for r, n in zip(sizes, s)))
+        out = inter.expand(target).reshape(tuple(r * n for r, n in zip(sizes, s)))
+        if out is self:  # torch's repeat always returns new, writable memory
+            return self.clone()
+        if not out._data.flags.owndata:
+            out._data = out._data.copy()
+        return out
 
     def split(self, split_size_or_sections, dim=0):
         return split(self, split_size_or_sections, dim)

@@ -2,5 +2,6 @@
 kernels: the flags are accepted and have no effect)."""
 
 from . import cuda, cudnn, mps
+from .flags import cpu, mkl, mkldnn, openmp, opt_einsum
 
-__all__ = ["cuda", "cudnn", "mps"]
+__all__ = ["cpu", "cuda", "cudnn", "mkl", "mkldnn", "mps", "openmp", "opt_einsum"]

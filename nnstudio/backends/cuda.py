@@ -10,3 +10,43 @@ def is_built() -> bool:
     from .._backend import cuda_is_available
 
     return cuda_is_available()
+
+_sdp = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True}
+
+
+def enable_flash_sdp(enabled: bool) -> None:
+    """Accepted without effect (nnstudio's scaled_dot_product_attention has one implementation)."""
+    _sdp["flash"] = bool(enabled)
+
+
+def enable_mem_efficient_sdp(enabled: bool) -> None:
+    _sdp["mem_efficient"] = bool(enabled)
+
+
+def enable_math_sdp(enabled: bool) -> None:
+    _sdp["math"] = bool(enabled)
+
+
+def enable_cudnn_sdp(enabled: bool) -> None:
+    _sdp["cudnn"] = bool(enabled)
+
+
+def flash_sdp_enabled() -> bool:
+    return _sdp["flash"]
+
+
+def mem_efficient_sdp_enabled() -> bool:
+    return _sdp["mem_efficient"]
+
+
+def math_sdp_enabled() -> bool:
+    return _sdp["math"]
+
+
+def cudnn_sdp_enabled() -> bool:
+    return _sdp["cudnn"]
+
+
+def preferred_linalg_library(backend=None):
+    """Accepted without effect (CuPy picks its own solvers)."""
+    return backend

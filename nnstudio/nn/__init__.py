@@ -121,3 +121,4 @@ from .transformer import (
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 NLLLoss2d = NLLLoss  # torch keeps the old name as a subclass of NLLLoss
+from . import modules  # noqa: E402,F401  (torch.nn.modules.<file>.<Class> paths)

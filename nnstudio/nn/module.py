@@ -80,12 +80,12 @@ class Module:
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            self._drop(name)
+            self._drop(name, keep="_parameters")  # re-assigning keeps the parameter's slot (order), as torch
             params[name] = value
         elif isinstance(value, Module):
             if params is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            self._drop(name)
+            self._drop(name, keep="_modules")
             d["_modules"][name] = value
         elif isinstance(value, Buffer):
             self._drop(name)
@@ -108,11 +108,13 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _drop(self, name: str) -> None:
+    def _drop(self, name: str, keep: str | None = None) -> None:
+        """Forget `name` as a plain attribute and in the registries other than `keep`."""
         d = self.__dict__
         d.pop(name, None)
         for key in ("_parameters", "_modules", "_buffers"):
-            d[key].pop(name, None)
+            if key != keep:
+                d[key].pop(name, None)
 
     def __getattr__(self, name: str):
         d = self.__dict__

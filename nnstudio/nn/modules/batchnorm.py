@@ -1,0 +1,12 @@
+"""`torch.nn.modules.batchnorm`: torch's import path for these classes."""
+
+from __future__ import annotations
+
+from .. import (  # noqa: F401
+    BatchNorm1d,
+    BatchNorm2d,
+    BatchNorm3d,
+)
+from ..normalization import _BatchNorm  # noqa: F401
+
+_NormBase = _BatchNorm

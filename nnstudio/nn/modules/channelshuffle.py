@@ -1,0 +1,7 @@
+"""`torch.nn.modules.channelshuffle`: torch's import path for these classes."""
+
+from __future__ import annotations
+
+from .. import (  # noqa: F401
+    ChannelShuffle,
+)

@@ -1,0 +1,9 @@
+"""`torch.nn.modules.linear`: torch's import path for these classes."""
+
+from __future__ import annotations
+
+from .. import (  # noqa: F401
+    Bilinear,
+    Identity,
+    Linear,
+)

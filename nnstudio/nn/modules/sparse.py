@@ -1,0 +1,8 @@
+"""`torch.nn.modules.sparse`: torch's import path for these classes."""
+
+from __future__ import annotations
+
+from .. import (  # noqa: F401
+    Embedding,
+    EmbeddingBag,
+)

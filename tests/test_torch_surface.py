@@ -1,0 +1,330 @@
+"""torch's module surface that real scripts touch on one CPU: torch.accelerator, torch.cuda on a machine without
+a GPU, the storage-less dtypes, torch.amp (autocast bookkeeping, GradScaler arithmetic), the stubs that say what
+nnstudio cannot do (distributed, onnx, hub), nn.modules import paths, serialization's safe_globals,
+utils.tensorboard / checkpoint / data additions, backends flags, Tensor device flags, and the fixed behaviours
+(Tensor(a, b), empty(size=...), repeat(), f-strings of 0-d tensors, re-assigned attributes keeping their slot)."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+import nnstudio
+import nnstudio.nn as nn
+
+torch = pytest.importorskip("torch")
+NO_GPU = not nnstudio.cuda.is_available()
+
+
+@pytest.mark.skipif(not NO_GPU, reason="checks the CPU-only answers")
+def test_accelerator_and_cuda_answer_as_cpu_only_torch():
+    for ours, theirs in ((nnstudio.accelerator, torch.accelerator), (nnstudio.cuda, torch.cuda)):
+        assert ours.is_available() is theirs.is_available() is False
+        assert ours.device_count() == theirs.device_count() == 0
+    assert nnstudio.accelerator.current_accelerator() is None and torch.accelerator.current_accelerator() is None
+    for name in ("current_device_index", "synchronize", "memory_allocated", "empty_cache"):
+        with pytest.raises(RuntimeError, match="none is available"):
+            getattr(nnstudio.accelerator, name)()
+        with pytest.raises(RuntimeError, match="none is available"):
+            getattr(torch.accelerator, name)()
+    with pytest.raises(RuntimeError):
+        nnstudio.accelerator.set_device_index(0)
+    for name in ("synchronize", "current_device", "get_device_name"):
+        with pytest.raises(AssertionError):
+            getattr(nnstudio.cuda, name)()
+        with pytest.raises(AssertionError):
+            getattr(torch.cuda, name)()
+    nnstudio.cuda.manual_seed(0)
+    nnstudio.cuda.manual_seed_all(0)
+    nnstudio.cuda.empty_cache()
+    assert nnstudio.cuda.memory_allocated() == torch.cuda.memory_allocated() == 0
+    assert nnstudio.cuda.is_bf16_supported() is torch.cuda.is_bf16_supported() is False
+    device = nnstudio.accelerator.current_accelerator() if nnstudio.accelerator.is_available() else "cpu"
+    assert nnstudio.ones(2).to(device).device == nnstudio.device("cpu")
+
+
+@pytest.mark.skipif(NO_GPU, reason="needs a GPU")
+def test_accelerator_on_the_gpu():
+    assert nnstudio.accelerator.is_available() and nnstudio.accelerator.device_count() == 1
+    dev = nnstudio.accelerator.current_accelerator()
+    assert dev.type == "cuda" and nnstudio.accelerator.current_device_index() == 0
+    x = nnstudio.ones(1000, device=dev)
+    nnstudio.accelerator.synchronize()
+    assert nnstudio.accelerator.memory_allocated() >= 4000 and x.is_cuda
+    assert nnstudio.cuda.get_device_capability()[0] >= 3 and nnstudio.cuda.get_device_name()
+
+
+def test_dtypes_torch_has_exist_and_say_when_they_cannot_be_stored():
+    import torch as real
+
+    for name in ("bfloat16", "complex64", "complex128", "cfloat", "cdouble", "chalf", "float8_e4m3fn", "uint16",
+                 "uint32", "uint64", "int4", "uint1", "bits8"):
+        ours, theirs = getattr(nnstudio, name), getattr(real, name)
+        assert ours.is_floating_point == theirs.is_floating_point, name
+        assert ours.itemsize == theirs.itemsize, name
+    assert nnstudio.bfloat16 == nnstudio.bfloat16 and nnstudio.bfloat16 != nnstudio.float16
+    assert repr(nnstudio.bfloat16) == "nnstudio.bfloat16" and nnstudio.cfloat is nnstudio.complex64
+    with pytest.raises(TypeError, match="bfloat16"):
+        nnstudio.zeros(2, dtype=nnstudio.bfloat16)
+    with pytest.raises(TypeError, match="bfloat16"):
+        nnstudio.ones(2).to(nnstudio.bfloat16)
+
+
+def test_autocast_keeps_torchs_bookkeeping_and_full_precision():
+    assert nnstudio.is_autocast_enabled("cpu") is torch.is_autocast_enabled("cpu") is False
+    with nnstudio.autocast("cpu", enabled=False), torch.autocast("cpu", enabled=False):
+        assert nnstudio.is_autocast_enabled("cpu") is torch.is_autocast_enabled("cpu") is False
+        assert (nnstudio.ones(2, 2) @ nnstudio.ones(2, 2)).dtype == nnstudio.float32
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with nnstudio.autocast("cpu", dtype=nnstudio.float16):
+            assert nnstudio.is_autocast_enabled("cpu")
+            assert nnstudio.get_autocast_dtype("cpu") == nnstudio.float16
+            y = nnstudio.ones(2, 2) @ nnstudio.ones(2, 2)
+        assert y.dtype == nnstudio.float32  # nnstudio never lowers precision
+        assert not nnstudio.is_autocast_enabled("cpu")
+    assert nnstudio.get_autocast_dtype("cpu") == nnstudio.bfloat16
+    assert str(torch.get_autocast_dtype("cpu")) == "torch.bfloat16"
+
+    @nnstudio.amp.autocast("cpu", enabled=False)
+    def f(a):
+        return nnstudio.is_autocast_enabled("cpu"), a * 2
+
+    assert f(nnstudio.ones(1))[0] is False
+    if NO_GPU:
+        with pytest.warns(UserWarning, match="CUDA is not available"):
+            region = nnstudio.autocast("cuda")
+        with region:
+            assert not nnstudio.is_autocast_enabled("cuda")
+        with pytest.warns(UserWarning):
+            nnstudio.cuda.amp.autocast()
+
+
+def _train_with_scaler(lib, scaler, steps: int = 6):
+    lib.manual_seed(0)
+    model = lib.nn.Linear(3, 1)
+    with lib.no_grad():
+        model.weight.copy_(lib.tensor([[0.5, -0.3, 0.2]]))
+        model.bias.fill_(0.1)
+    opt = lib.optim.SGD(model.parameters(), lr=0.1)
+    x = lib.tensor([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])
+    out = []
+    for step in range(steps):
+        opt.zero_grad()
+        loss = model(x).pow(2).mean()
+        scaled = scaler.scale(loss)
+        scaled.backward()
+        if step == 2 and scaler.is_enabled():  # an overflow: the step is skipped and the scale backs off
+            model.weight.grad.fill_(float("inf"))
+        scaler.step(opt)
+        scaler.update()
+        out.append((round(float(loss), 6), scaler.get_scale(), model.weight.detach().numpy().round(6).tolist()))
+    return out, scaler.state_dict()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_grad_scaler_matches_torch_on_cpu(enabled):
+    kw = dict(init_scale=2.0**10, growth_interval=2, enabled=enabled)
+    ours, ours_state = _train_with_scaler(nnstudio, nnstudio.amp.GradScaler("cpu", **kw))
+    theirs, theirs_state = _train_with_scaler(torch, torch.amp.GradScaler("cpu", **kw))
+    assert ours == theirs
+    assert ours_state.keys() == theirs_state.keys()
+    for k in ours_state:
+        assert float(ours_state[k]) == float(theirs_state[k]), k
+    if NO_GPU:
+        with pytest.warns(UserWarning, match="CUDA is not available"):
+            assert not nnstudio.cuda.amp.GradScaler().is_enabled()
+
+
+def test_distributed_onnx_hub_say_what_nnstudio_cannot_do():
+    import nnstudio.distributed as dist
+
+    assert dist.is_available() is False and dist.is_initialized() is False
+    with pytest.raises(RuntimeError, match="no distributed backend"):
+        dist.init_process_group("gloo")
+    with pytest.raises(ValueError, match="init_process_group"):
+        dist.get_rank()
+    with pytest.raises(ValueError, match="init_process_group"):
+        torch.distributed.get_rank()
+    with pytest.raises(NotImplementedError, match="onnx"):
+        nnstudio.onnx.export(nn.Linear(2, 2), (nnstudio.ones(1, 2),), "m.onnx")
+    with pytest.raises(RuntimeError, match="offline"):
+        nnstudio.hub.load("pytorch/vision", "resnet18")
+    with pytest.raises(RuntimeError, match="offline"):
+        nnstudio.hub.load_state_dict_from_url("https://example.invalid/w.pt")
+    import nnstudio.multiprocessing as mp
+
+    assert mp.cpu_count() >= 1 and mp.get_sharing_strategy() in mp.get_all_sharing_strategies()
+
+
+def test_nn_modules_import_paths():
+    from nnstudio.nn.modules.batchnorm import _BatchNorm, _NormBase
+    from nnstudio.nn.modules.conv import _ConvNd
+    from nnstudio.nn.modules.loss import _Loss, _WeightedLoss
+    from nnstudio.nn.modules.module import Module
+    from nnstudio.nn.modules.utils import _pair, _single
+
+    assert Module is nn.Module and nnstudio.nn.modules.Linear is nn.Linear
+    assert issubclass(nn.MSELoss, _Loss) and issubclass(nn.CrossEntropyLoss, _WeightedLoss)
+    assert issubclass(nn.Conv2d, _ConvNd) and issubclass(nn.BatchNorm2d, _BatchNorm) and _NormBase is _BatchNorm
+    assert _pair(3) == (3, 3) and _single((4,)) == (4,)
+    assert nnstudio.nn.modules.module.Module is nn.Module
+
+    class MyLoss(_Loss):
+        def forward(self, a, b):
+            return (a - b).abs().mean() if self.reduction == "mean" else (a - b).abs().sum()
+
+    assert float(MyLoss(reduction="sum")(nnstudio.ones(3), nnstudio.zeros(3))) == 3.0
+
+
+def test_serialization_safe_globals(tmp_path):
+    class Config:
+        pass
+
+    before = nnstudio.serialization.get_safe_globals()
+    with nnstudio.serialization.safe_globals([Config]):
+        assert Config in nnstudio.serialization.get_safe_globals()
+        nnstudio.save({"w": nnstudio.ones(2)}, tmp_path / "m.pt")
+        assert float(nnstudio.load(tmp_path / "m.pt", weights_only=True)["w"].sum()) == 2.0
+    assert nnstudio.serialization.get_safe_globals() == before
+    nnstudio.serialization.add_safe_globals([Config])
+    assert Config in nnstudio.serialization.get_safe_globals()
+    nnstudio.serialization.clear_safe_globals()
+
+
+def test_tensorboard_writer_writes_json_lines(tmp_path):
+    from nnstudio.utils.tensorboard import SummaryWriter, read_scalars
+
+    with SummaryWriter(log_dir=tmp_path / "run") as w:
+        for step in range(3):
+            w.add_scalar("loss", nnstudio.tensor(1.0 / (step + 1)), step)
+        w.add_scalars("acc", {"train": 0.5, "val": 0.25}, 2)
+        w.add_histogram("w", nnstudio.tensor([1.0, 3.0]), 2)
+        w.add_image("img", nnstudio.zeros(3, 4, 4), 0)
+        w.add_graph(nn.Linear(2, 2), nnstudio.ones(1, 2))
+    records = read_scalars(tmp_path / "run")
+    assert [(r["tag"], r["step"]) for r in records[:3]] == [("loss", 0), ("loss", 1), ("loss", 2)]
+    assert records[1]["value"] == 0.5 and {"acc/train", "acc/val", "w/mean"} <= {r["tag"] for r in records}
+    lines = (tmp_path / "run" / "scalars.jsonl").read_text().splitlines()
+    assert all(isinstance(json.loads(line), dict) for line in lines)
+    assert "TensorBoard cannot read" in (tmp_path / "run" / "README.txt").read_text()
+
+
+def test_checkpoint_gives_torchs_values_and_gradients():
+    from nnstudio.utils.checkpoint import checkpoint, checkpoint_sequential
+
+    def run(lib, ckpt, seq):
+        x = lib.tensor([[1.0, -2.0, 0.5]], requires_grad=True)
+        w = lib.tensor([[0.3, 0.1], [-0.2, 0.4], [0.5, -0.6]], requires_grad=True)
+        y = ckpt(lambda a, b: (a @ b).tanh(), x, w, use_reentrant=False)
+        y.sum().backward()
+        model = lib.nn.Sequential(lib.nn.Identity(), lib.nn.Tanh())
+        z = seq(model, 2, x * 1.0, use_reentrant=False)
+        return y.detach().numpy(), x.grad.numpy(), w.grad.numpy(), z.detach().numpy()
+
+    import torch.utils.checkpoint as tc
+
+    ours = run(nnstudio, checkpoint, checkpoint_sequential)
+    for a, b in zip(ours, run(torch, tc.checkpoint, tc.checkpoint_sequential)):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_utils_data_additions_match_torch():
+    import torch.utils.data as TD
+
+    import nnstudio.utils.data as D
+
+    class Stream(D.IterableDataset):
+        def __iter__(self):
+            return iter(range(7))
+
+    class TStream(TD.IterableDataset):
+        def __iter__(self):
+            return iter(range(7))
+
+    ours = [b.tolist() for b in D.DataLoader(Stream(), batch_size=3)]
+    assert ours == [b.tolist() for b in TD.DataLoader(TStream(), batch_size=3)]
+    assert [b.tolist() for b in D.DataLoader(Stream() + Stream(), batch_size=5, drop_last=True)] == \
+        [b.tolist() for b in TD.DataLoader(TStream() + TStream(), batch_size=5, drop_last=True)]
+    for n, reps, rank, shuffle, drop in ((10, 3, 1, False, False), (10, 3, 2, True, False), (11, 4, 0, True, True)):
+        s = D.DistributedSampler(range(n), reps, rank, shuffle=shuffle, drop_last=drop, seed=5)
+        t = TD.DistributedSampler(range(n), reps, rank, shuffle=shuffle, drop_last=drop, seed=5)
+        s.set_epoch(2)
+        t.set_epoch(2)
+        assert list(s) == list(t) and len(s) == len(t)
+    with pytest.raises(RuntimeError, match="distributed"):
+        D.DistributedSampler(range(4))
+    stack = D.StackDataset(range(3), ["a", "b", "c"])
+    assert stack[1] == TD.StackDataset(range(3), ["a", "b", "c"])[1] and len(stack) == 3
+    bs = D.BatchSampler(D.SequentialSampler(range(5)), 2, False)
+    assert [b.tolist() for b in D.DataLoader(list(range(5)), batch_sampler=bs)] == \
+        [b.tolist() for b in TD.DataLoader(list(range(5)), batch_sampler=TD.BatchSampler(
+            TD.SequentialSampler(range(5)), 2, False))]
+    nnstudio.manual_seed(0)
+    w = D.WeightedRandomSampler([0.0, 1.0, 3.0], 4000)
+    counts = np.bincount(list(w), minlength=3)
+    assert counts[0] == 0 and abs(counts[2] / 4000 - 0.75) < 0.03 and len(w) == 4000
+    assert D.get_worker_info() is None
+    conv = D.default_convert({"x": np.ones(2), "n": 3})
+    assert isinstance(conv["x"], nnstudio.Tensor) and conv["n"] == 3
+
+
+def test_backends_flags_scripts_set():
+    nnstudio.backends.cudnn.benchmark = True
+    nnstudio.backends.cudnn.deterministic = True
+    nnstudio.backends.cuda.matmul.allow_tf32 = True
+    nnstudio.backends.cuda.enable_flash_sdp(False)
+    assert nnstudio.backends.cuda.flash_sdp_enabled() is False
+    nnstudio.backends.cuda.enable_flash_sdp(True)
+    assert nnstudio.backends.mps.is_available() is False and nnstudio.backends.mkldnn.is_available() is False
+    nnstudio.backends.cudnn.benchmark = False
+    nnstudio.backends.cudnn.deterministic = False
+
+
+def test_tensor_device_flags_like_torch():
+    ours, theirs = nnstudio.ones(2), torch.ones(2)
+    for flag in ("is_cpu", "is_cuda", "is_xpu", "is_mps", "is_meta", "is_ipu", "is_xla", "is_maia",
+                 "is_mtia", "is_vulkan", "is_mkldnn", "is_quantized", "is_nested", "is_sparse_csr"):
+        assert getattr(ours, flag) == getattr(theirs, flag), flag
+
+
+def test_fixed_behaviours_match_torch():
+    assert tuple(nnstudio.empty(size=(2, 3)).shape) == tuple(torch.empty(size=(2, 3)).shape)
+    assert tuple(nnstudio.zeros(size=[4]).shape) == (4,) and tuple(nnstudio.randn(size=(2,)).shape) == (2,)
+    for args in ((2, 3), (4,), (nnstudio.Size([2, 2]),), ()):
+        targs = tuple(torch.Size(a) if isinstance(a, nnstudio.Size) else a for a in args)
+        assert tuple(nnstudio.Tensor(*args).shape) == tuple(torch.Tensor(*targs).shape), args
+    assert nnstudio.Tensor(4).dtype == nnstudio.float32
+    assert nnstudio.Tensor([1, 2]).tolist() == torch.Tensor([1, 2]).tolist()
+    with pytest.raises(TypeError):
+        nnstudio.Tensor(2, 3.0)
+    for lib in (nnstudio, torch):
+        r = lib.ones(1).repeat(3)
+        r.div_(2)
+        assert r.tolist() == [0.5, 0.5, 0.5]
+        s = lib.ones(2, 1).repeat(1, 1)
+        s.mul_(3)
+    assert f"{nnstudio.tensor(2.0)}" == f"{torch.tensor(2.0)}" == "2.0"
+    assert f"{nnstudio.tensor(2.5):.3f}" == f"{torch.tensor(2.5):.3f}"
+
+
+def _reassign(lib):
+    class M(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = lib.nn.Linear(2, 2)
+            self.b = lib.nn.Linear(2, 2)
+            self.p = lib.nn.Parameter(lib.ones(1))
+            self.q = lib.nn.Parameter(lib.ones(1))
+
+    m = M()
+    m.a = lib.nn.Linear(2, 3)
+    m.p = lib.nn.Parameter(lib.zeros(1))
+    return [n for n, _ in m.named_parameters()], list(m.state_dict()), repr(m)
+
+
+def test_reassigned_submodule_and_parameter_keep_their_slot():
+    assert _reassign(nnstudio) == _reassign(torch)
