@@ -24,6 +24,7 @@ OPS: dict[str, Callable[[list[Any], dict[str, Any]], Any]] = {
     "Select": lambda xs, c: xs[0].select(c["dim"], c["index"]),
     "Mean": lambda xs, c: xs[0].mean(dim=c["dim"], keepdim=c["keepdim"]),
     "Permute": lambda xs, c: xs[0].permute(*c["dims"]),
+    "Scale": lambda xs, c: xs[0] * c["factor"],
     "Output": lambda xs, c: xs[0],
 }
 

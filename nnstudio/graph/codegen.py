@@ -118,6 +118,8 @@ def to_code(graph: Any, flavor: str = "nnstudio", class_name: str = "Model") -> 
             body.append(f"{v} = {ins[0]}.select({cfg['dim']}, {cfg['index']}){comment}")
         elif node.type == "Permute":
             body.append(f"{v} = {ins[0]}.permute({', '.join(map(str, cfg['dims']))}){comment}")
+        elif node.type == "Scale":
+            body.append(f"{v} = {ins[0]} * {cfg['factor']!r}{comment}")
         elif node.type == "Parameter":
             init.append(f"self.{n} = nn.Parameter({lib}.zeros({', '.join(map(str, cfg['shape']))}))")
             body.append(f"{v} = self.{n}{comment}")

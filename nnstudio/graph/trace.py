@@ -161,9 +161,15 @@ class Tracer:
         return proxy
 
     def binary(self, symbol: str, a: Any, b: Any) -> Proxy:
-        """``a + b`` / ``a * b`` with at least one traced tensor: an Add / Multiply block."""
+        """``a + b`` / ``a * b`` with at least one traced tensor: an Add / Multiply block (a Scale block for ``*`` or
+        ``/`` by a number)."""
         layer_type = "Add" if symbol == "+" else "Multiply"
         what = f"the operator {symbol}"
+        if symbol in ("*", "/") and any(_number(v) for v in (a, b)):
+            return self._scale(symbol, a, b, what)
+        if symbol == "/":
+            raise self.refusal(f"{what} between tensors", "there is a Scale block for dividing by a number, but no "
+                               "block divides by a tensor", "divide by a fixed number, or use a layer")
         for v in (a, b):
             if isinstance(v, int | float | bool):
                 raise self.refusal(f"{what} with the number {v!r}",
@@ -174,6 +180,19 @@ class Tracer:
             raise self.refusal(f"{what} of a tensor with itself", "a block cannot read one wire twice",
                                "write it as a layer (x * 2 is a fixed scaling), or branch first")
         return self.add(layer_type, {}, xs, what)
+
+    def _scale(self, symbol: str, a: Any, b: Any, what: str) -> Proxy:
+        """``x * 2.0``, ``2.0 * x``, ``x / 4``: a Scale block."""
+        x, factor = (b, a) if _number(a) else (a, b)
+        if symbol == "/" and x is b:
+            raise self.refusal(f"{what}: a number divided by a tensor", "the Scale block multiplies by a number",
+                               "write x * (1 / c) for x / c; there is no block for c / x")
+        factor = float(factor)
+        if symbol == "/":
+            if factor == 0:
+                raise self.refusal(f"{what} by zero", "it gives infinities", "divide by another number")
+            factor = 1.0 / factor
+        return self.add("Scale", {"factor": factor}, [self.tensor(x, what)], what)
 
     def method(self, x: Proxy, name: str) -> Any:
         """``x.relu``, ``x.view`` ...: a bound recorder, or None when the tensor method has no block."""
@@ -265,6 +284,10 @@ class Tracer:
         if spec.call == CALL_ATTENTION:
             return out, Opaque(self, "the attention weights", "call it with need_weights=False and keep [0]")
         return out
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
 
 def _flat(args: tuple) -> list:
     out = []

@@ -96,8 +96,8 @@ def _refused(symbol: str, why: str, fix: str):
     return method
 
 
-_NO_ARITH = ("the builder has blocks for + (Add), * (Multiply) and torch.cat (Concat) between tensors, not this "
-             "operator")
+_NO_ARITH = ("the builder has blocks for + (Add), * (Multiply) and torch.cat (Concat) between tensors and for * or / "
+             "by a number (Scale), not this operator")
 _ARITH_FIX = "express it with layers (a Linear learns any scaling), or keep this computation outside the model"
 
 
@@ -157,7 +157,7 @@ class Proxy:
     __iadd__ = __add__
     __imul__ = __mul__
     __sub__ = __rsub__ = _refused("-", _NO_ARITH, _ARITH_FIX)
-    __truediv__ = __rtruediv__ = _refused("/", _NO_ARITH, _ARITH_FIX)
+    __truediv__, __rtruediv__ = _binary("/")
     __floordiv__ = __rfloordiv__ = __mod__ = __pow__ = __rpow__ = _refused("//, % or **", _NO_ARITH, _ARITH_FIX)
     __matmul__ = __rmatmul__ = _refused("@", "a matrix product of two traced tensors has no block",
                                         "use a Linear layer (it holds the matrix as weights)")

@@ -16,6 +16,7 @@ from nnstudio.graph import ModelGraph
 ACTIVATIONS = [
     lambda m, h: F.relu(h), lambda m, h: nnstudio.tanh(h), lambda m, h: h.sigmoid(), lambda m, h: F.gelu(h),
     lambda m, h: F.leaky_relu(h, 0.2), lambda m, h: nn.functional.silu(h), lambda m, h: m.act(h),
+    lambda m, h: 0.5 * h, lambda m, h: h / 4,
 ]
 
 

@@ -116,6 +116,14 @@ def _subtract(self, x):
     return self.fc(x) - x  # refused
 
 
+def _divide_tensors(self, x):
+    return self.fc(x) / x  # refused
+
+
+def _number_over_tensor(self, x):
+    return 1.0 / self.fc(x)  # refused
+
+
 CASES = [
     (_if_sum, "x.sum"),
     (_if_compare, "the operator <, <=, > or >="),
@@ -136,6 +144,8 @@ CASES = [
     (_initial_state, "self.lstm(x, state)"),
     (_softmax_without_dim, "F.softmax() without dim"),
     (_subtract, "the operator -"),
+    (_divide_tensors, "the operator / between tensors"),
+    (_number_over_tensor, "a number divided by a tensor"),
 ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 from pathlib import Path
 
 import nnstudio as torch
@@ -168,7 +169,7 @@ class HandTransformer(nn.Module):  # token ids, a learned position embedding, tw
         nn.init.normal_(self.pos, std=0.1)
 
     def forward(self, ids):
-        x = self.tokens(ids) + self.pos
+        x = self.tokens(ids) * math.sqrt(self.pos.shape[-1]) + self.pos
         for block in self.blocks:
             x = block(x)
         return self.head(x.mean(dim=1))

@@ -1,4 +1,5 @@
-"""Core layers: Linear, Identity, Embedding, the dropouts, and Parameter (a learned tensor used in forward)."""
+"""Core layers: Linear, Identity, Embedding, the dropouts; Parameter (a learned tensor used in forward) and Scale
+(x times a fixed number)."""
 
 from __future__ import annotations
 
@@ -110,4 +111,9 @@ SPECS = [
               (Field("shape", "tuple", (1, 8), "the tensor's shape: 1, then one sample's shape", min=1, max=BIG,
                      positional=True),),
               rule=_parameter, params=lambda c: numel(c["shape"]), inputs=(0, 0), role=OP, prefix="param"),
+    LayerSpec("Scale", CORE, "Multiplies every value by a fixed number: the √d_model scaling of a Transformer's "
+              "token embeddings (x * 5.66).", "(*) → (*)",
+              (float_field("factor", 1.0, "the number every value is multiplied by", min=-1e6, max=1e6,
+                           positional=True),),
+              rule=_same, role=OP, prefix="scale"),
 ]
