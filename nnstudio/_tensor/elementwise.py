@@ -64,10 +64,24 @@ def _float_of(t: Tensor) -> Tensor:
     return t if t._data.dtype.kind == "f" else t._cast(dt.get_default_dtype().np)
 
 
+def _refuse_integers(op: Pointwise, t: Tensor) -> None:
+    from .promotion import scalar_name
+
+    kernel = op.extra.get("kernel", op.name)
+    raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'{scalar_name(t)}\'')
+
+
 def _unary_method(op: Pointwise, fn):
     to_float = op.dtype == "float"
     differentiable = op.derivatives is not None
-    if not op.params:
+    if op.dtype == "float_only":
+        bind = _binder(op)
+
+        def method(self, *args, **kwargs):
+            if self._data.dtype.kind != "f":
+                _refuse_integers(op, self)
+            return apply(fn, self, **bind(args, kwargs))
+    elif not op.params:
         if to_float:
             def method(self):
                 return apply(fn, self if self._data.dtype.kind == "f" else _float_of(self))
@@ -97,6 +111,8 @@ def _binary_method(op: Pointwise, fn):
             a, b = promote(a, b)
         if to_float and a._data.dtype.kind != "f":
             a, b = _float_of(a), _float_of(b)
+        if op.dtype == "float_only" and a._data.dtype.kind != "f":
+            _refuse_integers(op, a)
         check_broadcast(fn, a, b)
         params = bind(args, kwargs) if (args or kwargs) else {}
         if not differentiable:
@@ -106,17 +122,20 @@ def _binary_method(op: Pointwise, fn):
     return method
 
 
-def _table_methods() -> dict:
-    methods = {}
+def _table_calls() -> dict:
+    """Every table row as a callable `(tensor, *args, **kwargs)`: the method where torch has one, and what
+    `nnstudio.special` calls for the rows that only live there."""
+    calls = {}
     for op in TABLE:
-        if not op.method:
-            continue
         fn = FUNCTIONS[op.name]
         m = _unary_method(op, fn) if op.arity == 1 else _binary_method(op, fn)
         m.__name__ = m.__qualname__ = op.name
         m.__doc__ = f"Elementwise {op.doc} (see `nnstudio.ops.pointwise`)."
-        methods[op.name] = m
-    return methods
+        calls[op.name] = m
+    return calls
+
+
+TABLE_CALLS = _table_calls()
 
 
 class _ElementwiseWritten:
@@ -150,6 +169,10 @@ class _ElementwiseWritten:
 
     def arctan2(self, other):
         return self.atan2(other)
+
+    def positive(self):
+        """The input itself (as torch: no copy, no new node)."""
+        return self
 
     def square(self):
         return apply(M.PowScalar, self, exponent=2)
@@ -187,6 +210,6 @@ class _ElementwiseWritten:
 
 ElementwiseMixin = type("ElementwiseMixin", (_ElementwiseWritten,), {
     "__slots__": (), "__module__": __name__, "__doc__": "Elementwise math: the table's methods and the written ones.",
-    **_table_methods()})
+    **{op.name: TABLE_CALLS[op.name] for op in TABLE if op.method}})
 
-__all__ = ["ElementwiseMixin", "TENSOR_NS"]
+__all__ = ["ElementwiseMixin", "TENSOR_NS", "TABLE_CALLS"]

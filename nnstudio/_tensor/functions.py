@@ -219,6 +219,12 @@ def bernoulli(input: Tensor, p=None, *, generator=None) -> Tensor:
     return wrap(to_device((draw < to_numpy(probs)).astype(input._data.dtype), input.device), None)
 
 
+def polygamma(n: int, input, *, out=None) -> Tensor:
+    """The n-th derivative of digamma at `input` (torch's argument order: n first)."""
+    result = as_tensor(input).polygamma(n)
+    return result if out is None else write_out(result, out, "polygamma")
+
+
 def einsum(equation: str, *operands) -> Tensor:
     """Sum of products over the letters of `equation` ('ij,jk->ik', 'bij,bjk', '...ij->...ji', 'ii->i').
 
@@ -332,7 +338,7 @@ _GENERATED.update(_table_functions())
 
 # what `nnstudio` exports from here: the generated functions and the free ones, with `out=` where torch has it
 FREE = ("pi", "e", "inf", "nan", "is_floating_point", "hstack", "vstack", "broadcast_to", "meshgrid", "multinomial",
-        "bernoulli", "einsum")
+        "bernoulli", "einsum", "polygamma")
 PUBLIC = {**_GENERATED, **{n: globals()[n] for n in FREE}, "matmul": with_out(matmul), "cat": with_out(cat),
           "concat": with_out(cat, "concat"),
           "concatenate": with_out(cat, "concatenate"), "stack": with_out(stack), "maximum": with_out(maximum),

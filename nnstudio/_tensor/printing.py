@@ -112,8 +112,6 @@ def grad_fn_name(ctx) -> str:
         reduced_all = getattr(ctx, "axes", getattr(ctx, "axis", None)) is None
         base = "Max" if name == "MaxMin" else name
         return f"{base}Backward{0 if reduced_all else 1}"
-    if name == "Round":
-        return f"RoundBackward{1 if getattr(ctx, 'params', {}).get('decimals') else 0}"
     if name == "GetItem" and not getattr(ctx, "advanced", True):
         index = ctx.index if isinstance(ctx.index, tuple) else (ctx.index,)
         last = [i for i in index if i is not Ellipsis and i is not None][-1:] or [slice(None)]

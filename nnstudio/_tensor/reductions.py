@@ -28,6 +28,7 @@ values_indices = namedtuple("values_indices", ["values", "indices"])
 
 def _arg_extreme(x: Tensor, dim, keepdim, is_max):
     fn = x._data.argmax if is_max else x._data.argmin
+    R.check_reducible("argmax" if is_max else "argmin", x.shape, None if dim is None else wrap_dim(dim, x.ndim))
     if dim is None:
         return wrap(xp_of(x._data).asarray(fn()).astype(np.int64), None)
     axis = wrap_dim(dim, x.ndim)
@@ -74,8 +75,7 @@ class ReductionMixin:
         if isinstance(dim, TensorBase):  # max(other) is the elementwise maximum
             return (maximum if is_max else minimum)(self, dim)
         if dim is None:
-            if self._data.size == 0:
-                raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() == 0")
+            R.check_reducible("max" if is_max else "min", self.shape, None)
             return apply(R.AMaxMin, self, axes=None, is_max=is_max)
         axis = wrap_dim(dim, self.ndim)
         values = apply(R.MaxMin, self, axis=axis, keepdim=keepdim, is_max=is_max)

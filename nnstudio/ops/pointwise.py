@@ -20,13 +20,16 @@ updates, no NumPy-only idioms. `g` is the incoming gradient, `out` the forward's
 `g * out`). A derivative of `None` marks an op without a gradient (comparisons-like results, `floor_divide`).
 
 Dtype rules: "float" (integer and bool inputs become the default float dtype first, as torch's `exp`),
-"keep" (the input dtype is kept: `abs`, `floor`, `sign`), "bool" (a boolean result, no gradient).
+"keep" (the input dtype is kept: `abs`, `floor`, `sign`), "promote" (two inputs promoted, integers stay
+integers: `fmod`, `remainder`), "float_only" (integer inputs refused with torch's NotImplementedError: `frac`,
+`hypot`, `logaddexp`).
 """
 
 from __future__ import annotations
 
 import importlib
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -53,7 +56,9 @@ _SPECIAL = {"erf": "erf", "erfc": "erfc", "erfinv": "erfinv", "erfcx": "erfcx", 
             "multigammaln": "multigammaln", "bessel_j0": "j0", "bessel_j1": "j1", "bessel_y0": "y0",
             "bessel_y1": "y1", "modified_bessel_i0": "i0", "modified_bessel_i1": "i1", "modified_bessel_k0": "k0",
             "modified_bessel_k1": "k1", "scaled_modified_bessel_k0": "k0e", "scaled_modified_bessel_k1": "k1e",
-            "spherical_bessel_j0": None, "log_softmax": None}
+            "eval_chebyt": "eval_chebyt", "eval_chebyu": "eval_chebyu",
+            "eval_legendre": "eval_legendre", "eval_laguerre": "eval_laguerre", "eval_hermite": "eval_hermite",
+            "eval_hermitenorm": "eval_hermitenorm"}
 
 
 class ArrayNamespace:
@@ -100,7 +105,8 @@ class Pointwise:
 
     name: torch's name (method, function, `name_` in place). forward(ns, *inputs, **params) -> array.
     derivatives: one formula per input, d(*inputs, out, g, ns, **params) -> gradient (None: not differentiable).
-    dtype: "float" | "keep" | "bool" (see the module docstring). params: (name, default) pairs after the inputs.
+    dtype: "float" | "keep" | "promote" | "float_only" (see the module docstring). params: (name, default)
+    pairs after the inputs.
     inplace: torch has `name_`. method: torch has `Tensor.name`. special: also (or only, when `method` and
     `function` are False) in `torch.special` under this name. domain: the test inputs' range per input ("real",
     "pos", "unit", "gt1", "01", "away0", "int"). torch_name: torch's backward node name where it is not
@@ -184,6 +190,21 @@ def _i1_d(x, out, g, ns):
     return ns.where(x == 0, g * 0.5, g * (ns.i0(x) - out / safe))
 
 
+def _i1e_d(x, out, g, ns):
+    safe = ns.where(x == 0, 1.0, x)
+    return ns.where(x == 0, g * 0.5, g * (ns.i0e(x) - out * (ns.sign(x) + 1 / safe)))
+
+
+def _bessel_j1_d(x, out, g, ns):
+    safe = ns.where(x == 0, 1.0, x)
+    return ns.where(x == 0, g * 0.5, g * (ns.bessel_j0(x) - out / safe))
+
+
+def _spherical_j0_d(x, out, g, ns):
+    safe = ns.where(x == 0, 1.0, x)
+    return ns.where(x == 0, g * 0, g * (ns.cos(safe) - out) / safe)
+
+
 P = Pointwise
 TABLE: tuple[Pointwise, ...] = (
     # exponentials and logarithms
@@ -197,7 +218,7 @@ TABLE: tuple[Pointwise, ...] = (
     P("log10", lambda ns, x: ns.log10(x), (lambda x, out, g, ns: g / (x * _LN10),), domain=("pos",),
       doc="base-10 logarithm"),
     P("log1p", lambda ns, x: ns.log1p(x), (lambda x, out, g, ns: g / (x + 1),), domain=("pos",), special="log1p",
-      torch_name="Log1PBackward0", doc="log(1 + input), exact for small inputs"),
+      doc="log(1 + input), exact for small inputs"),
     P("sqrt", lambda ns, x: ns.sqrt(x), (lambda x, out, g, ns: g / (2 * out),), domain=("pos",),
       doc="square root"),
     P("rsqrt", lambda ns, x: ns.rsqrt(x), (lambda x, out, g, ns: g * (-0.5) * out * out * out,), domain=("pos",),
@@ -240,7 +261,8 @@ TABLE: tuple[Pointwise, ...] = (
     P("digamma", lambda ns, x: ns.digamma(x), (lambda x, out, g, ns: g * ns.polygamma(1, x),), domain=("pos",),
       special="digamma", doc="d/dx log Gamma(x)"),
     P("polygamma", lambda ns, x, n=0: ns.polygamma(n, x), (lambda x, out, g, ns, n=0: g * ns.polygamma(n + 1, x),),
-      params=(("n", 0),), domain=("pos",), special="polygamma", doc="the n-th derivative of digamma"),
+      params=(("n", 0),), domain=("pos",), function=False, special=None,
+      doc="the n-th derivative of digamma (as functions: polygamma(n, input))"),
     P("i0", lambda ns, x: ns.i0(x), (lambda x, out, g, ns: g * ns.i1(x),), special="i0",
       doc="modified Bessel function of the first kind, order 0"),
     P("i1", lambda ns, x: ns.i1(x), (_i1_d,), method=False, function=False, inplace=False, special="i1",
@@ -256,6 +278,43 @@ TABLE: tuple[Pointwise, ...] = (
     P("log_ndtr", lambda ns, x: ns.log_ndtr(x), (lambda x, out, g, ns: g * _INV_SQRT_2PI *
                                                   ns.exp(-0.5 * x * x - out),),
       method=False, function=False, inplace=False, special="log_ndtr", doc="log of the standard normal CDF"),
+    P("i0e", lambda ns, x: ns.i0e(x), (lambda x, out, g, ns: g * (ns.i1e(x) - ns.sign(x) * out),),
+      method=False, function=False, inplace=False, special="i0e", doc="exp(-|x|) i0(x)"),
+    P("i1e", lambda ns, x: ns.i1e(x), (_i1e_d,), method=False, function=False, inplace=False, special="i1e",
+      doc="exp(-|x|) i1(x)"),
+    P("entr", lambda ns, x: ns.entr(x), (lambda x, out, g, ns: -g * (ns.log(x) + 1),), domain=("pos",),
+      method=False, function=False, inplace=False, special="entr", doc="-x log x (0 at 0, -inf below)"),
+    P("expit", lambda ns, x: ns.sigmoid(x), (lambda x, out, g, ns: g * out * (1 - out),), method=False,
+      function=False, inplace=False, special="expit", torch_name="SigmoidBackward0", doc="1 / (1 + exp(-x))"),
+    P("bessel_j0", lambda ns, x: ns.bessel_j0(x), (lambda x, out, g, ns: -g * ns.bessel_j1(x),), method=False,
+      function=False, inplace=False, special="bessel_j0", doc="Bessel function of the first kind, order 0"),
+    P("bessel_j1", lambda ns, x: ns.bessel_j1(x), (_bessel_j1_d,), method=False, function=False, inplace=False,
+      special="bessel_j1", doc="Bessel function of the first kind, order 1"),
+    P("bessel_y0", lambda ns, x: ns.bessel_y0(x), (lambda x, out, g, ns: -g * ns.bessel_y1(x),), domain=("pos",),
+      method=False, function=False, inplace=False, special="bessel_y0",
+      doc="Bessel function of the second kind, order 0"),
+    P("bessel_y1", lambda ns, x: ns.bessel_y1(x), (lambda x, out, g, ns: g * (ns.bessel_y0(x) - out / x),),
+      domain=("pos",), method=False, function=False, inplace=False, special="bessel_y1",
+      doc="Bessel function of the second kind, order 1"),
+    P("modified_bessel_i0", lambda ns, x: ns.i0(x), (lambda x, out, g, ns: g * ns.i1(x),), method=False,
+      function=False, inplace=False, special="modified_bessel_i0", doc="modified Bessel function I0"),
+    P("modified_bessel_i1", lambda ns, x: ns.i1(x), (_i1_d,), method=False, function=False, inplace=False,
+      special="modified_bessel_i1", doc="modified Bessel function I1"),
+    P("modified_bessel_k0", lambda ns, x: ns.modified_bessel_k0(x),
+      (lambda x, out, g, ns: -g * ns.modified_bessel_k1(x),),
+      domain=("pos",), method=False, function=False, inplace=False, special="modified_bessel_k0",
+      doc="modified Bessel function K0"),
+    P("modified_bessel_k1", lambda ns, x: ns.modified_bessel_k1(x),
+      (lambda x, out, g, ns: -g * (ns.modified_bessel_k0(x) + out / x),), domain=("pos",), method=False,
+      function=False, inplace=False, special="modified_bessel_k1", doc="modified Bessel function K1"),
+    P("scaled_modified_bessel_k0", lambda ns, x: ns.scaled_modified_bessel_k0(x),
+      (lambda x, out, g, ns: g * (out - ns.scaled_modified_bessel_k1(x)),), domain=("pos",), method=False,
+      function=False, inplace=False, special="scaled_modified_bessel_k0", doc="exp(x) K0(x)"),
+    P("scaled_modified_bessel_k1", lambda ns, x: ns.scaled_modified_bessel_k1(x),
+      (lambda x, out, g, ns: g * (out - ns.scaled_modified_bessel_k0(x) - out / x),), domain=("pos",),
+      method=False, function=False, inplace=False, special="scaled_modified_bessel_k1", doc="exp(x) K1(x)"),
+    P("spherical_bessel_j0", lambda ns, x: ns.sinc(x / math.pi), (_spherical_j0_d,), method=False, function=False,
+      inplace=False, special="spherical_bessel_j0", doc="sin(x) / x"),
     P("logit", _logit, (_logit_d,), params=(("eps", None),), domain=("01",), special="logit",
       doc="log(p / (1 - p)), input clamped to [eps, 1 - eps] when eps is given"),
     # piecewise and sign-like (zero gradient almost everywhere)
@@ -268,10 +327,10 @@ TABLE: tuple[Pointwise, ...] = (
     P("trunc", _keep_int("trunc"), (_zero,), dtype="keep", doc="round toward zero (gradient zero)"),
     P("fix", _keep_int("trunc"), (_zero,), dtype="keep", torch_name="TruncBackward0", doc="alias of trunc"),
     P("round", _round, (_zero,), dtype="keep", params=(("decimals", 0),), special="round",
+      extra={"torch_name_with_params": "RoundBackward1"},
       doc="round half to even, to `decimals` places (gradient zero)"),
-    P("frac", lambda ns, x: ns.frac(x), (lambda x, out, g, ns: g,), dtype="keep",
-      doc="the fractional part input - trunc(input)"),
-    P("positive", lambda ns, x: x, (lambda x, out, g, ns: g,), dtype="keep", inplace=False, doc="input itself"),
+    P("frac", lambda ns, x: ns.frac(x), (lambda x, out, g, ns: g,),
+      dtype="float_only", doc="the fractional part input - trunc(input)"),
     P("nan_to_num", lambda ns, x, nan=0.0, posinf=None, neginf=None: ns.nan_to_num(x, nan=nan, posinf=posinf,
                                                                                      neginf=neginf),
       (lambda x, out, g, ns, **_: ns.where(ns.isfinite(x), g, g * 0),), dtype="keep",
@@ -282,7 +341,7 @@ TABLE: tuple[Pointwise, ...] = (
       domain=("real", "away0"), doc="the angle of (other, input): atan(input / other) in the right quadrant"),
     P("hypot", lambda ns, x, y: ns.hypot(x, y), (lambda x, y, out, g, ns: g * x / out,
                                                  lambda x, y, out, g, ns: g * y / out),
-      domain=("away0", "away0"), doc="sqrt(input^2 + other^2)"),
+      domain=("away0", "away0"), dtype="float_only", doc="sqrt(input^2 + other^2)"),
     P("fmod", lambda ns, x, y: ns.fmod(x, y), (lambda x, y, out, g, ns: g,
                                                lambda x, y, out, g, ns: -g * ns.trunc(x / y)),
       dtype="promote", domain=("real", "away0"), torch_name="FmodBackward1",
@@ -295,10 +354,10 @@ TABLE: tuple[Pointwise, ...] = (
       domain=("away0", "away0"), doc="|input| with the sign of other"),
     P("logaddexp", lambda ns, x, y: ns.logaddexp(x, y), (lambda x, y, out, g, ns: g * ns.exp(x - out),
                                                          lambda x, y, out, g, ns: g * ns.exp(y - out)),
-      domain=("real", "real"), inplace=False, doc="log(exp(input) + exp(other))"),
+      domain=("real", "real"), inplace=False, dtype="float_only", doc="log(exp(input) + exp(other))"),
     P("logaddexp2", lambda ns, x, y: ns.logaddexp2(x, y), (lambda x, y, out, g, ns: g * ns.exp2(x - out),
                                                            lambda x, y, out, g, ns: g * ns.exp2(y - out)),
-      domain=("real", "real"), inplace=False, doc="log2(2^input + 2^other)"),
+      domain=("real", "real"), inplace=False, dtype="float_only", doc="log2(2^input + 2^other)"),
     P("xlogy", lambda ns, x, y: ns.xlogy(x, y), (lambda x, y, out, g, ns: ns.where(x == 0, g * 0, g * ns.log(y)),
                                                  lambda x, y, out, g, ns: g * x / y),
       domain=("real", "pos"), special="xlogy", doc="input * log(other), 0 where input is 0"),
@@ -312,6 +371,38 @@ TABLE: tuple[Pointwise, ...] = (
       inplace=False, doc="elementwise minimum that ignores NaN"),
     P("floor_divide", lambda ns, x, y: ns.floor_divide(x, y), None, dtype="promote", domain=("real", "away0"),
       doc="floor(input / other) (no gradient)"),
+    P("zeta", lambda ns, x, q: ns.zeta(x, q), None, domain=("gt1", "pos"), method=False, function=False,
+      inplace=False, special="zeta", doc="the Hurwitz zeta function (no gradient)"),
+    P("gammainc", lambda ns, a, x: ns.gammainc(a, x), None, domain=("pos", "pos"), method=False, function=False,
+      inplace=False, special="gammainc", dtype="float_only",
+      extra={"kernel": "igamma"}, doc="the regularized lower incomplete gamma function (no gradient)"),
+    P("gammaincc", lambda ns, a, x: ns.gammaincc(a, x), None, domain=("pos", "pos"), method=False, function=False,
+      inplace=False, special="gammaincc", dtype="float_only",
+      extra={"kernel": "igammac"}, doc="the regularized upper incomplete gamma function (no gradient)"),
+    P("igamma", lambda ns, a, x: ns.gammainc(a, x), None, domain=("pos", "pos"), inplace=True,
+      dtype="float_only", doc="the regularized lower incomplete gamma function (no gradient)"),
+    P("igammac", lambda ns, a, x: ns.gammaincc(a, x), None, domain=("pos", "pos"), inplace=True,
+      dtype="float_only", doc="the regularized upper incomplete gamma function (no gradient)"),
+    P("chebyshev_polynomial_t", lambda ns, x, n: ns.eval_chebyt(n, x), None, domain=("unit", "int"), method=False,
+      function=False, inplace=False, special="chebyshev_polynomial_t", doc="Chebyshev polynomial T_n (no gradient)"),
+    P("chebyshev_polynomial_u", lambda ns, x, n: ns.eval_chebyu(n, x), None, domain=("unit", "int"), method=False,
+      function=False, inplace=False, special="chebyshev_polynomial_u", doc="Chebyshev polynomial U_n (no gradient)"),
+    P("legendre_polynomial_p", lambda ns, x, n: ns.eval_legendre(n, x), None, domain=("unit", "int"),
+      method=False, function=False, inplace=False, special="legendre_polynomial_p",
+      doc="Legendre polynomial P_n (no gradient)"),
+    P("laguerre_polynomial_l", lambda ns, x, n: ns.eval_laguerre(n, x), None, domain=("real", "int"),
+      method=False, function=False, inplace=False, special="laguerre_polynomial_l",
+      doc="Laguerre polynomial L_n (no gradient)"),
+    P("hermite_polynomial_h", lambda ns, x, n: ns.eval_hermite(ns.asarray(n).astype("int64"), x), None,
+      domain=("real", "int"), method=False, function=False, inplace=False, special="hermite_polynomial_h",
+      doc="physicists' Hermite polynomial H_n (no gradient)"),
+    P("hermite_polynomial_he", lambda ns, x, n: ns.eval_hermitenorm(ns.asarray(n).astype("int64"), x), None,
+      domain=("real", "int"), method=False, function=False, inplace=False, special="hermite_polynomial_he",
+      doc="probabilists' Hermite polynomial He_n (no gradient)"),
+    P("nextafter", lambda ns, x, y: ns.nextafter(x, y), None, domain=("real", "real"),
+      dtype="float_only", doc="the next floating-point value after input toward other (no gradient)"),
+    P("heaviside", lambda ns, x, v: ns.heaviside(x, v), None, dtype="promote", domain=("real", "real"),
+      doc="0 below zero, 1 above, `values` at zero (no gradient)"),
     P("ldexp", lambda ns, x, y: x * ns.exp2(y), (lambda x, y, out, g, ns: g * ns.exp2(y),
                                                  lambda x, y, out, g, ns: g * out * _LN2),
       domain=("real", "real"), doc="input * 2 ** other"),
@@ -339,6 +430,9 @@ class PointwiseFunction(Function):
             out = xp.asarray(out, dtype=arrays[0].dtype)
         if True in self.needs_input_grad:
             self.arrays, self.out, self.params = arrays, out, params
+            if params and "torch_name_with_params" in self.op.extra and any(
+                    v != d for (k, d), v in zip(self.op.params, params.values())):
+                self.torch_name = self.op.extra["torch_name_with_params"]  # round(decimals=2): RoundBackward1
         return out
 
     def backward(self, g):
@@ -361,7 +455,11 @@ def _tensor_namespace():
 
 
 def _class_name(op: Pointwise) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in op.name.split("_"))
+    """torch's node-name stem: CamelCase parts, a letter after a digit capitalised (log1p -> Log1P, i1e -> I1E),
+    "Special" in front of the rows that only torch.special has."""
+    name = "".join(part[:1].upper() + part[1:] for part in op.name.split("_"))
+    name = re.sub(r"(?<=[0-9])([a-z])", lambda m: m.group(1).upper(), name)
+    return name if op.method or op.function or not op.special else f"Special{name}"
 
 
 FUNCTIONS: dict[str, type[PointwiseFunction]] = {
