@@ -38,8 +38,15 @@ def summarize(array: Any, bins: int = BINS, sample: int = SAMPLE) -> dict[str, A
     if not finite.size:
         return {**out, "mean": math.nan, "std": math.nan, "lo": math.nan, "hi": math.nan, "hist": [0] * bins}
     lo, hi = float(finite.min()), float(finite.max())
-    counts, _ = np.histogram(finite, bins=bins, range=(lo, hi) if hi > lo else (lo - 0.5, hi + 0.5))
-    return {**out, "mean": _short(finite.mean()), "std": _short(finite.std()), "lo": _short(lo), "hi": _short(hi),
+    # bins of equal width over [lo, hi] (the last one closed), by one bincount: np.histogram costs 10x more here
+    scale = bins / (hi - lo) if hi > lo else 0.0
+    index = np.minimum(((finite - lo) * scale).astype(np.intp), bins - 1) if scale else np.full(finite.size,
+                                                                                                   bins // 2)
+    counts = np.bincount(index, minlength=bins)
+    mean = finite.mean()
+    centred = finite - mean
+    std = math.sqrt(float(centred @ centred) / finite.size)
+    return {**out, "mean": _short(mean), "std": _short(std), "lo": _short(lo), "hi": _short(hi),
             "hist": [int(c) for c in counts]}
 
 
@@ -64,6 +71,7 @@ class BlockStats:
         self._model: Any = None
         self._handles: list[Any] = []
         self._outputs: dict[str, Any] = {}
+        self._modules: dict[str, Any] = {}
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -102,14 +110,14 @@ class BlockStats:
 
     # ---- internals ----------------------------------------------------------------------------------------------
     def _module(self, name: str) -> Any:
-        modules = dict(self._model.named_modules()) if self._model is not None else {}
-        return modules.get(name) if name else None
+        return self._modules.get(name) if name else None
 
     def _hook(self) -> None:
         for handle in self._handles:
             handle.remove()
         self._handles, self._outputs = [], {}
         self._model = self.trainer.model
+        self._modules = dict(self._model.named_modules()) if self._model is not None else {}
         for name in self._names:
             module = self._module(name)
             if module is not None:

@@ -67,3 +67,10 @@ def test_hooks_follow_a_model_swap_and_close_removes_them():
     assert not old[2]._forward_hooks and holder.model[2]._forward_hooks
     probe.close()
     assert not holder.model[2]._forward_hooks and probe.stats() == {}
+
+
+def test_the_histogram_is_numpys():
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal(3000)
+    expected, _ = np.histogram(a, bins=16, range=(a.min(), a.max()))
+    assert summarize(a)["hist"] == expected.tolist()
