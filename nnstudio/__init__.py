@@ -89,8 +89,9 @@ globals()["int"] = int32
 __version__ = "0.1.0"
 
 
-from . import accelerator, amp, cuda  # noqa: E402  (torch.accelerator, torch.amp, torch.cuda)
+from . import accelerator, amp, cuda, sparse  # noqa: E402  (torch.accelerator, torch.amp, torch.cuda, torch.sparse)
 from ._dtype import STORAGE_LESS_DTYPES as _STORAGE_LESS_DTYPES  # noqa: E402
+from ._layout import layout, sparse_coo, strided  # noqa: E402
 from .amp import GradScaler, autocast  # noqa: E402
 from .amp.autocast_mode import (  # noqa: E402
     get_autocast_cpu_dtype,
@@ -104,6 +105,7 @@ from .amp.autocast_mode import (  # noqa: E402
     set_autocast_enabled,
     set_autocast_gpu_dtype,
 )
+from .sparse import sparse_coo_tensor, spmm  # noqa: E402
 
 globals().update(_STORAGE_LESS_DTYPES)  # torch.bfloat16, torch.complex64, float8...: named, not storable
 for _alias, _name in (("chalf", "complex32"), ("cfloat", "complex64"), ("cdouble", "complex128")):

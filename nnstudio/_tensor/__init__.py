@@ -9,6 +9,7 @@
     inplace.py      every `name_` method, through one `_inplace` path with torch's dtype rule
     linalg.py       @, matmul, dot, outer, norm and the torch.linalg methods
     printing.py     repr / str / format and the print options
+    sparse.py       COO sparse tensors on dense storage (to_sparse, indices, values, ...)
     functions.py    the free functions (cat, stack, where, ...) and `function_from_method`
     promotion.py    type promotion, broadcasting checks, the casting rule
     legacy_types.py FloatTensor, LongTensor, ...
@@ -29,9 +30,10 @@ from .movement import MovementMixin
 from .printing import PrintingMixin
 from .promotion import promote
 from .reductions import ReductionMixin
+from .sparse import SparseMixin
 
 MIXINS = (ArithmeticMixin, ElementwiseMixin, ReductionMixin, MovementMixin, IndexingMixin, InplaceMixin, LinalgMixin,
-          PrintingMixin)
+          PrintingMixin, SparseMixin)
 _IGNORED = {"__module__", "__doc__", "__slots__", "__qualname__", "__dict__", "__weakref__", "__firstlineno__",
             "__static_attributes__"}
 
