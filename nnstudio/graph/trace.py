@@ -41,7 +41,7 @@ _STATE = threading.local()
 _LOCK = threading.RLock()
 
 #: library modules traced through (their forward calls registry layers), not refused as unknown layers
-INLINE = frozenset({"Sequential", "TransformerEncoder", "TransformerDecoder"})
+INLINE = frozenset({"Sequential", "TransformerEncoder", "TransformerDecoder", "Transformer"})
 class Tracer:
     """One trace of ``root.forward`` into a `ModelGraph` (see the module docstring)."""
 
@@ -296,7 +296,7 @@ def _flat(args: tuple) -> list:
     return out
 
 
-def _input_names(module: Any, count: int) -> list[str]:
+def _input_names(module: Any, count: int, taken: set[str]) -> list[str]:
     try:
         params = [p for p in inspect.signature(module.forward).parameters.values()
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
@@ -305,7 +305,9 @@ def _input_names(module: Any, count: int) -> list[str]:
     names = []
     for i in range(count):
         name = params[i].name if i < len(params) else f"x{i}"
-        if name_problem(name) or name in names:
+        if name in taken:  # a submodule has this name: the block keeps it, the Input gets another
+            name = f"{name}_in"
+        if name_problem(name) or name in names or name in taken:
             name = f"x{i}"
         names.append(name)
     return names
@@ -343,7 +345,7 @@ def trace(module: Any, input_shape: Sequence[int] | Sequence[Sequence[int]], *, 
         graph = graph_class()
         tracer = Tracer(module, graph)
         inputs = []
-        for name, shape in zip(_input_names(module, len(shapes)), shapes):
+        for name, shape in zip(_input_names(module, len(shapes), tracer.taken), shapes):
             graph.input(name, shape, dtype=dtype)
             inputs.append(Proxy(tracer, name, shape, "long" if dtype == "int64" else "float"))
         with patched(tracer):

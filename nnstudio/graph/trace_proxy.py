@@ -43,7 +43,14 @@ class BatchSize:
     __lt__ = __le__ = __gt__ = __ge__ = _refuse
 
     def __eq__(self, other: object) -> bool:
-        return other is self
+        if isinstance(other, BatchSize):  # two tensors' batch sizes (a library's check that they agree)
+            return True
+        raise self._tracer.refusal(f"comparing the batch size x.size(0) with {other!r}",
+                                   "the batch size is open in a design, so a branch on it cannot be fixed",
+                                   "leave the batch size out of if / while")
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
 
     __hash__ = object.__hash__
 
@@ -116,7 +123,7 @@ class Proxy:
     # ---- what forward may ask about a tensor ----------------------------------------------------------------------
     @property
     def shape(self) -> tuple:
-        return (BatchSize(self._tracer), *self.sample_shape)
+        return (self._tracer.batch, *self.sample_shape)
 
     def size(self, dim: int | None = None) -> Any:
         if dim is None:

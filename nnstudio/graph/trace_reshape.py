@@ -45,7 +45,7 @@ def reshape(t: Any, x: Proxy, sizes: tuple, what: str) -> Proxy:
     numel = 1
     for s in x.sample_shape:
         numel *= s
-    if rest.count(-1) + (first == -1 and not isinstance(first, BatchSize)) > 1:
+    if rest.count(-1) + (not isinstance(first, BatchSize) and first == -1) > 1:
         raise t.refusal(what, "only one size may be -1", "give every other size")
     if not isinstance(first, BatchSize):
         if first != -1:

@@ -19,6 +19,8 @@ EXPECTED = {
     "SequenceClassifier-RNN": ["x", "rnn", "select1", "head", "out"],
     "TinyTransformer": ["x", "embed", "position", "add1", "encoder_layers_0", "mean1", "head", "out"],
     "LSTMClassifier": ["x", "lstm", "select1", "dropout", "fc", "out"],
+    "Seq2Seq": ["src_in", "tgt_in", "src", "tgt", "core_encoder_layers_0", "core_encoder_norm", "core_decoder_layers_0",
+                "core_decoder_layers_1", "core_decoder_norm", "out", "out1"],
 }
 #: name -> node count of the designs not spelled out above
 COUNTS = {"MLP": 10, "LeNet": 14, "ResNet": 31, "TextClassifier": 8, "TransformerEncoderModel": 9,

@@ -112,6 +112,12 @@ def _softmax_without_dim(self, x):
     return F.softmax(self.fc(x))  # refused
 
 
+def _batch_branch(self, x):
+    if x.size(0) == 1:  # refused
+        return x
+    return self.fc(x)
+
+
 def _subtract(self, x):
     return self.fc(x) - x  # refused
 
@@ -143,6 +149,7 @@ CASES = [
     (_cell_state, "indexing the final cell state c_n"),
     (_initial_state, "self.lstm(x, state)"),
     (_softmax_without_dim, "F.softmax() without dim"),
+    (_batch_branch, "comparing the batch size"),
     (_subtract, "the operator -"),
     (_divide_tensors, "the operator / between tensors"),
     (_number_over_tensor, "a number divided by a tensor"),

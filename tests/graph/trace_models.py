@@ -175,6 +175,19 @@ class HandTransformer(nn.Module):  # token ids, a learned position embedding, tw
         return self.head(x.mean(dim=1))
 
 
+class Seq2Seq(nn.Module):  # nn.Transformer (an encoder and a decoder stack) with two inputs
+    def __init__(self, d=8):
+        super().__init__()
+        self.src = nn.Linear(3, d)
+        self.tgt = nn.Linear(2, d)
+        self.core = nn.Transformer(d, 2, num_encoder_layers=1, num_decoder_layers=2, dim_feedforward=16,
+                                   dropout=0.0, batch_first=True)
+        self.out = nn.Linear(d, 2)
+
+    def forward(self, src, tgt):
+        return self.out(self.core(self.src(src), self.tgt(tgt)))
+
+
 #: name -> (model factory, one sample's input shape, dtype)
 MODELS = {
     "SimpleNN": (SimpleNN, (28, 28), None),
@@ -188,4 +201,5 @@ MODELS = {
     "TextClassifier": (TextClassifier, (9,), "int64"),
     "TransformerEncoderModel": (TransformerEncoderModel, (4, 6), None),
     "HandTransformer": (HandTransformer, (6,), None),
+    "Seq2Seq": (Seq2Seq, [(5, 3), (4, 2)], None),
 }
