@@ -258,6 +258,18 @@ def multi_head_attention(query: Tensor, key: Tensor, value: Tensor, embed_dim_to
                                  f"length), got {tuple(kpm.shape)}")
         kpm = kpm[:, None, None, :]
 
+    if length == 0 or bsz == 0 or source == 0:  # nothing to attend from or to: torch's outputs, no NumPy error
+        # attending over no keys gives zeros, so the output is the output projection's bias (empty if no queries)
+        flat_query = query.reshape(-1, query.shape[-1]) * 0
+        out = _linear(flat_query, out_proj_weight, out_proj_bias).reshape(*query.shape[:2], out_proj_weight.shape[0])
+        weights = None
+        if need_weights:
+            heads_shape = (bsz, length, source) if average_attn_weights else (bsz, num_heads, length, source)
+            weights = Tensor._wrap(xp.zeros(heads_shape, dtype), None)
+        if not is_batched:
+            return out.squeeze(1), (None if weights is None else weights.squeeze(0))
+        return out, weights
+
     # input projections on 2-D token arrays ((L * N, E): one matrix product each), token order as the input's
     a, b = query.shape[0], query.shape[1]
     e = embed_dim

@@ -46,7 +46,12 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     if training:
         axes = (0,) + tuple(range(2, input.ndim))
         count = x.size // c if c else 0
-        if count <= 1:
+        if count == 0:  # an empty batch: an empty output, running statistics untouched (as torch)
+            out = input * 1
+            if weight is not None:
+                out = out * weight.reshape(param_shape)
+            return out if bias is None else out + bias.reshape(param_shape)
+        if count == 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input of "
                              f"shape {tuple(input.shape)}")
         mean, var, xc = N.moments(x, axes)
@@ -114,7 +119,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     for name, p in (("weight", weight), ("bias", bias)):
         _check_param("group_norm", name, p, c, f"one per channel of input {tuple(input.shape)}")
     x = input._data
-    stat_shape = (n, num_groups, x.size // (n * num_groups) if n else 0)
+    stat_shape = (n, num_groups, (c // num_groups) * math.prod(input.shape[2:]))
     mean, var, xc = N.moments(x.reshape(stat_shape), (2,))
     return apply(N.Normalize, input, *_params(weight, bias), stat_shape=stat_shape, stat_axes=(2,),
                  param_shape=(1, c) + (1,) * (input.ndim - 2), mean=mean, var=var, eps=eps, batch_stats=True,
@@ -155,8 +160,21 @@ def _renorm_rows(weight: Tensor, idx, max_norm: float, norm_type: float) -> None
     rows = xp.unique(idx.reshape(-1))
     w = weight._data
     picked = w[rows]
-    norms = (xp.abs(picked) ** norm_type).sum(axis=1) ** (1.0 / norm_type)
+    norms = _row_norms(xp, picked, norm_type)
     over = norms > max_norm
     if bool(over.any()):
         scale = (max_norm / (norms[over] + 1e-7)).astype(w.dtype)
         w[rows[over]] = picked[over] * scale[:, None]
+
+
+def _row_norms(xp, rows, p: float):
+    """The p-norm of each row as torch's `norm` defines it: p=0 counts the non-zeros, p=inf is the largest
+    magnitude, p=-inf the smallest, any other p is (sum |x|^p)^(1/p)."""
+    a = xp.abs(rows)
+    if p == 0:
+        return (a != 0).sum(axis=1).astype(rows.dtype)
+    if p == math.inf:
+        return a.max(axis=1)
+    if p == -math.inf:
+        return a.min(axis=1)
+    return (a ** p).sum(axis=1) ** (1.0 / p)

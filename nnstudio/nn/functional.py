@@ -180,7 +180,7 @@ def _check_class_target(name: str, input: Tensor, target: Tensor, ignore_index: 
     if target._data.dtype.kind not in "iu":
         got = _TORCH_DTYPE_NAMES.get(str(target._data.dtype), str(target._data.dtype))
         raise RuntimeError(f"{name}: expected target dtype to be Long or Byte, but got {got}: a target of shape "
-                           f"{tuple(target.shape)} holds class indices, so use target.long(); class "
+                           f"{tuple(target.shape)} holds class indices, so use target.long() (int64); class "
                            f"probabilities are floats with the input's shape {tuple(input.shape)}")
     expected = (input.shape[0],) + tuple(input.shape[2:]) if input.ndim >= 2 else ()
     if tuple(target.shape) != expected:

@@ -9,6 +9,7 @@ import numpy as np
 from ..tensor import Tensor
 from . import functional as F
 from . import init
+from ._norm_checks import checked_eps
 from .module import Module
 from .parameter import Parameter, empty_param
 
@@ -47,7 +48,7 @@ class _BatchNorm(Module):
             raise ValueError(f"{name}: num_features must be a positive int, got {num_features!r}")
         if momentum is not None and not 0.0 <= momentum <= 1.0:
             raise ValueError(f"{name}: momentum must be in [0, 1] or None, got {momentum}")
-        self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
+        self.num_features, self.eps, self.momentum = int(num_features), checked_eps(name, eps), momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         _affine_parameters(self, (num_features,), affine, bias, device, dtype)
         if track_running_stats:
@@ -140,7 +141,7 @@ class LayerNorm(Module):
         if isinstance(normalized_shape, numbers.Integral):
             normalized_shape = (normalized_shape,)
         self.normalized_shape = tuple(int(n) for n in normalized_shape)
-        self.eps, self.elementwise_affine = eps, elementwise_affine
+        self.eps, self.elementwise_affine = checked_eps("LayerNorm", eps), elementwise_affine
         _affine_parameters(self, self.normalized_shape, elementwise_affine, bias, device, dtype)
         self.reset_parameters()
 
@@ -172,7 +173,8 @@ class GroupNorm(Module):
         if num_groups <= 0 or num_channels % num_groups:
             raise ValueError(f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups "
                              f"({num_groups})")
-        self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
+        self.num_groups, self.num_channels, self.affine = num_groups, num_channels, affine
+        self.eps = checked_eps("GroupNorm", eps)
         _affine_parameters(self, (num_channels,), affine, bias, device, dtype)
         self.reset_parameters()
 

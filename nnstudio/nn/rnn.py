@@ -32,10 +32,20 @@ def _zeros_state(like: Tensor, batch: int, hidden: int) -> Tensor:
     return Tensor._wrap(xp_of(like._data).zeros((batch, hidden), dtype=like._data.dtype), None)
 
 
+def _empty_batch(x: Tensor, h0: Tensor, c0: Tensor | None, w_hh: Tensor):
+    """Outputs (T, 0, H) and c_n for an empty batch, as torch gives them, still attached to x, the states and the
+    weights (so backward runs and gives zero gradients, as torch's)."""
+    attach = x[..., :1] * 0 + w_hh[:1] * 0
+    return attach + h0.unsqueeze(0), (c0 + attach[0] if c0 is not None else None)
+
+
 def _run_sequence(mode: str, x: Tensor, h0: Tensor, c0: Tensor | None, params: list, reverse: bool):
     """One layer, one direction over time-major x (T, B, I): (outputs (T, B, H), h_n (B, H), c_n or None)."""
     n = x.shape[0]
     last = 0 if reverse else n - 1
+    if x.shape[1] == 0:
+        out, c_n = _empty_batch(x, h0, c0, params[1])
+        return out, out[last], c_n
     if mode == "LSTM":
         seq = apply(R.LSTMSequence, x, h0, c0, *params, reverse=reverse)
         return seq[:n], seq[last], seq[n]
@@ -172,6 +182,9 @@ class RNNBase(Module):
         x = input if batched else input.unsqueeze(1)
         if batched and self.batch_first:
             x = x.transpose(0, 1)
+        if x.shape[0] == 0:
+            raise RuntimeError(f"{self._describe()}: Expected sequence length to be larger than 0 in RNN (input "
+                               f"shape {tuple(input.shape)})")
         batch = x.shape[1]
         h0, *c0 = self._initial_states(hx, batch, batched)
         c0 = c0[0] if c0 else None
@@ -353,6 +366,8 @@ class RNNCell(RNNCellBase):
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         x, (h,), batched = self._prepare(input, [("hx", hx)])
+        if x.shape[1] == 0:
+            return _empty_batch(x, h, None, self.weight_hh)[0][0]
         out = apply(R.RNNSequence, x, h, *self._params(), nonlinearity=self.nonlinearity)[0]
         return out if batched else out.squeeze(0)
 
@@ -368,6 +383,9 @@ class LSTMCell(RNNCellBase):
             raise TypeError(f"{self._describe()}: expected hx to be a tuple (h, c), got {type(hx).__name__}")
         h, c = hx if hx is not None else (None, None)
         x, (h, c), batched = self._prepare(input, [("h", h), ("c", c)])
+        if x.shape[1] == 0:
+            out, c1 = _empty_batch(x, h, c, self.weight_hh)
+            return out[0], c1
         seq = apply(R.LSTMSequence, x, h, c, *self._params())
         h1, c1 = seq[0], seq[1]
         return (h1, c1) if batched else (h1.squeeze(0), c1.squeeze(0))
@@ -381,6 +399,8 @@ class GRUCell(RNNCellBase):
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         x, (h,), batched = self._prepare(input, [("hx", hx)])
+        if x.shape[1] == 0:
+            return _empty_batch(x, h, None, self.weight_hh)[0][0]
         out = apply(R.GRUSequence, x, h, *self._params())[0]
         return out if batched else out.squeeze(0)
 

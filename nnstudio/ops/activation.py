@@ -194,6 +194,16 @@ class Elu(Function):
         return (g * ns.where(self.pos, 1, self.neg_out + self.alpha).astype(g.dtype, copy=False),)
 
 
+def _max_along(a, dim):
+    """`a.max(dim, keepdims=True)`, the shift that keeps softmax stable; zeros for an empty `a` (the result is
+    empty then, as torch's: NumPy's max of nothing would raise)."""
+    if a.size == 0:
+        shape = list(a.shape)
+        shape[dim] = 1
+        return xp_of(a).zeros(shape, a.dtype)
+    return a.max(axis=dim, keepdims=True)
+
+
 class Softmax(Function):
     """z = e^a / sum(e^a) along `dim`;  da = z (g - sum(g z))"""
 
@@ -201,7 +211,7 @@ class Softmax(Function):
 
     def forward(self, a, dim):
         xp = xp_of(a)
-        e = xp.exp(a - a.max(axis=dim, keepdims=True))
+        e = xp.exp(a - _max_along(a, dim))
         self.z = e / e.sum(axis=dim, keepdims=True)
         self.dim = dim
         return self.z
@@ -218,7 +228,7 @@ class LogSoftmax(Function):
 
     def forward(self, a, dim):
         xp = xp_of(a)
-        shifted = a - a.max(axis=dim, keepdims=True)
+        shifted = a - _max_along(a, dim)
         self.z = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
         self.dim = dim
         return self.z

@@ -79,6 +79,20 @@ class Prod(Function):
         return (broadcast_like(g, a.shape, axes, self.keepdim) * others,)
 
 
+def check_reducible(name: str, shape: tuple, axes) -> None:
+    """torch's errors for a max / min / argmax / amax ... over nothing: IndexError naming an empty reduced dim, or
+    (no dim given, an empty input) torch's message asking for a dim."""
+    if axes is None:
+        if 0 in shape:
+            kind = IndexError if name in ("argmax", "argmin") else RuntimeError
+            raise kind(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+                       f"reduction dim with the 'dim' argument.")
+        return
+    for axis in (axes,) if isinstance(axes, int) else axes:
+        if shape[axis] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+
+
 class MaxMin(Function):
     """(values of) max or min along one `axis`; the gradient goes to the index argmax / argmin picks (the first
     extreme element), as torch's max(dim) / min(dim)."""
@@ -87,6 +101,7 @@ class MaxMin(Function):
 
     def forward(self, a, axis=0, keepdim=False, is_max=True):
         xp = xp_of(a)
+        check_reducible("max" if is_max else "min", a.shape, axis)
         self.shape, self.axis, self.keepdim = a.shape, axis, keepdim
         idx = a.argmax(axis=axis) if is_max else a.argmin(axis=axis)
         self.idx = idx
@@ -115,6 +130,7 @@ class AMaxMin(Function):
 
     def forward(self, a, axes=None, keepdim=False, is_max=True):
         xp = xp_of(a)
+        check_reducible("amax" if is_max else "amin", a.shape, axes)
         self.shape, self.axes, self.keepdim = a.shape, axes, keepdim
         z = a.max(axis=axes, keepdims=True) if is_max else a.min(axis=axes, keepdims=True)
         self.mask = a == z

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._backend import xp_of
+from ._hyperparams import check_hyperparameters
 from ._scalar_state import ScalarStateMixin
 from .optimizer import Optimizer
 
@@ -22,10 +23,7 @@ class ASGD(ScalarStateMixin, Optimizer):
     def __init__(self, params, lr: float = 1e-2, lambd: float = 1e-4, alpha: float = 0.75, t0: float = 1e6,
                  weight_decay: float = 0, foreach=None, maximize: bool = False, differentiable: bool = False,
                  capturable: bool = False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_hyperparameters(type(self).__name__, dict(lr=lr, weight_decay=weight_decay))
         super().__init__(params, dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
                                       foreach=foreach, maximize=maximize, differentiable=differentiable,
                                       capturable=capturable))

@@ -13,6 +13,7 @@ import numpy as np
 from .._backend import xp_of
 from ..autograd import enable_grad, no_grad
 from ..tensor import Tensor
+from ._hyperparams import check_hyperparameters
 from ._strong_wolfe import strong_wolfe
 from .optimizer import Optimizer
 
@@ -29,8 +30,7 @@ class LBFGS(Optimizer):
     def __init__(self, params, lr: float = 1, max_iter: int = 20, max_eval: int | None = None,
                  tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9, history_size: int = 100,
                  line_search_fn: str | None = None):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        check_hyperparameters(type(self).__name__, dict(lr=lr))
         if max_eval is None:
             max_eval = max_iter * 5 // 4
         super().__init__(params, dict(lr=lr, max_iter=max_iter, max_eval=max_eval, tolerance_grad=tolerance_grad,

@@ -5,7 +5,6 @@ Subclasses implement `_update(group, param, grad, state)` on raw arrays, in plac
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -13,6 +12,7 @@ import numpy as np
 from .._backend import to_device, to_numpy
 from ..autograd import no_grad
 from ..tensor import Tensor
+from ._hyperparams import check_hyperparameters
 
 
 class Optimizer:
@@ -56,17 +56,8 @@ class Optimizer:
         self.param_groups.append(group)
 
     def _validate(self, group: dict) -> None:
-        lr = group.get("lr")
-        if isinstance(lr, Tensor):
-            lr = lr.item()
-        if lr is None or not isinstance(lr, (int, float)) or lr < 0 or math.isnan(lr):
-            raise ValueError(f"Invalid learning rate: {lr} (it must be a number >= 0)")
-        wd = group.get("weight_decay", 0.0)
-        if wd < 0:
-            raise ValueError(f"Invalid weight_decay value: {wd} (it must be >= 0)")
-        eps = group.get("eps", 0.0)
-        if eps < 0:
-            raise ValueError(f"Invalid epsilon value: {eps} (it must be >= 0)")
+        """TypeError / ValueError (torch's wording) for a non-number, NaN or out-of-range hyperparameter."""
+        check_hyperparameters(type(self).__name__, group)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients of all optimized parameters (set to None by default, as torch 2)."""
