@@ -6,6 +6,7 @@ match the built module's and the weights move between them (and between nnstudio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .errors import GraphBuildError
@@ -15,6 +16,18 @@ from .spec import CALL_ATTENTION, CALL_FIRST, INPUT, LAYER, OUTPUT, LayerSpec
 FLAVORS = {
     "nnstudio": ("nnstudio", "import nnstudio", "from nnstudio import nn"),
     "torch": ("torch", "import torch", "from torch import nn"),
+}
+
+
+#: the expression forward writes for each tensor operation: fn(input variable names, config, library name)
+OP_CODE: dict[str, Callable[[list[str], dict[str, Any], str], str]] = {
+    "Add": lambda ins, c, lib: " + ".join(ins),
+    "Multiply": lambda ins, c, lib: " * ".join(ins),
+    "Concat": lambda ins, c, lib: f"{lib}.cat([{', '.join(ins)}], dim={c['dim']})",
+    "Select": lambda ins, c, lib: f"{ins[0]}.select({c['dim']}, {c['index']})",
+    "Mean": lambda ins, c, lib: f"{ins[0]}.mean(dim={c['dim']}{', keepdim=True' if c['keepdim'] else ''})",
+    "Permute": lambda ins, c, lib: f"{ins[0]}.permute({', '.join(map(str, c['dims']))})",
+    "Scale": lambda ins, c, lib: f"{ins[0]} * {c['factor']!r}",
 }
 
 
@@ -108,25 +121,12 @@ def to_code(graph: Any, flavor: str = "nnstudio", class_name: str = "Model") -> 
                 body.append(f"{v}, _ = self.{n}({', '.join(qkv)}, need_weights=False){comment}")
             else:
                 body.append(f"{v} = self.{n}({', '.join(ins)}){comment}")
-        elif node.type == "Add":
-            body.append(f"{v} = {' + '.join(ins)}{comment}")
-        elif node.type == "Multiply":
-            body.append(f"{v} = {' * '.join(ins)}{comment}")
-        elif node.type == "Concat":
-            body.append(f"{v} = {lib}.cat([{', '.join(ins)}], dim={cfg['dim']}){comment}")
-        elif node.type == "Select":
-            body.append(f"{v} = {ins[0]}.select({cfg['dim']}, {cfg['index']}){comment}")
-        elif node.type == "Permute":
-            body.append(f"{v} = {ins[0]}.permute({', '.join(map(str, cfg['dims']))}){comment}")
-        elif node.type == "Scale":
-            body.append(f"{v} = {ins[0]} * {cfg['factor']!r}{comment}")
         elif node.type == "Parameter":
             init.append(f"self.{n} = nn.Parameter({lib}.zeros({', '.join(map(str, cfg['shape']))}))")
             body.append(f"{v} = self.{n}{comment}")
-        elif node.type == "Mean":
-            keep = ", keepdim=True" if cfg["keepdim"] else ""
-            body.append(f"{v} = {ins[0]}.mean(dim={cfg['dim']}{keep}){comment}")
-        else:  # pragma: no cover - every OP type is listed above
+        elif node.type in OP_CODE:
+            body.append(f"{v} = {OP_CODE[node.type](ins, cfg, lib)}{comment}")
+        else:  # pragma: no cover - every OP type is listed in OP_CODE
             raise GraphBuildError([f"{n}: no code for {node.type}"], what="export")
     outs = [var[o] for o in graph.outputs]
     body.append(f"return {', '.join(outs)}")
