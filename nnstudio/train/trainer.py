@@ -36,6 +36,8 @@ from .errors import TrainingError
 from .events import EventStream, TrainerEvent
 from .history import History
 from .progress import progress_line
+from .runners import is_current, make_worker, resolve_runner, train_blocking
+from .snapshot import StepSnapshot
 
 STATES = ("idle", "running", "paused", "stopped")
 
@@ -68,6 +70,9 @@ class Trainer:
         grad_every: record gradient and weight norms (and a gradient sample) every this many steps.
         data_options: options for a built-in dataset name, e.g. `{"arms": 3, "noise": 0.1}`.
         check: run one forward on two samples now and raise a `TrainingError` naming the layer at fault.
+        runner: where `start()` trains: "thread" (a daemon thread), "asyncio" (a task on the kernel's event loop
+            that trains in ~50 ms slices and yields between them; needed where threads are missing) or "auto"
+            (asyncio in Pyodide/JupyterLite, thread elsewhere). Both behave the same; see `runners.py`.
         **optimizer_options: passed to the optimizer (momentum, betas, weight_decay, ...).
 
     Raises:
@@ -76,24 +81,26 @@ class Trainer:
 
     def __init__(self, model: nn.Module, data="spiral", loss=None, optimizer="adam", lr: float = 0.01,
                  batch_size: int = 32, epochs: int = 100, seed: int = 0, grad_every: int = 10,
-                 data_options: dict | None = None, check: bool = True, **optimizer_options):
+                 data_options: dict | None = None, check: bool = True, runner: str = "auto",
+                 **optimizer_options):
         if not isinstance(model, nn.Module):
             raise TypeError(f"Trainer needs an nn.Module, got {type(model).__name__}")
         self._cv = threading.Condition()
-        self._thread: threading.Thread | None = None
+        self._runner = resolve_runner(runner)  # "thread" or "asyncio" (see runners.py)
+        self._thread = None  # the run's worker: a threading.Thread, or a runners.LoopWorker (same interface)
         self._tasks: list[tuple[Callable, Future]] = []
         self.events = EventStream()
         self.state = "idle"
         self.error: TrainingError | None = None
         self.finished = False
-        self.seed = int(seed)
+        self.seed = _seed(seed)
         self.grad_every = _positive_int("grad_every", grad_every)
         self.batch_size = _positive_int("batch_size", batch_size)
         self.epochs = _positive_int("epochs", epochs)
         self.data = as_dataset(data, **(data_options or {}))
         self._loss_spec = loss if loss is not None else default_loss(self.data.task)
         self.loss_fn = make_loss(self._loss_spec)
-        self._optimizer_spec = (optimizer, float(lr), dict(optimizer_options))
+        self._optimizer_spec = (optimizer, _positive_number("lr", lr), dict(optimizer_options))
         self._install_model(model)
         if check:
             self.check()
@@ -106,9 +113,10 @@ class Trainer:
         From "paused" it resumes. After the last epoch, `start()` runs `epochs` more.
         """
         with self._cv:
-            if self.state == "running":
+            if self.state == "running" and self._alive() and not self._stop_flag:
                 return
-            if self._alive():
+            if self._alive():  # paused, or a stop() that timed out in a slow step: cancel the stop, go on
+                self._stop_flag = False
                 self.error = None
                 self._set_state("running")
                 self._cv.notify_all()
@@ -143,10 +151,13 @@ class Trainer:
             if not self._alive():
                 self._launch("paused")
             else:
+                self._stop_flag = False  # a stop() that timed out in a slow step is cancelled
                 if self.state != "paused":
                     self._set_state("paused")
                 self._cv.notify_all()
-            if wait and not self._on_thread():
+            if wait and self._on_thread() and hasattr(self._thread, "run_here"):
+                self._thread.run_here(lambda: self._credits > 0)  # asyncio runner, on its loop's thread: here
+            elif wait and not self._on_thread():
                 deadline = time.monotonic() + timeout
                 while (self._credits > 0 or self._busy) and self._alive() and time.monotonic() < deadline:
                     self._cv.wait(0.05)
@@ -160,13 +171,20 @@ class Trainer:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
         with self._cv:
+            if self._thread is not thread or not self._stop_flag:
+                return  # a start() / step() came in while we waited: it wins
             self._credits = 0
             if self.state != "idle" or thread is not None:
                 self._set_state("stopped")
 
-    def reset(self) -> None:
-        """Stop, restore the initial weights, a fresh optimizer and batch order from the seed; clear history."""
-        self.stop()
+    def reset(self, timeout: float = 10.0) -> None:
+        """Stop, restore the initial weights, a fresh optimizer and batch order from the seed; clear history.
+
+        Raises:
+            TrainingError: (kind "busy") when a step is still running after `stop()`'s wait; nothing changed.
+        """
+        self.stop(timeout)
+        self._require_stopped("reset")
         self.model.load_state_dict(self._initial_weights)
         self._fresh_run()
         self.events.emit(TrainerEvent("reset", 0, 0))
@@ -183,14 +201,9 @@ class Trainer:
         with self._cv:
             if self.epoch >= self._target or epochs is not None:
                 self._target = self.epoch + (self.epochs if epochs is None else _positive_int("epochs", epochs))
-        self.start()
-        last = 0.0
         try:
-            while self.state == "running" and self._alive():
-                self._thread.join(0.2)
-                if progress and time.monotonic() - last > 0.2:
-                    last = time.monotonic()
-                    print("\r" + progress_line(self.progress()), end="", file=file, flush=True)
+            train_blocking(self, (lambda: print("\r" + progress_line(self.progress()), end="", file=file,
+                                                flush=True)) if progress else None)
         except KeyboardInterrupt:
             self.pause()
         if progress:
@@ -222,9 +235,7 @@ class Trainer:
 
     def set_lr(self, lr: float) -> None:
         """Set the learning rate of every parameter group from the next step on."""
-        lr = float(lr)
-        if not lr > 0 or not math.isfinite(lr):
-            raise ValueError(f"learning rate must be a finite number > 0, got {lr}")
+        lr = _positive_number("lr", lr)
 
         def apply():
             for group in self.optimizer.param_groups:
@@ -236,7 +247,7 @@ class Trainer:
 
     def set_optimizer(self, optimizer="adam", lr: float | None = None, **options) -> None:
         """Switch to a new optimizer (fresh state) from the next step on: a name with options, or an instance."""
-        lr = self.lr if lr is None else float(lr)
+        lr = self.lr if lr is None else _positive_number("lr", lr)
         built = self._build_optimizer(optimizer, lr, options)
 
         def apply():
@@ -276,6 +287,7 @@ class Trainer:
         """
         new, spec, fn = self._checked_data(data, model, **options)
         self.stop()
+        self._require_stopped("set_data")
         self.data, self._loss_spec, self.loss_fn = new, spec, fn
         if model is not None:
             self._install_model(model)
@@ -302,14 +314,9 @@ class Trainer:
         """Stop, train `model` instead (checked against the data first), with a fresh optimizer; reset."""
         if not isinstance(model, nn.Module):
             raise TypeError(f"set_model needs an nn.Module, got {type(model).__name__}")
-        old = self.model
+        check_model_fits(model, self.data, self.loss_fn, self._to_tensor)  # before anything changes
         self.stop()
-        self.model = model
-        try:
-            self.check()
-        except Exception:
-            self.model = old
-            raise
+        self._require_stopped("set_model")
         self._install_model(model)
         self.reset()
 
@@ -399,13 +406,14 @@ class Trainer:
         self._credits = 0
         self._busy = False
         self._stop_flag = False
+        self._ending = False
+        self._drained = False
         self.error = None
         self.finished = False
         self.steps_per_second = 0.0
         self._rate_mark = (time.perf_counter(), 0)
         self._latest_grads: dict[str, np.ndarray] = {}
-        self._backup = [p._data.copy() for _, p in self._params]
-        self._backup_step = 0
+        self._snapshot = StepSnapshot()
 
     def _to_tensor(self, array: np.ndarray):
         t = from_numpy(np.ascontiguousarray(array))
@@ -413,19 +421,43 @@ class Trainer:
 
     # ================================================================ the thread
     def _alive(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        """A training thread lives and will take more steps (it has not decided to end)."""
+        return self._thread is not None and self._thread.is_alive() and not self._ending
+
+    def _serving(self) -> bool:
+        """A training thread lives and will still run queued settings (until it has drained them)."""
+        return self._thread is not None and self._thread.is_alive() and not self._drained
+
+    def _require_stopped(self, what: str) -> None:
+        """Raise `TrainingError(kind="busy")` if a thread still runs (a stop() whose wait timed out)."""
+        thread = self._thread
+        if thread is not None and thread.is_alive() and thread is not threading.current_thread():
+            raise TrainingError(f"{what}: the training thread is still finishing a slow step; nothing was "
+                                f"changed, try again when it is done", kind="busy", step=self.steps)
 
     def _on_thread(self) -> bool:
-        return self._thread is not None and threading.current_thread() is self._thread
+        return is_current(self._thread)
 
-    def _launch(self, state: str) -> None:
-        """Start the daemon thread in `state` (call with the lock held)."""
+    def _launch(self, state: str, timeout: float = 30.0) -> None:
+        """Start the daemon thread in `state` (call with the lock held).
+
+        A previous thread that is ending is waited for first (it may be running the last queued settings), so
+        two threads never touch the model at once.
+        """
+        deadline = time.monotonic() + timeout
+        while self._serving() and not self._on_thread():
+            if time.monotonic() > deadline:
+                raise TrainingError("the previous training thread did not end in time; try again",
+                                    kind="busy", step=self.steps)
+            self._cv.wait(0.05)
         self._stop_flag = False
+        self._ending = False
+        self._drained = False
         self.error = None
         self.finished = False
         self._set_state(state, force=True)
         self._rate_mark = (time.perf_counter(), self.steps)
-        self._thread = threading.Thread(target=self._run, name="nnstudio-trainer", daemon=True)
+        self._thread = make_worker(self._runner, self)
         _LIVE.add(self)
         self._thread.start()
 
@@ -444,7 +476,7 @@ class Trainer:
     def _between_steps(self, fn: Callable, timeout: float = 30.0):
         """Run `fn` on the training thread between two steps (or here, when no thread runs); return its value."""
         with self._cv:
-            if not self._alive() or self._on_thread():
+            if not self._serving() or self._on_thread():
                 return fn()
             future: Future = Future()
             self._tasks.append((fn, future))
@@ -452,59 +484,92 @@ class Trainer:
         return future.result(timeout)
 
     def _run(self) -> None:
+        """The training thread: queued settings first, then steps while running (or paused with credits).
+
+        Whatever ends it (stop(), the last epoch, any exception, even SystemExit or KeyboardInterrupt raised in
+        a model's forward), it runs the settings still queued before it lets go, and never leaves the state at
+        "running".
+        """
         self.model.train()
         try:
-            while True:
-                with self._cv:
-                    while True:
-                        if self._stop_flag:
-                            return
-                        if self._tasks:
-                            tasks, self._tasks, stepping = self._tasks, [], False
-                            break
-                        tasks = []
-                        if self.state == "running":
-                            if self.epoch >= self._target:
-                                self.finished = True
-                                self.events.emit(TrainerEvent("done", self.steps, self.epoch))
-                                self._set_state("stopped")
-                                return
-                            stepping = True
-                            break
-                        if self.state == "paused" and self._credits > 0:
-                            self._credits -= 1
-                            stepping = True
-                            break
-                        self._cv.wait(0.5)
-                    self._busy = True
-                try:
-                    for fn, future in tasks:
-                        try:
-                            future.set_result(fn())
-                        except BaseException as exc:  # noqa: BLE001 - handed to the caller
-                            future.set_exception(exc)
-                    if stepping:
-                        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # the guard reports
-                            self._one_step()
-                finally:
-                    with self._cv:
-                        self._busy = False
-                        self._cv.notify_all()
-        except Exception as exc:  # noqa: BLE001 - never lose an error on the thread
+            while self._next_work():
+                pass
+        except BaseException as exc:  # noqa: BLE001 - never lose an error on the thread, never leave "running"
             self._fail(exc)
         finally:
-            with self._cv:
-                for _, future in self._tasks:
-                    future.set_exception(RuntimeError("the training thread ended"))
-                self._tasks = []
-                self._cv.notify_all()
+            self._drain_tasks()
 
-    def _fail(self, exc: Exception) -> None:
+    def _next_work(self, block: bool = True) -> bool | None:
+        """Wait for and do one unit of work (queued settings, or one step); False when the thread must end.
+
+        With `block=False` (the asyncio runner) it returns None at once when there is nothing to do.
+        """
+        with self._cv:
+            while True:
+                if self._tasks:
+                    tasks, self._tasks, stepping = self._tasks, [], False
+                    break
+                tasks = []
+                if self._stop_flag:
+                    self._ending = True
+                    return False
+                if self.state == "running":
+                    if self.epoch >= self._target:
+                        self.finished = True
+                        self._ending = True
+                        self.events.emit(TrainerEvent("done", self.steps, self.epoch))
+                        self._set_state("stopped")
+                        return False
+                    stepping = True
+                    break
+                if self.state == "paused" and self._credits > 0:
+                    self._credits -= 1
+                    stepping = True
+                    break
+                if not block:
+                    return None
+                self._cv.wait(0.5)
+            self._busy = True
+        try:
+            self._run_tasks(tasks)
+            if stepping:
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # the guard reports
+                    self._one_step()
+        finally:
+            with self._cv:
+                self._busy = False
+                self._cv.notify_all()
+        return True
+
+    @staticmethod
+    def _run_tasks(tasks) -> None:
+        for fn, future in tasks:
+            try:
+                future.set_result(fn())
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                future.set_exception(exc)
+
+    def _drain_tasks(self) -> None:
+        """On the ending thread: run every setting still queued, then mark the thread as done with them."""
+        while True:
+            with self._cv:
+                self._ending = True
+                if not self._tasks:
+                    self._drained = True
+                    if self.state == "running":
+                        self._set_state("stopped")
+                    self._cv.notify_all()
+                    return
+                tasks, self._tasks = self._tasks, []
+            self._run_tasks(tasks)
+
+    def _fail(self, exc: BaseException) -> None:
         text = traceback.format_exc()
         message = f"training stopped at step {self.steps + 1} by {type(exc).__name__}: {exc}"
         self.error = TrainingError(message, kind="exception", step=self.steps + 1, traceback=text)
         self.error.__cause__ = exc
         with self._cv:
+            self._ending = True
             self.events.emit(TrainerEvent("error", self.steps, self.epoch,
                                           {"error": self.error, "message": message}))
             self._credits = 0
@@ -523,6 +588,7 @@ class Trainer:
         xb, yb = self._to_tensor(data.X_train[idx]), self._to_tensor(data.y_train[idx])
         if not self.model.training:
             self.model.train()
+        self._snapshot.take(self._guarded_arrays(), self.optimizer)  # the last good step, to undo this one
         out = self.model(xb)
         loss = self.loss_fn(out, yb)
         value = float(loss.item())
@@ -534,6 +600,9 @@ class Trainer:
             self._nonfinite(step, value, grads)
             return
         self.optimizer.step()
+        if not all_finite(self._guarded_arrays().values()):
+            self._nonfinite(step, value, grads, update=True)
+            return
         self.steps = step
         self.history.add_step(value)
         sums = self._epoch_sums
@@ -601,32 +670,41 @@ class Trainer:
         weight_norm = {name: norm(p._data) for name, p in self._params}
         self.history.add_norms(step, grad_norm, weight_norm)
         self._latest_grads = {name: _sample(g) for name, g in grads}
-        if math.isfinite(sum(weight_norm.values())):
-            for buf, (_, p) in zip(self._backup, self._params):
-                buf[...] = p._data
-            self._backup_step = step
         if self.events.wants("grad"):
             self.events.emit(TrainerEvent("grad", step, self.epoch,
                                           {"grad_norm": grad_norm, "weight_norm": weight_norm}))
 
-    def _nonfinite(self, step: int, value: float, grads) -> None:
-        """Pause with a message; never apply the update; restore the last good weights if these are broken."""
-        bad = nonfinite_names(reversed(grads))
-        weights_ok = all_finite(p._data for _, p in self._params)
-        parts = [f"step {step}: the loss is {value}" if not math.isfinite(value)
-                 else f"step {step}: the loss is finite ({value:.4g}) but gradients are not"]
-        if bad:
-            parts.append(f"the first parameter whose gradient went non-finite (counting from the output) is "
-                         f"{bad[0]!r}" + (f" (also: {', '.join(bad[1:4])}{'...' if len(bad) > 4 else ''})"
-                                          if len(bad) > 1 else ""))
-        if weights_ok:
-            parts.append(f"the update was not applied; the weights are those after step {self.steps}")
+    def _guarded_arrays(self) -> dict:
+        """What the NaN guard keeps finite and restores: every parameter and buffer, by name."""
+        arrays = {name: p._data for name, p in self._params}
+        for name, b in self.model.named_buffers():
+            if b is not None:
+                arrays[f"buffer {name}"] = b._data
+        return arrays
+
+    def _nonfinite(self, step: int, value: float, grads, update: bool = False) -> None:
+        """Undo step `step` exactly (weights, buffers, optimizer state as after the last good step) and pause.
+
+        Called only when something is non-finite: the loss or a gradient (then the update was never applied),
+        or, with `update`, the weights or buffers after the optimizer's update.
+        """
+        guarded = self._guarded_arrays()
+        self._snapshot.restore(guarded, self.optimizer)
+        if update:
+            broken = nonfinite_names(guarded.items())
+            parts = [f"step {step}: the loss ({value:.4g}) and gradients are finite but the update made "
+                     f"{_listed(broken)} non-finite"]
+            bad = broken
         else:
-            for buf, (_, p) in zip(self._backup, self._params):
-                p._data[...] = buf
-            self.optimizer.state = {}
-            parts.append(f"the weights were restored to those of step {self._backup_step} and the optimizer "
-                         "state cleared")
+            bad = nonfinite_names(reversed(grads))
+            parts = [f"step {step}: the loss is {value}" if not math.isfinite(value)
+                     else f"step {step}: the loss is finite ({value:.4g}) but gradients are not"]
+            if bad:
+                parts.append(f"the first parameter whose gradient went non-finite (counting from the output) is "
+                             f"{bad[0]!r}" + (f" (also: {', '.join(bad[1:4])}{'...' if len(bad) > 4 else ''})"
+                                              if len(bad) > 1 else ""))
+        parts.append(f"the step was undone: weights, buffers and optimizer state are exactly those after step "
+                     f"{self.steps}")
         parts.append(f"training paused: try a lower learning rate (now {self.lr:g})")
         message = "; ".join(parts) + "."
         self.optimizer.zero_grad()
@@ -637,6 +715,14 @@ class Trainer:
             self._set_state("paused")
 
 
+def _listed(names: list[str]) -> str:
+    if not names:
+        return "a value"
+    more = f" (also: {', '.join(repr(n) for n in names[1:4])}{'...' if len(names) > 4 else ''})" if len(names) > 1 \
+        else ""
+    return f"{names[0]!r}{more}"
+
+
 def _sample(g, size: int = 4096) -> np.ndarray:
     flat = g.reshape(-1)
     if flat.size > size:
@@ -644,7 +730,37 @@ def _sample(g, size: int = 4096) -> np.ndarray:
     return np.asarray(to_numpy(flat), dtype=np.float32).copy()
 
 
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+#: the largest batch size, epoch count, grad_every or step count a setting accepts (NumPy's int32 index range)
+MAX_COUNT = 2**31 - 1
+
+
+def _positive_int(name: str, value, limit: int = MAX_COUNT) -> int:
+    """`value` as an int in [1, limit]; TypeError for a non-integer (bool and str included), ValueError outside."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer >= 1, got {type(value).__name__} {_short(value)}")
+    if not 1 <= value <= limit:
+        raise ValueError(f"{name} must be an integer >= 1 and <= {limit:,}, got {_short(value)}")
     return int(value)
+
+
+def _positive_number(name: str, value) -> float:
+    """`value` as a finite float > 0; TypeError for a non-number (bool and str included), ValueError otherwise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {_short(value)}")
+    value = float(value)
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a finite number > 0, got {value}")
+    return value
+
+
+def _seed(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"seed must be an integer, got {type(value).__name__} {_short(value)}")
+    if not 0 <= value < 2**63:
+        raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {_short(value)}")
+    return int(value)
+
+
+def _short(value, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
