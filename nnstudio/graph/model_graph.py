@@ -240,6 +240,8 @@ class ModelGraph:
         if not isinstance(other, ModelGraph):
             raise GraphError(f"replace_with needs a ModelGraph, got {type(other).__name__}")
         nodes = dict(other._nodes)
+        if getattr(other, "_weights", None):  # the other design's kept weights come along (undo keeps them too)
+            self._weights = {**(getattr(self, "_weights", None) or {}), **other._weights}
         self._commit(nodes, "replace", tuple(dict.fromkeys([*self._nodes, *nodes])))
 
     @contextmanager

@@ -109,6 +109,9 @@ def test_weights_stay_until_a_block_changes():
     copy = g.copy()
     copy.rename("fc2", "head")
     np.testing.assert_array_equal(copy.build().head.bias.detach().numpy(), model.fc2.bias.detach().numpy())
+    opened = ModelGraph()
+    opened.replace_with(g)  # the builder opening a traced design
+    np.testing.assert_array_equal(opened.build().fc1.weight.detach().numpy(), model.fc1.weight.detach().numpy())
     assert not np.array_equal(ModelGraph.from_json(g.to_json()).build().fc1.weight.detach().numpy(),
                               model.fc1.weight.detach().numpy())
 
