@@ -89,7 +89,13 @@ globals()["int"] = int32
 __version__ = "0.1.0"
 
 
-from . import accelerator, amp, cuda, sparse  # noqa: E402  (torch.accelerator, torch.amp, torch.cuda, torch.sparse)
+from . import (  # noqa: E402  (torch.accelerator, torch.amp, torch.cuda, torch.sparse)
+    _torch_globals,  # noqa: E402  (finfo, memory formats, determinism flags, torch.conv2d, ...)
+    accelerator,
+    amp,
+    cuda,
+    sparse,
+)
 from ._dtype import STORAGE_LESS_DTYPES as _STORAGE_LESS_DTYPES  # noqa: E402
 from ._layout import layout, sparse_coo, strided  # noqa: E402
 from .amp import GradScaler, autocast  # noqa: E402
@@ -106,6 +112,9 @@ from .amp.autocast_mode import (  # noqa: E402
     set_autocast_gpu_dtype,
 )
 from .sparse import sparse_coo_tensor, spmm  # noqa: E402
+
+globals().update({k: getattr(_torch_globals, k) for k in _torch_globals.__all__})
+globals().update(_torch_globals.NN_FUNCTIONAL_ALIASES)  # torch.conv2d, torch.dropout, ... (nn.functional's)
 
 globals().update(_STORAGE_LESS_DTYPES)  # torch.bfloat16, torch.complex64, float8...: named, not storable
 for _alias, _name in (("chalf", "complex32"), ("cfloat", "complex64"), ("cdouble", "complex128")):

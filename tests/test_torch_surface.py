@@ -328,3 +328,49 @@ def _reassign(lib):
 
 def test_reassigned_submodule_and_parameter_keep_their_slot():
     assert _reassign(nnstudio) == _reassign(torch)
+
+
+def test_top_level_config_and_introspection_like_torch():
+    for name in ("float32", "float64", "float16"):
+        a, b = nnstudio.finfo(getattr(nnstudio, name)), torch.finfo(getattr(torch, name))
+        for field in ("eps", "max", "min", "tiny", "resolution", "bits"):
+            assert getattr(a, field) == getattr(b, field), (name, field)
+    assert nnstudio.finfo().eps == torch.finfo().eps
+    for name in ("int8", "int32", "int64", "uint8"):
+        a, b = nnstudio.iinfo(getattr(nnstudio, name)), torch.iinfo(getattr(torch, name))
+        assert (a.min, a.max, a.bits) == (b.min, b.max, b.bits)
+    for x, y in (("int32", "float32"), ("int64", "int32"), ("bool", "int8"), ("float16", "float64"), ("bool", "bool")):
+        assert str(nnstudio.promote_types(getattr(nnstudio, x), getattr(nnstudio, y))).split(".")[-1] == \
+            str(torch.promote_types(getattr(torch, x), getattr(torch, y))).split(".")[-1]
+    for a, b in ((lambda L: L.ones(2, dtype=L.int64), 1.5), (lambda L: L.ones(2, dtype=L.int32), 3),
+                 (lambda L: L.ones(2, dtype=L.float16), 2.0), (lambda L: L.ones((), dtype=L.float64),
+                                                               lambda L: L.ones(2, dtype=L.float32))):
+        ours = nnstudio.result_type(a(nnstudio), b(nnstudio) if callable(b) else b)
+        theirs = torch.result_type(a(torch), b(torch) if callable(b) else b)
+        assert str(ours).split(".")[-1] == str(theirs).split(".")[-1]
+    assert tuple(nnstudio.broadcast_shapes((2, 1), (3,), 1)) == tuple(torch.broadcast_shapes((2, 1), (3,), 1))
+    bo = nnstudio.broadcast_tensors(nnstudio.ones(2, 1), nnstudio.zeros(3))
+    assert [tuple(t.shape) for t in bo] == [(2, 3), (2, 3)]
+    assert nnstudio.typename(nnstudio.ones(1)) == torch.typename(torch.ones(1)) == "torch.FloatTensor"
+    assert nnstudio.can_cast(nnstudio.float32, nnstudio.int32) is torch.can_cast(torch.float32, torch.int32)
+    assert nnstudio.scalar_tensor(3).tolist() == torch.scalar_tensor(3).tolist()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert nnstudio.range(0, 3).tolist() == torch.range(0, 3).tolist()
+    state = nnstudio.get_rng_state()
+    a = nnstudio.randn(4)
+    nnstudio.set_rng_state(state)
+    assert nnstudio.randn(4).tolist() == a.tolist()
+    nnstudio.default_generator.manual_seed(3)
+    nnstudio.use_deterministic_algorithms(True)
+    assert nnstudio.are_deterministic_algorithms_enabled()
+    nnstudio.use_deterministic_algorithms(False)
+    nnstudio.set_float32_matmul_precision("high")
+    assert nnstudio.get_float32_matmul_precision() == "high"
+    nnstudio.set_float32_matmul_precision("highest")
+    assert repr(nnstudio.channels_last) == "nnstudio.channels_last" and nnstudio.newaxis is None
+    x = np.random.default_rng(0).standard_normal((1, 2, 5, 5)).astype(np.float32)
+    w = np.random.default_rng(1).standard_normal((3, 2, 3, 3)).astype(np.float32)
+    np.testing.assert_allclose(nnstudio.conv2d(nnstudio.tensor(x), nnstudio.tensor(w), padding=1).numpy(),
+                               torch.conv2d(torch.tensor(x), torch.tensor(w), padding=1).numpy(), rtol=1e-5, atol=1e-5)
+    assert float(nnstudio.dropout(nnstudio.ones(3), 0.5, False).sum()) == 3.0

@@ -1,0 +1,378 @@
+"""torch's top-level odds and ends that scripts call for configuration or introspection: finfo / iinfo,
+memory formats, the global random state, determinism and precision switches, anomaly / warn-always flags,
+type promotion helpers, broadcast helpers, and the torch.* forms of nn.functional ops (torch.conv2d, ...).
+
+Switches nnstudio has no use for (deterministic algorithms, matmul precision, interop threads) are kept and
+reported back as torch does; they change nothing, because nnstudio's kernels are deterministic NumPy / CuPy
+calls in full precision.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _dtype as dt
+
+__all__ = [
+    "AcceleratorError", "OutOfMemoryError", "are_deterministic_algorithms_enabled", "broadcast_shapes",
+    "broadcast_tensors", "can_cast", "channels_last", "channels_last_3d", "contiguous_format", "default_generator",
+    "finfo", "get_default_device", "get_deterministic_debug_mode", "get_float32_matmul_precision",
+    "get_num_interop_threads", "get_rng_state", "has_lapack", "has_mkl", "has_openmp", "has_spectral", "iinfo",
+    "is_anomaly_check_nan_enabled", "is_anomaly_enabled", "is_deterministic_algorithms_warn_only_enabled",
+    "is_inference_mode_enabled", "is_same_size", "is_warn_always_enabled", "legacy_contiguous_format",
+    "memory_format", "newaxis", "preserve_format", "promote_types", "randint_like", "range", "result_type",
+    "scalar_tensor", "set_anomaly_enabled", "set_default_device", "set_default_tensor_type",
+    "set_deterministic_debug_mode", "set_float32_matmul_precision", "set_num_interop_threads", "set_rng_state",
+    "set_warn_always", "typename", "use_deterministic_algorithms",
+]
+
+
+class AcceleratorError(RuntimeError):
+    """An error raised by the accelerator runtime (CuPy's CUDA errors in nnstudio)."""
+
+
+class OutOfMemoryError(RuntimeError):
+    """The device ran out of memory."""
+
+
+class _Info:
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}" for k, v in self._fields())
+        return f"{type(self).__name__}({fields}, dtype={self.dtype})"
+
+
+class finfo(_Info):
+    """Machine limits of a float dtype (default: the default float dtype): eps, max, min, tiny, resolution, bits."""
+
+    def __init__(self, type=None) -> None:
+        d = dt.get_default_dtype() if type is None else type
+        if not isinstance(d, dt.dtype) or not d.is_floating_point or d.np is None:
+            raise TypeError(f"finfo: expected a floating point dtype nnstudio stores, got {d!r}")
+        info = np.finfo(d.np)
+        self.bits, self.eps, self.max, self.min = info.bits, float(info.eps), float(info.max), float(info.min)
+        self.tiny = self.smallest_normal = float(info.tiny)
+        self.resolution = 10.0 ** -int(info.precision)
+        self.dtype = d.name
+
+    def _fields(self):
+        return [("resolution", self.resolution), ("min", self.min), ("max", self.max), ("eps", self.eps),
+                ("smallest_normal", self.smallest_normal), ("tiny", self.tiny)]
+
+
+class iinfo(_Info):
+    """Limits of an integer dtype: bits, max, min."""
+
+    def __init__(self, type) -> None:
+        if not isinstance(type, dt.dtype) or type.np is None or type.np.kind not in "iub":
+            raise TypeError(f"iinfo: expected an integer dtype, got {type!r}")
+        info = np.iinfo(type.np) if type.np.kind != "b" else np.iinfo(np.uint8)
+        self.bits, self.max, self.min, self.dtype = info.bits, int(info.max), int(info.min), type.name
+
+    def _fields(self):
+        return [("min", float(self.min)), ("max", float(self.max))]
+
+
+class memory_format:
+    """A memory format name; nnstudio tensors are always contiguous, so every format gives the same tensor."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"nnstudio.{self.name}"
+
+
+contiguous_format = memory_format("contiguous_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+preserve_format = memory_format("preserve_format")
+legacy_contiguous_format = memory_format("legacy_contiguous_format")
+newaxis = None
+has_lapack = has_spectral = True
+has_mkl = has_openmp = False
+
+_flags = {"deterministic": False, "warn_only": False, "debug_mode": 0, "matmul_precision": "highest",
+          "interop_threads": 1, "anomaly": False, "anomaly_nan": True, "warn_always": False}
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    """Recorded; nnstudio's kernels are deterministic already."""
+    _flags["deterministic"], _flags["warn_only"] = bool(mode), bool(warn_only)
+
+
+def are_deterministic_algorithms_enabled() -> bool:
+    return _flags["deterministic"]
+
+
+def is_deterministic_algorithms_warn_only_enabled() -> bool:
+    return _flags["warn_only"]
+
+
+def set_deterministic_debug_mode(debug_mode) -> None:
+    modes = {"default": 0, "warn": 1, "error": 2}
+    _flags["debug_mode"] = modes[debug_mode] if isinstance(debug_mode, str) else int(debug_mode)
+
+
+def get_deterministic_debug_mode() -> int:
+    return _flags["debug_mode"]
+
+
+def set_float32_matmul_precision(precision: str) -> None:
+    """'highest', 'high' or 'medium': recorded; nnstudio's float32 matmuls are always full precision."""
+    if precision not in ("highest", "high", "medium"):
+        raise RuntimeError(f"Invalid precision {precision!r}: expected 'highest', 'high' or 'medium'")
+    _flags["matmul_precision"] = precision
+
+
+def get_float32_matmul_precision() -> str:
+    return _flags["matmul_precision"]
+
+
+def set_num_interop_threads(n: int) -> None:
+    _flags["interop_threads"] = int(n)
+
+
+def get_num_interop_threads() -> int:
+    return _flags["interop_threads"]
+
+
+def set_anomaly_enabled(mode: bool, check_nan: bool = True) -> None:
+    _flags["anomaly"], _flags["anomaly_nan"] = bool(mode), bool(check_nan)
+
+
+def is_anomaly_enabled() -> bool:
+    return _flags["anomaly"]
+
+
+def is_anomaly_check_nan_enabled() -> bool:
+    return _flags["anomaly_nan"]
+
+
+def set_warn_always(b: bool) -> None:
+    _flags["warn_always"] = bool(b)
+
+
+def is_warn_always_enabled() -> bool:
+    return _flags["warn_always"]
+
+
+def is_inference_mode_enabled() -> bool:
+    """True inside `inference_mode()` (nnstudio's inference mode is no_grad)."""
+    from .autograd import is_grad_enabled
+
+    return not is_grad_enabled()
+
+
+def get_default_device():
+    from ._backend import device
+
+    return device("cpu")
+
+
+def set_default_device(device) -> None:
+    """Only 'cpu' (the default) is supported: nnstudio creates tensors on the CPU unless given a device."""
+    if device is not None and str(device) != "cpu":
+        raise RuntimeError(f"set_default_device: nnstudio creates tensors on the CPU by default; pass "
+                           f"device={str(device)!r} to each factory instead")
+
+
+def set_default_tensor_type(t) -> None:
+    """torch's deprecated form of set_default_dtype ('torch.DoubleTensor' -> float64)."""
+    name = t if isinstance(t, str) else getattr(t, "__name__", str(t))
+    kinds = {"FloatTensor": dt.float32, "DoubleTensor": dt.float64, "HalfTensor": dt.float16}
+    key = name.split(".")[-1]
+    if key not in kinds:
+        raise TypeError(f"set_default_tensor_type: only floating point types are supported, got {t!r}")
+    dt.set_default_dtype(kinds[key])
+
+
+def get_rng_state():
+    """The global generator's state as a uint8 tensor (restorable with set_rng_state): PCG64's 128-bit state
+    and increment, then its buffered-uint32 flag and value (no pickle)."""
+    from . import _random
+    from .tensor import Tensor
+
+    st = _random.generator().bit_generator.state
+    parts = [st["state"]["state"].to_bytes(16, "little"), st["state"]["inc"].to_bytes(16, "little"),
+             int(st["has_uint32"]).to_bytes(8, "little"), int(st["uinteger"]).to_bytes(8, "little")]
+    return Tensor._wrap(np.frombuffer(b"".join(parts), dtype=np.uint8).copy(), None)
+
+
+def set_rng_state(new_state) -> None:
+    """Restore the global generator from `get_rng_state()`."""
+    from . import _random
+
+    data = bytes(new_state.detach().cpu().numpy().astype(np.uint8)) if hasattr(new_state, "detach") \
+        else bytes(new_state)
+    if len(data) != 48:
+        raise RuntimeError(f"set_rng_state: expected the 48-byte state of get_rng_state(), got {len(data)} bytes")
+    gen = _random.generator().bit_generator
+    gen.state = {"bit_generator": "PCG64",
+                 "state": {"state": int.from_bytes(data[:16], "little"), "inc": int.from_bytes(data[16:32], "little")},
+                 "has_uint32": int.from_bytes(data[32:40], "little"), "uinteger": int.from_bytes(data[40:48], "little")}
+
+
+class _DefaultGenerator:
+    """`torch.default_generator`: the global stream, with Generator's seeding methods."""
+
+    def manual_seed(self, seed: int):
+        from ._random import manual_seed
+
+        manual_seed(seed)
+        return self
+
+    def seed(self) -> int:
+        from ._random import seed
+
+        s = int(np.random.SeedSequence().entropy) & 0x7FFFFFFFFFFFFFFF
+        seed(s)
+        return s
+
+    def initial_seed(self) -> int:
+        from ._random import initial_seed
+
+        return initial_seed()
+
+    def get_state(self):
+        return get_rng_state()
+
+    def set_state(self, state) -> None:
+        set_rng_state(state)
+
+
+default_generator = _DefaultGenerator()
+
+
+def typename(obj) -> str:
+    """'torch.FloatTensor' for a float32 tensor, as torch; the type's name otherwise."""
+    from .tensor import Tensor
+
+    if isinstance(obj, Tensor):
+        names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+        prefix = "torch.cuda." if obj.is_cuda else "torch."
+        return f"{prefix}{names[obj.dtype.name]}Tensor"
+    module = type(obj).__module__
+    return type(obj).__qualname__ if module in (None, "builtins") else f"{module}.{type(obj).__qualname__}"
+
+
+def promote_types(type1, type2):
+    """The dtype torch gives an op on tensors of these two dtypes."""
+    a, b = np.dtype(dt.to_numpy_dtype(type1)), np.dtype(dt.to_numpy_dtype(type2))
+    if a.kind == "f" and b.kind != "f":
+        return dt.from_numpy_dtype(a)
+    if b.kind == "f" and a.kind != "f":
+        return dt.from_numpy_dtype(b)
+    if a.kind == "b" and b.kind == "b":
+        return dt.bool_
+    return dt.from_numpy_dtype(np.promote_types(a, b))
+
+
+def result_type(tensor1, tensor2):
+    """The dtype of an op on these operands (tensors or Python numbers), by torch's category rule: a number
+    only lifts the category (bool < int < float), never the width."""
+    from .tensor import Tensor
+
+    def category(x):
+        if isinstance(x, Tensor):
+            return "bif".index("f" if x.is_floating_point() else "b" if x.dtype == dt.bool_ else "i")
+        return 0 if isinstance(x, bool) else 1 if isinstance(x, int) else 2
+
+    tensors = [x for x in (tensor1, tensor2) if isinstance(x, Tensor)]
+    if not tensors:
+        return dt.get_default_dtype() if any(isinstance(x, float) for x in (tensor1, tensor2)) else dt.int64
+    dims = [x for x in tensors if x.ndim > 0] or tensors
+    base = dims[0].dtype if len(dims) == 1 else promote_types(dims[0].dtype, dims[1].dtype)
+    top = max(category(tensor1), category(tensor2))
+    base_cat = "bif".index("f" if base.is_floating_point else "b" if base == dt.bool_ else "i")
+    if top > base_cat:
+        return dt.get_default_dtype() if top == 2 else dt.int64
+    return base
+
+
+def can_cast(from_, to) -> bool:
+    """Whether torch casts `from_` to `to` implicitly (no float -> int, no number -> bool)."""
+    from ._tensor.promotion import can_cast as _can_cast
+
+    return _can_cast(dt.to_numpy_dtype(from_), dt.to_numpy_dtype(to))
+
+
+def broadcast_shapes(*shapes):
+    """The shape the given shapes broadcast to (torch.Size)."""
+    from .tensor import Size
+
+    try:
+        return Size(np.broadcast_shapes(*[(s,) if isinstance(s, int) else tuple(s) for s in shapes]))
+    except ValueError:
+        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape: {list(shapes)}") from None
+
+
+def broadcast_tensors(*tensors):
+    """The tensors expanded to their common shape (views, differentiable)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    shape = broadcast_shapes(*[t.shape for t in tensors])
+    return tuple(t.expand(shape) for t in tensors)
+
+
+def is_same_size(input, other) -> bool:
+    return tuple(input.shape) == tuple(other.shape)
+
+
+def scalar_tensor(s, dtype=None, device=None, requires_grad: bool = False):
+    """A 0-d tensor of the default float dtype (torch.scalar_tensor)."""
+    from .creation import tensor
+
+    return tensor(float(s) if dtype is None else s, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def range(start=0, end=None, step=1, dtype=None, device=None, requires_grad: bool = False):  # noqa: A001
+    """Deprecated in torch: values from start to end *inclusive* (float by default)."""
+    import warnings
+
+    from .creation import tensor
+
+    warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
+                  "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
+                  "[start, end).", UserWarning, stacklevel=2)
+    if end is None:
+        start, end = 0, start
+    n = int(np.floor((end - start) / step)) + 1
+    values = start + step * np.arange(n, dtype=np.float64)
+    return tensor(values, dtype=dtype or dt.get_default_dtype(), device=device, requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad: bool = False):
+    """Random integers in [low, high) with `input`'s shape (and dtype unless given)."""
+    from .creation import randint
+
+    if high is None:
+        low, high = 0, low
+    out = randint(low, high, tuple(input.shape), device=device or input.device)
+    return out.to(dtype or input.dtype)
+
+
+_NN_FUNCTIONAL = [
+    "adaptive_avg_pool1d", "adaptive_max_pool1d", "alpha_dropout", "avg_pool1d", "batch_norm", "bilinear",
+    "binary_cross_entropy_with_logits", "celu", "celu_", "channel_shuffle", "conv1d", "conv2d", "conv3d",
+    "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "cosine_embedding_loss", "cosine_similarity",
+    "dropout", "embedding", "embedding_bag", "feature_alpha_dropout", "group_norm", "hardshrink",
+    "hinge_embedding_loss", "instance_norm", "kl_div", "layer_norm", "margin_ranking_loss", "max_pool1d",
+    "max_pool1d_with_indices", "max_pool2d", "max_pool3d", "pairwise_distance", "pixel_shuffle", "pixel_unshuffle",
+    "poisson_nll_loss", "prelu", "relu_", "rms_norm", "rrelu", "rrelu_", "selu", "selu_", "threshold",
+    "threshold_", "triplet_margin_loss",
+]
+
+
+def _nn_functional(name: str):
+    def f(*args, **kwargs):
+        from .nn import functional
+
+        return getattr(functional, name)(*args, **kwargs)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"torch.{name}: the same as torch.nn.functional.{name}."
+    return f
+
+
+NN_FUNCTIONAL_ALIASES = {name: _nn_functional(name) for name in _NN_FUNCTIONAL}
