@@ -47,20 +47,43 @@ class _Unreadable(ValueError):
     """Raised inside `load` with the final reason (no wrapping)."""
 
 
+Unreadable = _Unreadable  # what an object codec raises for an entry it cannot read back
+
+#: encoders of objects beyond tensors and plain data (nn.Module and friends: `nnstudio/nn/saved_modules.py`)
+_OBJECT_CODECS: list = []
+
+
+def register_object_codec(codec) -> None:
+    """Add a codec: `handles(obj)`, `encode(obj, encode_child, path) -> dict` and
+    `decode(node, decode_child, allowed) -> obj`, where `allowed(cls_or_function)` says whether `load` may
+    import it (weights_only=False, or a class passed to `add_safe_globals`)."""
+    _OBJECT_CODECS.append(codec)
+
+
 def _is_flat_state(obj) -> bool:
     return isinstance(obj, dict) and bool(obj) and all(
         isinstance(k, str) and not k.startswith("__")
         and (isinstance(v, Tensor) or (isinstance(v, np.ndarray) and not v.dtype.hasobject)) for k, v in obj.items())
 
 
-def _encode(obj, arrays: list, path: str, depth: int = 0):
-    """The JSON node of `obj`; its tensors and arrays are appended to `arrays`."""
+def _encode(obj, arrays: list, path: str, depth: int = 0, memo: dict | None = None):
+    """The JSON node of `obj`; its tensors and arrays are appended to `arrays`. A tensor or object met again
+    (`memo`: id -> (number, object)) becomes a reference to its first node, so sharing survives a round trip."""
     if depth > MAX_DEPTH:
         raise ValueError(f"nnstudio.save: the object is nested more than {MAX_DEPTH} levels deep (at "
                          f"{path[:200]}{'...' if len(path) > 200 else ''}); flatten it")
-    if isinstance(obj, Tensor):
+    memo = {} if memo is None else memo
+    if id(obj) in memo:
+        return {"ref": memo[id(obj)][0]}
+    codec = next((c for c in _OBJECT_CODECS if c.handles(obj)), None)
+    if codec is not None or isinstance(obj, Tensor):
+        number = len(memo)
+        memo[id(obj)] = (number, obj)  # the object stays referenced, so its id is not reused during the save
+        if codec is not None:
+            inner = codec.encode(obj, lambda child, at: _encode(child, arrays, at, depth + 1, memo), path)
+            return {"object": inner, "id": number}
         arrays.append(to_numpy(obj._data))
-        return {"tensor": len(arrays) - 1, "requires_grad": bool(obj.requires_grad)}
+        return {"tensor": len(arrays) - 1, "requires_grad": bool(obj.requires_grad), "id": number}
     if isinstance(obj, np.ndarray):
         if obj.dtype.hasobject:
             raise TypeError(f"nnstudio.save: {path} is a NumPy array of Python objects, which needs pickle")
@@ -82,29 +105,55 @@ def _encode(obj, arrays: list, path: str, depth: int = 0):
             if kind is None:
                 raise TypeError(f"nnstudio.save: {path} has a key of type {type(k).__name__} ({k!r}); keys must be "
                                 f"str, int, float or bool")
-            items.append([kind, k if kind != "f" else repr(k), _encode(v, arrays, f"{path}[{k!r}]", depth + 1)])
+            items.append([kind, k if kind != "f" else repr(k), _encode(v, arrays, f"{path}[{k!r}]", depth + 1, memo)])
         return {"dict": items, "ordered": isinstance(obj, OrderedDict)}
     if isinstance(obj, (list, tuple)):
         kind = "list" if isinstance(obj, list) else "tuple"
-        return {kind: [_encode(v, arrays, f"{path}[{i}]", depth + 1) for i, v in enumerate(obj)]}
-    hint = " (save its state_dict() instead: a whole module needs pickle)" if hasattr(obj, "state_dict") else ""
+        return {kind: [_encode(v, arrays, f"{path}[{i}]", depth + 1, memo) for i, v in enumerate(obj)]}
+    hint = " (save its state_dict() instead)" if hasattr(obj, "state_dict") else ""
     raise TypeError(f"nnstudio.save: {path} is a {type(obj).__name__}, which a .npz file cannot hold{hint}; "
                     f"it stores tensors, arrays, numbers, strings, None and dicts / lists / tuples of them")
 
 
-def _decode(node, data, map_location, depth: int = 0):
+class _Reader:
+    """What one `load` shares across its entries: the archive, where tensors go, the objects read so far (for
+    references) and which classes it may import."""
+
+    def __init__(self, data, map_location, weights_only: bool) -> None:
+        self.data, self.map_location, self.weights_only = data, map_location, weights_only
+        self.memo: dict = {}
+
+    def allowed(self, target) -> bool:
+        return not self.weights_only or any(target is g or (isinstance(g, tuple) and target is g[0])
+                                            for g in get_safe_globals())
+
+
+def _decode(node, reader: _Reader, depth: int = 0):
     if not isinstance(node, dict):
         raise _Unreadable(f"the structure holds a {type(node).__name__} where an entry was expected")
     if depth > MAX_DEPTH:
         raise _Unreadable(f"the structure is nested more than {MAX_DEPTH} levels deep")
+    if "ref" in node:
+        if not isinstance(node["ref"], int) or node["ref"] not in reader.memo:
+            raise _Unreadable(f"the structure refers to entry {str(node['ref'])[:20]}, which comes later or not at all")
+        return reader.memo[node["ref"]]
+    if "object" in node:
+        if not _OBJECT_CODECS:
+            raise _Unreadable("it holds an object, and no reader for objects is loaded (import nnstudio.nn)")
+        value = _OBJECT_CODECS[0].decode(node["object"], lambda child: _decode(child, reader, depth + 1),
+                                         reader.allowed)
+        reader.memo[node.get("id")] = value
+        return value
     if "tensor" in node:
-        t = Tensor._wrap(_array(data, node["tensor"]), None)
-        if map_location is not None:
-            t = t.to(map_location)
+        t = Tensor._wrap(_array(reader.data, node["tensor"]), None)
+        if reader.map_location is not None:
+            t = t.to(reader.map_location)
         t.requires_grad = bool(node.get("requires_grad", False))
+        if "id" in node:
+            reader.memo[node["id"]] = t
         return t
     if "array" in node:
-        return _array(data, node["array"])
+        return _array(reader.data, node["array"])
     if "value" in node:
         value = node["value"]
         if value is not None and not isinstance(value, (bool, int, float, str)):
@@ -114,12 +163,12 @@ def _decode(node, data, map_location, depth: int = 0):
         return float(node["float"])
     if "dict" in node:
         keys = {"s": str, "i": int, "b": bool, "f": float}
-        pairs = [(keys[kind](k), _decode(v, data, map_location, depth + 1)) for kind, k, v in node["dict"]]
+        pairs = [(keys[kind](k), _decode(v, reader, depth + 1)) for kind, k, v in node["dict"]]
         return OrderedDict(pairs) if node.get("ordered") else dict(pairs)
     if "list" in node:
-        return [_decode(v, data, map_location, depth + 1) for v in node["list"]]
+        return [_decode(v, reader, depth + 1) for v in node["list"]]
     if "tuple" in node:
-        return tuple(_decode(v, data, map_location, depth + 1) for v in node["tuple"])
+        return tuple(_decode(v, reader, depth + 1) for v in node["tuple"])
     raise _Unreadable(f"the structure has an unknown entry {sorted(node)[:5]}")
 
 
@@ -135,7 +184,8 @@ def _array(data, index) -> np.ndarray:
 
 
 def save(obj, f) -> None:
-    """Save `obj` (a state dict, or a checkpoint dict of state dicts, numbers and strings) to an `.npz` file.
+    """Save `obj` (a state dict, a checkpoint dict of state dicts, numbers and strings, or a whole nn.Module) to
+    an `.npz` file (a module is stored as its class's name and its attributes: `nnstudio/nn/saved_modules.py`).
 
     `f` is a path or a writable binary file. A path is written atomically (a temporary file with a unique name in
     the same folder, then a rename), so an interrupted save never leaves half a file in place of a good one, nor
@@ -157,7 +207,9 @@ def save(obj, f) -> None:
 
 def load(f, map_location=None, weights_only: bool = True):
     """Load what `save` wrote (`allow_pickle=False`: a file can carry no code): an OrderedDict of tensors for a
-    state dict, else the saved structure. `map_location` ('cpu', 'cuda', a device) moves every tensor.
+    state dict, else the saved structure. `map_location` ('cpu', 'cuda', a device) moves every tensor. A whole
+    module in the file is re-created (its class imported by name, its attributes restored, no constructor run)
+    only with `weights_only=False` or for a class given to `add_safe_globals`, as torch allows it.
 
     Raises:
         FileNotFoundError / IsADirectoryError / PermissionError: as `open` raises them.
@@ -188,7 +240,7 @@ def load(f, map_location=None, weights_only: bool = True):
             if not isinstance(structure, dict) or structure.get("format") != _FORMAT:
                 found = structure.get("format") if isinstance(structure, dict) else type(structure).__name__
                 raise _Unreadable(f"its structure has the unknown format {str(found)[:80]!r}")
-            return _decode(structure.get("root"), data, map_location)
+            return _decode(structure.get("root"), _Reader(data, map_location, weights_only))
     except LoadError:
         raise
     except RecursionError:

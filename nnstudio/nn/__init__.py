@@ -121,4 +121,7 @@ from .transformer import (
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 NLLLoss2d = NLLLoss  # torch keeps the old name as a subclass of NLLLoss
-from . import modules  # noqa: E402,F401  (torch.nn.modules.<file>.<Class> paths)
+from . import (  # noqa: E402
+    modules,  # noqa: F401  (torch.nn.modules.<file>.<Class> paths)
+    saved_modules,  # noqa: F401  (whole modules in nnstudio.save files, without pickle)
+)
