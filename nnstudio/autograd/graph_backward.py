@@ -45,6 +45,9 @@ class PassThrough(Function):
 
     tensor_saves: dict = {}
 
+    def forward(self, a):
+        return a
+
     def backward(self, g):
         return (g,)
 
@@ -86,15 +89,16 @@ def graph_backward(fn, g, wrap) -> tuple:
             if role < len(fn.inputs):
                 setattr(twin, attr, _lift_input(fn, role, wrap))
             continue
+        if role == "inputs":  # the tuple of all inputs (a table-generated primitive keeps their arrays so)
+            setattr(twin, attr, tuple(_lift_input(fn, i, wrap) for i in range(len(fn.inputs))))
+            continue
         array = fn.__dict__.get(attr)
         if array is None:
             continue
-        if role == "out":
-            setattr(twin, attr, _lift_output(fn, array, g, wrap))
-        elif role == "inputs":  # the tuple of all input arrays (a table-generated primitive keeps them so)
-            setattr(twin, attr, tuple(_lift_input(fn, i, wrap) for i in range(len(fn.inputs))))
-        else:
-            setattr(twin, attr, _lift_input(fn, role, wrap))
+        if role != "out":
+            raise ValueError(f"{type(fn).__name__}.tensor_saves[{attr!r}] = {role!r}: expected an input index, "
+                             f"'out' or 'inputs'")
+        setattr(twin, attr, _lift_output(fn, array, g, wrap))
     grads = twin.backward(g)
     if not isinstance(grads, tuple):
         grads = (grads,)

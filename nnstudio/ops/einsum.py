@@ -13,6 +13,7 @@ import string
 
 from .._backend import xp_of
 from ..autograd import Function
+from ._ns import ns_of
 
 _LETTERS = string.ascii_letters
 
@@ -96,7 +97,11 @@ def _diagonal_view(xp, a, term: str, letters: str):
 
 
 class Einsum(Function):
-    """z = einsum(ins -> out)(*arrays); see the module docstring for the backward rule."""
+    """z = einsum(ins -> out)(*arrays); see the module docstring for the backward rule. Under create_graph the
+    same rule runs on Tensors (each gradient is itself an einsum, recorded); a repeated subscript (a diagonal)
+    has no second derivative yet."""
+
+    tensor_saves = {"ins_t": "inputs"}
 
     def forward(self, *arrays, ins=(), out="", sizes=None):
         xp = xp_of(arrays[0])
@@ -112,19 +117,28 @@ class Einsum(Function):
         return a if a.shape == target else xp.broadcast_to(a, target)
 
     def backward(self, g):
-        xp = xp_of(g)
+        graph = hasattr(g, "_ctx")
+        xp = ns_of(g)
+        if graph:
+            full = [xp.broadcast_to(t, a.shape) if tuple(t.shape) != a.shape else t
+                    for t, a in zip(self.ins_t, self.full)]
+            if any(len(set(term)) != len(term) for term in self.ins):
+                raise NotImplementedError("create_graph=True: einsum with a repeated subscript in one operand (a "
+                                          "diagonal) has no second derivative in nnstudio yet")
+        else:
+            full = self.full
         grads = []
         for k, (term, shape) in enumerate(zip(self.ins, self.shapes)):
             if not self.needs_input_grad[k]:
                 grads.append(None)
                 continue
             others = [t for j, t in enumerate(self.ins) if j != k]
-            arrays = [a for j, a in enumerate(self.full) if j != k]
+            arrays = [a for j, a in enumerate(full) if j != k]
             unique = "".join(dict.fromkeys(term))
             seen = set(self.out).union(*others) if others else set(self.out)
             kept = "".join(ch for ch in unique if ch in seen)
             eq = ",".join([self.out] + others) + "->" + kept
-            gk = xp.einsum(eq, g, *arrays, optimize=len(arrays) > 1)
+            gk = _einsum_tensors(eq, g, *arrays) if graph else xp.einsum(eq, g, *arrays, optimize=len(arrays) > 1)
             full_shape = self.full[k].shape
             # letters that only this operand has: the gradient is constant along them
             sizes = {ch: full_shape[term.index(ch)] for ch in unique}
@@ -134,13 +148,23 @@ class Einsum(Function):
                 dense = xp.zeros(full_shape, dtype=g.dtype)
                 _diagonal_view(xp, dense, term, unique)[...] = gk
                 gk = dense
-            else:
+            elif not graph:
                 gk = xp.ascontiguousarray(gk)
             axes = tuple(i for i, n in enumerate(shape) if n == 1 and full_shape[i] != 1)
             if axes:
-                gk = gk.sum(axis=axes, keepdims=True)
-            grads.append(gk.astype(g.dtype, copy=False))
+                gk = xp.sum(gk, axis=axes, keepdims=True)
+            grads.append(xp.cast_like(gk, g))
         return tuple(grads)
+
+
+def _einsum_tensors(equation: str, *operands):
+    """einsum of Tensors, recorded (the gradient of an einsum under create_graph)."""
+    from ..autograd import apply
+
+    lhs, out = equation.split("->")
+    ins = lhs.split(",")
+    sizes = {ch: n for term, t in zip(ins, operands) for ch, n in zip(term, t.shape)}
+    return apply(Einsum, *operands, ins=ins, out=out, sizes=sizes)
 
 
 __all__ = ["Einsum", "parse_equation"]

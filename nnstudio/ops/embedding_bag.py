@@ -1,4 +1,8 @@
-"""Embedding bags: rows of a table picked by integer indices and reduced (sum, mean or max) per bag."""
+"""Embedding bags: rows of a table picked by integer indices and reduced (sum, mean or max) per bag.
+
+Under create_graph the backward runs on Tensors: the same gathers and scatters as recorded GetItem /
+IndexAddZeros nodes, with the rows and per-sample weights taken from the input Tensors.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ class EmbeddingBag(Function):
     bag; an empty bag gives zeros. dweight[r] = sum of the gradients that reached row r (divided by how often r
     occurs when scale_grad_by_freq); dpsw[i] = <g[bag[i]], weight[indices[i]]>.
     """
+
+    tensor_saves = {"w_t": 0, "psw_t": 1}  # used by `_graph_backward` only
 
     def forward(self, weight, per_sample_weights=None, indices=None, bags=None, n_bags=0, mode="mean",
                 padding_idx=None, scale_grad_by_freq=False):
@@ -49,7 +55,36 @@ class EmbeddingBag(Function):
             out /= xp.maximum(counts, 1)[:, None]
         return out
 
+    def _graph_backward(self, g) -> tuple:
+        from ._ns import TENSOR as ns
+
+        xp = xp_of(self.idx)
+        v, d = self.shape
+        gw = gpsw = None
+        if self.mode == "max":
+            filled = xp.nonzero(self.filled)[0]
+            cols = xp.broadcast_to(xp.arange(d)[None, :], (g.shape[0], d))[filled]
+            per_pos = ns.index_add_zeros((self.idx.size, d), (self.winner[filled], cols),
+                                         ns.getitem(g, filled, True), True)
+        else:
+            per_pos = ns.getitem(g, self.bag, True)
+            if self.mode == "mean":
+                per_pos = per_pos / xp.maximum(self.counts, 1)[self.bag][:, None]
+        kept = xp.nonzero(self.keep)[0]
+        psw = None if self.psw is None else ns.getitem(self.psw_t, kept, True)
+        if self.needs_input_grad[0]:
+            gw = ns.index_add_zeros((v, d), self.idx, per_pos if psw is None else per_pos * psw.unsqueeze(1), True)
+            if self.scale:
+                counts = xp.bincount(self.all_indices.reshape(-1), minlength=v).astype(self.rows.dtype)
+                gw = gw / xp.maximum(counts, 1)[:, None]
+        if psw is not None and self.needs_input_grad[1]:
+            rows = ns.getitem(self.w_t, self.idx, True)
+            gpsw = ns.index_add_zeros(self.keep.shape, kept, (per_pos * rows).sum(1), True)
+        return (gw,) if self.psw is None else (gw, gpsw)
+
     def backward(self, g):
+        if hasattr(g, "_ctx"):
+            return self._graph_backward(g)
         xp = xp_of(g)
         v, d = self.shape
         gw = gpsw = None

@@ -7,6 +7,7 @@ x1 (..., P, M) and x2 (..., R, M) with the same leading dims give d (..., P, R),
   other p: from the differences D = x1_i - x2_j; dd/dD = sign(D) |D|^(p-1) / d^(p-1) (0 where d = 0);
          p = 1: sign(D); p = inf: sign(D) where |D| = d (every tie gets it, as torch); p = 0 (count of
          nonzero differences): no gradient.
+Under create_graph the distances are replayed from the differences with differentiable ops (`composite`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,20 @@ def _swap(a):
 
 class CDist(Function):
     """d[..., i, j] = ||x1[..., i, :] - x2[..., j, :]||_p for p >= 0 (inf included)."""
+
+    def composite(self, x1, x2):
+        """d from the differences D with Tensor ops (create_graph): the p-norm over the last axis."""
+        diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+        p = self.p
+        if p == 0:  # a count: zero gradient, kept in the graph
+            return (diff * 0).sum(-1) + diff.detach().ne(0).sum(-1).to(x1.dtype)
+        if p == 2:
+            return diff.norm(dim=-1)
+        if p == 1:
+            return diff.abs().sum(-1)
+        if np.isinf(p):
+            return diff.abs().amax(-1)
+        return (diff.abs() ** p).sum(-1) ** (1.0 / p)
 
     def forward(self, x1, x2, p=2.0, use_mm=None):
         xp = xp_of(x1)

@@ -9,6 +9,8 @@ Its backward is the adjoint, a scatter-add of w_t g into the source positions i_
 upsampled pixel feeds several outputs), so the scatter is split into "layers" in which every source index
 occurs once; each layer is one vectorised `gx[..., idx] += g[..., pos]` (exact on NumPy and CuPy alike).
 There are as many layers as the largest repeat count (2 for a 2x upsampling), never one per pixel.
+Both backwards are linear in g with constant taps: under create_graph they are the same scatters recorded as
+IndexAddZeros nodes (repeats accumulate there), whose backward is the gather again.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class AxisTaps(Function):
     """y = sum_t w_t * take(x, i_t, axis). `taps` is a tuple of (index (out,), weights (out,) or None) as NumPy
     arrays; x (..., in, ...) -> y (..., out, ...) along `axis`."""
 
+    tensor_saves: dict = {}
+
     def forward(self, x, axis=0, taps=()):
         xp = xp_of(x)
         bshape = (-1,) + (1,) * (x.ndim - axis - 1)
@@ -52,6 +56,16 @@ class AxisTaps(Function):
         return y
 
     def backward(self, g):
+        if hasattr(g, "_ctx"):
+            from ._ns import TENSOR
+
+            lead = (slice(None),) * self.axis
+            gx = None
+            for index, w in self.dev_taps:
+                term = TENSOR.index_add_zeros(self.xshape, lead + (xp_of(g._data).asarray(index),),
+                                              g if w is None else g * w, True)
+                gx = term if gx is None else gx + term
+            return (gx,)
         xp = xp_of(g)
         axis = self.axis
         lead = (slice(None),) * axis
@@ -65,6 +79,8 @@ class AxisTaps(Function):
 
 class ConstantPad(Function):
     """y = x padded with `value` (negative pads crop). `pads` is ((lo, hi), ...) for the LAST len(pads) dims."""
+
+    tensor_saves: dict = {}
 
     def forward(self, x, pads=(), value=0.0):
         xp = xp_of(x)
@@ -80,6 +96,10 @@ class ConstantPad(Function):
         return y
 
     def backward(self, g):
+        if hasattr(g, "_ctx"):
+            from ._ns import TENSOR
+
+            return (TENSOR.index_add_zeros(self.xshape, self.src, TENSOR.getitem(g, self.dst), False),)
         gx = xp_of(g).zeros(self.xshape, dtype=g.dtype)
         gx[self.src] = g[self.dst]
         return (gx,)

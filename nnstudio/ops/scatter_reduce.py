@@ -64,7 +64,11 @@ def _group_sizes(xp, shape, pos, include_self: bool):
 
 
 class ScatterReduce(Function):
-    """out = a with each group (a's value if include_self, and the src values index sends there) reduced."""
+    """out = a with each group (a's value if include_self, and the src values index sends there) reduced.
+    Under create_graph the linear reductions (sum, mean) run their backward on Tensors; prod / amax / amin have
+    no second derivative yet."""
+
+    tensor_saves: dict = {}
 
     def forward(self, a, src, index=None, axis=0, reduce="sum", include_self=True):
         self.index, self.axis, self.reduce, self.include_self = index, axis, reduce, include_self
@@ -74,7 +78,26 @@ class ScatterReduce(Function):
         self.a_shape, self.src_shape = a.shape, src.shape
         return out
 
+    def _graph_backward(self, g) -> tuple:
+        from ._ns import TENSOR as ns
+
+        xp = xp_of(self.index)
+        index, reduce = self.index, self.reduce
+        if reduce not in ("sum", "mean"):
+            raise NotImplementedError(f"create_graph=True: scatter_reduce(reduce={reduce!r}) has no second "
+                                      f"derivative in nnstudio yet (sum and mean have)")
+        pos = scatter_positions(xp, index, self.axis)
+        da = g if reduce == "sum" else g / _group_sizes(xp, self.a_shape, pos, self.include_self).astype(
+            g._data.dtype)
+        picked = ns.getitem(da, pos, True)
+        if not self.include_self and self.needs_input_grad[0]:
+            da = ns.put_zero(da, pos)
+        dsrc = ns.index_add_zeros(self.src_shape, _block(index), picked, False) if self.needs_input_grad[1] else None
+        return (da if self.needs_input_grad[0] else None), dsrc
+
     def backward(self, g):
+        if hasattr(g, "_ctx"):
+            return self._graph_backward(g)
         xp = xp_of(g)
         index, axis, reduce = self.index, self.axis, self.reduce
         pos = scatter_positions(xp, index, axis)
