@@ -57,7 +57,10 @@ def _checked(results, grads: list, what: str, hook) -> list:
 
 
 class _Pack(Function):
-    """The tensors raveled into one array (forward); their complete gradients, through the hooks (backward)."""
+    """The tensors raveled into one array (forward); their complete gradients, through the hooks (backward).
+    Under create_graph `grad` is a Tensor: the hooks then see (and may return) gradients with history."""
+
+    tensor_saves: dict = {}
 
     def forward(self, *arrays, state: _CallState, role: str):
         from .._backend import xp_of
@@ -71,11 +74,12 @@ class _Pack(Function):
 
     def backward(self, grad):
         state, pieces, start = self.state, [], 0
+        graph = isinstance(grad, Tensor)
         for slot, (shape, size) in enumerate(zip(self.shapes, self.sizes)):
             piece = grad[start:start + size].reshape(shape)
             # as torch: an input no gradient reached gets zeros, an output None
             reached = self.role == "input" or (self.role, slot) in state.reached
-            pieces.append(Tensor._wrap(piece, None) if reached else None)
+            pieces.append((piece if graph else Tensor._wrap(piece, None)) if reached else None)
             start += size
         module = state.module
         if self.role == "output":
@@ -98,11 +102,13 @@ class _Pack(Function):
                 if res is not None:
                     grad_input = _checked(res, grad_input, "grad_input", hook)
             pieces = [grad_input[pos] for pos in state.input_index]
-        return tuple(None if p is None else p._data for p in pieces)
+        return tuple(None if p is None else p if graph else p._data for p in pieces)
 
 
 class _Unpack(Function):
     """One tensor's slice of a `_Pack` array, in its own shape and dtype."""
+
+    tensor_saves: dict = {}
 
     def forward(self, flat, *, start: int, shape: tuple, dtype, state: _CallState, key: tuple):
         self.size, self.start, self.state, self.key = flat.size, start, state, key
@@ -113,6 +119,11 @@ class _Unpack(Function):
         from .._backend import xp_of
 
         self.state.reached.add(self.key)
+        if isinstance(grad, Tensor):  # create_graph: the same write into zeros, recorded
+            from ..ops._ns import TENSOR
+
+            return (TENSOR.index_add_zeros((self.size,), slice(self.start, self.start + grad.numel()),
+                                           grad.reshape(-1), False),)
         full = xp_of(grad).zeros(self.size, dtype=grad.dtype)
         full[self.start:self.start + grad.size] = grad.ravel()
         return (full,)

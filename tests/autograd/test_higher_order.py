@@ -220,3 +220,58 @@ def test_once_differentiable_backward_refuses_a_second_derivative():
     assert g.requires_grad
     with pytest.raises(RuntimeError, match="once_differentiable"):
         g.sum().backward()
+
+
+def test_module_full_backward_hook_under_create_graph_matches_torch():
+    ours, theirs = _pair(lambda nn: nn.Sequential(nn.Linear(3, 2), nn.Tanh()))
+    res = []
+    for lib, model in ((nnstudio, ours), (torch, theirs)):
+        seen = []
+
+        def hook(module, grad_input, grad_output, seen=seen):
+            seen.append(grad_input[0].requires_grad)
+            return (grad_input[0] * 2,)
+
+        model[1].register_full_backward_hook(hook)
+        x = lib.tensor(np.linspace(-1, 1, 6).reshape(2, 3), requires_grad=True)
+        (g,) = lib.autograd.grad((model(x) ** 2).sum(), x, create_graph=True)
+        (g ** 2).sum().backward()
+        res.append((seen, g.detach().numpy().copy(), x.grad.numpy().copy(), _grads(model)))
+    assert res[0][0] == res[1][0] == [True, False]  # the second backward passes through the module again
+    for a, b in zip(res[0][1:3] + tuple(res[0][3]), res[1][1:3] + tuple(res[1][3])):
+        _close(a, b)
+
+
+def test_cnn_gradient_penalty_matches_torch():
+    """Conv, batch norm, max pooling and a linear head: the penalty's backward runs every adjoint primitive."""
+    ours, theirs = _pair(lambda nn: nn.Sequential(nn.Conv2d(2, 3, 3, padding=1), nn.BatchNorm2d(3), nn.Tanh(),
+                                                  nn.MaxPool2d(2), nn.Flatten(), nn.Linear(12, 1)))
+    x0 = rng.standard_normal((2, 2, 4, 4))
+    res = []
+    for lib, model in ((nnstudio, ours), (torch, theirs)):
+        x = lib.tensor(x0, requires_grad=True)
+        out = model(x)
+        (g,) = lib.autograd.grad(out.sum(), x, create_graph=True)
+        loss = out.mean() + ((g.flatten(1).norm(2, dim=1) - 1) ** 2).mean()
+        loss.backward()
+        res.append((loss.item(), x.grad.numpy().copy(), _grads(model)))
+    assert res[0][0] == pytest.approx(res[1][0], rel=1e-10)
+    for a, b in zip([res[0][1]] + res[0][2], [res[1][1]] + res[1][2]):
+        _close(a, b, rtol=1e-8, atol=1e-10)
+
+
+def test_lstm_and_attention_double_backward_match_torch():
+    torch.manual_seed(0)
+    pairs = [_pair(lambda nn: nn.LSTM(3, 4, num_layers=2, bidirectional=True)),
+             _pair(lambda nn: nn.MultiheadAttention(6, 2))]
+    inputs = [rng.standard_normal((5, 2, 3)), rng.standard_normal((4, 2, 6))]
+    for (ours, theirs), x0 in zip(pairs, inputs):
+        res = []
+        for lib, model in ((nnstudio, ours), (torch, theirs)):
+            x = lib.tensor(x0, requires_grad=True)
+            out = model(x)[0] if isinstance(model, lib.nn.LSTM) else model(x, x, x)[0]
+            (g,) = lib.autograd.grad((out ** 2).sum(), x, create_graph=True)
+            (g ** 2).sum().backward()
+            res.append([x.grad.numpy().copy()] + _grads(model))
+        for a, b in zip(*res):
+            _close(a, b, rtol=1e-8, atol=1e-10)

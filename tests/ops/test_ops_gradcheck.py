@@ -454,6 +454,8 @@ COVERED_ELSEWHERE = {
     "nnstudio.autograd.custom_function.CustomNode": "tests/autograd/test_higher_order.py (custom Functions)",
     "nnstudio.autograd.custom_function._OnceDifferentiableGrad": "raises by design (@once_differentiable)",
     "nnstudio.ops.pointwise.PointwiseFunction": "base class of the elementwise table (test_pointwise_gradgradcheck)",
+    "nnstudio.nn._backward_hooks._Pack": "tests/autograd/test_higher_order.py (module full backward hooks)",
+    "nnstudio.nn._backward_hooks._Unpack": "tests/autograd/test_higher_order.py (module full backward hooks)",
 }
 
 
@@ -511,7 +513,6 @@ NO_SECOND_DERIVATIVE_FUNCTIONS = {
     "nnstudio.distributions._special._Erf", "nnstudio.distributions._special._Erfinv",
     "nnstudio.distributions._special._Lgamma", "nnstudio.distributions._special._SolveLowerTriangular",
     "nnstudio.distributions._special._StandardGammaSample", "nnstudio.distributions.cauchy._Atan",
-    "nnstudio.nn._backward_hooks._Pack", "nnstudio.nn._backward_hooks._Unpack",
     "nnstudio.ops.decompositions.Cholesky", "nnstudio.ops.decompositions.Det", "nnstudio.ops.decompositions.EighPair",
     "nnstudio.ops.decompositions.Inv", "nnstudio.ops.decompositions.LogAbsDet", "nnstudio.ops.decompositions.MatrixExp",
     "nnstudio.ops.decompositions.QRPair", "nnstudio.ops.decompositions.SVDPair", "nnstudio.ops.decompositions.Solve",
