@@ -56,6 +56,7 @@ class Tracer:
         self.states: dict[str, dict] = {}
         self.taken = {self._clean(p) for p in [*self.paths.values(), *self.params.values()] if p}
         self.batch = BatchSize(self)
+        self.auto_dtype = False  # set by trace when the Inputs' dtype was not given
 
     # ---- messages -------------------------------------------------------------------------------------------------
     def where(self) -> str:
@@ -201,6 +202,13 @@ class Tracer:
             return None
         return lambda *args, **kwargs: fn(self, f"x.{name}()", (x, *args), kwargs)
 
+    def _ids_input(self, x: Proxy) -> None:
+        """An Embedding reads an Input straight away: when its dtype was not given, the Input holds int64 ids."""
+        node = self.graph.nodes[x.node]
+        if node.type == "Input" and x.kind == "float" and self.auto_dtype and not self.graph.consumers(x.node):
+            self.graph.update(x.node, dtype="int64")
+            x.kind = "long"
+
     # ---- calls ----------------------------------------------------------------------------------------------------
     def call_function(self, label: str, name: str, args: tuple, kwargs: dict) -> Any:
         fn = FUNCTIONS.get(name)
@@ -269,6 +277,8 @@ class Tracer:
             else:
                 tensors = [q, k, v]
         xs = [self.tensor(a, what) for a in tensors]
+        if spec.type == "Embedding":
+            self._ids_input(xs[0])
         out = self.add(spec.type, cfg, xs, what, name=self._name(spec.prefix, name_path))
         if path is not None:
             self.called.add(path)
@@ -338,12 +348,12 @@ def trace(module: Any, input_shape: Sequence[int] | Sequence[Sequence[int]], *, 
         raise GraphError(f"{type(module).__name__} is a torch.nn module: from_module traces nnstudio modules (and "
                          f"reads torch's nn.Sequential). Write the class with `import nnstudio as torch` (the same "
                          f"code runs), or pass an nn.Sequential")
-    if dtype is None:
-        first = next((m for _, m in module.named_modules() if type(m).__name__ in REGISTRY), None)
-        dtype = "int64" if type(first).__name__ == "Embedding" else "float32"
+    auto_dtype = dtype is None
+    dtype = dtype or "float32"
     with _LOCK:
         graph = graph_class()
         tracer = Tracer(module, graph)
+        tracer.auto_dtype = auto_dtype
         inputs = []
         for name, shape in zip(_input_names(module, len(shapes), tracer.taken), shapes):
             graph.input(name, shape, dtype=dtype)
@@ -352,9 +362,11 @@ def trace(module: Any, input_shape: Sequence[int] | Sequence[Sequence[int]], *, 
             result = module.forward(*inputs)
         outs = list(result) if isinstance(result, tuple | list) else [result]
         if not outs or not all(isinstance(o, Proxy) for o in outs):
-            kinds = ", ".join(type(o).__name__ for o in outs) or "nothing"
+            kinds = ", ".join("a tensor" if isinstance(o, Proxy) else o._what if isinstance(o, Opaque) else
+                              f"a {type(o).__name__}" for o in outs) or "nothing"
             raise TraceError(f"cannot make a design of {type(module).__name__}: forward returns {kinds}; a design "
-                             f"returns one tensor or a tuple of tensors.\n  what to do: return the tensor(s)")
+                             f"returns the tensors its blocks compute (one, or a tuple of them).\n  what to do: "
+                             f"return only those (leave recurrent states, attention weights and other values out)")
         for i, o in enumerate(outs):
             graph.output(o.node, name="out" if i == 0 and "out" not in graph.nodes else
                          fresh_name("out", graph.nodes))

@@ -20,6 +20,9 @@ _CONTROL_FIX = ("compute every branch with blocks and combine them (Add, Multipl
 class TraceError(GraphError):
     """A forward that cannot become a design: the message names the operation, the line of forward and what to do."""
 
+    #: the message already says where: containers (Sequential, TransformerEncoder) must not prefix their layer's name
+    _nnstudio_located = True
+
 
 class BatchSize:
     """``x.size(0)`` / ``x.shape[0]``: the batch size, which a design leaves open. It may be passed on to
@@ -37,7 +40,14 @@ class BatchSize:
             "the batch size is open in a design (any N works), so a number computed from it cannot be fixed",
             "pass x.size(0) straight to view/reshape (x.view(x.size(0), -1)), or use x.flatten(1)")
 
-    __index__ = __int__ = __float__ = __bool__ = _refuse
+    def _as_number(self, *_: Any) -> Any:
+        raise self._tracer.refusal(
+            "using the batch size x.size(0) as a number (an index, a slice, range(), int(), an if)",
+            "the batch size is open in a design (any N works), so nothing may depend on its value",
+            "pass x.size(0) straight to view/reshape (x.view(x.size(0), -1)), and index the sample dimensions "
+            "only (x.size(1), x.shape[1:])")
+
+    __index__ = __int__ = __float__ = __bool__ = _as_number
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
     __floordiv__ = __rfloordiv__ = __truediv__ = __rtruediv__ = __mod__ = _refuse
     __lt__ = __le__ = __gt__ = __ge__ = _refuse

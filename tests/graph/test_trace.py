@@ -169,6 +169,21 @@ def test_a_built_design_with_a_parameter_block_gives_all_its_weights_back():
     assert "nn.Parameter(torch.zeros(1, 15, 32))" in g.to_code(flavor="torch")
 
 
+def test_an_embedding_reading_the_input_makes_it_token_ids():
+    class Late(nn.Module):  # the first registered layer is not the Embedding
+        def __init__(self):
+            super().__init__()
+            self.drop = nn.Dropout(0.1)
+            self.embed = nn.Embedding(20, 4)
+
+        def forward(self, ids):
+            return self.drop(self.embed(ids)).mean(dim=1)
+
+    g = ModelGraph.from_module(Late(), (7,))
+    assert g["ids"].config["dtype"] == "int64" and g.infer_shapes().shapes["out"] == (4,)
+    assert ModelGraph.from_module(Late(), (7,), dtype="int64")["ids"].config["dtype"] == "int64"
+
+
 def test_several_inputs_and_outputs():
     class TwoTowers(nn.Module):
         def __init__(self):

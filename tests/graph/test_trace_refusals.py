@@ -118,6 +118,10 @@ def _batch_branch(self, x):
     return self.fc(x)
 
 
+def _batch_range(self, x):
+    return nnstudio.cat([self.fc(x)[:, i] for i in range(x.size(0))], dim=1)  # refused
+
+
 def _subtract(self, x):
     return self.fc(x) - x  # refused
 
@@ -150,6 +154,7 @@ CASES = [
     (_initial_state, "self.lstm(x, state)"),
     (_softmax_without_dim, "F.softmax() without dim"),
     (_batch_branch, "comparing the batch size"),
+    (_batch_range, "using the batch size x.size(0) as a number"),
     (_subtract, "the operator -"),
     (_divide_tensors, "the operator / between tensors"),
     (_number_over_tensor, "a number divided by a tensor"),
@@ -228,6 +233,20 @@ def test_masks_are_refused_inside_an_inlined_container():
     assert "leave src_mask out" in message
 
 
+def test_a_returned_recurrent_state_is_named():
+    class ReturnsState(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.gru = nn.GRU(2, 3, batch_first=True)
+
+        def forward(self, x):
+            out, h = self.gru(x)
+            return out, h
+
+    with pytest.raises(TraceError, match="forward returns a tensor, the final hidden state h_n"):
+        ModelGraph.from_module(ReturnsState(), (5, 2))
+
+
 def test_what_forward_returns_must_be_tensors():
     class ReturnsDict(nn.Module):
         def __init__(self):
@@ -237,7 +256,7 @@ def test_what_forward_returns_must_be_tensors():
         def forward(self, x):
             return {"logits": self.fc(x)}
 
-    with pytest.raises(TraceError, match="forward returns dict"):
+    with pytest.raises(TraceError, match="forward returns a dict"):
         ModelGraph.from_module(ReturnsDict(), (4,))
 
 
