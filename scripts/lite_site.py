@@ -124,10 +124,14 @@ def patch_config(path: Path) -> None:
     path.write_text(json.dumps(config, indent=2) + "\n")
 
 
-def redirect_page(target: str) -> str:
-    return (f'<!doctype html><meta charset="utf-8"><title>nnstudio</title>'
-            f'<meta http-equiv="refresh" content="0; url={target}">'
-            f'<p>Opening <a href="{target}">the nnstudio Studio</a>...</p>\n')
+def open_on(index: Path, target: str) -> None:
+    """Make the site's front page open `target` (JupyterLite's own page would open an empty lab). The page stays
+    otherwise as built: every app page reads its config block."""
+    html = index.read_text()
+    script = f'<head>\n    <script>window.location.replace("{target}");</script>'
+    if html.count("<head>") != 1:
+        raise BuildError(f"{index} has no single <head> to add the start notebook to")
+    index.write_text(html.replace("<head>", script, 1))
 
 
 def build(cache: Path, out: Path, work: Path, repo: Path, jupyter: list[str]) -> dict:
@@ -164,14 +168,14 @@ def build(cache: Path, out: Path, work: Path, repo: Path, jupyter: list[str]) ->
         shutil.rmtree(out)
     cmd = [*jupyter, "lite", "build", "--lite-dir", str(lite_dir), "--output-dir", str(out),
            "--piplite-wheels", str(piplite), "--contents", str(contents), "--no-sourcemaps",
-           "--no-unused-shared-packages", "--apps", "lab"]
+           ]
     result = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
     if result.returncode != 0:
         raise BuildError(f"jupyter lite build failed ({result.returncode}):\n{result.stdout[-4000:]}\n"
                          f"{result.stderr[-4000:]}")
     patch_config(out / "jupyter-lite.json")
     verify_site(out, trimmed)
-    (out / "index.html").write_text(redirect_page(f"lab/index.html?path={START}"))
+    open_on(out / "index.html", f"lab/index.html?path={START}")
     (out / ".nojekyll").write_text("")  # GitHub Pages: serve folders that start with "_" too
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     return {"out": str(out), "bytes": size, "packages": len(names), "wheels": len(wheels) + 1,
