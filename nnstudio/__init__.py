@@ -126,10 +126,12 @@ def __getattr__(name: str):
     import importlib
 
     if name in ("nn", "optim", "utils", "graph", "train", "data", "studio", "distributions", "distributed", "onnx",
-                "hub", "multiprocessing", "sparse", "cpu"):
+                "hub", "multiprocessing", "sparse", "cpu", "func", "compiler", "version"):
         return importlib.import_module(f".{name}", __name__)
     if name in ("Studio", "Dashboard"):
         return getattr(importlib.import_module(".studio", __name__), name)
+    if name in ("compile", "vmap"):
+        return getattr(importlib.import_module(".compiler" if name == "compile" else ".func", __name__), name)
     if name == "Trainer":
         return importlib.import_module(".train", __name__).Trainer
     if name == "ModelGraph":

@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import function as _function
+from .anomaly_mode import is_anomaly_check_nan_enabled, raise_on_nan
 from .grad_mode import _state
 from .graph_backward import graph_backward
 from .hooks import run_hooks
@@ -152,6 +153,7 @@ def _sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple 
     order = _topological_order(_Roots(fns))[1:] if fns else []
     needed = None if targets is None else _needed_nodes(order, target_leaves, target_nodes)
     retained = []
+    check_nan = is_anomaly_check_nan_enabled()
     for fn in order:
         g = grads.pop(id(fn), None)
         if g is None:
@@ -172,6 +174,8 @@ def _sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple 
         in_grads = fn.backward(g) if not create_graph else graph_backward(fn, g, wrap)
         if not isinstance(in_grads, tuple):
             in_grads = (in_grads,)
+        if check_nan:
+            raise_on_nan(fn, in_grads)
         if not retain_graph:
             fn.release()
         for t, parent, need, ig in zip(inputs, parents, needs, in_grads):

@@ -1,0 +1,55 @@
+"""`torch.compile` and `torch.compiler`: nnstudio runs every model eagerly, so compiling gives the model back.
+
+`torch.compile(model)` returns `model` itself (its outputs, parameters and `state_dict` keys unchanged: torch's
+compiled wrapper would prefix them with `_orig_mod.`, which a script never needs here); used as a decorator,
+`@torch.compile` or `@torch.compile(mode=...)`, it returns the function. Arguments are checked as torch checks
+them, so a typo still fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+__all__ = ["compile", "disable", "is_compiling", "is_dynamo_compiling", "reset", "allow_in_graph",
+           "assume_constant_result"]
+
+_MODES = (None, "default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
+
+
+def compile(model: Callable | None = None, *, fullgraph: bool = False, dynamic: bool | None = None,
+            backend="inductor", mode: str | None = None, options: dict | None = None, disable: bool = False):
+    """The model (or function) itself: nnstudio has no compiler, and eager execution gives the same numbers."""
+    if mode not in _MODES:
+        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(m for m in _MODES if m)}")
+    if mode is not None and options is not None:
+        raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
+    if model is None:
+        return lambda fn: fn
+    if not callable(model):
+        raise RuntimeError(f"torch.compile expects a callable (a module or a function), got {type(model).__name__}")
+    return model
+
+
+def disable(fn: Callable | None = None, recursive: bool = True, *, reason: str | None = None):
+    """Decorator that keeps a function out of compilation: here every function already runs eagerly."""
+    return (lambda f: f) if fn is None else fn
+
+
+def is_compiling() -> bool:
+    """False: nothing is ever being compiled in nnstudio."""
+    return False
+
+
+is_dynamo_compiling = is_compiling
+
+
+def reset() -> None:
+    """Clear compilation caches: there are none."""
+
+
+def allow_in_graph(fn: Callable) -> Callable:
+    return fn
+
+
+def assume_constant_result(fn: Callable) -> Callable:
+    return fn
