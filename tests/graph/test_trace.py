@@ -262,3 +262,39 @@ def test_the_parameter_block():
     assert [n for n, _ in m.named_parameters()] == ["pos"]
     g.update("pos", shape=(2, 4, 6))
     assert "must start with 1" in g.infer_shapes().errors["pos"]
+
+
+def _script_namespace(script: str) -> dict:
+    """The imports, functions and classes of a tutorial script in tests/torch_scripts, run on nnstudio (the script's
+    training code is left out)."""
+    import ast
+    import sys
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(tests))
+    try:
+        from test_torch_scripts import to_nnstudio
+    finally:
+        sys.path.remove(str(tests))
+    path = tests / "torch_scripts" / script
+    tree = ast.parse(to_nnstudio(path.read_text(encoding="utf-8")))
+    keep = [n for n in tree.body if isinstance(n, ast.Import | ast.FunctionDef | ast.ClassDef) or
+            isinstance(n, ast.ImportFrom) and (n.module or "").startswith("nnstudio")]  # no dataset libraries
+    namespace: dict = {"__name__": "tutorial"}
+    exec(compile(ast.Module(body=keep, type_ignores=[]), str(path), "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("script, make, shape, blocks", [
+    ("resnet_small.py", lambda ns: ns["ResNet"](ns["BasicBlock"], [1, 1, 1]), (3, 16, 16), 33),
+    ("lstm_classifier.py", lambda ns: ns["LSTMClassifier"](50, 8, 16, 3), (12,), 8),
+    ("mnist_digits.py", lambda ns: ns["Net"](), (1, 8, 8), 14),
+])
+def test_the_tutorial_scripts_models_trace(script, make, shape, blocks):
+    nnstudio.manual_seed(0)
+    model = make(_script_namespace(script))
+    g = ModelGraph.from_module(model, shape)
+    assert len(g) == blocks and g.infer_shapes().ok
+    xs = g.example_inputs(batch_size=2, seed=5)
+    np.testing.assert_allclose(_outputs(g.build(), xs), _outputs(model, xs), rtol=1e-5, atol=1e-6)
