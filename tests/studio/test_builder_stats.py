@@ -17,7 +17,7 @@ from nnstudio.train import Trainer
 
 @pytest.fixture
 def setup(tmp_path):
-    graph = starters.load("spiral_mlp") if "spiral_mlp" in starters.names() else starters.load(starters.names()[0])
+    graph = starters.load("mlp")
     builder = BuilderWidget(graph, folder=tmp_path)
     trainer = Trainer(graph.build(), "spiral", epochs=200)
     feed = BlockStatsFeed(builder, trainer)
