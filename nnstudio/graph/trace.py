@@ -197,10 +197,18 @@ class Tracer:
 
     def method(self, x: Proxy, name: str) -> Any:
         """``x.relu``, ``x.view`` ...: a bound recorder, or None when the tensor method has no block."""
+        if name.endswith("_") and not name.startswith("_"):
+            self._in_place(f"x.{name}()", name)
         fn = METHODS.get(name)
         if fn is None:
             return None
         return lambda *args, **kwargs: fn(self, f"x.{name}()", (x, *args), kwargs)
+
+    def _in_place(self, what: str, name: str) -> None:
+        plain = name.rstrip("_")
+        raise self.refusal(f"the in-place {what}", "a block makes a new tensor; changing one in place has no block",
+                           f"write the result to a name: out = out.{plain}(...) or out = torch.{plain}(out, ...) "
+                           f"(for add_: out = out + other)")
 
     def _ids_input(self, x: Proxy) -> None:
         """An Embedding reads an Input straight away: when its dtype was not given, the Input holds int64 ids."""
@@ -211,6 +219,8 @@ class Tracer:
 
     # ---- calls ----------------------------------------------------------------------------------------------------
     def call_function(self, label: str, name: str, args: tuple, kwargs: dict) -> Any:
+        if name.endswith("_"):
+            self._in_place(f"{label}.{name}()", name)
         fn = FUNCTIONS.get(name)
         if name in ("zeros", "zeros_like") and any(isinstance(a, BatchSize) for a in _flat(args)):
             return ZeroState(self, "a zero initial state torch.zeros(..., x.size(0), ...)",

@@ -16,7 +16,7 @@ REQUIRED = object()
 
 #: registry type and its settings read from the call, for the element-wise activations and the softmaxes
 _ACTIVATIONS: dict[str, tuple[str, tuple[tuple[str, Any], ...]]] = {
-    "relu": ("ReLU", ()), "relu_": ("ReLU", ()), "relu6": ("ReLU6", ()), "silu": ("SiLU", ()), "mish": ("Mish", ()),
+    "relu": ("ReLU", ()), "relu6": ("ReLU6", ()), "silu": ("SiLU", ()), "mish": ("Mish", ()),
     "sigmoid": ("Sigmoid", ()), "tanh": ("Tanh", ()),
     "leaky_relu": ("LeakyReLU", (("negative_slope", 0.01),)),
     "elu": ("ELU", (("alpha", 1.0),)),

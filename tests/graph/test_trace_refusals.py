@@ -122,6 +122,12 @@ def _batch_range(self, x):
     return nnstudio.cat([self.fc(x)[:, i] for i in range(x.size(0))], dim=1)  # refused
 
 
+def _in_place(self, x):
+    out = self.fc(x)
+    out.add_(x)  # refused
+    return out
+
+
 def _subtract(self, x):
     return self.fc(x) - x  # refused
 
@@ -155,6 +161,7 @@ CASES = [
     (_softmax_without_dim, "F.softmax() without dim"),
     (_batch_branch, "comparing the batch size"),
     (_batch_range, "using the batch size x.size(0) as a number"),
+    (_in_place, "the in-place x.add_()"),
     (_subtract, "the operator -"),
     (_divide_tensors, "the operator / between tensors"),
     (_number_over_tensor, "a number divided by a tensor"),
