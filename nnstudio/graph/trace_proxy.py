@@ -211,6 +211,8 @@ class Proxy:
         return getitem(self._tracer, self, key)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # Python's protocols (copy, numpy, pickle) look these up: not a tensor method
+            raise AttributeError(name)
         method = self._tracer.method(self, name)
         if method is None:
             raise self._tracer.refusal(f"x.{name}", "the builder has no block for this tensor method",
