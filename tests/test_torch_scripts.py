@@ -7,8 +7,9 @@ harness, in both runs alike,
   `named_parameters()` (building the optimizer, counting parameters), torch's values are recorded and
   nnstudio's are set to them, in order, with shapes checked (modules given weights by `load_state_dict` keep
   their own);
-- draws the values of `torch.randn/rand/randint/randperm/*_like` called by the script, and the masks of
-  `F.dropout`, from one shared NumPy stream (shapes, dtypes and autograd stay the library's own);
+- draws the values of `torch.randn/rand/randint/randperm/*_like` called by the script, the masks of
+  `F.dropout`, and the draws of `distributions.Categorical` / `Normal`, from one shared NumPy stream (shapes,
+  dtypes and autograd stay the library's own);
 then compares the printed output line by line: text (with "nnstudio" read as "torch") exactly, numbers to
 about 1e-4 relative or one unit in the last printed digit. Scripts named `smoke_*` run with no such help
 (shuffling, random_split) and must simply learn.
@@ -179,6 +180,34 @@ class _Patches:
             return input * mask
 
         mp.setattr(functional, "dropout", dropout)
+        self._install_distributions(mp)
+
+    def _install_distributions(self, mp) -> None:
+        """Draws of torch.distributions' Categorical (inverse CDF of a shared uniform) and Normal (loc + scale *
+        a shared standard normal; rsample keeps the graph) come from the shared stream too."""
+        lib, rng = self.lib, self.rng
+        dists = lib.distributions
+
+        def categorical_sample(d, sample_shape=()):
+            probs = d.probs.detach().cpu().numpy().astype(np.float64)
+            u = rng.random(tuple(sample_shape) + probs.shape[:-1])
+            cdf = np.cumsum(probs, -1)
+            cdf /= cdf[..., -1:]
+            idx = (u[..., None] >= cdf).sum(-1).clip(0, probs.shape[-1] - 1)
+            return lib.from_numpy(idx.astype(np.int64)).to(d.probs.device)
+
+        def normal_rsample(d, sample_shape=()):
+            shape = tuple(sample_shape) + tuple(d.loc.shape)
+            eps = lib.from_numpy(rng.standard_normal(shape).astype(d.loc.detach().cpu().numpy().dtype))
+            return d.loc + eps.to(d.loc.device) * d.scale
+
+        def normal_sample(d, sample_shape=()):
+            with lib.no_grad():
+                return normal_rsample(d, sample_shape)
+
+        mp.setattr(dists.Categorical, "sample", categorical_sample)
+        mp.setattr(dists.Normal, "rsample", normal_rsample)
+        mp.setattr(dists.Normal, "sample", normal_sample)
 
 
 def run_script(path: Path, lib, tmp_path: Path, monkeypatch, replay: _Replay | None = None,
