@@ -418,19 +418,21 @@ def _check_outputs(module: Any, graph: Any) -> None:
     finally:
         _random._generator = saved
     xs = graph.example_inputs(batch_size=2, seed=0)
-    was = module.training
+    device = next((p.device for p in module.parameters()), None)  # the module may sit on a GPU
+    modes = [(m, m.training) for m in module.modules()]
     module.eval()
     built.eval()
     try:
         with nnstudio.no_grad():
-            want = module(*xs)
+            want = module(*(x.to(device) for x in xs) if device is not None else xs)
             got = built(*xs)
     finally:
-        module.train(was)
+        for m, mode in modes:  # each submodule's own mode back (a frozen BatchNorm stays in eval)
+            m.training = mode
     want = want if isinstance(want, tuple | list) else (want,)
     got = got if isinstance(got, tuple | list) else (got,)
     for w, g in zip(want, got):
-        w, g = w.detach().numpy(), g.detach().numpy()
+        w, g = w.detach().cpu().numpy(), g.detach().numpy()
         if w.shape != g.shape or not np.allclose(w, g, rtol=1e-4, atol=1e-5):
             diff = "shapes differ" if w.shape != g.shape else f"largest difference {float(np.max(np.abs(w - g))):.3g}"
             raise TraceError(f"cannot make a design of {type(module).__name__}: the traced design does not compute "

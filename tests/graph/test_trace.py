@@ -127,6 +127,9 @@ def test_the_module_and_the_random_stream_are_left_as_they_were():
     ModelGraph.from_module(model, (15, 1))
     np.testing.assert_array_equal(nnstudio.randn(3).numpy(), want)
     assert model.training
+    model.encoder.eval()  # a part frozen in eval mode stays so
+    ModelGraph.from_module(model, (15, 1))
+    assert model.training and not model.encoder.training and not model.encoder.layers[0].training
     assert all(np.array_equal(before[k], v.numpy()) for k, v in model.state_dict().items())
     x = nnstudio.randn(2, 15, 1)
     assert isinstance(x + nnstudio.ones(1), nnstudio.Tensor)  # the operators and functions are back
