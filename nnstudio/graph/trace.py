@@ -37,11 +37,12 @@ from .trace_proxy import BatchSize, HiddenState, Opaque, Proxy, TraceError, Zero
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../nnstudio
 _HERE = os.path.dirname(os.path.abspath(__file__))
-_STATE = threading.local()
-_LOCK = threading.RLock()
+_LOCK = threading.RLock()  # one trace at a time (the patches are process-wide)
 
 #: library modules traced through (their forward calls registry layers), not refused as unknown layers
 INLINE = frozenset({"Sequential", "TransformerEncoder", "TransformerDecoder", "Transformer"})
+
+
 class Tracer:
     """One trace of ``root.forward`` into a `ModelGraph` (see the module docstring)."""
 
