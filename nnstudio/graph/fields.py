@@ -41,6 +41,7 @@ class Field:
         default: the value a new block gets.
         help: one line shown as the field's tooltip.
         min, max: the allowed range (tuple fields: of each entry).
+        min_exclusive: the value must be greater than ``min`` (an eps, a scale: 0 itself is refused).
         choices: the allowed values of a "choice" field; for a "tuple" field, strings also allowed
             (``padding="same"``).
         optional: None is allowed (torch's ``None`` default, e.g. a pool's ``stride``).
@@ -66,6 +67,7 @@ class Field:
     positional: bool = False
     keyword_only: bool = False
     torch_default: Any = SAME
+    min_exclusive: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -120,8 +122,9 @@ class Field:
             value = float(value)
             if not math.isfinite(value):
                 raise FieldValueError(f"{what} must be a finite number, got {value}")
-        if self.min is not None and value < self.min:
-            raise FieldValueError(f"{what} must be at least {_num(self.min)}, got {_num(value)}")
+        if self.min is not None and (value <= self.min if self.min_exclusive else value < self.min):
+            raise FieldValueError(f"{what} must be {'greater than' if self.min_exclusive else 'at least'} "
+                                  f"{_num(self.min)}, got {_num(value)}")
         if self.max is not None and value > self.max:
             raise FieldValueError(f"{what} must be at most {_num(self.max)}, got {_num(value)}")
         return value

@@ -72,6 +72,10 @@ def avg_pool_nd(input: Tensor, nd: int, kernel_size, stride=None, padding=0, cei
         raise RuntimeError(f"{who}: divisor must be not zero")
     x, batched = _batched(input, nd, who)
     k, s, p, _ = _window_args(x, nd, kernel_size, stride, padding, 1, ceil_mode, who, avg=True)
+    if nd == 3 and any(n < ki for n, ki in zip(x.shape[2:], k)):  # torch's avg_pool3d looks at the unpadded input
+        t, h, w = x.shape[2:]
+        raise RuntimeError(f"{who}: input image (T: {t} H: {h} W: {w}) smaller than kernel size (kT: {k[0]} kH: "
+                           f"{k[1]} kW: {k[2]})")
     y = apply(P.AvgPoolNd, x, kernel=k, stride=s, padding=p, ceil_mode=ceil_mode,
               count_include_pad=count_include_pad, divisor_override=divisor_override)
     return y if batched else y.squeeze(0)

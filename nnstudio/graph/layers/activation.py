@@ -72,7 +72,7 @@ SPECS = [
     _act("Sigmoid", "1 / (1 + e⁻ˣ): squashes to (0, 1); for probabilities of a yes/no output."),
     _act("Tanh", "tanh(x): squashes to (−1, 1), centred on zero."),
     _act("Softplus", "log(1 + e^(beta·x)) / beta: a smooth ReLU that is always positive.",
-         fields=(float_field("beta", 1.0, "sharpness", min=-_BOUND, max=_BOUND),
+         fields=(float_field("beta", 1.0, "sharpness (> 0: it divides)", min=0.0, max=_BOUND, min_exclusive=True),
                  float_field("threshold", 20.0, "above this, behave linearly", min=-_BOUND, max=_BOUND))),
     _act("Hardtanh", "clamps x to [min_val, max_val].",
          fields=(float_field("min_val", -1.0, "lower bound", min=-_BOUND, max=_BOUND),

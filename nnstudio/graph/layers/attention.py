@@ -125,7 +125,7 @@ def _transformer_fields() -> tuple:
             int_field("dim_feedforward", 2048, "width of the feed-forward block"),
             float_field("dropout", 0.1, "dropout probability (0 to 1)", min=0.0, max=1.0),
             choice_field("activation", "relu", ("relu", "gelu"), "activation of the feed-forward block"),
-            float_field("layer_norm_eps", 1e-5, "eps of the LayerNorms", min=0.0, max=1.0),
+            float_field("layer_norm_eps", 1e-5, "eps of the LayerNorms (> 0)", min=0.0, max=1.0, min_exclusive=True),
             bool_field("norm_first", False, "LayerNorm before each block (pre-norm) instead of after"),
             bool_field("bias", True, "learn biases in the linear and norm layers"))
 

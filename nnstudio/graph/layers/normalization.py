@@ -13,7 +13,8 @@ _BN_LAYOUT = {1: "(C,) or (C, L)", 2: "(C, H, W)", 3: "(C, D, H, W)"}
 
 
 def _eps() -> Field:
-    return float_field("eps", 1e-5, "added to the variance to avoid dividing by zero", min=0.0, max=1.0)
+    return float_field("eps", 1e-5, "added to the variance to avoid dividing by zero (> 0)", min=0.0, max=1.0,
+                       min_exclusive=True)
 
 
 def _bn_rule(nd: int):

@@ -12,11 +12,16 @@ POOL = "Pooling"
 _AXES = {1: "L", 2: "H, W", 3: "D, H, W"}
 
 
-def _window_rule(nd: int):
+def _window_rule(nd: int, unpadded_at_least_kernel: bool = False):
+    """The output shape of a max / avg pool; `unpadded_at_least_kernel`: torch's AvgPool3d also needs every input
+    size, before padding, to be at least the kernel."""
     def rule(ctx: Ctx) -> Shape:
         x = need_rank(ctx, nd)
         c = ctx.cfg
         k = ntuple(c["kernel_size"], nd)
+        if unpadded_at_least_kernel and any(n < ki for n, ki in zip(x[1:], k)):
+            ctx.fail(f"the input {fmt(x)} from {ctx.src()} is smaller than the kernel {fmt(k)} (AvgPool3d needs "
+                     f"each size, before padding, to be at least the kernel's); use a smaller kernel_size")
         s = ntuple(c["stride"] if c["stride"] is not None else c["kernel_size"], nd)
         p = ntuple(c["padding"], nd)
         d = ntuple(c.get("dilation", 1), nd)
@@ -101,7 +106,8 @@ def _avgpool(nd: int) -> LayerSpec:
         fields.append(int_field("divisor_override", None, "divide by this instead of the window size (optional)",
                                 optional=True))
     return LayerSpec(f"AvgPool{nd}d", POOL, "Averages each window: shrinks the map smoothly.", _out_formula(nd),
-                     tuple(fields), rule=_window_rule(nd), prefix="pool", from_module=_avg_from(nd))
+                     tuple(fields), rule=_window_rule(nd, unpadded_at_least_kernel=nd == 3), prefix="pool",
+                     from_module=_avg_from(nd))
 
 
 def _adaptive(nd: int, kind: str) -> LayerSpec:
