@@ -374,3 +374,22 @@ def test_top_level_config_and_introspection_like_torch():
     np.testing.assert_allclose(nnstudio.conv2d(nnstudio.tensor(x), nnstudio.tensor(w), padding=1).numpy(),
                                torch.conv2d(torch.tensor(x), torch.tensor(w), padding=1).numpy(), rtol=1e-5, atol=1e-5)
     assert float(nnstudio.dropout(nnstudio.ones(3), 0.5, False).sum()) == 3.0
+
+
+def test_tensor_casts_device_and_storage_introspection_like_torch():
+    ours, theirs = nnstudio.ones(2, 3), torch.ones(2, 3)
+    for cast in ("byte", "char", "short"):
+        assert str(getattr(ours, cast)().dtype).split(".")[-1] == str(getattr(theirs, cast)().dtype).split(".")[-1]
+    assert ours.get_device() == theirs.get_device() == -1
+    assert (ours.nbytes, ours.itemsize) == (theirs.nbytes, theirs.itemsize)
+    assert ours.is_pinned() is theirs.is_pinned() is False and ours.pin_memory() is ours
+    assert ours.is_inference() is theirs.is_inference() is False
+    assert ours.dim_order() == theirs.dim_order() and ours.t().dim_order() == theirs.t().dim_order()
+    assert ours.output_nr == theirs.output_nr and ours.name is theirs.name is None
+    assert ours.new([1, 2]).tolist() == theirs.new([1, 2]).tolist() and tuple(ours.new(4).shape) == (4,)
+    assert tuple(ours.new_empty_strided((2, 2), (2, 1)).shape) == (2, 2)
+    assert ours.const_data_ptr() == ours.data_ptr()
+    with pytest.raises(TypeError, match="bfloat16"):
+        ours.bfloat16()
+    with pytest.raises(RuntimeError, match="XPU"):
+        ours.xpu()

@@ -272,6 +272,92 @@ class TensorBase:
     def bool(self) -> Tensor:
         return self._cast(np.bool_)
 
+    def byte(self) -> Tensor:
+        return self._cast(np.uint8)
+
+    def char(self) -> Tensor:
+        return self._cast(np.int8)
+
+    def short(self) -> Tensor:
+        return self._cast(np.int16)
+
+    def bfloat16(self) -> Tensor:
+        """Raises: nnstudio cannot store bfloat16 (see nnstudio.bfloat16)."""
+        return self.to(dt.STORAGE_LESS_DTYPES["bfloat16"])
+
+    def cfloat(self) -> Tensor:
+        return self.to(dt.STORAGE_LESS_DTYPES["complex64"])
+
+    def cdouble(self) -> Tensor:
+        return self.to(dt.STORAGE_LESS_DTYPES["complex128"])
+
+    def chalf(self) -> Tensor:
+        return self.to(dt.STORAGE_LESS_DTYPES["complex32"])
+
+    def _no_device(self, name: str):
+        raise RuntimeError(f"Tensor.{name}(): nnstudio has no {name.upper()} backend (its devices are 'cpu' and "
+                           "'cuda')")
+
+    def xpu(self, device=None, non_blocking: bool = False) -> Tensor:
+        self._no_device("xpu")
+
+    def ipu(self, device=None, non_blocking: bool = False) -> Tensor:
+        self._no_device("ipu")
+
+    def mtia(self, device=None, non_blocking: bool = False) -> Tensor:
+        self._no_device("mtia")
+
+    def get_device(self) -> int:
+        """-1 on the CPU, the GPU's index (0) on CUDA."""
+        return 0 if self.is_cuda else -1
+
+    def is_pinned(self, device=None) -> bool:
+        """False: nnstudio does not page-lock host memory."""
+        return False
+
+    def pin_memory(self, device=None) -> Tensor:
+        """The tensor itself (nnstudio's host memory is ordinary memory; copies to the GPU work from it)."""
+        return self
+
+    @property
+    def itemsize(self) -> int:
+        return int(self._data.itemsize)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._data.nbytes)
+
+    @property
+    def is_inference(self):
+        return lambda: False  # torch: a method; nnstudio's inference_mode makes ordinary tensors
+
+    @property
+    def output_nr(self) -> int:
+        return 0
+
+    @property
+    def name(self):
+        return None
+
+    volatile = property(lambda self: False)
+
+    def dim_order(self, *, ambiguity_check: bool = False) -> tuple:
+        """The dims from outermost to innermost in memory (by stride)."""
+        strides = self.stride()
+        return tuple(sorted(range(self.ndim), key=lambda d: -strides[d]))
+
+    def new(self, *args, **kwargs) -> Tensor:
+        """torch's legacy `x.new(sizes...)` / `x.new(data)`: a tensor of x's dtype and device."""
+        if len(args) == 1 and not isinstance(args[0], numbers.Integral) and not isinstance(args[0], Size):
+            from ..creation import tensor
+
+            return tensor(args[0], dtype=self.dtype, device=self.device)
+        return self.new_zeros(*args, **kwargs)
+
+    def new_empty_strided(self, size, stride, dtype=None, device=None, requires_grad=False) -> Tensor:
+        """A zero-filled tensor of `size` (nnstudio tensors are contiguous; `stride` is not kept)."""
+        return self.new_zeros(tuple(size), dtype=dtype, device=device, requires_grad=requires_grad)
+
     def type_as(self, other: Tensor) -> Tensor:
         return self._cast(other._data.dtype)
 
@@ -426,6 +512,8 @@ class TensorBase:
         """Address of the first element (equal for tensors sharing memory from the same start)."""
         arr = self._data
         return int(arr.__array_interface__["data"][0]) if isinstance(arr, np.ndarray) else int(arr.data.ptr)
+
+    const_data_ptr = data_ptr
 
 class Size(tuple):
     """The shape of a tensor: a tuple that prints like torch's (`nnstudio.Size([32, 10])`)."""
