@@ -72,12 +72,15 @@ def batched_dim(ctx: Ctx, dim: int, ndim: int, field: str, *, allow_batch: bool 
     return d
 
 
-def same_shapes(ctx: Ctx, what: str) -> Shape:
-    """All inputs must have one shape and one dtype."""
+def same_shapes(ctx: Ctx, what: str, *, broadcast: bool = False) -> Shape:
+    """All inputs must have one shape and one dtype (with ``broadcast``: one rank, and each size equal or 1)."""
     first = ctx.inputs[0]
     for i, v in enumerate(ctx.inputs[1:], 1):
-        if v.shape != first.shape:
-            ctx.fail(f"{what} needs inputs of one shape, but {ctx.src(0)} gives {fmt(first.shape)} and "
+        fits = v.shape == first.shape or broadcast and len(v.shape) == len(first.shape) and all(
+            a == b or 1 in (a, b) for a, b in zip(first.shape, v.shape))
+        if not fits:
+            stretch = " (a size of 1 stretches to match)" if broadcast else ""
+            ctx.fail(f"{what} needs inputs of one shape{stretch}, but {ctx.src(0)} gives {fmt(first.shape)} and "
                      f"{ctx.src(i)} gives {fmt(v.shape)}")
         if v.dtype != first.dtype:
             ctx.fail(f"{what} needs inputs of one dtype, but {ctx.src(0)} gives {first.dtype} and {ctx.src(i)} "

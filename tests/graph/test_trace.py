@@ -24,7 +24,7 @@ EXPECTED = {
 }
 #: name -> node count of the designs not spelled out above
 COUNTS = {"MLP": 10, "LeNet": 14, "ResNet": 31, "TextClassifier": 8, "TransformerEncoderModel": 9,
-          "HandTransformer": 26}
+          "HandTransformer": 26, "SqueezeExcite": 17}
 
 
 def _trace(name: str):
@@ -251,6 +251,23 @@ def test_the_permute_block(dims, problem):
         assert r.ok and r.shapes["permute1"] == tuple(torch.zeros(2, 3, 5).permute(*dims).shape[1:])
     else:
         assert problem in r.errors["permute1"]
+
+
+def test_add_and_multiply_stretch_sizes_of_one_as_torch_broadcasts():
+    g = ModelGraph()
+    g.input("x", (4, 3, 3))
+    g.input("gate", (4, 1, 1))
+    g.add("Multiply", inputs=["x", "gate"])
+    g.output("mul1")
+    r = g.infer_shapes()
+    assert r.ok and r.shapes["mul1"] == (4, 3, 3)
+    a, b = (torch.randn(2, 4, 3, 3), torch.randn(2, 4, 1, 1))
+    np.testing.assert_allclose(g.build()(nnstudio.from_numpy(a.numpy()), nnstudio.from_numpy(b.numpy())).numpy(),
+                               (a * b).numpy(), rtol=1e-6)
+    g.update("gate", shape=(4, 2, 1))
+    assert "a size of 1 stretches" in g.infer_shapes().errors["mul1"]
+    g.update("gate", shape=(4, 1))
+    assert "one shape" in g.infer_shapes().errors["mul1"]  # another rank: the batch would not line up
 
 
 def test_the_parameter_block():

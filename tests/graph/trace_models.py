@@ -188,6 +188,24 @@ class Seq2Seq(nn.Module):  # nn.Transformer (an encoder and a decoder stack) wit
         return self.out(self.core(self.src(src), self.tgt(tgt)))
 
 
+class SqueezeExcite(nn.Module):  # a channel gate: (C, H, W) * (C, 1, 1)
+    def __init__(self, c=8, r=4):
+        super().__init__()
+        self.conv = nn.Conv2d(3, c, 3, padding=1)
+        self.fc1 = nn.Linear(c, c // r)
+        self.fc2 = nn.Linear(c // r, c)
+        self.bias = nn.Parameter(torch.zeros(1, c, 1, 1))  # a per-channel learned offset
+        self.head = nn.Linear(c, 2)
+
+    def forward(self, x):
+        x = F.relu(self.conv(x))
+        b, c, _, _ = x.shape
+        w = F.adaptive_avg_pool2d(x, 1).view(b, c)
+        w = torch.sigmoid(self.fc2(F.relu(self.fc1(w)))).view(b, c, 1, 1)
+        x = x * w + self.bias
+        return self.head(x.mean(dim=(2, 3)))
+
+
 #: name -> (model factory, one sample's input shape, dtype)
 MODELS = {
     "SimpleNN": (SimpleNN, (28, 28), None),
@@ -202,4 +220,5 @@ MODELS = {
     "TransformerEncoderModel": (TransformerEncoderModel, (4, 6), None),
     "HandTransformer": (HandTransformer, (6,), None),
     "Seq2Seq": (Seq2Seq, [(5, 3), (4, 2)], None),
+    "SqueezeExcite": (SqueezeExcite, (3, 6, 6), None),
 }

@@ -10,7 +10,10 @@ MERGE = "Merge"
 
 
 def _add(ctx: Ctx) -> Shape:
-    return same_shapes(ctx, ctx.type)
+    """Equal shapes, where a size of 1 stretches to the other input's size (torch's broadcasting at equal rank:
+    a gate shaped (C, 1, 1) scales each channel of a (C, H, W) map)."""
+    same_shapes(ctx, ctx.type, broadcast=True)
+    return tuple(max(sizes) for sizes in zip(*(v.shape for v in ctx.inputs)))
 
 
 def _concat(ctx: Ctx) -> Shape:
@@ -35,9 +38,11 @@ def _concat(ctx: Ctx) -> Shape:
 
 SPECS = [
     LayerSpec("Add", MERGE, "Adds its inputs element by element: a residual (skip) connection.",
-              "(*), (*) → (*) (equal shapes)", (), rule=_add, inputs=(2, None), role=OP, prefix="add", dtype="any"),
-    LayerSpec("Multiply", MERGE, "Multiplies its inputs element by element (gating).",
-              "(*), (*) → (*) (equal shapes)", (), rule=_add, inputs=(2, None), role=OP, prefix="mul", dtype="any"),
+              "(*), (*) → (*) (equal shapes; a size of 1 stretches)", (), rule=_add, inputs=(2, None), role=OP,
+              prefix="add", dtype="any"),
+    LayerSpec("Multiply", MERGE, "Multiplies its inputs element by element (gating; a (C, 1, 1) gate scales each "
+              "channel).", "(*), (*) → (*) (equal shapes; a size of 1 stretches)", (), rule=_add, inputs=(2, None),
+              role=OP, prefix="mul", dtype="any"),
     LayerSpec("Concat", MERGE, "Joins its inputs along dim: the sizes along dim add up.",
               "(a, *), (b, *) → (a + b, *) with dim=1",
               (dim_field("dim", 1, "the dimension to join along (1: the first after the batch)"),),
