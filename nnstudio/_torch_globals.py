@@ -14,7 +14,7 @@ import numpy as np
 from . import _dtype as dt
 
 __all__ = [
-    "AcceleratorError", "OutOfMemoryError", "are_deterministic_algorithms_enabled", "broadcast_shapes",
+    "AcceleratorError", "OutOfMemoryError", "are_deterministic_algorithms_enabled", "compile", "broadcast_shapes",
     "broadcast_tensors", "can_cast", "channels_last", "channels_last_3d", "contiguous_format", "default_generator",
     "finfo", "get_default_device", "get_deterministic_debug_mode", "get_float32_matmul_precision",
     "get_num_interop_threads", "get_rng_state", "has_lapack", "has_mkl", "has_openmp", "has_spectral", "iinfo",
@@ -350,6 +350,16 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
         low, high = 0, low
     out = randint(low, high, tuple(input.shape), device=device or input.device)
     return out.to(dtype or input.dtype)
+
+
+def compile(model=None, *, fullgraph: bool = False, dynamic=None, backend="inductor", mode=None, options=None,
+            disable: bool = False):
+    """`torch.compile`: nnstudio runs eagerly, so the model (or function) comes back unchanged; used as
+    `@torch.compile` or `@torch.compile(mode=...)` it is a pass-through decorator. Values are those of eager mode,
+    which is what torch.compile promises too."""
+    if model is None:
+        return lambda m: m
+    return model
 
 
 _NN_FUNCTIONAL = [

@@ -393,3 +393,14 @@ def test_tensor_casts_device_and_storage_introspection_like_torch():
         ours.bfloat16()
     with pytest.raises(RuntimeError, match="XPU"):
         ours.xpu()
+
+
+def test_compile_is_a_pass_through_like_eager_torch():
+    model = nn.Linear(2, 2)
+    assert nnstudio.compile(model) is model
+
+    @nnstudio.compile(mode="max-autotune")
+    def double(x):
+        return x * 2
+
+    assert double(nnstudio.ones(2)).tolist() == [2.0, 2.0]
