@@ -3,7 +3,8 @@
     base.py         storage, properties, conversion and casting, autograd handles, factories (TensorBase)
     arithmetic.py   + - * / ** % //, comparisons, logical and bitwise ops, clamp, isclose
     elementwise.py  the elementwise table's methods (ops/pointwise.py) and activations
-    reductions.py   sum / mean / var / max ..., scans (cumsum), sorting statistics (median, quantile, ...)
+    reductions.py   sum / mean / var / max ..., scans (cumsum, cumprod), logsumexp
+    statistics.py   order statistics and running reductions: median, mode, quantile, cummax, histc, diff, cov
     movement.py     views and rearrangements: view, permute, squeeze, expand, split, flip, roll, triangles
     indexing.py     t[...] and t[...] = v, gather, masked ops, sort / topk, scatter, index_put
     inplace.py      every `name_` method, through one `_inplace` path with torch's dtype rule
@@ -31,9 +32,10 @@ from .printing import PrintingMixin
 from .promotion import promote
 from .reductions import ReductionMixin
 from .sparse import SparseMixin
+from .statistics import StatisticsMixin
 
-MIXINS = (ArithmeticMixin, ElementwiseMixin, ReductionMixin, MovementMixin, IndexingMixin, InplaceMixin, LinalgMixin,
-          PrintingMixin, SparseMixin)
+MIXINS = (ArithmeticMixin, ElementwiseMixin, ReductionMixin, StatisticsMixin, MovementMixin, IndexingMixin,
+          InplaceMixin, LinalgMixin, PrintingMixin, SparseMixin)
 _IGNORED = {"__module__", "__doc__", "__slots__", "__qualname__", "__dict__", "__weakref__", "__firstlineno__",
             "__static_attributes__"}
 

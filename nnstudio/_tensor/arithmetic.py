@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import numbers
+from collections import namedtuple
 from typing import TYPE_CHECKING
 
 from .._backend import xp_of
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     from . import Tensor
 
 _pyfloat, _pybool = builtins.float, builtins.bool
+
+
+_frexp = namedtuple("frexp", ["mantissa", "exponent"])
 
 
 class ArithmeticMixin:
@@ -68,6 +72,12 @@ class ArithmeticMixin:
 
     def __rmod__(self, o):
         return self._operand(o).remainder(self)
+
+    def __lshift__(self, o):
+        return self.bitwise_left_shift(o)
+
+    def __rshift__(self, o):
+        return self.bitwise_right_shift(o)
 
     def __neg__(self):
         return apply(M.Neg, self)
@@ -238,6 +248,57 @@ class ArithmeticMixin:
 
     def not_equal(self, other) -> Tensor:
         return self != other
+
+    def frexp(self):
+        """(mantissa, exponent) with input = mantissa * 2 ** exponent, |mantissa| in [0.5, 1)."""
+        if self._data.dtype.kind != "f":
+            raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+        xp = xp_of(self._data)
+        _, exponent = xp.frexp(self._data)
+        scale = wrap(xp.ldexp(xp.ones_like(self._data), -exponent), None)  # 2 ** -exponent, exact
+        return _frexp(self * scale, wrap(exponent.astype("int32"), None))
+
+    def is_nonzero(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {'no' if self._data.size == 0 else 'more than one'} "
+                               "values is ambiguous")
+        return _pybool(self.item() != 0)
+
+    def is_same_size(self, other) -> bool:
+        return tuple(self.shape) == tuple(other.shape)
+
+    def is_signed(self) -> bool:
+        return self._data.dtype.kind in "fi"
+
+    def is_complex(self) -> bool:
+        return False
+
+    def is_conj(self) -> bool:
+        return False
+
+    def is_neg(self) -> bool:
+        return False
+
+    def resolve_conj(self) -> Tensor:
+        return self
+
+    def resolve_neg(self) -> Tensor:
+        return self
+
+    def conj(self) -> Tensor:
+        return self
+
+    def conj_physical(self) -> Tensor:
+        return self.clone()
+
+    @property
+    def real(self) -> Tensor:
+        return self
+
+    def angle(self) -> Tensor:
+        """0 for non-negative real values, pi for negative ones (nan stays nan)."""
+        x = self._true_float()
+        return (x < 0).to(x.dtype) * 3.141592653589793 + x * 0
 
     def float_power(self, exponent) -> Tensor:
         """input ** exponent computed in float64 (as torch)."""

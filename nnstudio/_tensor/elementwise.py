@@ -65,6 +65,7 @@ def _float_of(t: Tensor) -> Tensor:
 
 
 def _refuse_integers(op: Pointwise, t: Tensor) -> None:
+    """torch's NotImplementedError for a kernel that has no loop for t's dtype."""
     from .promotion import scalar_name
 
     kernel = op.extra.get("kernel", op.name)
@@ -112,6 +113,8 @@ def _binary_method(op: Pointwise, fn):
         if to_float and a._data.dtype.kind != "f":
             a, b = _float_of(a), _float_of(b)
         if op.dtype == "float_only" and a._data.dtype.kind != "f":
+            _refuse_integers(op, a)
+        if op.dtype == "int_only" and a._data.dtype.kind == "f":
             _refuse_integers(op, a)
         check_broadcast(fn, a, b)
         params = bind(args, kwargs) if (args or kwargs) else {}

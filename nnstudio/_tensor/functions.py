@@ -26,6 +26,7 @@ from ..ops._util import wrap_dim
 from ..ops.einsum import Einsum, parse_equation
 from .base import TensorBase, as_tensor, wrap
 from .promotion import broadcast_or_raise, check_cast, promote
+from .statistics import bucketize, searchsorted  # noqa: F401  (exported through FREE)
 
 if TYPE_CHECKING:
     from . import Tensor
@@ -251,6 +252,324 @@ def einsum(equation: str, *operands) -> Tensor:
 
 
 
+def block_diag(*tensors) -> Tensor:
+    """A block-diagonal matrix of the inputs (0-d and 1-d inputs count as one row)."""
+    mats = [t.reshape(1, -1) if t.dim() < 2 else t for t in (as_tensor(t) for t in tensors)]
+    if any(m.dim() != 2 for m in mats):
+        bad = next(i for i, m in enumerate(mats) if m.dim() != 2)
+        raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {bad} has "
+                           f"{mats[bad].dim()} dimensions")
+    if not mats:
+        return wrap(np.zeros((1, 0), dtype=dt.get_default_dtype().np), None)
+    dtype = np.result_type(*[m._data.dtype for m in mats])
+    mats = [m._cast(dtype) for m in mats]
+    total = builtins.sum(m.shape[1] for m in mats)
+    rows, left = [], 0
+    for m in mats:
+        r, c = m.shape
+        parts = [m.new_zeros((r, left)), m, m.new_zeros((r, total - left - c))]
+        rows.append(cat([p for p in parts if p.shape[1] or p is m], 1))
+        left += c
+    return cat(rows, 0)
+
+
+def cartesian_prod(*tensors) -> Tensor:
+    """All combinations of one element from each 1-D input: (N, len(tensors)) (a single input: itself)."""
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([g.reshape(-1) for g in grids], 1)
+
+
+def combinations(input, r: int = 2, with_replacement: bool = False) -> Tensor:
+    """All length-r combinations of the elements of a 1-D input, as rows (itertools' order)."""
+    import itertools
+
+    x = as_tensor(input)
+    if x.dim() != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(x.shape)}")
+    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    idx = np.array(list(pick(range(x.shape[0]), r)), dtype=np.int64).reshape(-1, r)
+    if idx.size == 0:
+        return x.new_zeros((0, r) if r else (0,))
+    return x[wrap(idx, None)]
+
+
+def _tri_indices(row: int, col: int, offset: int, upper: bool, dtype) -> Tensor:
+    fn = np.triu_indices if upper else np.tril_indices
+    idx = np.stack(fn(row, offset, col)) if row and col else np.zeros((2, 0), dtype=np.int64)
+    return wrap(idx.astype(dt.to_numpy_dtype(dtype) if dtype is not None else np.int64), None)
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None, layout=None) -> Tensor:
+    """The (2, N) coordinates of the lower triangle (on and below diagonal `offset`) of a row x col matrix."""
+    return _tri_indices(row, col, offset, False, dtype)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None, layout=None) -> Tensor:
+    """The (2, N) coordinates of the upper triangle (on and above diagonal `offset`) of a row x col matrix."""
+    return _tri_indices(row, col, offset, True, dtype)
+
+
+def broadcast_shapes(*shapes):
+    """The shape all the given shapes broadcast to (torch.Size)."""
+    from .base import Size
+
+    try:
+        return Size(np.broadcast_shapes(*[(s,) if isinstance(s, int) else tuple(s) for s in shapes]))
+    except ValueError:
+        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape: {list(shapes)}") from None
+
+
+def broadcast_tensors(*tensors):
+    """The inputs expanded to their common broadcast shape."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    shape = broadcast_shapes(*[t.shape for t in tensors])
+    return tuple(t.expand(*shape) for t in tensors)
+
+
+def _atleast(n: int, tensors):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+        single = False
+    else:
+        single = len(tensors) == 1
+    out = []
+    for t in tensors:
+        t = as_tensor(t)
+        if t.dim() < n:
+            shape = {1: (1,), 2: (1, -1), 3: (1, -1, 1)}[n] if t.dim() < 2 or n < 3 else None
+            if n == 3 and t.dim() == 2:
+                t = t.unsqueeze(-1)
+            elif n == 3 and t.dim() == 1:
+                t = t.reshape(1, -1, 1)
+            elif n == 3:
+                t = t.reshape(1, 1, 1)
+            elif n == 2:
+                t = t.reshape(1, -1) if t.dim() == 1 else t.reshape(1, 1)
+            else:
+                t = t.reshape(shape)
+        out.append(t)
+    return out[0] if single else tuple(out)
+
+
+def atleast_1d(*tensors):
+    return _atleast(1, tensors)
+
+
+def atleast_2d(*tensors):
+    return _atleast(2, tensors)
+
+
+def atleast_3d(*tensors):
+    return _atleast(3, tensors)
+
+
+def dstack(tensors) -> Tensor:
+    return cat(list(atleast_3d(*tensors)) if len(tensors) > 1 else [atleast_3d(tensors[0])], 2)
+
+
+def column_stack(tensors) -> Tensor:
+    return cat([t.reshape(-1, 1) if t.dim() <= 1 else t for t in tensors], 1)
+
+
+def row_stack(tensors) -> Tensor:
+    return vstack(tensors)
+
+
+def chain_matmul(*matrices) -> Tensor:
+    result = matrices[0]
+    for m in matrices[1:]:
+        result = matmul(result, m)
+    return result
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    from ..creation import tensor
+
+    return tensor(s, dtype=dtype or dt.get_default_dtype(), device=device, requires_grad=requires_grad)
+
+
+def result_type(tensor1, tensor2) -> dt.dtype:
+    """The dtype torch's promotion gives for the two operands (tensors or numbers)."""
+    a = tensor1 if isinstance(tensor1, TensorBase) else None
+    b = tensor2 if isinstance(tensor2, TensorBase) else None
+    if a is None and b is None:
+        a = as_tensor(tensor1)
+    ref = a if a is not None else b
+    x, y = (a if a is not None else ref._operand(tensor1)), (b if b is not None else ref._operand(tensor2))
+    if x._data.dtype != y._data.dtype:
+        x, y = promote(x, y)
+    return x.dtype
+
+
+def promote_types(type1, type2) -> dt.dtype:
+    a, b = np.dtype(dt.to_numpy_dtype(type1)), np.dtype(dt.to_numpy_dtype(type2))
+    if a.kind == "f" and b.kind != "f":
+        return dt.from_numpy_dtype(a)
+    if b.kind == "f" and a.kind != "f":
+        return dt.from_numpy_dtype(b)
+    return dt.from_numpy_dtype(np.promote_types(a, b))
+
+
+def can_cast(from_, to) -> bool:
+    """torch.can_cast: False for float -> integer / bool and integer -> bool."""
+    from .promotion import can_cast as rule
+
+    return rule(dt.to_numpy_dtype(from_), dt.to_numpy_dtype(to))
+
+
+def is_complex(input) -> bool:
+    return False
+
+
+def is_nonzero(input) -> bool:
+    return as_tensor(input).is_nonzero()
+
+
+def is_same_size(input, other) -> bool:
+    return tuple(input.shape) == tuple(other.shape)
+
+
+def is_signed(input) -> bool:
+    return as_tensor(input).is_signed()
+
+
+def _trapezoid_dx(y: Tensor, x, dx, dim: int):
+    d = wrap_dim(dim, y.ndim)
+    n = y.shape[d]
+    if x is not None:
+        x = as_tensor(x)
+        spacing = x.diff(dim=-1 if x.dim() == 1 else d)
+        if x.dim() == 1:
+            view = [1] * y.dim()
+            view[d] = n - 1
+            spacing = spacing.reshape(view)
+        return spacing, d
+    return (1.0 if dx is None else dx), d
+
+
+def trapezoid(y, x=None, *, dx=None, dim: int = -1) -> Tensor:
+    """The trapezoidal rule along `dim` with sample points x (or spacing dx, default 1)."""
+    y = as_tensor(y)
+    spacing, d = _trapezoid_dx(y, x, dx, dim)
+    n = y.shape[d]
+    if n == 0:
+        return y.sum(d)
+    avg = (y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)) / 2
+    return (avg * spacing).sum(d)
+
+
+trapz = trapezoid
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim: int = -1) -> Tensor:
+    """The running trapezoidal integral along `dim` (one element shorter than y there)."""
+    y = as_tensor(y)
+    spacing, d = _trapezoid_dx(y, x, dx, dim)
+    n = y.shape[d]
+    avg = (y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)) / 2
+    return (avg * spacing).cumsum(d)
+
+
+def unravel_index(indices, shape):
+    """The coordinates, one tensor per dim of `shape`, of the flat `indices`."""
+    idx = as_tensor(indices)
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    n = int(np.prod(shape))
+    flat = np.asarray(idx._data)
+    if ((flat >= n) | (flat < -n)).any():
+        raise RuntimeError("unravel_index: index out of bounds for the shape")
+    coords = np.unravel_index(np.where(flat < 0, flat + n, flat), shape)
+    return tuple(wrap(c.astype(np.int64), None) for c in coords)
+
+
+def rsub(input, other, *, alpha=1) -> Tensor:
+    """other - alpha * input."""
+    x = as_tensor(input)
+    return x._operand(other) - (x * alpha if alpha != 1 else x)
+
+
+def isin(elements, test_elements, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
+    """Whether each element of `elements` is in `test_elements`."""
+    e = as_tensor(elements)
+    t = test_elements._data if isinstance(test_elements, TensorBase) else np.asarray(test_elements)
+    return wrap(xp_of(e._data).isin(e._data, t, invert=invert), None)
+
+
+def _window(name: str, length: int, periodic: bool, dtype, values) -> Tensor:
+    if length < 0:
+        raise RuntimeError(f"{name} requires non-negative window_length, got window_length={length}")
+    if length == 0:
+        return wrap(np.zeros(0, dtype=dt.to_numpy_dtype(dtype or dt.get_default_dtype())), None)
+    if length == 1:
+        return wrap(np.ones(1, dtype=dt.to_numpy_dtype(dtype or dt.get_default_dtype())), None)
+    n = length + 1 if periodic else length
+    w = values(n)
+    w = w[:-1] if periodic else w
+    return wrap(np.asarray(w).astype(dt.to_numpy_dtype(dtype or dt.get_default_dtype())), None)
+
+
+def hann_window(window_length: int, periodic: bool = True, *, dtype=None, device=None, layout=None,
+                requires_grad: bool = False) -> Tensor:
+    return _window("hann_window", window_length, periodic, dtype, np.hanning)
+
+
+def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54, beta: float = 0.46, *,
+                   dtype=None, device=None, layout=None, requires_grad: bool = False) -> Tensor:
+    return _window("hamming_window", window_length, periodic, dtype,
+                   lambda n: alpha - beta * np.cos(2 * np.pi * np.arange(n) / (n - 1)))
+
+
+def blackman_window(window_length: int, periodic: bool = True, *, dtype=None, device=None, layout=None,
+                    requires_grad: bool = False) -> Tensor:
+    return _window("blackman_window", window_length, periodic, dtype, np.blackman)
+
+
+def bartlett_window(window_length: int, periodic: bool = True, *, dtype=None, device=None, layout=None,
+                    requires_grad: bool = False) -> Tensor:
+    return _window("bartlett_window", window_length, periodic, dtype, np.bartlett)
+
+
+def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0, *, dtype=None, device=None,
+                  layout=None, requires_grad: bool = False) -> Tensor:
+    return _window("kaiser_window", window_length, periodic, dtype, lambda n: np.kaiser(n, beta))
+
+
+def logspace(start, end, steps: int, base: float = 10.0, *, dtype=None, device=None,
+             requires_grad: bool = False) -> Tensor:
+    """base ** linspace(start, end, steps)."""
+    values = np.power(base, np.linspace(float(start), float(end), steps))
+    return wrap(values.astype(dt.to_numpy_dtype(dtype or dt.get_default_dtype())), None)
+
+
+def tensordot(a, b, dims=2, out=None) -> Tensor:
+    """Sum of products over `dims`: an int (the last dims of a with the first of b) or two lists of dims."""
+    a, b = as_tensor(a), as_tensor(b, a if isinstance(a, TensorBase) else None)
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        da, db = list(range(a.dim() - dims, a.dim())), list(range(dims))
+    else:
+        da, db = ([dims[0]] if isinstance(dims[0], int) else list(dims[0])), \
+            ([dims[1]] if isinstance(dims[1], int) else list(dims[1]))
+        if isinstance(dims[0], TensorBase):
+            da, db = dims[0].tolist(), dims[1].tolist()
+    da, db = [d % max(a.dim(), 1) for d in da], [d % max(b.dim(), 1) for d in db]
+    for x, y in zip(da, db):
+        if a.shape[x] != b.shape[y]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[x]} in dim {x} "
+                               f"and second has size {b.shape[y]} in dim {y}")
+    free_a = [d for d in range(a.dim()) if d not in da]
+    free_b = [d for d in range(b.dim()) if d not in db]
+    k = int(np.prod([a.shape[d] for d in da])) if da else 1
+    left = a.permute(*free_a, *da).reshape(int(np.prod([a.shape[d] for d in free_a])) if free_a else 1, k)
+    right = b.permute(*db, *free_b).reshape(k, int(np.prod([b.shape[d] for d in free_b])) if free_b else 1)
+    result = matmul(left, right).reshape(*[a.shape[d] for d in free_a], *[b.shape[d] for d in free_b])
+    return result if out is None else write_out(result, out, "tensordot")
+
+
 # ---------------------------------------------------------------------- out= and the generator
 
 
@@ -324,7 +643,24 @@ METHOD_FUNCTIONS = (
     "arctanh", "arctan2", "lerp", "addcmul", "addcdiv", "logical_xor", "bitwise_not", "bitwise_and",
     "bitwise_or", "bitwise_xor", "signbit", "isposinf", "isneginf", "isreal", "greater", "greater_equal", "less",
     "less_equal", "not_equal", "float_power", "subtract", "multiply", "divide", "true_divide", "swapaxes",
+    "median", "nanmedian", "mode", "kthvalue", "quantile", "nanquantile", "cummax", "cummin", "logcumsumexp",
+    "nansum", "nanmean", "aminmax", "histc", "histogram", "msort", "diff", "dist", "cov", "corrcoef", "renorm",
+    "rot90", "fliplr", "flipud", "moveaxis", "swapdims", "ravel", "tensor_split", "hsplit", "vsplit", "dsplit",
+    "split_with_sizes", "diagflat", "narrow_copy", "take", "take_along_dim", "index_fill", "index_copy",
+    "masked_scatter", "put", "argwhere", "unique_consecutive", "select_scatter", "slice_scatter", "diagonal_scatter",
+    "addmm", "addmv", "addr", "addbmm", "baddbmm", "mv", "ger", "inner", "vdot", "kron", "cross", "det", "logdet",
+    "slogdet", "inverse", "pinverse", "cholesky", "cholesky_solve", "cholesky_inverse", "qr", "svd",
+    "matrix_power", "matrix_exp", "triangular_solve", "lu_solve", "positive", "adjoint", "unsafe_chunk",
+    "unsafe_split", "frexp", "angle", "conj", "conj_physical", "resolve_conj", "resolve_neg", "is_conj", "is_neg",
+    "sum_to_size", "relu_", "clamp_", "clamp_min_", "clamp_max_", "clip_",
+    "fill_", "zero_", "index_put_", "square_", "reciprocal_", "rsqrt_", "negative_", "detach_", "fix_",
 )
+
+# torch.<name>_(input) for the table's in-place twins (torch.acos_, torch.erf_, ...)
+_INPLACE_FUNCTIONS = ("acos", "acosh", "asin", "asinh", "atan", "atanh", "ceil", "cos", "cosh", "deg2rad", "erf",
+                      "erfc", "exp", "exp2", "expm1", "floor", "frac", "i0", "log", "log10", "log1p", "log2", "logit",
+                      "nan_to_num", "rad2deg", "round", "sin", "sinc", "sinh", "sqrt", "tan", "trunc", "xlogy",
+                      "ldexp", "gcd", "lcm", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh")
 
 
 def _table_functions() -> dict:
@@ -334,11 +670,19 @@ def _table_functions() -> dict:
 
 
 _GENERATED = {name: function_from_method(name) for name in METHOD_FUNCTIONS}
+_GENERATED.update({f"{n}_": function_from_method(f"{n}_", out=False) for n in _INPLACE_FUNCTIONS})
+_GENERATED["real"] = function_from_method("real", "The real part: the input itself (no complex dtypes).",
+                                          out=False, method="resolve_conj")
 _GENERATED.update(_table_functions())
 
 # what `nnstudio` exports from here: the generated functions and the free ones, with `out=` where torch has it
 FREE = ("pi", "e", "inf", "nan", "is_floating_point", "hstack", "vstack", "broadcast_to", "meshgrid", "multinomial",
-        "bernoulli", "einsum", "polygamma")
+        "bernoulli", "einsum", "polygamma", "block_diag", "cartesian_prod", "combinations", "tril_indices",
+        "triu_indices", "broadcast_shapes", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d", "dstack",
+        "column_stack", "row_stack", "chain_matmul", "scalar_tensor", "result_type", "promote_types", "can_cast",
+        "is_complex", "is_nonzero", "is_same_size", "is_signed", "trapezoid", "trapz", "cumulative_trapezoid",
+        "unravel_index", "rsub", "isin", "hann_window", "hamming_window", "blackman_window", "bartlett_window",
+        "kaiser_window", "logspace", "tensordot", "searchsorted", "bucketize")
 PUBLIC = {**_GENERATED, **{n: globals()[n] for n in FREE}, "matmul": with_out(matmul), "cat": with_out(cat),
           "concat": with_out(cat, "concat"),
           "concatenate": with_out(cat, "concatenate"), "stack": with_out(stack), "maximum": with_out(maximum),

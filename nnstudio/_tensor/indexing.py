@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import _dtype as dt
-from .._backend import is_array, to_numpy, xp_of
+from .._backend import is_array, to_device, to_numpy, xp_of
 from ..autograd import apply, is_grad_enabled
 from ..autograd.names import as_torch_node
 from ..ops import index_put as IP
@@ -314,3 +314,112 @@ class IndexingMixin:
         return apply(ScatterReduce, self, src, index=_as_index(index), axis=d, reduce=reduce,
                      include_self=bool(include_self))
 
+
+    # ------------------------------------------------------------------ more selection and writing
+    def take(self, index) -> Tensor:
+        """The elements at `index` of the flattened tensor, shaped like index."""
+        _check_index(index, "take")
+        n = self.numel()
+        bad = (index._data >= n) | (index._data < -n)
+        if bad.any():
+            raise IndexError(f"out of range: tried to access index {int(index._data[bad].reshape(-1)[0])} on a tensor "
+                             f"of {n} elements.")
+        return self.reshape(-1)[index]
+
+    def take_along_dim(self, indices, dim=None) -> Tensor:
+        """gather with broadcasting: input and indices broadcast except along `dim` (None: the flattened input)."""
+        if dim is None:
+            return self.reshape(-1).gather(0, indices.reshape(-1))
+        d = wrap_dim(dim, self.ndim)
+        shape_s, shape_i = list(self.shape), list(indices.shape)
+        shape_s[d] = shape_i[d] = 1
+        common = list(np.broadcast_shapes(tuple(shape_s), tuple(shape_i)))
+        target_s, target_i = list(common), list(common)
+        target_s[d], target_i[d] = self.shape[d], indices.shape[d]
+        return self.expand(*target_s).gather(d, indices.expand(*target_i))
+
+    def index_fill(self, dim: int, index, value) -> Tensor:
+        """A copy of self with the slices at `index` along `dim` set to `value`."""
+        _check_index(index, "index_fill")
+        d = wrap_dim(dim, self.ndim)
+        mask = np.zeros(self.shape[d] if self.dim() else 1, dtype=bool)
+        mask[to_numpy(index._data).reshape(-1)] = True
+        view = [1] * max(self.dim(), 1)
+        view[d] = mask.size
+        full = wrap(to_device(np.broadcast_to(mask.reshape(view), tuple(self.shape) or (1,)).reshape(
+            tuple(self.shape)), self.device), None)
+        return self.masked_fill(full, value)
+
+    def index_copy(self, dim: int, index, source) -> Tensor:
+        """A copy of self with source's slices written at `index` along `dim` (differentiable in both)."""
+        _check_index(index, "index_copy")
+        d = wrap_dim(dim, self.ndim)
+        grids = [slice(None)] * d + [index]
+        out = self * 1 if self.requires_grad else self.clone()
+        out[tuple(grids)] = source
+        return out
+
+    def masked_scatter(self, mask, source) -> Tensor:
+        """A copy of self with source's first elements written, in order, where `mask` is True."""
+        m = mask.expand(*self.shape) if tuple(mask.shape) != tuple(self.shape) else mask
+        count = int(m._data.sum())
+        if source.numel() < count:
+            raise RuntimeError("masked_scatter: expected source to have at least as many elements as ones in mask")
+        out = self * 1 if self.requires_grad else self.clone()
+        out[m] = source.reshape(-1)[:count]
+        return out
+
+    def put(self, index, source, accumulate: bool = False) -> Tensor:
+        """A copy of self with source written (or added) at the flattened positions `index`."""
+        flat = self.reshape(-1)
+        return flat.index_put((index.reshape(-1),), source.reshape(-1).to(self.dtype), accumulate).reshape(
+            self.shape)
+
+    def argwhere(self) -> Tensor:
+        return self.nonzero()
+
+    def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False, dim=None):
+        """The values with consecutive repeats collapsed (of the flattened input)."""
+        if dim is not None:
+            raise NotImplementedError("unique_consecutive(dim=...) is not supported; call it without dim")
+        arr = to_numpy(self._data).reshape(-1)
+        if arr.size == 0:
+            starts = np.zeros(0, dtype=bool)
+        else:
+            starts = np.concatenate([[True], arr[1:] != arr[:-1]])
+        values = arr[starts]
+        out = [wrap(to_device(values, self.device), None)]
+        if return_inverse:
+            out.append(wrap(to_device((np.cumsum(starts) - 1).reshape(tuple(self.shape)).astype(np.int64),
+                                      self.device), None))
+        if return_counts:
+            pos = np.flatnonzero(starts)
+            out.append(wrap(to_device(np.diff(np.append(pos, arr.size)).astype(np.int64), self.device), None))
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def select_scatter(self, src, dim: int, index: int) -> Tensor:
+        """A copy of self with src written into self.select(dim, index)."""
+        d = wrap_dim(dim, self.ndim)
+        out = self * 1 if (self.requires_grad or src.requires_grad) else self.clone()
+        out[(slice(None),) * d + (index,)] = src
+        return out
+
+    def slice_scatter(self, src, dim: int = 0, start=None, end=None, step: int = 1) -> Tensor:
+        """A copy of self with src written into self[start:end:step] along `dim`."""
+        d = wrap_dim(dim, self.ndim)
+        out = self * 1 if (self.requires_grad or src.requires_grad) else self.clone()
+        out[(slice(None),) * d + (slice(start, end, step),)] = src
+        return out
+
+    def diagonal_scatter(self, src, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """A copy of self with src written on its `offset` diagonal of (dim1, dim2)."""
+        d1, d2 = wrap_dim(dim1, self.ndim), wrap_dim(dim2, self.ndim)
+        n1, n2 = self.shape[d1], self.shape[d2]
+        length = max(0, min(n1, n2 - offset) if offset >= 0 else min(n1 + offset, n2))
+        i = np.arange(length) + max(-offset, 0)
+        j = np.arange(length) + max(offset, 0)
+        moved = self.movedim((d1, d2), (-2, -1))
+        out = moved * 1 if (self.requires_grad or src.requires_grad) else moved.clone()
+        if length:
+            out[..., wrap(i, None), wrap(j, None)] = src
+        return out.movedim((-2, -1), (d1, d2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -9,10 +10,28 @@ import numpy as np
 from ..autograd import apply
 from ..ops.pairwise import CDist
 from .base import TensorBase
-from .functions import matmul
+from .functions import matmul, tensordot
 
 if TYPE_CHECKING:
     from . import Tensor
+
+
+_svd_result = namedtuple("svd", ["U", "S", "V"])
+_triangular_result = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
+
+
+def _fused(base: Tensor, product: Tensor, beta, alpha) -> Tensor:
+    scaled = product if alpha == 1 else product * alpha
+    if beta == 0:  # torch ignores self then (its NaNs do not propagate); the shapes still broadcast
+        shape = np.broadcast_shapes(tuple(base.shape), tuple(scaled.shape))
+        scaled = scaled.expand(*shape) if shape != tuple(scaled.shape) else scaled
+        return scaled + (base * 0).nan_to_num(0.0, 0.0, 0.0) if base.requires_grad else scaled  # zero gradient
+    return (base if beta == 1 else base * beta) + scaled
+
+
+def _check_3d(b1: Tensor, b2: Tensor, op: str) -> None:
+    if b1.dim() != 3 or b2.dim() != 3:
+        raise RuntimeError(f"batch1 must be a 3D tensor (got {b1.dim()}D and {b2.dim()}D for {op})")
 
 
 class LinalgMixin:
@@ -39,6 +58,150 @@ class LinalgMixin:
         if self.dim() != 1 or vec2.dim() != 1:
             raise RuntimeError(f"outer: expected 1-D tensors, got shapes {list(self.shape)} and {list(vec2.shape)}")
         return self.unsqueeze(1) * vec2.unsqueeze(0)
+
+    # ------------------------------------------------------------------ fused products (beta * self + alpha * ...)
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1) -> Tensor:
+        """beta * self + alpha * (mat1 @ mat2); self broadcasts to the (n, p) result (beta=0 ignores self)."""
+        return _fused(self, matmul(mat1, mat2), beta, alpha)
+
+    def addmv(self, mat, vec, *, beta=1, alpha=1) -> Tensor:
+        """beta * self + alpha * (mat @ vec)."""
+        return _fused(self, matmul(mat, vec), beta, alpha)
+
+    def addr(self, vec1, vec2, *, beta=1, alpha=1) -> Tensor:
+        """beta * self + alpha * outer(vec1, vec2)."""
+        return _fused(self, vec1.outer(vec2), beta, alpha)
+
+    def addbmm(self, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
+        """beta * self + alpha * sum_b (batch1[b] @ batch2[b])."""
+        return _fused(self, matmul(batch1, batch2).sum(0), beta, alpha)
+
+    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
+        """beta * self + alpha * (batch1 @ batch2), batch by batch."""
+        _check_3d(batch1, batch2, "baddbmm")
+        return _fused(self, matmul(batch1, batch2), beta, alpha)
+
+    def mv(self, vec) -> Tensor:
+        """(n, m) @ (m,) -> (n,)."""
+        if self.dim() != 2 or vec.dim() != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got {self.dim()}, {vec.dim()}")
+        return matmul(self, vec)
+
+    def ger(self, vec2) -> Tensor:
+        return self.outer(vec2)
+
+    def inner(self, other) -> Tensor:
+        """The sum over the last dims of self and other (a scalar for 1-D inputs)."""
+        if self.dim() == 0 or other.dim() == 0:
+            return self * other
+        return tensordot(self, other, dims=([-1], [-1]))
+
+    def vdot(self, other) -> Tensor:
+        if self.dim() != 1 or other.dim() != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self.dim()}D and {other.dim()}D tensors")
+        return (self * other).sum()
+
+    def kron(self, other) -> Tensor:
+        """The Kronecker product: out[i*q + k, j*r + l] = self[i, j] * other[k, l] (any number of dims)."""
+        other = self._operand(other)
+        nd = max(self.dim(), other.dim())
+        a = self.reshape((1,) * (nd - self.dim()) + tuple(self.shape))
+        b = other.reshape((1,) * (nd - other.dim()) + tuple(other.shape))
+        a_exp = a.reshape(tuple(v for n in a.shape for v in (n, 1)))
+        b_exp = b.reshape(tuple(v for n in b.shape for v in (1, n)))
+        return (a_exp * b_exp).reshape(tuple(x * y for x, y in zip(a.shape, b.shape)))
+
+    def cross(self, other, dim=None) -> Tensor:
+        """The cross product of 3-vectors along `dim` (default: the first dim of size 3, as torch.cross)."""
+        from .. import linalg as LA
+
+        if dim is None:
+            dim = next((i for i, n in enumerate(np.broadcast_shapes(tuple(self.shape), tuple(other.shape)))
+                        if n == 3), -1)
+        return LA.cross(self, other, dim=dim)
+
+    # ------------------------------------------------------------------ torch.linalg as methods
+    def det(self) -> Tensor:
+        from .. import linalg as LA
+
+        return LA.det(self)
+
+    def logdet(self) -> Tensor:
+        from .. import linalg as LA
+
+        return LA.logdet(self)
+
+    def slogdet(self):
+        from .. import linalg as LA
+
+        return LA.slogdet(self)
+
+    def inverse(self) -> Tensor:
+        from .. import linalg as LA
+
+        return LA.inv(self)
+
+    def pinverse(self, rcond: float = 1e-15) -> Tensor:
+        from .. import linalg as LA
+
+        return LA.pinv(self, rtol=rcond)
+
+    def cholesky(self, upper: bool = False) -> Tensor:
+        from .. import linalg as LA
+
+        return LA.cholesky(self, upper=upper)
+
+    def cholesky_solve(self, input2, upper: bool = False) -> Tensor:
+        """X with A X = self, where A = L L^T for the Cholesky factor `input2` (upper: A = U^T U)."""
+        from .. import linalg as LA
+
+        L = input2.mT if upper else input2
+        y = LA.solve_triangular(L, self, upper=False)
+        return LA.solve_triangular(L.mT, y, upper=True)
+
+    def cholesky_inverse(self, upper: bool = False) -> Tensor:
+        """The inverse of A = L L^T from its Cholesky factor self (upper: A = U^T U)."""
+        from .. import linalg as LA
+
+        L = self.mT if upper else self
+        return LA.inv(L @ L.mT)
+
+    def qr(self, some: bool = True):
+        from .. import linalg as LA
+
+        return LA.qr(self, "reduced" if some else "complete")
+
+    def svd(self, some: bool = True, compute_uv: bool = True):
+        """torch.svd: (U, S, V) with V (not Vh); `some` gives the reduced factors."""
+        from .. import linalg as LA
+
+        U, S, Vh = LA.svd(self, full_matrices=not some)
+        if not compute_uv:
+            return _svd_result(U.new_zeros(U.shape), S, Vh.new_zeros(Vh.shape))
+        return _svd_result(U, S, Vh.mT)
+
+    def matrix_power(self, n: int) -> Tensor:
+        from .. import linalg as LA
+
+        return LA.matrix_power(self, n)
+
+    def matrix_exp(self) -> Tensor:
+        from .. import linalg as LA
+
+        return LA.matrix_exp(self)
+
+    def triangular_solve(self, A, upper: bool = True, transpose: bool = False, unitriangular: bool = False):
+        """torch.triangular_solve(b, A): (solution of A X = b, a copy of A)."""
+        from .. import linalg as LA
+
+        M = A.mT if transpose else A
+        X = LA.solve_triangular(M, self, upper=upper != transpose, unitriangular=unitriangular)
+        return _triangular_result(X, A.clone())
+
+    def lu_solve(self, LU_data, LU_pivots) -> Tensor:
+        from .. import linalg as LA
+
+        return LA.lu_solve(LU_data, LU_pivots, self)
 
     def norm(self, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
         """torch.norm: 'fro' (and any number p) is a vector norm over `dim`, 'nuc' a matrix norm."""

@@ -290,3 +290,130 @@ class MovementMixin:
             return self.diagonal(diagonal)
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.dim()}D (shape {list(self.shape)})")
 
+
+    # ------------------------------------------------------------------ more rearrangements
+    def fliplr(self) -> Tensor:
+        if self.dim() < 2:
+            raise RuntimeError("Input must be >= 2-d.")
+        return self.flip(1)
+
+    def flipud(self) -> Tensor:
+        if self.dim() < 1:
+            raise RuntimeError("Input must be >= 1-d.")
+        return self.flip(0)
+
+    def rot90(self, k: int = 1, dims=(0, 1)) -> Tensor:
+        """Rotate by 90 degrees k times in the plane of `dims` (from the first toward the second)."""
+        dims = tuple(dims)
+        if len(dims) != 2:
+            raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+        if self.dim() < 2:
+            raise RuntimeError(f"expected total dims >= 2, but got total dims = {self.dim()}")
+        d0, d1 = wrap_dim(dims[0], self.ndim), wrap_dim(dims[1], self.ndim)
+        if d0 == d1:
+            raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+        k = k % 4
+        if k == 1:
+            return self.flip(d1).transpose(d0, d1)
+        if k == 2:
+            return self.flip(d0, d1)
+        if k == 3:
+            return self.flip(d0).transpose(d0, d1)
+        return self.clone()
+
+    def moveaxis(self, source, destination) -> Tensor:
+        return self.movedim(source, destination)
+
+    def swapdims(self, dim0: int, dim1: int) -> Tensor:
+        return self.transpose(dim0, dim1)
+
+    def adjoint(self) -> Tensor:
+        """The transpose of the last two dims (real tensors: the conjugate transpose)."""
+        return self.transpose(-2, -1)
+
+    @property
+    def mH(self) -> Tensor:
+        return self.transpose(-2, -1)
+
+    @property
+    def H(self) -> Tensor:
+        if self.ndim > 2:
+            raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor.")
+        return self.t() if self.ndim == 2 else self
+
+    def ravel(self) -> Tensor:
+        return self.reshape(-1)
+
+    def narrow_copy(self, dim: int, start: int, length: int) -> Tensor:
+        return self.narrow(dim, start, length).clone()
+
+    def split_with_sizes(self, split_sizes, dim: int = 0):
+        return split(self, list(split_sizes), dim)
+
+    def unsafe_split(self, split_size, dim: int = 0):
+        return split(self, split_size, dim)
+
+    def unsafe_chunk(self, chunks: int, dim: int = 0):
+        return chunk(self, chunks, dim)
+
+    def tensor_split(self, indices_or_sections, dim: int = 0):
+        """Split into n nearly equal parts (an int: the first n % size parts one longer) or at the given indices."""
+        d = wrap_dim(dim, self.ndim)
+        n = self.shape[d]
+        if isinstance(indices_or_sections, TensorBase):
+            indices_or_sections = indices_or_sections.tolist()
+        if isinstance(indices_or_sections, int):
+            sections = indices_or_sections
+            if sections <= 0:
+                raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+            base, extra = divmod(n, sections)
+            sizes = [base + 1] * extra + [base] * (sections - extra)
+            bounds = np.cumsum([0] + sizes).tolist()
+        else:
+            bounds = [0] + [min(max(int(i) if i >= 0 else n + int(i), 0), n) for i in indices_or_sections] + [n]
+        return tuple(self.narrow(d, lo, max(hi - lo, 0)) for lo, hi in zip(bounds[:-1], bounds[1:]))
+
+    def hsplit(self, sections):
+        if self.dim() < 1:
+            raise RuntimeError("torch.hsplit requires a tensor with at least 1 dimension, but got a tensor with 0 "
+                               "dimensions!")
+        return self.tensor_split(sections, 1 if self.dim() > 1 else 0)
+
+    def vsplit(self, sections):
+        if self.dim() < 2:
+            raise RuntimeError(f"torch.vsplit requires a tensor with at least 2 dimension, but got a tensor with "
+                               f"{self.dim()} dimensions!")
+        return self.tensor_split(sections, 0)
+
+    def dsplit(self, sections):
+        if self.dim() < 3:
+            raise RuntimeError(f"torch.dsplit requires a tensor with at least 3 dimension, but got a tensor with "
+                               f"{self.dim()} dimensions!")
+        return self.tensor_split(sections, 2)
+
+    def diagflat(self, offset: int = 0) -> Tensor:
+        """A 2-D tensor with the flattened input on its `offset` diagonal."""
+        return self.reshape(-1).diag_embed(offset)
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        """All windows of length `size` every `step` along `dimension`, as a new last dim of length size."""
+        d = wrap_dim(dimension, self.ndim)
+        n = self.shape[d] if self.dim() else 1
+        if size > n:
+            raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+        if step <= 0:
+            raise RuntimeError(f"step is {step} but must be > 0")
+        x = self if self.dim() else self.reshape(1)
+        starts = np.arange(0, n - size + 1, step)
+        idx = (starts[:, None] + np.arange(size)[None, :]).reshape(-1)
+        picked = x.index_select(d, wrap(to_device(idx.astype(np.int64), self.device), None))
+        shape = tuple(x.shape[:d]) + (len(starts), size) + tuple(x.shape[d + 1:])
+        return picked.reshape(shape).movedim(d + 1, -1)
+
+    def sum_to_size(self, *size) -> Tensor:
+        """Sum over the dims that broadcasting `size` to this shape would expand."""
+        size = self._shape_arg(size)
+        lead = self.dim() - len(size)
+        dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(size) if n == 1 and self.shape[lead + i] != 1)
+        out = self.sum(dims, keepdim=True) if dims else self
+        return out.reshape(size)

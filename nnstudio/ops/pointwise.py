@@ -22,7 +22,7 @@ updates, no NumPy-only idioms. `g` is the incoming gradient, `out` the forward's
 Dtype rules: "float" (integer and bool inputs become the default float dtype first, as torch's `exp`),
 "keep" (the input dtype is kept: `abs`, `floor`, `sign`), "promote" (two inputs promoted, integers stay
 integers: `fmod`, `remainder`), "float_only" (integer inputs refused with torch's NotImplementedError: `frac`,
-`hypot`, `logaddexp`).
+`hypot`, `logaddexp`), "int_only" (floating inputs refused likewise: `gcd`, shifts).
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ class Pointwise:
 
     name: torch's name (method, function, `name_` in place). forward(ns, *inputs, **params) -> array.
     derivatives: one formula per input, d(*inputs, out, g, ns, **params) -> gradient (None: not differentiable).
-    dtype: "float" | "keep" | "promote" | "float_only" (see the module docstring). params: (name, default)
+    dtype: "float" | "keep" | "promote" | "float_only" | "int_only" (see the module docstring). params: (name, default)
     pairs after the inputs.
     inplace: torch has `name_`. method: torch has `Tensor.name`. special: also (or only, when `method` and
     `function` are False) in `torch.special` under this name. domain: the test inputs' range per input ("real",
@@ -403,6 +403,14 @@ TABLE: tuple[Pointwise, ...] = (
       dtype="float_only", doc="the next floating-point value after input toward other (no gradient)"),
     P("heaviside", lambda ns, x, v: ns.heaviside(x, v), None, dtype="promote", domain=("real", "real"),
       doc="0 below zero, 1 above, `values` at zero (no gradient)"),
+    P("gcd", lambda ns, x, y: ns.gcd(x, y), None, dtype="int_only", domain=("int", "int"),
+      doc="the greatest common divisor (integers; no gradient)"),
+    P("lcm", lambda ns, x, y: ns.lcm(x, y), None, dtype="int_only", domain=("int", "int"),
+      doc="the least common multiple (integers; no gradient)"),
+    P("bitwise_left_shift", lambda ns, x, y: ns.left_shift(x, y), None, dtype="int_only", extra={"kernel": "lshift"}, domain=("int", "int"),
+      doc="input << other (integers)"),
+    P("bitwise_right_shift", lambda ns, x, y: ns.right_shift(x, y), None, dtype="int_only", extra={"kernel": "rshift"}, domain=("int", "int"),
+      doc="input >> other (integers)"),
     P("ldexp", lambda ns, x, y: x * ns.exp2(y), (lambda x, y, out, g, ns: g * ns.exp2(y),
                                                  lambda x, y, out, g, ns: g * out * _LN2),
       domain=("real", "real"), doc="input * 2 ** other"),
