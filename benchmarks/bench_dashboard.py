@@ -4,9 +4,14 @@
     .venv/bin/python benchmarks/bench_dashboard.py --kernel     # inside a Jupyter kernel: widget messages really
                                                                 # go out on IOPub (a client drains them)
 
-Each case alternates runs without and with a `Dashboard` (refresher thread on, default pacing: at most ~10 widget
-messages/s, drawing under 3% of the training thread's CPU time) and reports median steps/s, the cost of the live
-plots in percent, and what the refresher did (frames, full draws, drawing time, messages per second).
+    .venv/bin/python benchmarks/bench_dashboard.py --kernel --plots matplotlib   # every panel a matplotlib PNG
+    .venv/bin/python benchmarks/bench_dashboard.py --frame-cost  # CPU ms per frame of each panel, both renderers
+
+Each case alternates runs without and with a `Dashboard` (refresher thread on, its default pacing: at most 6
+widget messages/s, the loss and gradient panels drawn in the browser from float32 numbers, the other panels'
+matplotlib drawing under 2% of the training thread's CPU time) and reports median steps/s, the cost of the live
+plots in percent, and what the refresher did (frames, full draws, drawing time, messages per second). In kernel
+mode it also counts the widget messages that reached the client.
 """
 
 from __future__ import annotations
@@ -50,7 +55,8 @@ def _case(name: str):
 EPOCHS = {"spiral_mlp": 3000, "digits_cnn": 1000}  # about 45,000 steps each: more than a timed run takes
 
 
-SHARE = {"share": 0.03}  # the dashboard's drawing budget (--share; 0.03 is the Dashboard's default)
+SHARE = {"share": None, "plots": "browser"}  # the dashboard's drawing budget (--share; None: the Dashboard's
+# default) and where its loss and gradient panels are drawn (--plots: "browser" (the default) or "matplotlib")
 
 
 def run_once(name: str, dashboard: bool, seconds: float) -> dict:
@@ -66,7 +72,10 @@ def run_once(name: str, dashboard: bool, seconds: float) -> dict:
     if dashboard:
         from nnstudio.studio.dashboard import Dashboard
 
-        dash = Dashboard(trainer, share=SHARE["share"])
+        options = {"plots": SHARE["plots"]}
+        if SHARE["share"] is not None:
+            options["share"] = SHARE["share"]
+        dash = Dashboard(trainer, **options)
         from IPython import get_ipython
 
         if get_ipython() is not None:  # in a kernel: show it, so widget messages really go out
@@ -129,6 +138,34 @@ def run(cases=("spiral_mlp", "digits_cnn"), repeats: int = 5, seconds: float = 4
     return results
 
 
+def frame_costs(frames: int = 30, steps: int = 3000) -> dict:
+    """CPU milliseconds of this thread per frame of each panel (update from the history + render), browser-drawn
+    and matplotlib, after `steps` training steps of the spiral MLP: a cost that machine load barely changes."""
+    from nnstudio.studio.panels import GradientPanel, LossPanel
+    from nnstudio.studio.panels.live import LiveGradientPanel, LiveLossPanel
+    from nnstudio.train import Trainer
+
+    make_model, data = _case("spiral_mlp")
+    trainer = Trainer(make_model(), data, lr=0.01, epochs=EPOCHS["spiral_mlp"])
+    out = {}
+    for name, panel in (("loss, browser", LiveLossPanel()), ("loss, matplotlib", LossPanel()),
+                        ("gradients, browser", LiveGradientPanel()), ("gradients, matplotlib", GradientPanel())):
+        costs = []
+        trainer.step(steps // frames)
+        panel.update(trainer)
+        panel.render()  # the first frame of a matplotlib panel is a full draw: not counted
+        for _ in range(frames):
+            trainer.step(steps // frames)
+            c0 = time.thread_time()
+            panel.update(trainer)
+            panel.render()
+            costs.append(time.thread_time() - c0)
+        out[name] = 1000 * statistics.median(costs)
+        print(f"  {name}: {out[name]:.2f} ms CPU per frame (median of {frames}, history of {trainer.steps} steps)",
+              flush=True)
+    return out
+
+
 def _in_kernel(args) -> None:
     """Run `run()` inside a fresh ipykernel; drain IOPub as a front end would, print its output."""
     from jupyter_client.manager import start_new_kernel
@@ -136,7 +173,7 @@ def _in_kernel(args) -> None:
     km, kc = start_new_kernel(kernel_name="python3")
     try:
         code = (f"import sys; sys.path.insert(0, {os.path.join(ROOT, 'benchmarks')!r}); "
-                f"sys.path.insert(0, {ROOT!r}); import bench_dashboard as b; "
+                f"sys.path.insert(0, {ROOT!r}); import bench_dashboard as b; b.SHARE.update({SHARE!r}); "
                 f"from threadpoolctl import threadpool_limits; threadpool_limits(limits={args.threads}); "
                 f"_r = b.run({tuple(args.cases)!r}, {args.repeats}, {args.seconds})")
         msg_id = kc.execute(code)
@@ -166,12 +203,14 @@ def main() -> None:
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--seconds", type=float, default=4.0, help="length of one timed run")
     p.add_argument("--kernel", action="store_true", help="run inside a Jupyter kernel (real IOPub messages)")
+    p.add_argument("--frame-cost", action="store_true", help="CPU ms per frame of each panel, both renderers")
     p.add_argument("--json", help="write the results here")
     p.add_argument("--threads", type=int, default=1, help="BLAS threads (1: small models run best on one)")
     p.add_argument("--share", type=float, default=None, help="the dashboard's drawing budget (default: its own)")
+    p.add_argument("--plots", choices=["browser", "matplotlib"], default="browser",
+                   help="where the loss and gradient panels are drawn (the Dashboard's plots=)")
     args = p.parse_args()
-    if args.share is not None:
-        SHARE["share"] = args.share
+    SHARE.update(share=args.share, plots=args.plots)
     import numpy
     from threadpoolctl import threadpool_info, threadpool_limits
 
@@ -180,6 +219,9 @@ def main() -> None:
     print(f"numpy {numpy.__version__}; BLAS threads limited to {args.threads}: "
           + ", ".join(f"{i['internal_api']} ({i['num_threads']} threads)" for i in threadpool_info())
           + f"; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}")
+    if args.frame_cost:
+        frame_costs()
+        return
     if args.kernel:
         _in_kernel(args)
         return

@@ -93,6 +93,31 @@ function drawPlot(ctx, p, data, box, ink, grid) {
   // data
   ctx.save();
   ctx.beginPath(); ctx.rect(L, T, R - L, B - T); ctx.clip();
+  if (p.image) {
+    const { w: iw, h: ih } = p.image, px = take(data, p.image.rgba);
+    const img = new ImageData(iw, ih);
+    for (let r = 0; r < ih; r++) {  // row 0 of the grid is the bottom of the plot
+      for (let c = 0; c < iw; c++) {
+        const src = 4 * (r * iw + c), dst = 4 * ((ih - 1 - r) * iw + c);
+        for (let k = 0; k < 4; k++) img.data[dst + k] = Math.round(255 * px[src + k]);
+      }
+    }
+    const off = document.createElement("canvas");
+    off.width = iw; off.height = ih;
+    off.getContext("2d").putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(off, L, T, R - L, B - T);
+  }
+  if (p.points) {
+    const xs = take(data, p.points.x), ys = take(data, p.points.y), cs = take(data, p.points.c);
+    const colors = p.points.colors || ["#1f77b4"];
+    ctx.strokeStyle = "#ffffff";
+    ctx.lineWidth = 0.4;
+    for (let i = 0; i < xs.length; i++) {
+      ctx.fillStyle = colors[(cs[i] | 0) % colors.length];
+      ctx.beginPath(); ctx.arc(X(xs[i]), Y(ys[i]), 2, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+    }
+  }
   if (bars && bars.ys.length) {
     const n = bars.ys.length, bw = (R - L) / n;
     ctx.fillStyle = bars.color || "#1f77b4";

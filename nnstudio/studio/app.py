@@ -2,8 +2,7 @@
 
 Where the output is wide enough (900px and more: JupyterLab on a laptop, Voila, Notebook 7) the dashboard is
 docked beside the builder with the loss panel at its top, so the network and its learning are in view together;
-in a narrow output it sits below the builder. "Full window" lets the Studio fill the browser window
-(widgets/studio.css has the rules).
+in a narrow output it sits below the builder (widgets/studio.css has the rules).
 
 >>> import nnstudio
 >>> nnstudio.Studio()                                  # a starter design and its dataset: Train works at once
@@ -104,12 +103,6 @@ class Studio(widgets.VBox):
         self._train_error.add_class("nnstudio-train-error")
         self._dock = widgets.Box()
         self._dock.add_class("nnstudio-dock")
-        self.full_window = widgets.ToggleButton(value=False, description="", icon="expand",
-                                                tooltip="Full window: the Studio fills the browser window (click "
-                                                        "again to return to the notebook)",
-                                                layout=widgets.Layout(width="auto"))
-        self.full_window.add_class("nnstudio-full-toggle")
-        self.full_window.observe(self._on_full_window, names="value")
         design_col = widgets.VBox([self.builder, self._train_error])
         design_col.add_class("nnstudio-design-col")
         grid = widgets.Box([design_col, self._dock])
@@ -178,8 +171,6 @@ class Studio(widgets.VBox):
                 self.dashboard = self._make_dashboard(self.trainer)
                 self._dock.children = (self.dashboard,)
                 self._block_stats = BlockStatsFeed(self.builder, self.trainer, gate=self.dashboard.refresher.take)
-                if hasattr(self.dashboard, "add_button"):  # the Full window toggle goes beside Train
-                    self.dashboard.add_button(self.full_window)
             elif wanted != self._trained_on and isinstance(self.data, str):
                 self.trainer.set_data(as_dataset(self.data, **self.data_options), model=module)
             else:
@@ -216,13 +207,6 @@ class Studio(widgets.VBox):
         self.data, self.data_options = dataset, {}
         self._trained_on = (dataset, ())
         return built["module"]
-
-    def _on_full_window(self, change: dict) -> None:
-        if change["new"]:
-            self.add_class("nnstudio-full")
-        else:
-            self.remove_class("nnstudio-full")
-        self.full_window.icon = "compress" if change["new"] else "expand"
 
     def _make_dashboard(self, trainer: Any) -> widgets.Widget:
         from .dashboard import Dashboard

@@ -36,7 +36,7 @@ from .panels import (
     latest_norms,
     param_table_html,
 )
-from .panels.live import LiveGradientPanel, LiveLossPanel, LivePlot
+from .panels.live import LiveBoundaryPanel, LiveGradientPanel, LiveLossPanel, LivePlot
 
 _BUTTON_STATES = {  # which buttons are enabled in each trainer state
     "idle": {"train", "step", "reset"},
@@ -56,8 +56,9 @@ MIN_INTERVAL = {"loss": 0.33, "grads": 0.5}
 PROGRESS_INTERVAL = 0.5  # the progress line while training (seconds)
 
 
-def _live(css_class: str, aspect: float) -> LivePlot:
-    plot = LivePlot(aspect=aspect, layout=widgets.Layout(max_width="100%", width="396px"))
+def _live(css_class: str, aspect: float, max_width: int = 396) -> LivePlot:
+    plot = LivePlot(aspect=aspect, max_width=max_width, layout=widgets.Layout(max_width="100%",
+                                                                                width=f"{max_width}px"))
     plot.add_class(css_class)
     plot.add_class("nnstudio-plot")
     return plot
@@ -125,7 +126,7 @@ class Dashboard(widgets.VBox):
         else:  # matplotlib PNGs
             self.loss_image = _image("nnstudio-plot-loss", "Loss and accuracy")
             self.grads_image = _image("nnstudio-plot-grads", "Gradient norm per named parameter")
-        self.boundary_image = _image("nnstudio-plot-boundary", "Decision boundary")
+        self.boundary_image = self._boundary_widget(trainer.data)
         self.shapes_image = _image("nnstudio-plot-shapes", "Named parameter shapes")
         self.table = widgets.HTML()
         self.table.add_class("nnstudio-param-table-box")
@@ -173,10 +174,10 @@ class Dashboard(widgets.VBox):
         row2 = widgets.HBox([self.train_button, self.pause_button, self.step_button, self.reset_button,
                              self.progress])
         row2.add_class("nnstudio-run-row")
-        self.run_row = row2
         loss_box = widgets.VBox([self.loss_image, self.log_scale])
         grads_box = widgets.VBox([self.grads_image, self.param_select])
-        panels = widgets.HBox([loss_box, grads_box, widgets.VBox([self.boundary_image])])
+        self._boundary_box = widgets.VBox([self.boundary_image])
+        panels = widgets.HBox([loss_box, grads_box, self._boundary_box])
         panels.add_class("nnstudio-panels")
         for box in (loss_box, grads_box, panels.children[2]):
             box.add_class("nnstudio-panel")
@@ -186,13 +187,17 @@ class Dashboard(widgets.VBox):
         # the run row first: Train and the progress line stay at the top, next to the canvas when docked
         return [style, row2, row1, self.data_import, self.error_panel, panels, params]
 
-    def add_button(self, widget: widgets.Widget) -> None:
-        """Put `widget` (e.g. the Studio's Full window toggle) in the run row, after Reset."""
-        kids = list(self.run_row.children)
-        self.run_row.children = (*kids[:4], widget, *kids[4:])
-
     def _boundary_for(self, data):
-        return DecisionBoundaryPanel(data) if data.is_2d else SamplePredictionsPanel(data)
+        if not data.is_2d:
+            return SamplePredictionsPanel(data)
+        return LiveBoundaryPanel(data) if self.plots == "browser" else DecisionBoundaryPanel(data)
+
+    def _boundary_widget(self, data):
+        """The widget the boundary panel of `data` draws into: a `LivePlot` for browser-drawn 2-D data, else an
+        `Image` (matplotlib PNG)."""
+        if self.plots == "browser" and data.is_2d:
+            return _live("nnstudio-plot-boundary", aspect=306 / 324, max_width=324)
+        return _image("nnstudio-plot-boundary", "Decision boundary")
 
     # ================================================================ actions
     def _act(self, fn) -> None:
@@ -387,6 +392,10 @@ class Dashboard(widgets.VBox):
         if id(self.trainer.data) != self._data_id:
             self._data_id = id(self.trainer.data)
             self.boundary_panel = self._boundary_for(self.trainer.data)
+            if isinstance(self.boundary_panel, LiveBoundaryPanel) != isinstance(self.boundary_image, LivePlot):
+                old, self.boundary_image = self.boundary_image, self._boundary_widget(self.trainer.data)
+                self._boundary_box.children = (self.boundary_image,)
+                old.close()
 
     def _sync_status(self, force: bool = False) -> None:
         self._status_dirty = False

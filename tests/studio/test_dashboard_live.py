@@ -111,3 +111,29 @@ def test_the_default_pace_stays_under_the_message_budget(dash):
     assert r.max_messages <= 6 and r.min_interval["loss"] >= 0.3 and r.min_interval["grads"] >= 0.5
     with pytest.raises(ValueError, match="plots must be"):
         Dashboard(dash.trainer, autorefresh=False, plots="svg")
+
+
+def test_the_decision_boundary_is_drawn_in_the_browser_for_2d_data(dash):
+    t = dash.trainer
+    t.step(2)
+    dash.refresh()
+    assert isinstance(dash.boundary_image, LivePlot) and "nnstudio-plot-boundary" in dash.boundary_image._dom_classes
+    (plot,) = dash.boundary_image.spec["plots"]
+    n = dash.boundary_panel.resolution
+    assert plot["image"]["w"] == plot["image"]["h"] == n
+    rgba = _values(dash.boundary_image, plot["image"]["rgba"]).reshape(n, n, 4)
+    classes = t.predict(dash.boundary_panel.grid).argmax(1).reshape(n, n)
+    colors = np.asarray(dash.boundary_panel.colors, dtype=np.float32)
+    np.testing.assert_allclose(rgba[..., :3], colors[classes][..., :3])  # each cell the model's argmax colour
+    np.testing.assert_array_equal(_values(dash.boundary_image, plot["points"]["c"]), t.data.y_train)
+
+
+def test_switching_to_image_data_swaps_in_a_png_panel(dash):
+    from nnstudio.data import load
+
+    data = load("digits")
+    model = nn.Sequential(nn.Linear(64, 10))
+    dash.trainer.set_data(data, model=model)
+    dash.on_model_change()
+    assert not isinstance(dash.boundary_image, LivePlot) and bytes(dash.boundary_image.value)[:4] == b"\x89PNG"
+    assert dash._boundary_box.children == (dash.boundary_image,)

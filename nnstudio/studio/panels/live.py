@@ -1,10 +1,11 @@
 """Live panels drawn in the browser: the kernel sends the numbers (float32 bytes), widgets/plots.js draws them.
 
 A frame of the loss or the gradient panel costs about a millisecond of the kernel's time (reading the new tail of
-the history, a min/max envelope, packing bytes) instead of 5-25 ms of matplotlib drawing and PNG encoding, and it
-is one widget message (`spec` and `frame` synced together). `LivePlot` is the widget; `LiveLossPanel` and
-`LiveGradientPanel` turn a trainer's history into its frames, with the `Panel` interface the dashboard's refresher
-uses (`update(trainer) -> changed`, `dirty`, `render() -> frame`).
+the history, a min/max envelope, packing bytes) instead of 10-30 ms of matplotlib drawing and PNG encoding, and it
+is one widget message (`spec` and `frame` synced together). `LivePlot` is the widget; `LiveLossPanel`,
+`LiveGradientPanel` and `LiveBoundaryPanel` turn a trainer's history (or the model's classes on a grid) into its
+frames, with the `Panel` interface the dashboard's refresher uses (`update(trainer) -> changed`, `dirty`,
+`render() -> frame`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import traitlets
 
 from ..builder import asset
 from .base import PALETTE
+from .boundary import DecisionBoundaryPanel
 from .grads import GradientPanel
 from .loss import LossPanel
 from .series import EnvelopeSeries, envelope, epoch_columns, grad_norms
@@ -165,3 +167,27 @@ class LiveGradientPanel:
     def render(self) -> tuple[dict, bytes]:
         self.dirty = False
         return self._spec
+
+
+class LiveBoundaryPanel(DecisionBoundaryPanel):
+    """The decision boundary of 2-D data drawn in the browser: the same grid, classes and confidence shading as
+    `DecisionBoundaryPanel` (whose `update` computes them), sent as float32 RGBA cells plus the points, instead of
+    a matplotlib PNG."""
+
+    def __init__(self, data, resolution: int = 60):
+        super().__init__(data, resolution)
+        self._points = (data.X_train[:, 0], data.X_train[:, 1],
+                        data.y_train if data.task == "classification" else np.zeros(len(data.X_train)))
+        self._ncolors = len(self.colors)
+
+    def render(self) -> tuple[dict, bytes]:
+        f = Frame()
+        rgba = np.asarray(self.image.get_array(), dtype=np.float32)  # (n, n, 4), row 0 at the bottom
+        x, y, c = self._points
+        plot = {"title": "Decision boundary", "ratio": 1, "xlim": [float(self.x0), float(self.x1)],
+                "ylim": [float(self.y0), float(self.y1)], "yfree": True, "series": [],
+                "image": {"w": int(rgba.shape[1]), "h": int(rgba.shape[0]), "rgba": f.add(rgba)},
+                "points": {"x": f.add(x), "y": f.add(y), "c": f.add(c),
+                           "colors": list(PALETTE[:self._ncolors]) if self._ncolors else list(PALETTE)}}
+        self.dirty = False
+        return {"title": "Decision boundary", "plots": [plot]}, f.bytes()
