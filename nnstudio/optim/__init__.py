@@ -1,6 +1,6 @@
 """`nnstudio.optim`: torch.optim's optimizers and `lr_scheduler`."""
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adafactor import Adafactor
 from .adam import Adam, AdamW
@@ -15,4 +15,4 @@ from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adadelta", "Adam", "AdamW", "RMSprop", "Adagrad", "NAdam", "RAdam", "Adamax",
-           "ASGD", "LBFGS", "Rprop", "Adafactor", "lr_scheduler"]
+           "ASGD", "LBFGS", "Rprop", "Adafactor", "lr_scheduler", "swa_utils"]
