@@ -54,9 +54,9 @@ def test_averaged_model_and_swalr_match_torch(averaging, use_buffers):
 
 def test_update_bn_recomputes_running_stats_like_torch():
     ns, th = make_pair()
-    n_loader = nnstudio.utils.data.DataLoader(nnstudio.utils.data.TensorDataset(nnstudio.tensor(np.concatenate(BATCHES))),
-                                              batch_size=16)
-    t_loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.tensor(np.concatenate(BATCHES))),
+    data = np.concatenate(BATCHES)
+    n_loader = nnstudio.utils.data.DataLoader(nnstudio.utils.data.TensorDataset(nnstudio.tensor(data)), batch_size=16)
+    t_loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.tensor(data)),
                                            batch_size=16)
     ns.eval()
     th.eval()
