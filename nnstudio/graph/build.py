@@ -25,6 +25,7 @@ OPS: dict[str, Callable[[list[Any], dict[str, Any]], Any]] = {
     "Mean": lambda xs, c: xs[0].mean(dim=c["dim"], keepdim=c["keepdim"]),
     "Permute": lambda xs, c: xs[0].permute(*c["dims"]),
     "Scale": lambda xs, c: xs[0] * c["factor"],
+    "Slice": lambda xs, c: xs[0][(slice(None),) * (c["dim"] % xs[0].dim()) + (slice(c["start"], c["end"]),)],
     "Output": lambda xs, c: xs[0],
 }
 

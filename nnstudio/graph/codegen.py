@@ -28,7 +28,16 @@ OP_CODE: dict[str, Callable[[list[str], dict[str, Any], str], str]] = {
     "Mean": lambda ins, c, lib: f"{ins[0]}.mean(dim={c['dim']}{', keepdim=True' if c['keepdim'] else ''})",
     "Permute": lambda ins, c, lib: f"{ins[0]}.permute({', '.join(map(str, c['dims']))})",
     "Scale": lambda ins, c, lib: f"{ins[0]} * {c['factor']!r}",
+    "Slice": lambda ins, c, lib: f"{ins[0]}[{_slice_index(c)}]",
 }
+
+
+def _slice_index(c: dict[str, Any]) -> str:
+    """``:, 2:5`` for dim=1 (or ``..., 2:5`` for a negative dim)."""
+    cut = f"{c['start'] or ''}:{'' if c['end'] is None else c['end']}"
+    if c["dim"] < 0:
+        return ", ".join(["...", cut, *[":"] * (-c["dim"] - 1)])
+    return ", ".join([*[":"] * c["dim"], cut])
 
 
 def _value(field_: Any, value: Any) -> Any:

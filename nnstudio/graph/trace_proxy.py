@@ -231,27 +231,41 @@ class ZeroState(Opaque):
 
 
 class HiddenState(Opaque):
-    """The final hidden state h_n of a recurrent block: ``h[-1]`` (or ``h.squeeze(0)`` for one layer) is the last
-    layer's last step, which the design reads as ``out[:, -1]``; for a bidirectional block it is not."""
+    """The final hidden state h_n of a recurrent block, (layers · directions, N, hidden): the design reads the last
+    layer's entries off the output: ``h[-1]`` is ``out[:, -1]`` (one direction), and for a bidirectional block
+    ``h[-2]`` (forward) is ``out[:, -1, :hidden]`` and ``h[-1]`` (backward) is ``out[:, 0, hidden:]``.
+    ``h.squeeze(0)`` of a one-layer, one-direction block is ``out[:, -1]`` too."""
 
     def __init__(self, tracer: Any, out: Proxy, layers: int, bidirectional: bool) -> None:
         super().__init__(tracer, "the final hidden state h_n", "use the output instead: out[:, -1] is the last step")
         self._out, self._layers, self._bi = out, layers, bidirectional
 
-    def _last(self, what: str) -> Proxy:
-        if self._bi:
-            raise self._tracer.refusal(what, "h_n[-1] of a bidirectional block is the backward direction at the "
-                                       "first step, which no block reads", "use out[:, -1] (both directions)")
-        return self._tracer.add("Select", {"dim": 1, "index": -1}, [self._out], what)
+    def _entry(self, index: int, what: str) -> Proxy:
+        dirs = 2 if self._bi else 1
+        n = self._layers * dirs
+        i = index + n if index < 0 else index
+        if not 0 <= i < n or i // dirs != self._layers - 1:
+            raise self._tracer.refusal(what, "only the last layer's final state can be read off the block's output "
+                                       "(the earlier layers' states stay inside the block)",
+                                       "use h[-1] (or h[-2], h[-1] for both directions) or the output")
+        t = self._tracer
+        if not self._bi:
+            return t.add("Select", {"dim": 1, "index": -1}, [self._out], what)
+        hidden = self._out.sample_shape[-1] // 2
+        if i % 2 == 0:  # forward direction: its last step, first half of the features
+            step = t.add("Select", {"dim": 1, "index": -1}, [self._out], what)
+            return t.add("Slice", {"dim": 1, "start": 0, "end": hidden}, [step], what)
+        step = t.add("Select", {"dim": 1, "index": 0}, [self._out], what)  # backward: it ends at the first step
+        return t.add("Slice", {"dim": 1, "start": hidden, "end": None}, [step], what)
 
     def __getitem__(self, key: Any) -> Any:
         first = key[0] if isinstance(key, tuple) and key else key
         rest = key[1:] if isinstance(key, tuple) else ()
-        if first in (-1, self._layers * (2 if self._bi else 1) - 1) and all(k == slice(None) for k in rest):
-            return self._last(f"h_n[{first}]")
+        if isinstance(first, int) and not isinstance(first, bool) and all(k == slice(None) for k in rest):
+            return self._entry(first, f"h_n[{first}]")
         return self._use("indexing")
 
     def squeeze(self, dim: int | None = None) -> Proxy:
-        if self._layers == 1 and dim in (0, None):
-            return self._last("h_n.squeeze(0)")
+        if self._layers == 1 and not self._bi and dim in (0, None):
+            return self._entry(0, "h_n.squeeze(0)")
         return self._use(".squeeze on")

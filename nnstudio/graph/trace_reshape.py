@@ -1,5 +1,6 @@
-"""Indexing and reshaping a traced tensor: ``x[:, -1]`` becomes Select blocks, ``view`` / ``reshape`` (and
-``squeeze`` / ``unsqueeze``) become Flatten and Unflatten blocks; what would touch the batch is refused."""
+"""Indexing and reshaping a traced tensor: ``x[:, -1]`` becomes Select blocks (``x[:, 2:5]`` Slice blocks),
+``view`` / ``reshape`` (and ``squeeze`` / ``unsqueeze``) become Flatten and Unflatten blocks; what would touch the
+batch is refused."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from .trace_proxy import BatchSize, Proxy
 
 
 def getitem(t: Any, x: Proxy, key: Any) -> Proxy:
-    """``x[:, -1]``, ``x[:, 0, :]``, ``x[..., 3]``: one Select block per integer index."""
+    """``x[:, -1]``, ``x[:, 0, :]``, ``x[..., 3]``, ``x[:, 2:5]``: one Select block per integer index, one Slice
+    block per range."""
     what = f"indexing x[{_show_key(key)}]"
     key = key if isinstance(key, tuple) else (key,)
     n = len(x.sample_shape) + 1
@@ -28,10 +30,18 @@ def getitem(t: Any, x: Proxy, key: Any) -> Proxy:
         if isinstance(k, int) and not isinstance(k, bool):
             picks.append((d, k))
             continue
-        raise t.refusal(what, "the builder's Select block picks one position; slices, lists and masks "
-                        "have no block", "pick single positions (x[:, -1]) or use a layer")
-    for d, i in reversed(picks):
-        x = t.add("Select", {"dim": d, "index": i}, [x], what)
+        if isinstance(k, slice) and k.step in (None, 1) and all(
+                v is None or isinstance(v, int) and not isinstance(v, bool) for v in (k.start, k.stop)):
+            picks.append((d, k))
+            continue
+        raise t.refusal(what, "the builder's blocks pick one position (Select) or a range of positions with step 1 "
+                        "(Slice); lists, masks, steps and tensors as indices have no block",
+                        "pick single positions (x[:, -1]) or ranges (x[:, 2:5])")
+    for d, k in reversed(picks):  # the last dimension first: the earlier ones keep their numbers
+        if isinstance(k, slice):
+            x = t.add("Slice", {"dim": d, "start": k.start or 0, "end": k.stop}, [x], what)
+        else:
+            x = t.add("Select", {"dim": d, "index": k}, [x], what)
     return x
 
 

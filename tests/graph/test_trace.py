@@ -24,7 +24,8 @@ EXPECTED = {
 }
 #: name -> node count of the designs not spelled out above
 COUNTS = {"MLP": 10, "LeNet": 14, "ResNet": 31, "TextClassifier": 8, "TransformerEncoderModel": 9,
-          "HandTransformer": 26, "SqueezeExcite": 17}
+          "HandTransformer": 26, "SqueezeExcite": 17,
+          "BiLSTMClassifier": 13}
 
 
 def _trace(name: str):
@@ -268,6 +269,24 @@ def test_add_and_multiply_stretch_sizes_of_one_as_torch_broadcasts():
     assert "a size of 1 stretches" in g.infer_shapes().errors["mul1"]
     g.update("gate", shape=(4, 1))
     assert "one shape" in g.infer_shapes().errors["mul1"]  # another rank: the batch would not line up
+
+
+@pytest.mark.parametrize("dim, start, end", [(1, 1, 3), (2, 0, None), (-1, -2, None), (1, -3, -1), (2, 1, 4)])
+def test_the_slice_block_cuts_as_torch_does(dim, start, end):
+    g = ModelGraph()
+    g.input("x", (4, 5))
+    g.add("Slice", dim=dim, start=start, end=end)
+    g.output("slice1")
+    x = torch.randn(2, 4, 5)
+    want = x[(slice(None),) * (dim % 3) + (slice(start, end),)]
+    assert g.infer_shapes().shapes["slice1"] == tuple(want.shape[1:])
+    got = g.build()(nnstudio.from_numpy(x.numpy())).numpy()
+    np.testing.assert_array_equal(got, want.numpy())
+    namespace: dict = {}
+    exec(g.to_code(flavor="torch"), namespace)
+    np.testing.assert_array_equal(namespace["Model"]()(x).numpy(), want.numpy())
+    g.update("slice1", start=4, end=4)
+    assert "keep nothing" in g.infer_shapes().errors["slice1"]
 
 
 def test_the_parameter_block():

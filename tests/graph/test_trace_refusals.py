@@ -21,6 +21,7 @@ class Net(nn.Module):
         super().__init__()
         self.fc = nn.Linear(4, 4)
         self.lstm = nn.LSTM(4, 4, batch_first=True)
+        self.gru = nn.GRU(4, 4, num_layers=2, batch_first=True)
         self.register_buffer("table", nnstudio.ones(1, 4))
         self._fn = forward
 
@@ -78,7 +79,7 @@ def _buffer(self, x):
 
 
 def _slice(self, x):
-    return self.fc(x)[:, 1:3]  # refused
+    return self.fc(x)[:, ::2]  # refused
 
 
 def _batch_index(self, x):
@@ -100,6 +101,11 @@ def _shared(self, x):
 def _cell_state(self, x):
     out, (h, c) = self.lstm(x.unsqueeze(1))
     return self.fc(c[-1])  # refused
+
+
+def _early_layer_state(self, x):
+    _, h = self.gru(x.unsqueeze(1))
+    return h[0]  # refused
 
 
 def _initial_state(self, x):
@@ -151,13 +157,14 @@ CASES = [
     (_unknown_method, "x.cumsum"),
     (_constant, "the operator + with the number 1.0"),
     (_buffer, "the operator * on the buffer self.table"),
-    (_slice, "indexing x[:, 1:3]"),
+    (_slice, "indexing x[:, ::2]"),
     (_batch_index, "indexing x[0]"),
     (_view_batch, "x.view()"),
     (_batch_arithmetic, "arithmetic on the batch size"),
     (_shared, "calling self.fc a second time"),
     (_cell_state, "indexing the final cell state c_n"),
     (_initial_state, "self.lstm(x, state)"),
+    (_early_layer_state, "h_n[0]"),
     (_softmax_without_dim, "F.softmax() without dim"),
     (_batch_branch, "comparing the batch size"),
     (_batch_range, "using the batch size x.size(0) as a number"),

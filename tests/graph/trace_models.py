@@ -206,6 +206,19 @@ class SqueezeExcite(nn.Module):  # a channel gate: (C, H, W) * (C, 1, 1)
         return self.head(x.mean(dim=(2, 3)))
 
 
+class BiLSTMClassifier(nn.Module):  # both directions' final states, and a slice of the output
+    def __init__(self, vocab=40, dim=6, hidden=5, layers=2):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, dim)
+        self.lstm = nn.LSTM(dim, hidden, num_layers=layers, bidirectional=True, batch_first=True)
+        self.fc = nn.Linear(2 * hidden + 3, 2)
+
+    def forward(self, text):
+        out, (hidden, cell) = self.lstm(self.embedding(text))
+        hidden = torch.cat((hidden[-2, :, :], hidden[-1, :, :]), dim=1)
+        return self.fc(torch.cat([hidden, out[:, 1:4, 0]], dim=1))
+
+
 #: name -> (model factory, one sample's input shape, dtype)
 MODELS = {
     "SimpleNN": (SimpleNN, (28, 28), None),
@@ -221,4 +234,5 @@ MODELS = {
     "HandTransformer": (HandTransformer, (6,), None),
     "Seq2Seq": (Seq2Seq, [(5, 3), (4, 2)], None),
     "SqueezeExcite": (SqueezeExcite, (3, 6, 6), None),
+    "BiLSTMClassifier": (BiLSTMClassifier, (7,), None),
 }

@@ -1,4 +1,4 @@
-"""Reshaping nodes: Flatten, Unflatten (layers) and Select, Mean, Permute (tensor operations in forward)."""
+"""Reshaping nodes: Flatten, Unflatten (layers) and Select, Slice, Mean, Permute (tensor operations in forward)."""
 
 from __future__ import annotations
 
@@ -51,6 +51,16 @@ def _select(ctx: Ctx) -> Shape:
     return (*x[:d], *x[d + 1:])
 
 
+def _slice(ctx: Ctx) -> Shape:
+    x = ctx.x
+    d = batched_dim(ctx, ctx.cfg["dim"], len(x) + 1, "dim") - 1
+    start, end = ctx.cfg["start"], ctx.cfg["end"]
+    n = len(range(x[d])[start:end])
+    if n < 1:
+        ctx.fail(f"start={start}, end={end} keep nothing of dimension {d + 1}, which has size {x[d]}")
+    return (*x[:d], n, *x[d + 1:])
+
+
 def _mean(ctx: Ctx) -> Shape:
     x = ctx.x
     d = batched_dim(ctx, ctx.cfg["dim"], len(x) + 1, "dim") - 1
@@ -97,6 +107,15 @@ SPECS = [
         (dim_field("dim", 1, "the dimension to pick from (1: the first after the batch)"),
          Field("index", "int", -1, "the position (-1: the last)", min=-(1 << 20), max=(1 << 20) - 1)),
         rule=_select, role=OP, prefix="select", dtype="any"),
+    LayerSpec(
+        "Slice", RESHAPE, "Keeps positions start to end (end not included) along dim: x[:, 2:5] is dim=1, start=2, "
+        "end=5.", "(L, F) → (end − start, F) with dim=1",
+        (dim_field("dim", 1, "the dimension to cut (1: the first after the batch)"),
+         Field("start", "int", 0, "the first position kept (negative: from the end)", min=-(1 << 20),
+               max=(1 << 20) - 1),
+         Field("end", "int", None, "the position after the last kept (empty: to the end)", min=-(1 << 20),
+               max=1 << 20, optional=True)),
+        rule=_slice, role=OP, prefix="slice", dtype="any"),
     LayerSpec(
         "Mean", RESHAPE, "Averages along dim: pools a sequence (L, F) into one vector (F,).",
         "(L, F) → (F,) with dim=1",
