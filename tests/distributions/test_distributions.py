@@ -57,6 +57,10 @@ CASES = {
     "RelaxedBernoulli": (dict(temperature=np.array(0.7), probs=PROB), PROB[::-1].copy()),
     "RelaxedOneHotCategorical": (dict(temperature=np.array(0.7), probs=SIMPLEX), SIMPLEX[::-1].copy()),
     "LogisticNormal": (dict(loc=REAL, scale=POS), SIMPLEX[0]),
+    "FisherSnedecor": (dict(df1=POS * 3, df2=POS2 * 6), POS2),
+    "Kumaraswamy": (dict(concentration1=POS + 1, concentration0=POS2 + 1), PROB),
+    "LowRankMultivariateNormal": (dict(loc=R.normal(size=(2, 3)), cov_factor=R.normal(size=(2, 3, 2)),
+                                       cov_diag=R.uniform(0.5, 1.5, (2, 3))), R.normal(size=(2, 3))),
 }
 _CLASS = {"CategoricalLogits": "Categorical", "MultivariateNormalTril": "MultivariateNormal",
           "MultivariateNormalPrecision": "MultivariateNormal"}
@@ -314,3 +318,21 @@ def test_transforms_and_constraint_registry_match_torch():
 def test_repr_like_torch():
     assert repr(D.Normal(0.0, 1.0)) == repr(TD.Normal(0.0, 1.0))
     assert repr(D.Normal(nnstudio.zeros(3), nnstudio.ones(3))) == repr(TD.Normal(torch.zeros(3), torch.ones(3)))
+
+
+def test_generalized_pareto_matches_torch_in_float32():
+    """(torch's own GeneralizedPareto.log_prob fails on float64 parameters: it compares with a float32 zero.)"""
+    loc, scale, conc = (np.zeros(3, np.float32), POS.astype(np.float32), np.array([0.3, 0.0, -0.1], np.float32))
+    v = (POS2 * 0.5).astype(np.float32)
+    our_leaves = [nnstudio.tensor(a, requires_grad=True) for a in (loc, scale, conc)]
+    their_leaves = [torch.tensor(a, requires_grad=True) for a in (loc, scale, conc)]
+    ours, theirs = D.GeneralizedPareto(*our_leaves), TD.GeneralizedPareto(*their_leaves)
+    for f in (lambda d, t: d.log_prob(t), lambda d, t: d.cdf(t), lambda d, t: d.icdf(t * 0 + 0.3),
+              lambda d, t: d.entropy(), lambda d, t: d.mean, lambda d, t: d.variance):
+        a, b = f(ours, nnstudio.tensor(v)), f(theirs, torch.tensor(v))
+        np.testing.assert_allclose(_np(a), _np(b), rtol=1e-5, atol=1e-6)
+    ours.log_prob(nnstudio.tensor(v)).sum().backward()
+    theirs.log_prob(torch.tensor(v)).sum().backward()
+    for a, b in zip(our_leaves, their_leaves):
+        np.testing.assert_allclose(_np(a.grad), _np(b.grad), rtol=1e-5, atol=1e-6)
+    assert tuple(ours.rsample((4,)).shape) == (4, 3)
