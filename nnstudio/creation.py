@@ -7,6 +7,7 @@ import numpy as np
 
 from . import _dtype as dt
 from ._backend import to_device
+from ._draws import standard_normal, uniform01
 from ._random import permutation, rng_of
 from .tensor import Size, Tensor, _infer_numpy
 
@@ -150,13 +151,13 @@ def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad: bo
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
     """Standard normal samples from the library's seeded generator."""
-    arr = rng_of(generator).standard_normal(_size_kw(size, kw, "randn"), dtype=np.float64).astype(_np_dtype(dtype))
+    arr = standard_normal(rng_of(generator), _size_kw(size, kw, "randn"), _np_dtype(dtype))
     return _finish(arr, device, requires_grad)
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
     """Uniform samples on [0, 1)."""
-    arr = rng_of(generator).random(_size_kw(size, kw, "rand")).astype(_np_dtype(dtype))
+    arr = uniform01(rng_of(generator), _size_kw(size, kw, "rand"), _np_dtype(dtype))
     return _finish(arr, device, requires_grad)
 
 

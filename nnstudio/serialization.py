@@ -139,7 +139,9 @@ def _decode(node, reader: _Reader, depth: int = 0):
         return reader.memo[node["ref"]]
     if "object" in node:
         if not _OBJECT_CODECS:
-            raise _Unreadable("it holds an object, and no reader for objects is loaded (import nnstudio.nn)")
+            import importlib
+
+            importlib.import_module("nnstudio.nn")  # registers the module codec (nn/saved_modules.py)
         value = _OBJECT_CODECS[0].decode(node["object"], lambda child: _decode(child, reader, depth + 1),
                                          reader.allowed)
         reader.memo[node.get("id")] = value
@@ -297,8 +299,8 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, _Unreadable):
         return text
     if "allow_pickle" in text or "pickled" in text or "Object arrays" in text:
-        return ("it holds an array of Python objects (a pickle); nnstudio never loads pickles, because loading "
-                "one can run any code")
+        return ("it is not a weights file nnstudio can read: it holds an array of Python objects (a pickle); "
+                "nnstudio never loads pickles, because loading one can run any code")
     text = text if len(text) <= 200 else text[:200] + "..."
     return f"it is not a weights file or checkpoint saved by nnstudio.save ({type(exc).__name__}: {text})"
 

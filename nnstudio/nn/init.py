@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from .._backend import to_device
+from .._draws import fill_normal, fill_uniform
 from .._random import generator
 from ..autograd import no_grad
 from ..tensor import Tensor
@@ -53,12 +54,24 @@ def _fan(tensor: Tensor, mode: str) -> int:
     return fan_in if mode == "fan_in" else fan_out
 
 
+def _fill_drawn(tensor: Tensor, draw) -> Tensor:
+    """`draw(array)` fills the tensor's own array in place (float32/64 on the CPU) or returns values to copy in."""
+    with no_grad():
+        values = draw(tensor._data)
+        if values is not tensor._data:
+            tensor._data[...] = to_device(values.astype(tensor._data.dtype, copy=False), tensor.device)
+        tensor._version += 1
+    return tensor
+
+
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
-    return _fill(tensor, generator().uniform(a, b, tensor.shape))
+    """U[a, b) in place, drawn in the tensor's float32 (no float64 temporary)."""
+    return _fill_drawn(tensor, lambda arr: fill_uniform(generator(), arr, a, b))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
-    return _fill(tensor, generator().normal(mean, std, tensor.shape))
+    """N(mean, std) in place, drawn in the tensor's float32 (no float64 temporary)."""
+    return _fill_drawn(tensor, lambda arr: fill_normal(generator(), arr, mean, std))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
