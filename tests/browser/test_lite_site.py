@@ -9,6 +9,7 @@ opening the page to a ready Studio, and the training speed there. Screenshots: t
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -22,8 +23,8 @@ from _lab import REPO, cell_errors, free_port, screenshot, wait_for_change
 
 pytestmark = pytest.mark.browser
 
-TOOLS = REPO / "build" / "lite-tools"
-CACHE = REPO / "build" / "lite-cache"
+TOOLS = Path(os.environ.get("NNSTUDIO_LITE_TOOLS", REPO / "build" / "lite-tools"))  # as scripts/lite_site.sh
+CACHE = Path(os.environ.get("NNSTUDIO_LITE_CACHE", REPO / "build" / "lite-cache"))
 LOAD_MS = 240_000  # Pyodide, numpy, matplotlib and the wheels on 2 busy cores: about a minute, allow four
 
 
