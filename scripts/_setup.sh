@@ -1,7 +1,10 @@
 # shellcheck shell=bash
 # Shared set-up for scripts/studio.sh and scripts/test.sh (sourced, not run): makes sure that .venv exists and
-# holds nnstudio (editable) with its dev extras. Idempotent and quick on the second run: a stamp file inside .venv
-# records the hash of pyproject.toml and the repo path of the last successful install.
+# holds nnstudio (editable) with the extra the command needs: "studio" (JupyterLab, Voila, ipykernel: what
+# opening the Studio takes) or "dev" (the studio extra plus torch, Playwright, pytest and the other test tools).
+# Both commands share .venv; dev is a superset of studio. A stamp file inside .venv records the hash of
+# pyproject.toml, the repo path and the extra of the last successful install, so the second run is quick:
+# studio after test finds dev (enough), test after studio installs dev on top.
 
 set -euo pipefail
 
@@ -45,22 +48,54 @@ ensure_venv() {
     fi
 }
 
-install_stamp() {
-    printf '%s %s\n' "$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)" "$ROOT"
+install_stamp() {  # install_stamp EXTRA: what the stamp holds after installing EXTRA
+    printf '%s %s %s\n' "$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)" "$ROOT" "$1"
 }
 
-ensure_install() {
-    if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(install_stamp)" ] \
+stamp_covers() {  # stamp_covers EXTRA: the last install is current and includes EXTRA (dev includes studio)
+    [ -f "$STAMP" ] || return 1
+    local have
+    have="$(cat "$STAMP")"
+    [ "$have" = "$(install_stamp "$1")" ] || { [ "$1" = studio ] && [ "$have" = "$(install_stamp dev)" ]; }
+}
+
+ensure_install() {  # ensure_install EXTRA: nnstudio[EXTRA] installed (editable) and the stamp written
+    local extra="${1:-dev}"
+    if stamp_covers "$extra" \
         && (cd / && "$PY" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("nnstudio") is None)'); then
         return 0
     fi
-    say "installing nnstudio and its dev tools into .venv (the first time takes a few minutes)"
+    if [ "$extra" = studio ]; then
+        say "installing nnstudio and what the Studio needs (JupyterLab, Voila) into .venv (the first time takes a minute or two)"
+    else
+        say "installing nnstudio and its dev tools (torch, Playwright, pytest) into .venv (the first time takes a few minutes)"
+    fi
     rm -f "$STAMP"
-    pip_quiet install -q -e "$ROOT[dev]"
-    install_stamp >"$STAMP"
+    pip_quiet install -q -e "$ROOT[$extra]"
+    install_stamp "$extra" >"$STAMP"
 }
 
-setup() {  # everything both commands need
+lab_settings() {  # JupyterLab in .venv greets nobody with news or update prompts (its own overrides.json only)
+    local dir="$VENV/share/jupyter/lab/settings"
+    mkdir -p "$dir"
+    "$PY" - "$dir/overrides.json" <<'PYEOF'
+import json, os, sys
+path = sys.argv[1]
+try:
+    with open(path) as f:
+        settings = json.load(f)
+except (OSError, ValueError):
+    settings = {}
+settings.setdefault("@jupyterlab/apputils-extension:notification", {}).update(
+    {"fetchNews": "false", "checkForUpdates": False})
+with open(path + ".tmp", "w") as f:
+    json.dump(settings, f, indent=2)
+os.replace(path + ".tmp", path)
+PYEOF
+}
+
+setup() {  # setup EXTRA: everything the command needs ("studio" for studio.sh, "dev" for test.sh)
     ensure_venv
-    ensure_install
+    ensure_install "${1:-dev}"
+    lab_settings
 }

@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-setup
+setup studio
 cd "$ROOT"
 
 if [ -z "$PORT" ]; then  # the first free port from 8888 (Voila: 8866), so the URL printed below is the real one

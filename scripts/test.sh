@@ -7,7 +7,7 @@
 # NNSTUDIO_SKIP_BROWSER=1 skips the chromium install (the browser tests then skip, saying why).
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
 
-setup
+setup dev
 if [ ! -x /usr/bin/chromium ] && [ "${NNSTUDIO_SKIP_BROWSER:-0}" != 1 ]; then
     apt_install chromium || { say "could not install chromium (set NNSTUDIO_SKIP_BROWSER=1 to run without it)"; exit 1; }
 fi
