@@ -50,10 +50,13 @@ _BUTTON_STATES = {  # which buttons are enabled in each trainer state
 PANEL_WEIGHTS = {"loss": 0.35, "grads": 0.3, "boundary": 0.25, "shapes": 0.1}
 
 
-# the browser-drawn panels cost about a millisecond a frame: what limits them is the message rate, so they redraw
-# at most this often (seconds; the loss curve about 3 times a second, the gradients about twice)
-MIN_INTERVAL = {"loss": 0.33, "grads": 0.5}
-PROGRESS_INTERVAL = 0.5  # the progress line while training (seconds)
+# the browser-drawn panels cost about a millisecond a frame: what limits them is waking the kernel's threads (each
+# wake-up takes the GIL from the training thread) and the message rate. The refresher wakes every TICK seconds and
+# sends every due frame at once; the loss curve and the progress line move at each tick (2 a second), the
+# gradients every second, the decision boundary as its forward pass on the grid allows within the drawing share.
+TICK = 0.5
+MIN_INTERVAL = {"loss": 0.45, "grads": 0.95}
+PROGRESS_INTERVAL = 0.45  # the progress line while training (seconds)
 
 
 def _live(css_class: str, aspect: float, max_width: int = 396) -> LivePlot:
@@ -151,7 +154,8 @@ class Dashboard(widgets.VBox):
         self._unsubscribe = trainer.subscribe(self._on_event, kinds=("state", "error", "reset"))
         self._status_dirty = True
         self.refresher = Refresher(self, share=share, max_messages=max_messages, weights=PANEL_WEIGHTS,
-                                   tick=0.2, min_interval=MIN_INTERVAL if plots == "browser" else None)
+                                   tick=TICK if plots == "browser" else 0.1,
+                                   min_interval=MIN_INTERVAL if plots == "browser" else None)
         self.refresh()
         if autorefresh:
             self.refresher.start()
@@ -350,7 +354,12 @@ class Dashboard(widgets.VBox):
                 self._update_table()
 
     def _paced_frame(self, refresher: Refresher) -> None:
+        """While training: the panels whose own budget allows a frame, in turn; at most one a tick with matplotlib
+        panels (each frame is long), every due one with browser-drawn ones (a tick then wakes the kernel's threads
+        once for all of them: each wake-up takes the GIL from the training thread, which costs more than the
+        frames themselves on a busy machine)."""
         panels = self._panels()
+        drawn = 0
         for i in range(len(panels)):
             j = (self._rotation + i) % len(panels)
             name, panel, image = panels[j]
@@ -358,7 +367,9 @@ class Dashboard(widgets.VBox):
                 continue
             if refresher.frame_allowed(name) and self._frame(refresher, name, panel, image):
                 self._rotation = (j + 1) % len(panels)
-                return
+                drawn += 1
+                if self.plots == "matplotlib":
+                    return
 
     def _frame(self, refresher: Refresher, name: str, panel, image) -> bool:
         """Update `panel` from the trainer and, when it changed, render and send it; True when it drew.

@@ -1,14 +1,12 @@
 """The whole Studio in JupyterLab: Train moves the loss panel, Pause holds it, Step advances it, editing while
-training asks first; the screenshot for the README comes from here."""
+training asks first."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 
 import pytest
-from _lab import ARTIFACTS, REPO, demo_cells, open_with_cells, screenshot, wait_for_change
+from _lab import ARTIFACTS, demo_cells, open_with_cells, screenshot, wait_for_change
 
 pytestmark = pytest.mark.browser
 
@@ -59,10 +57,7 @@ def test_train_pause_step_and_edit_while_training(lab, page, expect):
     expect(progress).to_contain_text(f"step {steps_before + 1:,}")
     assert during != before
 
-    path = screenshot(studio, "studio")
-    if os.environ.get("NNSTUDIO_UPDATE_DOCS"):  # NNSTUDIO_UPDATE_DOCS=1 refreshes the README's picture
-        (REPO / "docs").mkdir(exist_ok=True)
-        shutil.copyfile(path, REPO / "docs" / "studio.png")
+    path = screenshot(studio, "studio")  # (the README's picture comes from test_browser_layout.py)
     assert path.stat().st_size > 10_000 and ARTIFACTS in path.parents
 
 

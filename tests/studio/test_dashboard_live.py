@@ -108,7 +108,7 @@ def test_a_panel_out_of_view_is_not_drawn_while_training(dash):
 
 def test_the_default_pace_stays_under_the_message_budget(dash):
     r = dash.refresher
-    assert r.max_messages <= 6 and r.min_interval["loss"] >= 0.3 and r.min_interval["grads"] >= 0.5
+    assert r.max_messages <= 6 and r.tick >= 0.5 and r.min_interval["loss"] >= 0.3 and r.min_interval["grads"] >= 0.5
     with pytest.raises(ValueError, match="plots must be"):
         Dashboard(dash.trainer, autorefresh=False, plots="svg")
 
