@@ -40,6 +40,7 @@ from .container import ModuleDict, ModuleList, ParameterList, Sequential
 from .container_more import Container, ParameterDict  # noqa: E402
 from .conv import Conv1d, Conv2d, Conv3d
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .ctc import CTCLoss  # noqa: E402
 from .distance import CosineSimilarity, PairwiseDistance, TripletMarginLoss
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .embedding_bag import EmbeddingBag

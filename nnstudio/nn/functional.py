@@ -384,6 +384,7 @@ from .activation_more_functional import (  # noqa: E402, F401
 )
 from .conv_functional import conv1d, conv2d, conv3d  # noqa: E402, F401
 from .conv_transpose_functional import conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402, F401
+from .ctc import ctc_loss  # noqa: E402, F401
 from .distance_functional import cosine_similarity, pairwise_distance, triplet_margin_loss  # noqa: E402, F401
 from .embedding_bag import embedding_bag  # noqa: E402, F401
 from .fold import fold, unfold  # noqa: E402, F401
@@ -443,4 +444,5 @@ from .pooling_functional import (  # noqa: E402, F401
     max_pool3d,
 )
 from .pooling_more import lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d, max_unpool3d  # noqa: E402, F401
+from .sampling_functional import affine_grid, grid_sample, pdist  # noqa: E402, F401
 from .shuffle_functional import channel_shuffle, pixel_shuffle, pixel_unshuffle  # noqa: E402, F401

@@ -184,3 +184,47 @@ def test_parameter_dict_and_data_parallel_like_torch():
     check_module_parity(dp, tdp, [x(4, 3)])
     with pytest.raises(ValueError, match="process group"):
         nnstudio.nn.parallel.DistributedDataParallel(model)
+
+
+@pytest.mark.parametrize("align_corners", [False, True])
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+def test_affine_grid_and_grid_sample_match_torch(mode, padding_mode, align_corners):
+    img = R.standard_normal((2, 3, 5, 6))
+    theta = R.standard_normal((2, 2, 3)) * 0.7
+
+    def fn(lib, a, t):
+        grid = lib.nn.functional.affine_grid(t, (2, 3, 4, 7), align_corners=align_corners)
+        return lib.nn.functional.grid_sample(a, grid, mode, padding_mode, align_corners)
+
+    check_function_parity(fn, [img, theta], rtol=1e-9, atol=1e-10)
+
+
+def test_ctc_loss_values_and_gradients_match_torch():
+    t_len, n, c, s = 12, 3, 5, 4
+    logits = R.standard_normal((t_len, n, c))
+    targets = R.integers(1, c, (n, s))
+    in_len, tg_len = np.array([12, 10, 12]), np.array([4, 3, 2])
+    for reduction in ("mean", "sum", "none"):
+        check_function_parity(lambda lib, x, tg, il, tl, red=reduction: lib.nn.functional.ctc_loss(
+            x.log_softmax(2), tg, il, tl, reduction=red), [logits, targets, in_len, tg_len],
+            rtol=1e-9, atol=1e-10)
+    lp = torch.tensor(logits).log_softmax(2).numpy()  # gradients w.r.t. the log-probabilities themselves
+    check_function_parity(lambda lib, x, tg, il, tl: lib.nn.CTCLoss(blank=0)(x, tg, il, tl),
+                          [lp, targets, in_len, tg_len], rtol=1e-9, atol=1e-10)
+    concatenated = np.concatenate([targets[b, :tg_len[b]] for b in range(n)])
+    check_function_parity(lambda lib, x, tg, il, tl: lib.nn.functional.ctc_loss(x, tg, il, tl),
+                          [lp, concatenated, in_len, tg_len], rtol=1e-9, atol=1e-10)
+    impossible = np.array([2, 2, 2])  # 3 labels need at least 3 frames: infinite loss
+    for zero_infinity in (False, True):
+        ours = nnstudio.nn.functional.ctc_loss(nnstudio.tensor(lp), nnstudio.tensor(targets), nnstudio.tensor(
+            impossible), nnstudio.tensor(tg_len), reduction="none", zero_infinity=zero_infinity)
+        theirs = torch.nn.functional.ctc_loss(torch.tensor(lp), torch.tensor(targets), torch.tensor(impossible),
+                                              torch.tensor(tg_len), reduction="none", zero_infinity=zero_infinity)
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-9)
+
+
+def test_pdist_matches_torch():
+    for p in (2.0, 1.0, 1.5, float("inf")):
+        check_function_parity(lambda lib, a, p=p: lib.nn.functional.pdist(a, p), [R.standard_normal((5, 3))],
+                              rtol=1e-9, atol=1e-10)
