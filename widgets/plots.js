@@ -11,9 +11,9 @@ const PAD = { left: 40, right: 8, top: 16, bottom: 16 };
 
 function niceTicks(lo, hi, count) {
   const span = hi - lo;
-  if (!(span > 0) || !isFinite(span)) return [lo];
+  if (!(span > 0) || !Number.isFinite(span)) return [lo];
   const raw = span / Math.max(1, count);
-  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) || raw;
   const out = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(+v.toPrecision(12));
@@ -24,11 +24,11 @@ function fmt(v) {
   const a = Math.abs(v);
   if (a === 0) return "0";
   if (a >= 1e4 || a < 1e-2) return v.toExponential(0).replace("e+", "e");
-  return +v.toPrecision(3) + "";
+  return `${+v.toPrecision(3)}`;
 }
 
 function readFrame(dv) {
-  if (!dv || !dv.byteLength) return new Float32Array(0);
+  if (!dv?.byteLength) return new Float32Array(0);
   // copy: the view's offset need not be 4-aligned
   return new Float32Array(dv.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength));
 }
@@ -55,14 +55,14 @@ function drawPlot(ctx, p, data, box, ink, grid) {
   for (const s of series) {
     for (let i = 0; i < s.xs.length; i++) {
       const xv = s.xs[i], yv = s.ys[i];
-      if (!isFinite(yv) || (p.ylog && yv <= 0)) continue;
+      if (!Number.isFinite(yv) || (p.ylog && yv <= 0)) continue;
       if (fitX) { xlo = Math.min(xlo, xv); xhi = Math.max(xhi, xv); }
       if (fitY) { ylo = Math.min(ylo, yv); yhi = Math.max(yhi, yv); }
     }
   }
   if (bars) { xlo = bars.lo; xhi = bars.hi; if (fitY) { ylo = 0; yhi = Math.max(1, ...bars.ys) * 1.1; } }
-  if (!isFinite(xlo) || !isFinite(xhi)) { xlo = 0; xhi = 1; }
-  if (!isFinite(ylo) || !isFinite(yhi)) { ylo = p.ylog ? 1e-3 : 0; yhi = 1; }
+  if (!Number.isFinite(xlo) || !Number.isFinite(xhi)) { xlo = 0; xhi = 1; }
+  if (!Number.isFinite(ylo) || !Number.isFinite(yhi)) { ylo = p.ylog ? 1e-3 : 0; yhi = 1; }
   if (fitY && !p.ylog && ylo >= 0 && !p.yfree) ylo = 0; // a loss or a norm is >= 0: anchor the view at 0
   if (xhi <= xlo) xhi = xlo + 1;
   if (p.ylog) { ylo = Math.log10(ylo); yhi = Math.log10(yhi); if (fitY) { ylo = Math.floor(ylo * 2) / 2; yhi = Math.ceil(yhi * 2) / 2; } }
@@ -118,7 +118,7 @@ function drawPlot(ctx, p, data, box, ink, grid) {
       ctx.beginPath(); ctx.arc(X(xs[i]), Y(ys[i]), 2, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
     }
   }
-  if (bars && bars.ys.length) {
+  if (bars?.ys.length) {
     const n = bars.ys.length, bw = (R - L) / n;
     ctx.fillStyle = bars.color || "#1f77b4";
     ctx.globalAlpha = 0.75;
@@ -136,7 +136,7 @@ function drawPlot(ctx, p, data, box, ink, grid) {
     let pen = false;
     for (let i = 0; i < s.xs.length; i++) {
       const yv = s.ys[i];
-      if (!isFinite(yv) || (p.ylog && yv <= 0)) { pen = false; continue; }
+      if (!Number.isFinite(yv) || (p.ylog && yv <= 0)) { pen = false; continue; }
       const xx = X(s.xs[i]), yy = Y(yv);
       if (pen) ctx.lineTo(xx, yy); else ctx.moveTo(xx, yy);
       pen = true;
@@ -144,7 +144,7 @@ function drawPlot(ctx, p, data, box, ink, grid) {
     ctx.stroke();
     if (s.dots) {
       for (let i = 0; i < s.xs.length; i++) {
-        if (!isFinite(s.ys[i])) continue;
+        if (!Number.isFinite(s.ys[i])) continue;
         ctx.beginPath(); ctx.arc(X(s.xs[i]), Y(s.ys[i]), 1.8, 0, 2 * Math.PI); ctx.fill();
       }
     }
@@ -161,7 +161,7 @@ function drawPlot(ctx, p, data, box, ink, grid) {
       ctx.fillStyle = s.color || ink;
       ctx.fillRect(R + 6, yy - 1, 10, Math.max(2, s.width || 1));
       ctx.fillStyle = ink;
-      ctx.fillText(s.label.length > 12 ? s.label.slice(0, 11) + "…" : s.label, R + 19, yy);
+      ctx.fillText(s.label.length > 12 ? `${s.label.slice(0, 11)}…` : s.label, R + 19, yy);
     });
   } else {
     const labelled = series.filter((s) => s.label);
@@ -173,7 +173,7 @@ function drawPlot(ctx, p, data, box, ink, grid) {
       ctx.fillText(s.label, R - 64, yy);
     });
   }
-  if (bars && bars.label) { ctx.fillStyle = ink; ctx.fillText(bars.label, L + 4, T + 8); }
+  if (bars?.label) { ctx.fillStyle = ink; ctx.fillText(bars.label, L + 4, T + 8); }
   if (p.note) { ctx.fillStyle = ink; ctx.textAlign = "center"; ctx.fillText(p.note, (L + R) / 2, (T + B) / 2); }
   if (p.xlabel) { ctx.fillStyle = ink; ctx.textAlign = "right"; ctx.textBaseline = "top"; ctx.fillText(p.xlabel, R, B + 2); }
 }
