@@ -35,6 +35,7 @@ from .activation_more import (  # noqa: E402
     Tanhshrink,
     Threshold,
 )
+from .adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402
 from .attention import MultiheadAttention
 from .container import ModuleDict, ModuleList, ParameterList, Sequential
 from .container_more import Container, ParameterDict  # noqa: E402

@@ -228,3 +228,17 @@ def test_pdist_matches_torch():
     for p in (2.0, 1.0, 1.5, float("inf")):
         check_function_parity(lambda lib, a, p=p: lib.nn.functional.pdist(a, p), [R.standard_normal((5, 3))],
                               rtol=1e-9, atol=1e-10)
+
+
+def test_adaptive_log_softmax_matches_torch():
+    ours = nn.AdaptiveLogSoftmaxWithLoss(8, 20, [5, 12], div_value=2.0, head_bias=True)
+    theirs = torch.nn.AdaptiveLogSoftmaxWithLoss(8, 20, [5, 12], div_value=2.0, head_bias=True)
+    assert repr(ours) == repr(theirs) and list(ours.state_dict()) == list(theirs.state_dict())
+    target = np.array([0, 4, 5, 11, 12, 19, 3, 7])
+    check_module_parity(ours, theirs, [x(8, 8), target], copy=True)
+    xs = x(6, 8)
+    np.testing.assert_allclose(ours.log_prob(nnstudio.tensor(xs)).detach().numpy(),
+                               theirs.log_prob(torch.tensor(xs)).detach().numpy(), rtol=1e-5, atol=1e-6)
+    assert ours.predict(nnstudio.tensor(xs)).tolist() == theirs.predict(torch.tensor(xs)).tolist()
+    with pytest.raises(RuntimeError, match="Target values"):
+        ours(nnstudio.tensor(x(2, 8)), nnstudio.tensor([0, 25]))
