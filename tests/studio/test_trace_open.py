@@ -1,5 +1,6 @@
 """`%nnstudio model` and `Studio(model=...)` open a model written as a class (traced by from_module), with its
-weights: the Studio trains the module's own weights."""
+weights: the Studio trains the module's own weights. (The magic function is called as IPython calls it, with the
+notebook's namespace; test_magics.py covers the registration in a real shell.)"""
 
 from __future__ import annotations
 
@@ -8,21 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from IPython import get_ipython
-from IPython.testing.globalipapp import start_ipython
 
 import nnstudio
-from nnstudio.studio.magics import MagicError, parse_line, parse_options
+from nnstudio.studio.magics import MagicError, nnstudio_magic, parse_line, parse_options
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "graph"))
 from trace_models import SequenceClassifier, SimpleNN, TinyTransformer  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def ip():
-    shell = start_ipython() or get_ipython()  # one shell per process: another test file may have started it
-    shell.run_line_magic("load_ext", "nnstudio")
-    return shell
 
 
 def test_parse_options_reads_the_shape():
@@ -35,10 +27,9 @@ def test_parse_options_reads_the_shape():
         parse_options("net --shape")
 
 
-def test_magic_opens_a_model_class_with_a_shape(ip, tmp_path, monkeypatch):
+def test_magic_opens_a_model_class_with_a_shape(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    ip.user_ns["net"] = SimpleNN()
-    studio = ip.run_line_magic("nnstudio", "net --shape 28,28")
+    studio = nnstudio_magic("net --shape 28,28", local_ns={"net": SimpleNN()})
     try:
         graph = studio.builder.graph
         assert list(graph) == ["x", "flatten1", "fc1", "act1", "fc2", "out"] and graph.infer_shapes().ok
@@ -46,10 +37,9 @@ def test_magic_opens_a_model_class_with_a_shape(ip, tmp_path, monkeypatch):
         studio.close()
 
 
-def test_magic_asks_for_the_shape_of_a_module(ip):
-    ip.user_ns["net"] = SimpleNN()
+def test_magic_asks_for_the_shape_of_a_module():
     with pytest.raises(MagicError, match="--shape 28,28"):
-        ip.run_line_magic("nnstudio", "net")
+        nnstudio_magic("net", local_ns={"net": SimpleNN()})
 
 
 def test_studio_trains_the_notebook_models_from_their_weights(tmp_path):
