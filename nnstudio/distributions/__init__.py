@@ -13,6 +13,7 @@ from .binomial import Binomial
 from .categorical import Categorical
 from .cauchy import Cauchy
 from .constraint_registry import biject_to, transform_to
+from .continuous_bernoulli import ContinuousBernoulli
 from .continuous_extra import FisherSnedecor, GeneralizedPareto, Kumaraswamy, LowRankMultivariateNormal
 from .continuous_more import Gumbel, InverseGamma, LogisticNormal, Pareto, StudentT, Weibull
 from .dirichlet import Dirichlet
@@ -59,7 +60,8 @@ from .uniform import Uniform
 
 __all__ = [
     "AbsTransform", "AffineTransform", "Bernoulli", "Beta", "Binomial", "CatTransform", "Categorical", "Cauchy",
-    "Chi2", "ComposeTransform", "CumulativeDistributionTransform", "Dirichlet", "Distribution", "ExpTransform",
+    "Chi2", "ComposeTransform", "ContinuousBernoulli", "CumulativeDistributionTransform", "Dirichlet",
+    "Distribution", "ExpTransform",
     "Exponential", "ExponentialFamily", "FisherSnedecor", "Gamma", "GeneralizedPareto", "Kumaraswamy",
     "LowRankMultivariateNormal", "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "Independent",
     "IndependentTransform", "InverseGamma", "Laplace", "LogNormal", "LogisticNormal", "LowerCholeskyTransform",

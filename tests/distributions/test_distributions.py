@@ -57,12 +57,15 @@ CASES = {
     "RelaxedBernoulli": (dict(temperature=np.array(0.7), probs=PROB), PROB[::-1].copy()),
     "RelaxedOneHotCategorical": (dict(temperature=np.array(0.7), probs=SIMPLEX), SIMPLEX[::-1].copy()),
     "LogisticNormal": (dict(loc=REAL, scale=POS), SIMPLEX[0]),
+    "ContinuousBernoulli": (dict(probs=np.array([0.2, 0.4995, 0.8])), PROB),
+    "ContinuousBernoulliLogits": (dict(logits=REAL), PROB),
     "FisherSnedecor": (dict(df1=POS * 3, df2=POS2 * 6), POS2),
     "Kumaraswamy": (dict(concentration1=POS + 1, concentration0=POS2 + 1), PROB),
     "LowRankMultivariateNormal": (dict(loc=R.normal(size=(2, 3)), cov_factor=R.normal(size=(2, 3, 2)),
                                        cov_diag=R.uniform(0.5, 1.5, (2, 3))), R.normal(size=(2, 3))),
 }
-_CLASS = {"CategoricalLogits": "Categorical", "MultivariateNormalTril": "MultivariateNormal",
+_CLASS = {"CategoricalLogits": "Categorical", "ContinuousBernoulliLogits": "ContinuousBernoulli",
+          "MultivariateNormalTril": "MultivariateNormal",
           "MultivariateNormalPrecision": "MultivariateNormal"}
 _INT_PARAMS = {"total_count"}
 
