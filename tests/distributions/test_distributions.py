@@ -59,6 +59,7 @@ CASES = {
     "LogisticNormal": (dict(loc=REAL, scale=POS), SIMPLEX[0]),
     "ContinuousBernoulli": (dict(probs=np.array([0.2, 0.4995, 0.8])), PROB),
     "ContinuousBernoulliLogits": (dict(logits=REAL), PROB),
+    "VonMises": (dict(loc=REAL, concentration=np.array([0.5, 3.0, 6.0])), R.normal(size=(3,))),
     "FisherSnedecor": (dict(df1=POS * 3, df2=POS2 * 6), POS2),
     "Kumaraswamy": (dict(concentration1=POS + 1, concentration0=POS2 + 1), PROB),
     "LowRankMultivariateNormal": (dict(loc=R.normal(size=(2, 3)), cov_factor=R.normal(size=(2, 3, 2)),
@@ -143,6 +144,8 @@ def test_draw_shapes(name):
     ("Gumbel", dict(loc=1.0, scale=2.0)),
     ("LogNormal", dict(loc=0.1, scale=0.4)), ("StudentT", dict(df=6.0)), ("HalfNormal", dict(scale=1.5)),
     ("Chi2", dict(df=3.0)), ("Weibull", dict(scale=1.0, concentration=2.0)),
+    ("FisherSnedecor", dict(df1=5.0, df2=30.0)), ("Kumaraswamy", dict(concentration1=2.0, concentration0=3.0)),
+    ("ContinuousBernoulli", dict(probs=0.3)),
 ])
 def test_draws_have_the_right_mean_and_variance(name, params):
     nnstudio.manual_seed(0)
@@ -339,3 +342,12 @@ def test_generalized_pareto_matches_torch_in_float32():
     for a, b in zip(our_leaves, their_leaves):
         np.testing.assert_allclose(_np(a.grad), _np(b.grad), rtol=1e-5, atol=1e-6)
     assert tuple(ours.rsample((4,)).shape) == (4, 3)
+
+
+def test_von_mises_draws_follow_the_circular_mean():
+    nnstudio.manual_seed(0)
+    d = D.VonMises(nnstudio.tensor([0.5, -2.0]), nnstudio.tensor([4.0, 1.0]))
+    x = _np(d.sample((40000,)))
+    assert x.min() >= -np.pi and x.max() <= np.pi
+    np.testing.assert_allclose(np.angle(np.exp(1j * x).mean(0)), [0.5, -2.0], atol=0.03)
+    np.testing.assert_allclose(1 - np.abs(np.exp(1j * x).mean(0)), _np(d.variance), atol=0.01)
