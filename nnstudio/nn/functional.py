@@ -244,7 +244,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
         wl = logp if weight is None else logp * weight.reshape((-1,) + (1,) * (input.ndim - 2))
         loss = -(wl * target).sum(class_dim)
         if reduction == "mean":
-            return loss.sum() / (loss.numel() if loss.numel() else 1)
+            return loss.sum() / loss.numel() if loss.numel() else loss.sum() * float("nan")  # torch: nan for none
         return _reduce(loss, reduction)
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0:

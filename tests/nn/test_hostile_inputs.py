@@ -201,3 +201,19 @@ def test_normalisation_layers_refuse_nan_negative_and_text_eps(make):
     with pytest.raises(TypeError, match="eps must be a number"):
         make("1e-5")
     assert make(0).eps == 0  # torch takes eps=0 too; the builder's registry asks for eps > 0
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "cross_entropy_probs", "nll_loss", "mse_loss", "l1_loss",
+                                  "binary_cross_entropy_with_logits", "huber_loss"])
+def test_losses_of_an_empty_batch_are_nan_as_in_torch(loss):
+    def fn(lib):
+        x = lib.zeros(0, 3, requires_grad=True)
+        F = lib.nn.functional
+        if loss in ("cross_entropy", "nll_loss"):
+            return x, getattr(F, loss)(x, lib.zeros(0, dtype=lib.long))
+        if loss == "cross_entropy_probs":
+            return x, F.cross_entropy(x, lib.zeros(0, 3))
+        return x, getattr(F, loss)(x, lib.zeros(0, 3))
+    same_as_torch(fn)
+    out = fn(nnstudio)[1]
+    assert np.isnan(out.item())
