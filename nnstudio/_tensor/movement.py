@@ -108,7 +108,7 @@ class MovementMixin:
 
     def transpose(self, dim0, dim1):
         n = builtins.max(self.ndim, 1)
-        d0, d1 = normalize_dims(dim0, n)[0], normalize_dims(dim1, n)[0]
+        d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
         if self.ndim < 2 or d0 == d1:
             return self
         dims = list(range(self.ndim))

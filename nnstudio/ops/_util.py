@@ -48,8 +48,9 @@ def normalize_dims(dim, ndim: int) -> tuple | None:
     """`dim` (None, int or sequence, negative allowed) as a sorted tuple of axes, None meaning all."""
     if dim is None:
         return None
-    if isinstance(dim, int):
-        return (wrap_dim(dim, ndim),)
+    if type(dim) is int:
+        n = ndim if ndim > 0 else 1
+        return (dim % n,) if -n <= dim < n else (wrap_dim(dim, ndim),)  # the fast path; wrap_dim raises
     return tuple(sorted({wrap_dim(d, ndim) for d in dim}))
 
 
