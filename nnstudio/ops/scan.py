@@ -46,8 +46,7 @@ class Cumprod(Function):
         a, z, axis = self.a, self.z, self.axis
         if hasattr(g, "_ctx"):
             if (a._data == 0).any():
-                raise NotImplementedError("create_graph=True: the second derivative of cumprod() at an input "
-                                          "holding a zero is not implemented in nnstudio")
+                return (_cumprod_grad_with_zeros(g, a, axis),)
             return (_reverse_cumsum(None, g * z, axis) / a,)
         xp = xp_of(g)
         if a.shape[axis] == 0:
@@ -62,6 +61,20 @@ class Cumprod(Function):
             s[i] = gm[i] + am[i + 1] * s[i + 1]
         before = xp.concatenate([xp.ones_like(zm[:1]), zm[:-1]], axis=0)  # prod_{k<i} a_k
         return (xp.ascontiguousarray(xp.moveaxis(before * s, 0, axis)),)
+
+
+def _cumprod_grad_with_zeros(g, a, axis: int):
+    """da_i = sum_{j >= i} g_j prod_{k <= j, k != i} a_k with Tensors (create_graph), never dividing: the product
+    runs over an (n, n, n) stack in which the excluded factors are 1 (exact where a holds zeros)."""
+    ns = ns_of(g)
+    xp = xp_of(a._data)
+    am, gm = ns.moveaxis(a, axis, -1), ns.moveaxis(g, axis, -1)
+    n = am.shape[-1]
+    k = xp.arange(n)
+    use = (k[None, None, :] <= k[:, None, None]) & (k[None, None, :] != k[None, :, None])  # [j, i, k]
+    stack = am.unsqueeze(-2).unsqueeze(-2).expand(tuple(am.shape[:-1]) + (n, n, n))
+    rows = ns.where(use, stack, 1.0).prod(-1) * (k[None, :] <= k[:, None])  # [..., j, i], zero for i > j
+    return ns.moveaxis((gm.unsqueeze(-1) * rows).sum(-2), -1, axis)
 
 
 __all__ = ["Cumsum", "Cumprod"]

@@ -65,8 +65,8 @@ def _group_sizes(xp, shape, pos, include_self: bool):
 
 class ScatterReduce(Function):
     """out = a with each group (a's value if include_self, and the src values index sends there) reduced.
-    Under create_graph the linear reductions (sum, mean) run their backward on Tensors; prod / amax / amin have
-    no second derivative yet."""
+    Under create_graph the backward of sum, mean, amax and amin (winners constant) runs on Tensors; prod has no
+    second derivative yet."""
 
     tensor_saves: dict = {}
 
@@ -83,13 +83,22 @@ class ScatterReduce(Function):
 
         xp = xp_of(self.index)
         index, reduce = self.index, self.reduce
-        if reduce not in ("sum", "mean"):
-            raise NotImplementedError(f"create_graph=True: scatter_reduce(reduce={reduce!r}) has no second "
-                                      f"derivative in nnstudio yet (sum and mean have)")
+        if reduce == "prod":
+            raise NotImplementedError("create_graph=True: scatter_reduce(reduce='prod') has no second derivative "
+                                      "in nnstudio yet (sum, mean, amax and amin have)")
         pos = scatter_positions(xp, index, self.axis)
-        da = g if reduce == "sum" else g / _group_sizes(xp, self.a_shape, pos, self.include_self).astype(
-            g._data.dtype)
-        picked = ns.getitem(da, pos, True)
+        if reduce in ("amax", "amin"):  # the winners (ties share evenly) are constants of the derivative
+            a, vals, out = self.a, self.src[_block(index)], self.out
+            self_is = (a == out).astype(a.dtype)
+            src_is = (vals == out[pos]).astype(a.dtype)
+            n = self_is.copy()
+            xp.add.at(n, pos, src_is)
+            shared = g / xp.where(n == 0, 1, n)
+            da, picked = shared * self_is, ns.getitem(shared, pos, True) * src_is
+        else:
+            da = g if reduce == "sum" else g / _group_sizes(xp, self.a_shape, pos, self.include_self).astype(
+                g._data.dtype)
+            picked = ns.getitem(da, pos, True)
         if not self.include_self and self.needs_input_grad[0]:
             da = ns.put_zero(da, pos)
         dsrc = ns.index_add_zeros(self.src_shape, _block(index), picked, False) if self.needs_input_grad[1] else None

@@ -228,6 +228,12 @@ CASES = {
                            [r(3, 2), r(3, 2)]),
     "scatter_reduce_mean": (lambda a, s: a.scatter_reduce(1, nnstudio.tensor([[0, 0], [1, 0], [2, 1]]), s, "mean",
                                                           include_self=False), [r(3, 3), r(3, 2)]),
+    "scatter_reduce_amax": (lambda a, s: a.scatter_reduce(0, nnstudio.tensor([[0, 1], [0, 2], [2, 1]]), s, "amax"),
+                            [r(3, 2), r(3, 2)]),
+    "scatter_reduce_amin_no_self": (lambda a, s: a.scatter_reduce(1, nnstudio.tensor([[0, 0], [1, 0]]), s, "amin",
+                                                                  include_self=False), [r(2, 3), r(2, 2)]),
+    "scatter_reduce_prod": (lambda a, s: a.scatter_reduce(0, nnstudio.tensor([[0, 1], [1, 1]]), s, "prod"),
+                            [pos(2, 2), pos(2, 2)]),
     "scatter": (lambda a, s: a.scatter(0, nnstudio.tensor([[0, 1], [2, 0]]), s), [r(3, 2), r(2, 2)]),
     "scatter_add": (lambda a, s: a.scatter_add(1, nnstudio.tensor([[0, 0], [1, 0]]), s), [r(2, 3), r(2, 2)]),
     "index_put_accumulate": (lambda a, v: a.index_put((nnstudio.tensor([0, 0, 2]),), v, accumulate=True),
@@ -237,6 +243,8 @@ CASES = {
     "cumsum": (lambda a: a.cumsum(1), [r(2, 4)]),
     "cumprod": (lambda a: a.cumprod(0), [r(4, 2)]),
     "cumprod_with_zero": (lambda a: a.cumprod(1), [np.array([[1.5, 0.0, 2.0, -0.5]])]),
+    "cumprod_with_two_zeros": (lambda a: a.cumprod(0), [np.array([[0.0, 1.0], [1.5, 0.0], [0.0, 2.0]])]),
+    "prod_with_two_zeros": (lambda a: a.prod(), [np.array([[0.0, 1.5], [0.0, 2.0]])]),
     "cdist_p2": (lambda a, b: nnstudio.cdist(a, b), [r(3, 2), r(4, 2)]),
     "cdist_p3_batched": (lambda a, b: nnstudio.cdist(a, b, p=3), [r(2, 3, 2), r(2, 4, 2)]),
     "cdist_p1": (lambda a, b: nnstudio.cdist(a, b, p=1), [r(3, 2), r(4, 2)]),
@@ -433,7 +441,7 @@ def test_matmul_with_empty_dims_matches_torch(shapes):
 
 
 # cases whose second derivative is not implemented yet: create_graph must raise NotImplementedError naming the op
-NO_SECOND_DERIVATIVE: dict[str, str] = {"cumprod_with_zero": "cumprod"}
+NO_SECOND_DERIVATIVE: dict[str, str] = {"scatter_reduce_prod": "prod"}
 # second derivatives that need a coarser tolerance (float32 inside, or kinks near the evaluation points)
 GRADGRAD_OPTIONS = {"to_float32_and_back": {"eps": 1e-1, "atol": 1e-4, "rtol": 1e-4}}
 
