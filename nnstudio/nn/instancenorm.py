@@ -8,6 +8,7 @@ from ..autograd import no_grad
 from ..tensor import Tensor
 from . import functional as F
 from . import init
+from ._norm_checks import checked_eps
 from .module import Module
 from .parameter import empty_param
 
@@ -69,7 +70,7 @@ class _InstanceNorm(Module):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = False,
                  track_running_stats: bool = False, device=None, dtype=None, *, bias: bool = True) -> None:
         super().__init__()
-        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.num_features, self.eps, self.momentum = num_features, checked_eps(type(self).__name__, eps), momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         for name, present in (("weight", affine), ("bias", affine and bias)):
             self.register_parameter(name, empty_param((num_features,), device, dtype) if present else None)

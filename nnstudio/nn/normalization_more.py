@@ -7,6 +7,7 @@ import numbers
 from ..tensor import Tensor
 from . import functional as F
 from . import init
+from ._norm_checks import checked_eps
 from .module import Module
 from .parameter import empty_param
 
@@ -73,7 +74,7 @@ class RMSNorm(Module):
         if isinstance(normalized_shape, numbers.Integral):
             normalized_shape = (normalized_shape,)
         self.normalized_shape = tuple(int(s) for s in normalized_shape)
-        self.eps, self.elementwise_affine = eps, elementwise_affine
+        self.eps, self.elementwise_affine = checked_eps("RMSNorm", eps, allow_none=True), elementwise_affine
         self.register_parameter("weight", empty_param(self.normalized_shape, device, dtype)
                                 if elementwise_affine else None)
         self.reset_parameters()

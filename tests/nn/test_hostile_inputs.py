@@ -193,7 +193,9 @@ def test_a_weight_for_too_few_classes_is_refused_even_when_targets_are_small():
 @pytest.mark.parametrize("make", [lambda eps: nnstudio.nn.BatchNorm1d(3, eps=eps),
                                   lambda eps: nnstudio.nn.BatchNorm2d(3, eps=eps),
                                   lambda eps: nnstudio.nn.LayerNorm(3, eps=eps),
-                                  lambda eps: nnstudio.nn.GroupNorm(1, 3, eps=eps)])
+                                  lambda eps: nnstudio.nn.GroupNorm(1, 3, eps=eps),
+                                  lambda eps: nnstudio.nn.InstanceNorm1d(3, eps=eps),
+                                  lambda eps: nnstudio.nn.RMSNorm(3, eps=eps)])
 def test_normalisation_layers_refuse_nan_negative_and_text_eps(make):
     for bad in (float("nan"), -1e-5, float("inf")):
         with pytest.raises(ValueError, match="eps must be a finite number >= 0"):
@@ -217,3 +219,7 @@ def test_losses_of_an_empty_batch_are_nan_as_in_torch(loss):
     same_as_torch(fn)
     out = fn(nnstudio)[1]
     assert np.isnan(out.item())
+
+
+def test_rmsnorm_eps_none_means_the_dtype_epsilon():
+    assert nnstudio.nn.RMSNorm(3).eps is None
