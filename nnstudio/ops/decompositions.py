@@ -13,7 +13,9 @@ standard adjoint formulas (real matrices; `mT` below is the transpose of the las
     triangular X = A^-1 B, A triangular gB = A^-T g,  gA = -tri(gB X^T)
     expm       E = exp(A)               gA = the upper-right block of exp([[A^T, g], [0, A^T]])
 
-None of them has a second derivative here (create_graph=True raises, naming the op).
+inv, det, slogdet and solve also run their backward on Tensors under create_graph (`tensor_saves`, see
+autograd/engine.py: the inverse and the solve inside are then recorded Inv / Solve nodes), so they have second
+derivatives; the others have none yet (create_graph=True raises, naming the op).
 """
 
 from __future__ import annotations
@@ -33,6 +35,24 @@ def _sym(a):
     return 0.5 * (a + mT(a))
 
 
+def _inv(a):
+    """A^-1 of an array, or of a Tensor as a recorded Inv node (create_graph)."""
+    if hasattr(a, "_ctx"):
+        from ..autograd import apply
+
+        return apply(Inv, a)
+    return xp_of(a).linalg.inv(a)
+
+
+def _solve(a, b):
+    """A^-1 B of arrays, or of Tensors as a recorded Solve node (create_graph)."""
+    if hasattr(b, "_ctx"):
+        from ..autograd import apply
+
+        return apply(Solve, a, b)
+    return xp_of(b).linalg.solve(a, b)
+
+
 def scipy_linalg(xp):
     """scipy.linalg (or cupyx.scipy.linalg) for the array module `xp`."""
     return importlib.import_module("scipy.linalg" if xp.__name__ == "numpy" else "cupyx.scipy.linalg")
@@ -40,6 +60,8 @@ def scipy_linalg(xp):
 
 class Inv(Function):
     """Y = A^-1 (batched)."""
+
+    tensor_saves = {"y": "out"}
 
     def forward(self, a):
         self.y = xp_of(a).linalg.inv(a)
@@ -53,6 +75,8 @@ class Inv(Function):
 class Det(Function):
     """d = det A (batched);  gA = g d A^-T."""
 
+    tensor_saves = {"a": 0, "d": "out"}
+
     def forward(self, a):
         xp = xp_of(a)
         self.a = a
@@ -60,13 +84,14 @@ class Det(Function):
         return self.d
 
     def backward(self, g):
-        xp = xp_of(g)
         scale = (g * self.d)[..., None, None]
-        return (scale * mT(xp.linalg.inv(self.a)),)
+        return (scale * mT(_inv(self.a)),)
 
 
 class LogAbsDet(Function):
     """l = log |det A| (the second half of slogdet);  gA = g A^-T."""
+
+    tensor_saves = {"a": 0}
 
     def forward(self, a):
         xp = xp_of(a)
@@ -75,12 +100,13 @@ class LogAbsDet(Function):
         return logabs
 
     def backward(self, g):
-        xp = xp_of(g)
-        return (g[..., None, None] * mT(xp.linalg.inv(self.a)),)
+        return (g[..., None, None] * mT(_inv(self.a)),)
 
 
 class Solve(Function):
     """X = A^-1 B for B of shape (..., n, k) (batch dims broadcast)."""
+
+    tensor_saves = {"a": 0, "x": "out"}
 
     def forward(self, a, b):
         xp = xp_of(a)
@@ -89,8 +115,7 @@ class Solve(Function):
         return self.x
 
     def backward(self, g):
-        xp = xp_of(g)
-        gb = xp.linalg.solve(mT(self.a), g)
+        gb = _solve(mT(self.a), g)
         ga = None
         if self.needs_input_grad[0]:
             ga = unbroadcast(-(gb @ mT(self.x)), self.a.shape)

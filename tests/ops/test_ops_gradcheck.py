@@ -249,6 +249,11 @@ CASES = {
     "cdist_p3_batched": (lambda a, b: nnstudio.cdist(a, b, p=3), [r(2, 3, 2), r(2, 4, 2)]),
     "cdist_p1": (lambda a, b: nnstudio.cdist(a, b, p=1), [r(3, 2), r(4, 2)]),
     "cdist_inf": (lambda a, b: nnstudio.cdist(a, b, p=float("inf")), [r(3, 2), r(4, 2)]),
+    # linear algebra with second derivatives (the rest of ops/decompositions.py has none yet)
+    "linalg_inv": (lambda a: nnstudio.linalg.inv(a), [r(3, 3) + 3 * np.eye(3)]),
+    "linalg_det": (lambda a: nnstudio.linalg.det(a), [r(2, 3, 3) + 3 * np.eye(3)]),
+    "linalg_slogdet": (lambda a: nnstudio.linalg.slogdet(a)[1], [r(3, 3) + 3 * np.eye(3)]),
+    "linalg_solve": (lambda a, b: nnstudio.linalg.solve(a, b), [r(3, 3) + 3 * np.eye(3), r(3, 2)]),
 }
 _BAG_IDX, _BAG_OFFSETS = nnstudio.tensor([0, 2, 1, 2, 3, 0]), nnstudio.tensor([0, 2, 5])
 
@@ -521,10 +526,9 @@ NO_SECOND_DERIVATIVE_FUNCTIONS = {
     "nnstudio.distributions._special._Erf", "nnstudio.distributions._special._Erfinv",
     "nnstudio.distributions._special._Lgamma", "nnstudio.distributions._special._SolveLowerTriangular",
     "nnstudio.distributions._special._StandardGammaSample", "nnstudio.distributions.cauchy._Atan",
-    "nnstudio.ops.decompositions.Cholesky", "nnstudio.ops.decompositions.Det", "nnstudio.ops.decompositions.EighPair",
-    "nnstudio.ops.decompositions.Inv", "nnstudio.ops.decompositions.LogAbsDet", "nnstudio.ops.decompositions.MatrixExp",
-    "nnstudio.ops.decompositions.QRPair", "nnstudio.ops.decompositions.SVDPair", "nnstudio.ops.decompositions.Solve",
-    "nnstudio.ops.decompositions.SolveTriangular",
+    "nnstudio.ops.decompositions.Cholesky", "nnstudio.ops.decompositions.EighPair",
+    "nnstudio.ops.decompositions.MatrixExp", "nnstudio.ops.decompositions.QRPair",
+    "nnstudio.ops.decompositions.SVDPair", "nnstudio.ops.decompositions.SolveTriangular",
 }
 
 
