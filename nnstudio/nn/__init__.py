@@ -47,6 +47,7 @@ from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .embedding_bag import EmbeddingBag
 from .flatten import Flatten, Unflatten
 from .fold import Fold, Unfold  # noqa: E402
+from .fractional_pooling import FractionalMaxPool2d, FractionalMaxPool3d  # noqa: E402
 from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d  # noqa: E402
 from .linear import Bilinear, Identity, Linear
 from .loss import (

@@ -388,6 +388,12 @@ from .ctc import ctc_loss  # noqa: E402, F401
 from .distance_functional import cosine_similarity, pairwise_distance, triplet_margin_loss  # noqa: E402, F401
 from .embedding_bag import embedding_bag  # noqa: E402, F401
 from .fold import fold, unfold  # noqa: E402, F401
+from .fractional_pooling import (  # noqa: E402, F401
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+)
 from .functional_aliases import (  # noqa: E402, F401
     adaptive_max_pool1d_with_indices,
     adaptive_max_pool2d_with_indices,

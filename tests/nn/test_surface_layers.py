@@ -242,3 +242,18 @@ def test_adaptive_log_softmax_matches_torch():
     assert ours.predict(nnstudio.tensor(xs)).tolist() == theirs.predict(torch.tensor(xs)).tolist()
     with pytest.raises(RuntimeError, match="Target values"):
         ours(nnstudio.tensor(x(2, 8)), nnstudio.tensor([0, 25]))
+
+
+def test_fractional_max_pool_matches_torch_for_given_samples():
+    samples2 = R.random((2, 3, 2)).astype(np.float32)
+    check_function_parity(lambda lib, a: lib.nn.functional.fractional_max_pool2d(
+        a, (2, 3), output_size=(4, 5), return_indices=True, _random_samples=lib.tensor(samples2)), [x(2, 3, 9, 11)],
+        rtol=1e-6)
+    samples3 = R.random((1, 2, 3)).astype(np.float32)
+    check_function_parity(lambda lib, a: lib.nn.functional.fractional_max_pool3d_with_indices(
+        a, 2, output_ratio=0.5, _random_samples=lib.tensor(samples3)), [x(1, 2, 6, 7, 8)], rtol=1e-6)
+    ours = nn.FractionalMaxPool2d(3, output_ratio=(0.5, 0.5))
+    theirs = torch.nn.FractionalMaxPool2d(3, output_ratio=(0.5, 0.5))
+    assert tuple(ours(nnstudio.tensor(x(2, 3, 10, 12))).shape) == tuple(theirs(torch.tensor(x(2, 3, 10, 12))).shape)
+    with pytest.raises(ValueError):
+        nn.FractionalMaxPool2d(2)
