@@ -31,7 +31,7 @@ export function createHoverCard(ctx, canvas) {
       n.help ? h("p", { class: "nnstudio-hover-help", text: n.help }) : null,
       n.formula ? h("p", { class: "nnstudio-hover-formula nnstudio-ins-formula", text: n.formula }) : null,
       n.error ? h("p", { class: "nnstudio-hover-error", text: n.error }) : null,
-      n.role === "input" ? null : statsView(ctx.stats(), n.name, n.has_params),
+      n.role ? null : statsView(ctx.stats(), n.name, n.has_params, n.is_module),
     ];
     el.replaceChildren(...parts.filter(Boolean));
     el.hidden = false;

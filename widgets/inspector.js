@@ -183,10 +183,8 @@ export function createInspector(ctx) {
     for (const f of ins.fields || []) form.append(fieldInput(f, errs, ins.name));
     if (!(ins.fields || []).length) form.append(h("p", { class: "nnstudio-muted", text: "This layer has no settings." }));
     kids.push(form);
-    if (ins.role !== "input") {
-      kids.push(statsBox);
-      kids.push(inputsSection(ins));
-    }
+    if (!ins.role) kids.push(statsBox); // a layer or an op (not the Input or the Output)
+    if (ins.role !== "input") kids.push(inputsSection(ins));
     if (ins.removable !== false) {
       const del = h("button", { type: "button", class: "nnstudio-btn nnstudio-btn-danger nnstudio-delete" }, "Delete block");
       del.addEventListener("click", () => send({ cmd: "remove", name: ins.name }));
@@ -254,9 +252,9 @@ export function createInspector(ctx) {
 
   // redraw only the live statistics (a few times a second while training; the form is left alone)
   function updateStats(stats) {
-    if (!current || current.role === "input") return;
+    if (!current || current.role) return;
     const params = current.params !== null && current.params !== undefined && current.params > 0;
-    statsBox.replaceChildren(statsView(stats, current.name, params));
+    statsBox.replaceChildren(statsView(stats, current.name, params, current.is_module));
   }
 
   return { el, update, updateStats, focusFirst: () => el.querySelector("input, select, button")?.focus() };

@@ -51,18 +51,17 @@ function row(kind, name, st) {
 }
 
 // the statistics of block `name` from the `stats` trait, or a sentence saying when they come
-export function statsView(stats, name, hasParams) {
+export function statsView(stats, name, hasParams, isModule) {
   const b = stats?.blocks?.[name];
   const box = h("div", { class: "nnstudio-stats", "data-block": name });
+  if (!isModule) {
+    box.append(h("p", { class: "nnstudio-muted nnstudio-stats-empty", text: "An operation on its inputs: no weights to watch." }));
+    return box;
+  }
   if (!b) {
-    box.append(
-      h("p", {
-        class: "nnstudio-muted nnstudio-stats-empty",
-        text: hasParams
-          ? "Train to see its weights and its output live."
-          : "Train to see its output live.",
-      }),
-    );
+    let text = hasParams ? "Train to see its weights and its output live." : "Train to see its output live.";
+    if (stats?.state === "running") text = "Measuring… (a few times a second while it trains)";
+    box.append(h("p", { class: "nnstudio-muted nnstudio-stats-empty", text }));
     return box;
   }
   box.append(

@@ -78,16 +78,22 @@ class BlockStatsFeed:
             self.probe.watch(names)
         if self.trainer.state != "running":
             self.push()
+        else:
+            self._soon()
+
+    def _soon(self) -> None:
+        """Send now if the period has passed since the last send, else once it has."""
+        wait = self._last + self.period - time.monotonic()
+        if wait <= 0:
+            self.push(paced=True)
+        elif self._trailing is None:  # a later send shows where the last steps left the block
+            self._trailing = threading.Timer(wait, self._trailing_push)
+            self._trailing.daemon = True
+            self._trailing.start()
 
     def _on_event(self, event: Any) -> None:  # the trainer's event thread
         if event.kind == "grad":
-            wait = self._last + self.period - time.monotonic()
-            if wait <= 0:
-                self.push(paced=True)
-            elif self._trailing is None:  # a later send shows where the last steps left the block
-                self._trailing = threading.Timer(wait, self._trailing_push)
-                self._trailing.daemon = True
-                self._trailing.start()
+            self._soon()
         elif event.kind == "reset" or event.data.get("state") in ("paused", "stopped", "idle"):
             self.push()
 

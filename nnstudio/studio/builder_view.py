@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from nnstudio.graph import ModelGraph, ShapeReport, registry
-from nnstudio.graph.spec import INPUT, OUTPUT, LayerSpec
+from nnstudio.graph.spec import INPUT, LAYER, OUTPUT, LayerSpec
 
 
 def spec_of(graph: ModelGraph, name: str) -> LayerSpec:
@@ -70,6 +70,7 @@ def blocks(graph: ModelGraph, report: ShapeReport) -> tuple[list[dict[str, Any]]
             "blocked": name in report.blocked or (shape is None and error is None and kind != INPUT),
             "summary": spec.summarize(node.config), "help": spec.help, "formula": spec.formula,
             "inputs": list(node.inputs), "is_output": name in outputs, "has_params": bool(report.params.get(name)),
+            "is_module": spec.role == LAYER,
         })
         edges += [[s, name] for s in node.inputs]
     return nodes, edges
@@ -108,5 +109,6 @@ def inspector(graph: ModelGraph, report: ShapeReport, name: str) -> dict[str, An
         "name": name, "type": node.type, "role": role(spec), "help": spec.help, "formula": spec.formula,
         "shape": shape_of(report, name), "params": report.params.get(name), "error": report.errors.get(name),
         "fields": fields, "inputs": list(node.inputs), "candidates": candidates, "merge": is_merge(spec),
+        "is_module": spec.role == LAYER,
         "removable": True,
     }

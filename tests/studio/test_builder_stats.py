@@ -70,11 +70,13 @@ def test_selecting_a_block_sends_its_weights_at_once_and_its_output_after_a_step
 
 def test_while_training_the_feed_is_paced_and_gated(setup):
     builder, trainer, feed = setup
-    builder.apply_command({"cmd": "select", "name": first_linear(builder)})
-    feed.gate = lambda: False  # no message token: nothing is sent while training
-    sent = feed.sent
+    name = first_linear(builder)
     trainer.start()
-    trainer.events.flush()
+    builder.apply_command({"cmd": "hover", "name": name})  # watched while it trains: stats come by themselves
+    wait_for(lambda: builder.stats.get("state") == "running" and builder.stats["blocks"][name]["output"])
+    feed.gate = lambda: False  # no message token: nothing is sent while training
+    time.sleep(0.4)
+    sent = feed.sent
     time.sleep(0.5)
     assert feed.sent == sent
     trainer.pause()
