@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Open the nnstudio Studio: sets up .venv on first use, then serves JupyterLab on notebooks/00_start_here.ipynb
-# (or, with --voila, the playground notebook as a standalone Voila page).
+# (--voila: the playground notebook as a standalone Voila page; --lite: the static JupyterLite site).
 #
-#   bash scripts/studio.sh [--voila] [--port N] [--ip ADDR] [--browser|--no-browser] [-- extra server args]
+#   bash scripts/studio.sh [--voila|--lite] [--port N] [--ip ADDR] [--browser|--no-browser] [-- extra server args]
 #
 # Listens on 127.0.0.1 by default (use --ip 0.0.0.0 to reach it from another machine; JupyterLab keeps its token).
 # Stop it with Ctrl+C.
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
 
 usage() { sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+for arg in "$@"; do  # --lite: build and serve the static JupyterLite site instead (no .venv needed for it)
+    if [ "$arg" = --lite ]; then
+        LITE_ARGS=(); for a in "$@"; do [ "$a" = --lite ] || LITE_ARGS+=("$a"); done
+        exec bash "$(dirname "${BASH_SOURCE[0]}")/lite_site.sh" "${LITE_ARGS[@]}"
+    fi
+done
 
 MODE=lab IP=127.0.0.1 PORT="" BROWSER=auto EXTRA=()
 while [ $# -gt 0 ]; do
