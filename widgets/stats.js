@@ -65,7 +65,7 @@ export function statsView(stats, name, hasParams, isModule) {
     return box;
   }
   box.append(
-    h("div", { class: "nnstudio-subtitle", text: `Live · step ${stats.step ?? 0}` }),
+    h("div", { class: "nnstudio-subtitle", text: `${stats.state === "running" ? "Live · " : ""}step ${stats.step ?? 0}` }),
     ...(b.weights || []).map((w) => row("weight", w.name, w)),
     b.output
       ? row("output", "output", b.output)
