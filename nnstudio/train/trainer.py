@@ -195,7 +195,8 @@ class Trainer:
         """Train `epochs` more epochs (default `self.epochs`) and block, printing a progress bar.
 
         Ctrl-C pauses and returns. A nan/inf loss pauses and prints the reason (see `error`); any other error
-        on the way is raised here.
+        on the way is raised here. With the asyncio runner (always in the browser) it trains right in the calling
+        cell, which blocks that kernel (not the page) until it is done; `start()` trains without blocking.
         """
         file = file if file is not None else sys.stderr
         with self._cv:
