@@ -46,8 +46,8 @@ digits = load_digits()
 high = torch.from_numpy((digits.images / 16.0).astype(np.float32)).unsqueeze(1)
 high = torch.nn.functional.interpolate(high, scale_factor=2, mode="bilinear", align_corners=False)  # 16x16 targets
 low = torch.nn.functional.avg_pool2d(high, 2)  # 8x8 inputs
-train_loader = DataLoader(TensorDataset(low[:1200], high[:1200]), batch_size=64, shuffle=False)
-test_loader = DataLoader(TensorDataset(low[1200:1500], high[1200:1500]), batch_size=100)
+train_loader = DataLoader(TensorDataset(low[:512], high[:512]), batch_size=64, shuffle=False)
+test_loader = DataLoader(TensorDataset(low[1200:1400], high[1200:1400]), batch_size=100)
 
 model = Net(upscale_factor=2).to(device)
 criterion = nn.MSELoss()
