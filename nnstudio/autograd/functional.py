@@ -5,7 +5,8 @@ torch does: `jvp` and `hvp` use the double-backward trick (the gradient of a vec
 to its vector is a Jacobian-vector product). `inputs` and `v` are a Tensor or a tuple of Tensors; results have the
 same structure. `create_graph=True` keeps the graph of the results so they can be differentiated again; `strict`
 raises when an output or a derivative does not depend on an input (instead of returning zeros).
-`vectorize=True` (torch's vmap) is not supported: the loop over rows is the only strategy.
+`vectorize=True` (torch's vmap) and the forward-mode strategies are accepted and give the same values: the
+Jacobian is always built row by row with reverse mode (vectorize only changes torch's speed, not its results).
 """
 
 from __future__ import annotations
@@ -138,12 +139,6 @@ def _fill_in_zeros(grads: tuple, refs: tuple, strict: bool, create_graph: bool, 
     return tuple(out)
 
 
-def _no_vectorize(vectorize: bool, fn_name: str) -> None:
-    if vectorize:
-        raise NotImplementedError(f"torch.autograd.functional.{fn_name}(vectorize=True) needs vmap, which nnstudio "
-                                  f"does not have; use vectorize=False (a loop over the rows)")
-
-
 def vjp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """(func(inputs), v^T J): the vector-Jacobian product of `func` at `inputs` for `v` shaped like the output(s).
     `v` may be None only when func returns a single one-element Tensor."""
@@ -199,11 +194,9 @@ def jacobian(func: Callable, inputs, create_graph: bool = False, strict: bool = 
         raise ValueError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your function '
                          'has more outputs than inputs, "forward-mode" tends to be more performant. Otherwise, prefer '
                          'to use "reverse-mode".')
-    if strategy == "forward-mode":
-        if not vectorize:
-            raise ValueError("torch.autograd.functional.jacobian: `strategy=\"forward-mode\"` only works when "
-                             "`vectorize=True`.")
-    _no_vectorize(vectorize, "jacobian")
+    if strategy == "forward-mode" and not vectorize:
+        raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse Hessian is "
+                                  "only implemented for `vectorize=True`.")
     with enable_grad():
         in_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
         inputs = _prepare(inputs, create_graph, need_graph=True)
@@ -236,8 +229,9 @@ def hessian(func: Callable, inputs, create_graph: bool = False, strict: bool = F
             outer_jacobian_strategy: str = "reverse-mode"):
     """The Hessian of a scalar `func` at `inputs`: shape I + I for one input; a tuple of tuples (block (i, j) of
     shape I_i + I_j) for several. The Jacobian of the (create_graph) Jacobian."""
-    if outer_jacobian_strategy == "forward-mode" or vectorize:
-        _no_vectorize(True, "hessian")
+    if outer_jacobian_strategy == "forward-mode" and not vectorize:
+        raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse Hessian is "
+                                  "only implemented for `vectorize=True`.")
     in_tuple, inputs = _as_tuple(inputs, "inputs", "hessian")
 
     def single_output(*inp):

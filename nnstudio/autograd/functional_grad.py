@@ -83,8 +83,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, c
     their computation (`requires_grad`, `grad_fn`) and can be differentiated again.
     """
     if is_grads_batched:
-        raise NotImplementedError("autograd.grad(is_grads_batched=True) (vmap over grad_outputs) is not "
-                                  "supported by nnstudio; loop over the grad_outputs instead")
+        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
+                             materialize_grads)
     if materialize_grads and allow_unused is False:
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
                          "allow_unused=False.")
@@ -123,6 +123,23 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, c
         handed.add(id(g))
         result.append(Tensor._wrap(g, None))
     return tuple(result)
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused, materialize_grads):
+    """is_grads_batched: the first dim of every grad_output is a batch of vectors; one vector-Jacobian product
+    per entry (a loop where torch uses vmap), stacked along a new first dim of each result."""
+    from .. import stack
+
+    outputs, grad_outputs = _as_tuple(outputs, "outputs"), _as_tuple(grad_outputs, "grad_outputs")
+    if not grad_outputs or any(g is None for g in grad_outputs):
+        raise RuntimeError("autograd.grad(is_grads_batched=True) needs a batched grad_output for every output")
+    n = grad_outputs[0].shape[0]
+    if any(g.shape[0] != n for g in grad_outputs):
+        raise RuntimeError("autograd.grad(is_grads_batched=True): the grad_outputs differ in their batch size")
+    rows = [grad(outputs, inputs, [g[i] for g in grad_outputs], retain_graph=True if i < n - 1 else retain_graph,
+                 create_graph=create_graph, allow_unused=allow_unused, materialize_grads=materialize_grads)
+            for i in range(n)]
+    return tuple(None if rows[0][k] is None else stack([r[k] for r in rows], 0) for k in range(len(rows[0])))
 
 
 def backward(tensors, grad_tensors=None, retain_graph: bool | None = None, create_graph: bool = False,

@@ -111,8 +111,20 @@ def test_errors_match_torch():
             F.hvp(lambda a: (a.sum(), a.sum()), x, lib.tensor(V))
         with pytest.raises(RuntimeError, match="should contain a single element"):
             F.hessian(lambda a: a.exp(), x)
-    with pytest.raises(NotImplementedError, match="vectorize=True"):
-        NF.jacobian(lambda a: a.exp(), nnstudio.tensor(X), vectorize=True)
+        with pytest.raises(NotImplementedError, match="only implemented for `vectorize=True`"):
+            F.jacobian(lambda a: a.exp(), x, strategy="forward-mode")
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # torch's notes on its experimental vmap path
+def test_vectorize_and_forward_mode_give_the_same_values_as_torch():
+    for kwargs in ({"vectorize": True}, {"vectorize": True, "strategy": "forward-mode"}):
+        ours = NF.jacobian(two_in_two_out, (nnstudio.tensor(X), nnstudio.tensor(Y)), **kwargs)
+        theirs = TF.jacobian(two_in_two_out, (torch.tensor(X), torch.tensor(Y)), **kwargs)
+        for a, b in zip(_structure(ours)[1], _structure(theirs)[1]):
+            np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    ours = NF.hessian(scalar_of_one, nnstudio.tensor(X), vectorize=True, outer_jacobian_strategy="forward-mode")
+    theirs = TF.hessian(scalar_of_one, torch.tensor(X), vectorize=True, outer_jacobian_strategy="forward-mode")
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-10)
 
 
 def test_gradcheck_passes_on_correct_ops_and_names_the_mismatch_otherwise():

@@ -275,3 +275,15 @@ def test_lstm_and_attention_double_backward_match_torch():
             res.append([x.grad.numpy().copy()] + _grads(model))
         for a, b in zip(*res):
             _close(a, b, rtol=1e-8, atol=1e-10)
+
+
+def test_grad_with_batched_grad_outputs_matches_torch():
+    res = []
+    for lib in (nnstudio, torch):
+        x = lib.tensor([[0.5, -1.0, 2.0]], dtype=lib.float64, requires_grad=True)
+        y = (x.sin() * x).sum(0)  # (3,)
+        (jac,) = lib.autograd.grad(y, x, lib.eye(3, dtype=lib.float64), is_grads_batched=True, create_graph=True)
+        (gg,) = lib.autograd.grad(jac.sum(), x)
+        res.append((jac.detach().numpy(), gg.numpy()))
+    _close(res[0][0], res[1][0])
+    _close(res[0][1], res[1][1])
