@@ -86,13 +86,18 @@ def run_once(name: str, dashboard: bool, seconds: float) -> dict:
     s0 = trainer.steps
     t0, c0 = time.perf_counter(), time.process_time()
     trainer.start()
-    time.sleep(seconds)
+    time.sleep(0.2)
+    worker = trainer._thread
+    w0 = _thread_cpu(worker)
+    time.sleep(seconds - 0.2)
+    w1 = _thread_cpu(worker)
     trainer.pause()
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     steps = trainer.steps - s0
     # steps per second of wall time, and per second of this process's CPU time (all threads): the second is far
     # less sensitive to other load on the machine, and the extra CPU is what the live plots add
-    out = {"steps_per_s": steps / elapsed, "steps_per_cpu_s": steps / cpu, "seconds": elapsed}
+    out = {"steps_per_s": steps / elapsed, "steps_per_cpu_s": steps / cpu, "seconds": elapsed,
+           "train_cpu_s": (w1 - w0) if w0 is not None and w1 is not None else float("nan"), "process_cpu_s": cpu}
     if trainer.finished:
         print(f"  warning: {name} finished its {EPOCHS[name]} epochs inside the timed window", flush=True)
     trainer.stop()
@@ -105,18 +110,28 @@ def run_once(name: str, dashboard: bool, seconds: float) -> dict:
     return out
 
 
+def _thread_cpu(thread) -> float | None:
+    """CPU seconds of a live thread (Linux), else None."""
+    try:
+        return time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+    except (AttributeError, OSError, TypeError):
+        return None
+
+
 def run(cases=("spiral_mlp", "digits_cnn"), repeats: int = 5, seconds: float = 4.0) -> dict:
     results = {}
     for name in cases:
         if _case(name) is None:
             print(f"{name}: skipped (nnstudio.nn.Conv2d has not landed)")
             continue
-        base, live, base_cpu, live_cpu, stats = [], [], [], [], []
+        base, live, base_cpu, live_cpu, stats, others = [], [], [], [], [], {False: [], True: []}
         for _ in range(repeats):  # alternate so that machine load hits both alike
             r = run_once(name, False, seconds)
             base.append(r["steps_per_s"])
             base_cpu.append(r["steps_per_cpu_s"])
+            others[False].append((r["process_cpu_s"] - r["train_cpu_s"]) / r["train_cpu_s"])
             r = run_once(name, True, seconds)
+            others[True].append((r["process_cpu_s"] - r["train_cpu_s"]) / r["train_cpu_s"])
             live.append(r["steps_per_s"])
             live_cpu.append(r["steps_per_cpu_s"])
             stats.append(r)
@@ -135,6 +150,12 @@ def run(cases=("spiral_mlp", "digits_cnn"), repeats: int = 5, seconds: float = 4
               f"{statistics.median(live_cpu):,.0f} steps -> live plots cost {cpu_cost:.1f}% of the CPU work",
               flush=True)
         print(f"  runs without: {[round(x) for x in base]}  with: {[round(x) for x in live]}", flush=True)
+        extra = 100 * (statistics.median(others[True]) - statistics.median(others[False]))
+        results[name]["extra_cpu_percent"] = extra
+        print(f"  CPU of the process's other threads per CPU second of the training thread: without "
+              f"{100 * statistics.median(others[False]):.1f}%, with {100 * statistics.median(others[True]):.1f}% "
+              f"-> the dashboard's own work is {extra:.1f}% of the training thread's (a load-robust figure)",
+              flush=True)
     return results
 
 
