@@ -115,6 +115,7 @@ from .sparse import sparse_coo_tensor, spmm  # noqa: E402
 
 globals().update({k: getattr(_torch_globals, k) for k in _torch_globals.__all__})
 globals().update(_torch_globals.NN_FUNCTIONAL_ALIASES)  # torch.conv2d, torch.dropout, ... (nn.functional's)
+from ._torch_functional_ops import *  # noqa: E402,F401,F403  (lstm_cell, convolution, from_dlpack, ...)
 
 globals().update(_STORAGE_LESS_DTYPES)  # torch.bfloat16, torch.complex64, float8...: named, not storable
 for _alias, _name in (("chalf", "complex32"), ("cfloat", "complex64"), ("cdouble", "complex128")):

@@ -404,3 +404,35 @@ def test_compile_is_a_pass_through_like_eager_torch():
         return x * 2
 
     assert double(nnstudio.ones(2)).tolist() == [2.0, 2.0]
+
+
+def test_top_level_cells_convolution_and_interop_like_torch():
+    from tests.helpers.parity import check_function_parity
+
+    rng = np.random.default_rng(0)
+    x, h, c = (rng.standard_normal(s) for s in ((2, 3), (2, 4), (2, 4)))
+    for name, rows in (("lstm_cell", 16), ("gru_cell", 12), ("rnn_tanh_cell", 4), ("rnn_relu_cell", 4)):
+        weights = [rng.standard_normal(s) for s in ((rows, 3), (rows, 4), (rows,), (rows,))]
+        if name == "lstm_cell":
+            check_function_parity(lambda lib, a, hh, cc, *w: lib.lstm_cell(a, (hh, cc), *w), [x, h, c, *weights],
+                                  rtol=1e-9, atol=1e-10)
+        else:
+            check_function_parity(lambda lib, a, hh, *w, n=name: getattr(lib, n)(a, hh, *w), [x, h, *weights],
+                                  rtol=1e-9, atol=1e-10)
+    img, w = rng.standard_normal((1, 2, 5, 5)), rng.standard_normal((3, 2, 3, 3))
+    check_function_parity(lambda lib, a, k: lib.convolution(a, k, None, [1, 1], [1, 1], [1, 1], False, [0, 0], 1),
+                          [img, w], rtol=1e-9, atol=1e-10)
+    check_function_parity(lambda lib, a, k: lib.convolution(a, k, None, [2, 2], [0, 0], [1, 1], True, [1, 1], 1),
+                          [img, rng.standard_normal((2, 3, 3, 3))], rtol=1e-9, atol=1e-10)
+    grid = rng.uniform(-1, 1, (1, 3, 3, 2))
+    check_function_parity(lambda lib, a, g: lib.grid_sampler(a, g, 0, 1, False), [img, grid], rtol=1e-9, atol=1e-10)
+    ones = nnstudio.ones(3)
+    assert nnstudio.dropout_(ones, 0.5, False) is ones and ones.tolist() == [1.0, 1.0, 1.0]
+    nnstudio.manual_seed(0)
+    dropped = nnstudio.feature_dropout(nnstudio.ones(4, 6, 5), 0.5, True).numpy()
+    assert all(len(set(ch.ravel().tolist())) == 1 for sample in dropped for ch in sample)  # whole channels
+    assert nnstudio.from_dlpack(np.arange(3.0)).tolist() == [0.0, 1.0, 2.0]
+    assert nnstudio.from_dlpack(torch.arange(3.0)).tolist() == [0.0, 1.0, 2.0]
+    buf = bytearray(np.arange(4, dtype=np.int32).tobytes())
+    assert nnstudio.frombuffer(buf, dtype=nnstudio.int32).tolist() == torch.frombuffer(buf, dtype=torch.int32).tolist()
+    assert nnstudio.to_dlpack(nnstudio.ones(2)) is not None

@@ -36,9 +36,11 @@ EXCLUDED: list[tuple[str, str, str]] = [
           r"|FunctionSchema|Future|Gradient|Graph|GraphExecutorState|IODescriptor|InferredType|JITException"
           r"|LiteScriptModule|Node|OperatorInfo|StaticModule|TracingState|Use|Value|LockingLogger|LoggerBase"
           r"|NoopLogger|AggregationType|AVG|SUM|parse_ir|parse_schema|parse_type_comment|merge_type_from_type_comment"
-          r"|unify_type_list|import_ir_module\w*|fork|wait|PyTorchFile(Reader|Writer)|(De)?SerializationStorageContext"
+          r"|unify_type_list|import_ir_module\w*|fork|wait|PyTorchFile(Reader|Writer)|(De)?[Ss]erializationStorageContext"
           r"|BenchmarkConfig|BenchmarkExecutionStats|ThroughputBenchmark|BroadcastingList\d|boolean_dispatch",
      "TorchScript / JIT internals"),
+    ("torch", r"Type|FatalError|ModuleDict|ParameterDict|BufferDict",
+     "TorchScript's C++ classes in the torch namespace (torch.nn has the real ModuleDict and ParameterDict)"),
     ("*", r"compile|cond|while_loop|[Ss]ym\w+|vmap",
      "torch.compile, symbolic shapes and functional transforms (torch.func)"),
     ("*", r"\w*Storage(Base)?|Storage|is_storage|from_file|storage|untyped_storage|storage_type|record_stream"
