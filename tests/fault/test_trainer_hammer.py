@@ -23,9 +23,22 @@ CALL_TIMEOUT = 2.0  # what each control is given; a hung call fails the join bel
 ALLOWED = (ValueError, TypeError, TrainingError, TimeoutError)  # refused values, a busy thread, a slow setting
 
 
+class SometimesSlow(nn.Module):
+    """A small MLP whose training step now and then takes 30 ms, so that short stop() waits time out."""
+
+    def __init__(self, seed: int):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 3))
+        self.rng = random.Random(seed)
+
+    def forward(self, x):
+        if self.training and self.rng.random() < 0.2:
+            time.sleep(0.03)
+        return self.net(x)
+
+
 def make_trainer(seed: int = 0) -> Trainer:
-    model = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 3))
-    return Trainer(model, "spiral", epochs=10_000, batch_size=16, grad_every=3, seed=seed)
+    return Trainer(SometimesSlow(seed), "spiral", epochs=10_000, batch_size=16, grad_every=3, seed=seed)
 
 
 def actions(t: Trainer, rng: random.Random):
@@ -42,6 +55,8 @@ def actions(t: Trainer, rng: random.Random):
         lambda: t.set_epochs(rng.choice([1, 5, 10_000, 0])),
         lambda: t.set_optimizer(rng.choice(["adam", "sgd", "rmsprop"]), lr=0.01),
         lambda: t.predict(np.zeros((3, 2), np.float32), timeout=CALL_TIMEOUT),
+        lambda: t.set_loss(rng.choice(["cross_entropy", "nll", "mse", "xent"])),
+        lambda: t.set_model(SometimesSlow(rng.randint(0, 9)) if rng.random() < 0.7 else nn.Linear(5, 3)),
         lambda: t.progress(),
     ]
 
