@@ -83,13 +83,35 @@ CASES = {
     "blackman_window": (lambda L: L.blackman_window(7, dtype=L.float64), []),
     "bartlett_window": (lambda L: L.bartlett_window(6, dtype=L.float64), []),
     "kaiser_window": (lambda L: L.kaiser_window(6, dtype=L.float64), []),
+    "as_strided": (lambda L, x: x.as_strided((2, 2), (1, 2), 1), [X]),
+    "as_strided_scatter": (lambda L, x, s: L.as_strided_scatter(x, s, (2,), (3,), 1), [X, rng.standard_normal(2)],
+                           {"grad": False}),  # torch's gradient of the scattered copy is not the plain one
+    "permute_copy": (lambda L, x: L.permute_copy(x, (2, 0, 1)), [X3]),
+    "unbind_copy": (lambda L, x: L.unbind_copy(x, 1), [X]),
+    "transpose_copy": (lambda L, x: L.transpose_copy(x, 0, 1), [X]),
+    "pdist": (lambda L, x: L.pdist(x), [X]),
+    "pdist_p1": (lambda L, x: L.pdist(x, 1), [X]),
+    "nuclear_norm": (lambda L, x: L.nuclear_norm(x), [X]),
+    "frobenius_norm": (lambda L, x: L.frobenius_norm(x, (0, 1)), [X]),
+    "vander": (lambda L, x: L.vander(x, 3), [V[:3].copy()], {"grad": False}),  # torch's own backward fails
+    "vander_increasing": (lambda L, x: L.vander(x, increasing=True), [V[:3].copy()], {"grad": False}),
+    "gradient": (lambda L, x: L.gradient(x), [X]),
+    "gradient_dim_spacing": (lambda L, x: L.gradient(x, spacing=2.0, dim=1), [X]),
+    "hardshrink": (lambda L, x: x.hardshrink(0.7), [X]),
+    "prelu": (lambda L, x, w: L.prelu(x, w), [X3, rng.uniform(0.1, 0.3, 3)]),
+    "index_reduce_amax": (lambda L, x, s: x.index_reduce(0, idx(L, [0, 2, 0]), s, "amax"),
+                          [X, rng.standard_normal((3, 4))], {"grad": False}),  # torch's own backward fails here
+    "index_reduce_mean": (lambda L, x, s: x.index_reduce(1, idx(L, [1, 1]), s, "mean", include_self=False),
+                          [X, rng.standard_normal((3, 2))], {"grad": False}),
+    "mvlgamma": (lambda L, x: x.mvlgamma(3), [rng.uniform(1.5, 3, (2, 3))]),
+    "fill": (lambda L, x: L.fill(x, 2.5), [X]),
 }
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_matches_torch(name):
-    fn, arrays = CASES[name]
-    run_case(fn, arrays)
+    fn, arrays, *opts = CASES[name]
+    run_case(fn, arrays, **(opts[0] if opts else {}))
 
 
 @pytest.mark.parametrize("call", [
@@ -141,3 +163,58 @@ def test_inplace_function_forms_exist_and_write():
     x = nnstudio.tensor([0.25, 0.5])
     assert nnstudio.acos_(x) is x
     np.testing.assert_allclose(x.numpy(), torch.acos(torch.tensor([0.25, 0.5])).numpy())
+
+
+def test_inplace_view_ops_change_the_shape_like_torch():
+    for name, args in (("t_", ()), ("transpose_", (0, 1)), ("swapdims_", (0, 1)), ("unsqueeze_", (1,)),
+                       ("squeeze_", ()), ("as_strided_", ((2, 2), (2, 1)))):
+        ours, theirs = nnstudio.tensor(X[:2, :3]), torch.tensor(X[:2, :3])
+        assert getattr(ours, name)(*args) is ours
+        getattr(theirs, name)(*args)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_fill_diagonal_and_inplace_comparisons_match_torch():
+    for wrap in (False, True):
+        ours, theirs = nnstudio.zeros(5, 3), torch.zeros(5, 3)
+        ours.fill_diagonal_(2.0, wrap=wrap)
+        theirs.fill_diagonal_(2.0, wrap=wrap)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    for name in ("greater_", "less_equal_", "not_equal_"):
+        ours, theirs = nnstudio.tensor(X), torch.tensor(X)
+        getattr(ours, name)(0.1)
+        getattr(theirs, name)(0.1)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_random_fills_have_the_right_range_and_dtype():
+    nnstudio.manual_seed(0)
+    x = nnstudio.empty(2000)
+    assert 0 <= float(x.random_(5, 10).min()) and float(x.max()) < 10 and float(x.min()) >= 5
+    assert float(x.exponential_(2.0).min()) >= 0 and abs(float(x.mean()) - 0.5) < 0.1
+    assert float(x.log_normal_(0.0, 0.5).min()) > 0
+    assert set(x.bernoulli_(0.3).unique().tolist()) <= {0.0, 1.0}
+    assert float(x.geometric_(0.5).min()) >= 1
+    assert x.cauchy_().shape == (2000,)
+    assert x.dtype == nnstudio.float32
+
+
+@pytest.mark.parametrize("name", ["solve", "lstsq", "symeig", "eig", "matrix_rank"])
+def test_removed_functions_raise_as_torch(name):
+    with pytest.raises(RuntimeError, match="deprecated since version 1.9 and is now removed"):
+        getattr(torch, name)(*[torch.eye(2)] * (2 if name in ("solve", "lstsq") else 1))
+    with pytest.raises(RuntimeError, match="deprecated since version 1.9 and is now removed"):
+        getattr(nnstudio, name)(*[nnstudio.eye(2)] * (2 if name in ("solve", "lstsq") else 1))
+
+
+def test_complex_only_names_say_so():
+    with pytest.raises(RuntimeError, match="imag is not implemented for tensors with non-complex dtypes"):
+        nnstudio.ones(2).imag
+    with pytest.raises(NotImplementedError, match="complex"):
+        nnstudio.view_as_real(nnstudio.ones(2))
+
+
+def test_lu_and_lu_unpack_match_torch():
+    ours, theirs = nnstudio.lu(nnstudio.tensor(X[:3, :3])), torch.linalg.lu_factor(torch.tensor(X[:3, :3]))
+    for a, b in zip(nnstudio.lu_unpack(*ours), torch.lu_unpack(*theirs)):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-12)

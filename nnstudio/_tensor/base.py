@@ -475,6 +475,17 @@ class TensorBase:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation "
                                "(wrap the update in `with nnstudio.no_grad():`)")
 
+    def storage_offset(self) -> int:
+        """0: every nnstudio tensor starts its own storage view."""
+        return 0
+
+    def is_shared(self) -> bool:
+        return False
+
+    def share_memory_(self) -> Tensor:
+        """Nothing to do on one process: returns self."""
+        return self
+
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
         from ..creation import tensor
 

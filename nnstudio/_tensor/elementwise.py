@@ -197,6 +197,19 @@ class _ElementwiseWritten:
         x = self if dtype is None else self._cast(dt.to_numpy_dtype(dtype))
         return apply(A.LogSoftmax, x._true_float(), dim=wrap_dim(dim, self.ndim))
 
+    def hardshrink(self, lambd: float = 0.5):
+        """x where |x| > lambd, else 0."""
+        return self.masked_fill(self.abs() <= lambd, 0)
+
+    def prelu(self, weight):
+        """max(0, x) + weight * min(0, x), weight per channel (dim 1) or one value."""
+        w = weight.reshape((1, -1) + (1,) * (self.dim() - 2)) if weight.numel() > 1 and self.dim() > 1 else weight
+        return self.clamp(min=0) + w * self.clamp(max=0)
+
+    @property
+    def imag(self):
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
     def lerp(self, end, weight):
         """self + weight * (end - self), elementwise (weight a number or a tensor)."""
         return self + weight * (end - self)

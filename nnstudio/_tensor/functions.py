@@ -570,6 +570,183 @@ def tensordot(a, b, dims=2, out=None) -> Tensor:
     return result if out is None else write_out(result, out, "tensordot")
 
 
+
+def _removed(name: str, replacement: str):
+    def fn(*args, **kwargs):
+        raise RuntimeError(f"This function was deprecated since version 1.9 and is now removed. `torch.{name}` is "
+                           f"deprecated in favor of `torch.{replacement}`.")
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Removed from torch (as in torch 2.13): use torch.{replacement}."
+    return fn
+
+
+solve = _removed("solve", "linalg.solve")
+lstsq = _removed("lstsq", "linalg.lstsq")
+symeig = _removed("symeig", "linalg.eigh")
+eig = _removed("eig", "linalg.eig")
+matrix_rank = _removed("matrix_rank", "linalg.matrix_rank")
+
+
+def lu(A, pivot: bool = True, get_infos: bool = False):
+    """(LU, pivots[, infos]) of A: torch.lu, i.e. torch.linalg.lu_factor (no gradient)."""
+    from .. import linalg as LA
+
+    LU, pivots = LA.lu_factor(A, pivot=pivot)
+    if get_infos:
+        return LU, pivots, wrap(np.zeros(tuple(LU.shape[:-2]), dtype=np.int32), None)
+    return LU, pivots
+
+
+def lu_unpack(LU_data, LU_pivots, unpack_data: bool = True, unpack_pivots: bool = True):
+    """(P, L, U) from lu_factor's packed LU and 1-based pivots."""
+    lu_ = np.asarray(LU_data.detach().cpu().numpy())
+    piv = np.asarray(LU_pivots.cpu().numpy()) - 1
+    m, n = lu_.shape[-2:]
+    k = min(m, n)
+    L = np.tril(lu_[..., :, :k], -1) + np.eye(m, k, dtype=lu_.dtype)
+    U = np.triu(lu_[..., :k, :])
+    flat_piv = piv.reshape(-1, piv.shape[-1])
+    Ps = []
+    for row in flat_piv:
+        perm = np.arange(m)
+        for i, j in enumerate(row):
+            perm[i], perm[j] = perm[j], perm[i]
+        P = np.zeros((m, m), dtype=lu_.dtype)
+        P[perm, np.arange(m)] = 1
+        Ps.append(P)
+    P = np.stack(Ps).reshape(lu_.shape[:-2] + (m, m))
+    return tuple(wrap(a, None) for a in (P, L, U))
+
+
+def nuclear_norm(input, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
+    from .. import linalg as LA
+
+    result = LA.matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim)
+    return result if out is None else write_out(result, out, "nuclear_norm")
+
+
+def frobenius_norm(input, dim=(-2, -1), keepdim: bool = False, *, out=None) -> Tensor:
+    from .. import linalg as LA
+
+    result = LA.vector_norm(input, 2, dim, keepdim)
+    return result if out is None else write_out(result, out, "frobenius_norm")
+
+
+def pdist(input, p: float = 2) -> Tensor:
+    """The condensed distances between the rows of an (N, M) input: the upper triangle of cdist, row by row."""
+    from .. import linalg as LA
+
+    x = as_tensor(input)
+    if x.dim() != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {x.dim()}D")
+    n = x.shape[0]
+    i, j = np.triu_indices(n, 1)
+    if not len(i):
+        return x.new_zeros((0,))
+    return LA.vector_norm(x[wrap(i, None)] - x[wrap(j, None)], p, dim=1)
+
+
+def poisson(input, generator=None) -> Tensor:
+    """Poisson draws with the given rates (no gradient)."""
+    from .._random import rng_of
+
+    rates = np.asarray(as_tensor(input).detach().cpu().numpy())
+    return wrap(rng_of(generator).poisson(rates).astype(rates.dtype), None)
+
+
+def binomial(count, prob, generator=None) -> Tensor:
+    """Binomial draws with `count` trials of probability `prob` (no gradient)."""
+    from .._random import rng_of
+
+    n = np.asarray(as_tensor(count).detach().cpu().numpy())
+    p = np.asarray(as_tensor(prob).detach().cpu().numpy())
+    return wrap(rng_of(generator).binomial(n.astype(np.int64), p).astype(p.dtype), None)
+
+
+def fill(input, value) -> Tensor:
+    """A new tensor like input holding `value` everywhere."""
+    x = as_tensor(input)
+    everywhere = wrap(xp_of(x._data).ones(x._data.shape, dtype=bool), None)
+    return x.masked_fill(everywhere, value.item() if isinstance(value, TensorBase) else value)  # zero gradient
+
+
+def vander(x, N=None, increasing: bool = False) -> Tensor:
+    """The Vandermonde matrix of a 1-D x: columns x^(N-1), ..., x^0 (x^0 ... x^(N-1) when increasing)."""
+    from .. import linalg as LA
+
+    v = LA.vander(x, N=N)
+    return v if increasing else v.flip(-1)
+
+
+def gradient(input, *, spacing=1, dim=None, edge_order: int = 1):
+    """Estimates of d input / d x along each dim in `dim` (all by default): central differences inside, one-sided
+    at the edges (edge_order 1), with a uniform spacing (a number, or one per dim)."""
+    x = as_tensor(input)
+    dims = list(range(x.dim())) if dim is None else ([dim] if isinstance(dim, int) else list(dim))
+    spacings = list(spacing) if isinstance(spacing, (list, tuple)) else [spacing] * len(dims)
+    if edge_order != 1:
+        raise NotImplementedError("torch.gradient: only edge_order=1 is implemented in nnstudio")
+    out = []
+    for d, h in zip(dims, spacings):
+        d = wrap_dim(d, x.ndim)
+        n = x.shape[d]
+        if n < 2:
+            raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+        h = float(h.item() if isinstance(h, TensorBase) else h)
+        first = (x.narrow(d, 1, 1) - x.narrow(d, 0, 1)) / h
+        last = (x.narrow(d, n - 1, 1) - x.narrow(d, n - 2, 1)) / h
+        inner = (x.narrow(d, 2, n - 2) - x.narrow(d, 0, n - 2)) / (2 * h) if n > 2 else None
+        out.append(cat([first] + ([inner] if inner is not None else []) + [last], d))
+    return tuple(out)
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad: bool = False) -> Tensor:
+    """obj as a tensor, sharing memory with a tensor or array where dtype and device allow (copy=True copies)."""
+    from ..creation import as_tensor as _as_tensor_fn
+
+    t = _as_tensor_fn(obj, dtype=dtype, device=device)
+    if copy:
+        t = t.clone()
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def empty_strided(size, stride, *, dtype=None, device=None, requires_grad: bool = False, **_) -> Tensor:
+    """An uninitialised (here: zero) tensor of `size` (the strides are NumPy's own)."""
+    from ..creation import zeros
+
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def _no_complex(name: str):
+    def fn(*args, **kwargs):
+        raise NotImplementedError(f"torch.{name}: nnstudio has no complex dtypes (complex64/complex128 are named "
+                                  "but cannot be stored); see the README's coverage notes")
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"torch.{name} needs complex dtypes, which nnstudio does not store."
+    return fn
+
+
+imag, view_as_real, view_as_complex, complex, polar = (_no_complex(n) for n in
+                                                       ("imag", "view_as_real", "view_as_complex", "complex", "polar"))
+
+
+def _copy_function(method: str):
+    def fn(input, *args, out=None, **kwargs):
+        result = getattr(as_tensor(input), method)(*args, **kwargs)
+        result = tuple(r.clone() for r in result) if isinstance(result, tuple) else result.clone()
+        return result if out is None else write_out(result, out, f"{method}_copy")
+
+    fn.__name__ = fn.__qualname__ = f"{method}_copy"
+    fn.__doc__ = f"`input.{method}(...)` as new memory (torch's view-free {method}_copy)."
+    return fn
+
+
+_COPY_OF = ("clone", "as_strided", "detach", "diagonal", "expand", "permute", "select", "split", "split_with_sizes",
+            "squeeze", "t", "transpose", "unbind", "unfold", "unsqueeze", "view")
+
+
 # ---------------------------------------------------------------------- out= and the generator
 
 
@@ -652,7 +829,9 @@ METHOD_FUNCTIONS = (
     "slogdet", "inverse", "pinverse", "cholesky", "cholesky_solve", "cholesky_inverse", "qr", "svd",
     "matrix_power", "matrix_exp", "triangular_solve", "lu_solve", "positive", "adjoint", "unsafe_chunk",
     "unsafe_split", "frexp", "angle", "conj", "conj_physical", "resolve_conj", "resolve_neg", "is_conj", "is_neg",
-    "sum_to_size", "relu_", "clamp_", "clamp_min_", "clamp_max_", "clip_",
+    "sum_to_size", "as_strided", "index_reduce", "mvlgamma", "addmv_", "conj_physical_", "relu_", "clamp_",
+    "clamp_min_", "clamp_max_", "clip_", "as_strided_", "as_strided_scatter", "unsafe_split_with_sizes",
+    "hardshrink", "prelu", "is_inference", "get_device",
     "fill_", "zero_", "index_put_", "square_", "reciprocal_", "rsqrt_", "negative_", "detach_", "fix_",
 )
 
@@ -671,6 +850,8 @@ def _table_functions() -> dict:
 
 _GENERATED = {name: function_from_method(name) for name in METHOD_FUNCTIONS}
 _GENERATED.update({f"{n}_": function_from_method(f"{n}_", out=False) for n in _INPLACE_FUNCTIONS})
+_GENERATED.update({f"{n}_copy": _copy_function(n) for n in _COPY_OF if n != "clone"})
+_GENERATED["alias_copy"] = _copy_function("clone")
 _GENERATED["real"] = function_from_method("real", "The real part: the input itself (no complex dtypes).",
                                           out=False, method="resolve_conj")
 _GENERATED.update(_table_functions())
@@ -682,7 +863,10 @@ FREE = ("pi", "e", "inf", "nan", "is_floating_point", "hstack", "vstack", "broad
         "column_stack", "row_stack", "chain_matmul", "scalar_tensor", "result_type", "promote_types", "can_cast",
         "is_complex", "is_nonzero", "is_same_size", "is_signed", "trapezoid", "trapz", "cumulative_trapezoid",
         "unravel_index", "rsub", "isin", "hann_window", "hamming_window", "blackman_window", "bartlett_window",
-        "kaiser_window", "logspace", "tensordot", "searchsorted", "bucketize")
+        "kaiser_window", "logspace", "tensordot", "searchsorted", "bucketize", "solve", "lstsq", "symeig", "eig",
+        "matrix_rank", "lu", "lu_unpack", "nuclear_norm", "frobenius_norm", "pdist", "poisson", "binomial", "fill",
+        "vander", "gradient", "imag", "view_as_real", "view_as_complex", "complex", "polar", "asarray",
+        "empty_strided")
 PUBLIC = {**_GENERATED, **{n: globals()[n] for n in FREE}, "matmul": with_out(matmul), "cat": with_out(cat),
           "concat": with_out(cat, "concat"),
           "concatenate": with_out(cat, "concatenate"), "stack": with_out(stack), "maximum": with_out(maximum),

@@ -423,3 +423,21 @@ class IndexingMixin:
         if length:
             out[..., wrap(i, None), wrap(j, None)] = src
         return out.movedim((-2, -1), (d1, d2))
+
+    def index_reduce(self, dim: int, index, source, reduce: str, *, include_self: bool = True) -> Tensor:
+        """A copy of self where the slices at `index` along `dim` hold the reduction ("prod", "mean", "amax",
+        "amin") of source's slices sent there (and of self's own when include_self)."""
+        if reduce not in ("prod", "mean", "amax", "amin"):
+            raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
+                               f"{reduce}.")
+        d = wrap_dim(dim, self.ndim)
+        view = [1] * source.dim()
+        view[d] = index.numel()
+        full = wrap(xp_of(index._data).broadcast_to(index._data.reshape(view), tuple(source.shape)).copy(), None)
+        return self.scatter_reduce(d, full, source, reduce, include_self=include_self)
+
+    def as_strided_scatter(self, src, size, stride, storage_offset: int = 0) -> Tensor:
+        """A copy of self with src written into the strided view as_strided(size, stride, storage_offset)."""
+        positions = wrap(np.arange(self.numel()).reshape(tuple(self.shape)), None).as_strided(size, stride,
+                                                                                              storage_offset)
+        return self.put(positions, src)

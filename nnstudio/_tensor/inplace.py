@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._backend import to_device, xp_of
+import numpy as np
+
+from .._backend import to_device, to_numpy, xp_of
 from ..autograd import is_grad_enabled
 from ..ops.pointwise import TABLE
 from .base import TensorBase, wrap
+from .base import wrap as wrap_
 from .functions import where
 from .indexing import index_put
 from .promotion import check_cast
@@ -121,6 +124,87 @@ class _InplaceWritten:
         values = normal(generator(), self._data.shape, self._data.dtype, mean, std)
         return self._overwrite(to_device(values, self.device))
 
+    def _draw_(self, name: str, draw) -> Tensor:
+        """Fill self with `draw(numpy_generator, shape)` (no gradient; a leaf requiring grad refuses)."""
+        from .._random import generator
+
+        self._check_leaf_write()
+        values = draw(generator(), self._data.shape).astype(self._data.dtype, copy=False)
+        return self._overwrite(to_device(values, self.device))
+
+    def random_(self, from_=0, to=None, *, generator=None) -> Tensor:
+        """Integers uniform in [from, to) (to None: [0, from) when from is given alone, as torch's random_(to))."""
+        lo, hi = (0, from_) if to is None and from_ else (from_, to)
+        if hi is None:
+            hi = 2 ** 24 if self._data.dtype.kind == "f" else np.iinfo(self._data.dtype).max
+        return self._draw_("random_", lambda g, shape: g.integers(lo, hi, shape))
+
+    def exponential_(self, lambd: float = 1.0, *, generator=None) -> Tensor:
+        return self._draw_("exponential_", lambda g, shape: g.exponential(1.0 / lambd, shape))
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator=None) -> Tensor:
+        return self._draw_("cauchy_", lambda g, shape: median + sigma * g.standard_cauchy(shape))
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator=None) -> Tensor:
+        return self._draw_("log_normal_", lambda g, shape: g.lognormal(mean, std, shape))
+
+    def geometric_(self, p: float, *, generator=None) -> Tensor:
+        return self._draw_("geometric_", lambda g, shape: g.geometric(p, shape))
+
+    def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
+        probs = p._data if isinstance(p, TensorBase) else p
+        return self._draw_("bernoulli_", lambda g, shape: g.random(shape) < np.asarray(probs))
+
+    def fill_diagonal_(self, fill_value, wrap: bool = False) -> Tensor:
+        """Write fill_value on the main diagonal (all dims of equal size for more than 2 dims); `wrap` continues
+        below a tall matrix's square part, as NumPy's fill_diagonal."""
+        mask = np.zeros(tuple(self.shape), dtype=bool)
+        np.fill_diagonal(mask, True, wrap=wrap)
+        m = wrap_(to_device(mask, self.device), None)
+        return self._inplace(lambda s: s.masked_fill(m, fill_value), "fill_diagonal_")
+
+    def _view_inplace(self, op, name: str) -> Tensor:
+        """A view op in place (t_, squeeze_, ...): self takes the new shape (and graph node)."""
+        result = op(self._alias())
+        if is_grad_enabled() and result.requires_grad:
+            self._check_leaf_write()
+            self._data, self._ctx = result._data, result._ctx
+        else:
+            self._data = result._data
+        return self
+
+    def t_(self) -> Tensor:
+        return self._view_inplace(lambda s: s.t(), "t_")
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        return self._view_inplace(lambda s: s.transpose(dim0, dim1), "transpose_")
+
+    def swapaxes_(self, axis0: int, axis1: int) -> Tensor:
+        return self._view_inplace(lambda s: s.transpose(axis0, axis1), "swapaxes_")
+
+    def swapdims_(self, dim0: int, dim1: int) -> Tensor:
+        return self._view_inplace(lambda s: s.transpose(dim0, dim1), "swapdims_")
+
+    def squeeze_(self, dim=None) -> Tensor:
+        return self._view_inplace(lambda s: s.squeeze(dim), "squeeze_")
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        return self._view_inplace(lambda s: s.unsqueeze(dim), "unsqueeze_")
+
+    def as_strided_(self, size, stride, storage_offset: int = 0) -> Tensor:
+        return self._view_inplace(lambda s: s.as_strided(size, stride, storage_offset), "as_strided_")
+
+    def apply_(self, callable) -> Tensor:
+        """self[i] = callable(self[i]) for every element (slow: Python per element; no gradient)."""
+        fn = np.vectorize(callable, otypes=[self._data.dtype])
+        return self._overwrite(to_device(fn(to_numpy(self._data)), self.device))
+
+    def map_(self, tensor, callable) -> Tensor:
+        """self[i] = callable(self[i], tensor[i]) (tensor broadcast to self; no gradient)."""
+        fn = np.vectorize(callable, otypes=[self._data.dtype])
+        other = np.broadcast_to(to_numpy(tensor._data), self._data.shape)
+        return self._overwrite(to_device(fn(to_numpy(self._data), other), self.device))
+
     def __iadd__(self, o):
         return self.add_(o)
 
@@ -147,7 +231,12 @@ TWINS = {"absolute_": "abs", "negative_": "neg", "neg_": "neg", "sigmoid_": "sig
          "eq_": "eq", "ne_": "ne", "lt_": "lt", "le_": "le", "gt_": "gt", "ge_": "ge", "addmm_": "addmm",
          "baddbmm_": "baddbmm", "addmv_": "addmv", "addr_": "addr", "renorm_": "renorm", "cumsum_": "cumsum",
          "cumprod_": "cumprod", "put_": "put",
-         "index_copy_": "index_copy", "masked_fill_": None}
+         "index_copy_": "index_copy", "masked_fill_": None, "greater_": "greater", "greater_equal_": "greater_equal",
+         "less_": "less", "less_equal_": "less_equal", "not_equal_": "not_equal", "bitwise_and_": "bitwise_and",
+         "bitwise_or_": "bitwise_or", "bitwise_xor_": "bitwise_xor", "bitwise_not_": "bitwise_not",
+         "addbmm_": "addbmm", "conj_physical_": "conj_physical", "mvlgamma_": "mvlgamma",
+         "index_reduce_": "index_reduce", "bitwise_left_shift_": "bitwise_left_shift",
+         "bitwise_right_shift_": "bitwise_right_shift"}
 
 
 def _twin(name: str, method: str):
@@ -161,7 +250,7 @@ def _twin(name: str, method: str):
 
 def _generated() -> dict:
     names = {f"{op.name}_": op.name for op in TABLE if op.inplace and op.method}
-    names.update({k: v for k, v in TWINS.items() if v is not None})
+    names.update({k: v for k, v in TWINS.items() if v is not None and k not in names})
     return {name: _twin(name, method) for name, method in names.items()}
 
 

@@ -417,3 +417,22 @@ class MovementMixin:
         dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(size) if n == 1 and self.shape[lead + i] != 1)
         out = self.sum(dims, keepdim=True) if dims else self
         return out.reshape(size)
+
+    def as_strided(self, size, stride, storage_offset: int = 0) -> Tensor:
+        """The view with the given sizes and element strides over this tensor's elements laid out row-major
+        (differentiable: a gather at the strided positions)."""
+        size, stride = tuple(int(n) for n in size), tuple(int(n) for n in stride)
+        if len(size) != len(stride):
+            raise RuntimeError(f"mismatch in length of strides and shape ({len(stride)} vs {len(size)})")
+        flat_index = np.full(size, int(storage_offset), dtype=np.int64)
+        for axis, (n, st) in enumerate(zip(size, stride)):
+            shape = [1] * len(size)
+            shape[axis] = n
+            flat_index = flat_index + (np.arange(n) * st).reshape(shape)
+        if flat_index.size and (flat_index.max() >= self.numel() or flat_index.min() < 0):
+            raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
+                               f"{storage_offset} require more elements than the {self.numel()} available")
+        return self.reshape(-1)[wrap(to_device(flat_index, self.device), None)]
+
+    def unsafe_split_with_sizes(self, split_sizes, dim: int = 0):
+        return split(self, list(split_sizes), dim)

@@ -295,6 +295,22 @@ class StatisticsMixin:
         d = c.diagonal().sqrt()
         return (c / d.unsqueeze(1) / d.unsqueeze(0)).clamp(-1, 1)
 
+    def mvlgamma(self, p: int) -> Tensor:
+        """The log of the multivariate gamma function of dimension p (torch.special.multigammaln)."""
+        from ..special import multigammaln
+
+        return multigammaln(self, p)
+
+    def bernoulli(self, p=None, *, generator=None) -> Tensor:
+        from .functions import bernoulli
+
+        return bernoulli(self, p, generator=generator)
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator=None) -> Tensor:
+        from .functions import multinomial
+
+        return multinomial(self, num_samples, replacement, generator=generator)
+
     def renorm(self, p, dim: int, maxnorm) -> Tensor:
         """Each slice along `dim` rescaled to p-norm at most `maxnorm`."""
         from ..linalg import vector_norm
