@@ -52,8 +52,6 @@ EXCLUDED: list[tuple[str, str, str]] = [
     ("*", r"autocast_(in|de)crement_nesting|clear_autocast_cache|\w*_(ipu|xla)_\w+|is_autocast_cache_enabled"
           r"|set_autocast_cache_enabled",
      "autocast internals and IPU/XLA autocast"),
-    ("*", r"names|rename_?|refine_names|align_as|align_to|has_names",
-     "named tensors (a prototype torch feature)"),
     ("*", r"is_distributed|is_shared|share_memory_", "distributed / shared-memory backends"),
     ("nn", r"factory_kwargs|SyncBatchNorm|LinearCrossEntropy\w*|Lazy\w+|Uninitialized(Buffer|Parameter)",
      "distributed SyncBatchNorm, lazy modules (shape inference at first call) and torch-internal helpers"),
@@ -66,7 +64,7 @@ EXCLUDED: list[tuple[str, str, str]] = [
     ("utils.data", r"\w*DataPipe|DataChunk|argument_validation|functional_datapipe|guaranteed_datapipes_determinism"
                    r"|non_deterministic|runtime_validation\w*",
      "DataPipes (deprecated in torch, removed from its docs)"),
-    ("optim", r"swap_in_optimizer_params_and_state", "torch-internal helper"),
+    ("optim", r"swap_in_optimizer_params_and_state", "a torch-internal helper for tensor subclasses"),
 ]
 
 # namespace label -> (torch module path or "Tensor", nnstudio path)
