@@ -95,8 +95,12 @@ def _unary_method(op: Pointwise, fn):
         def method(self, *args, **kwargs):
             x = _float_of(self) if to_float else self
             return apply(fn, x, **bind(args, kwargs))
-    if not differentiable:  # pragma: no cover - every unary entry has a derivative today
-        raise ValueError(f"{op.name}: a unary table entry needs a derivative")
+    if not differentiable:  # no gradient (as torch's airy_ai): the result has no history
+        differentiable_method = method
+
+        def method(self, *args, **kwargs):
+            return differentiable_method(self.detach(), *args, **kwargs)
+
     return method
 
 

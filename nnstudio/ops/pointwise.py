@@ -56,7 +56,7 @@ _SPECIAL = {"erf": "erf", "erfc": "erfc", "erfinv": "erfinv", "erfcx": "erfcx", 
             "multigammaln": "multigammaln", "bessel_j0": "j0", "bessel_j1": "j1", "bessel_y0": "y0",
             "bessel_y1": "y1", "modified_bessel_i0": "i0", "modified_bessel_i1": "i1", "modified_bessel_k0": "k0",
             "modified_bessel_k1": "k1", "scaled_modified_bessel_k0": "k0e", "scaled_modified_bessel_k1": "k1e",
-            "eval_chebyt": "eval_chebyt", "eval_chebyu": "eval_chebyu",
+            "airy": "airy", "eval_chebyt": "eval_chebyt", "eval_chebyu": "eval_chebyu",
             "eval_legendre": "eval_legendre", "eval_laguerre": "eval_laguerre", "eval_hermite": "eval_hermite",
             "eval_hermitenorm": "eval_hermitenorm"}
 
@@ -203,6 +203,25 @@ def _bessel_j1_d(x, out, g, ns):
 def _spherical_j0_d(x, out, g, ns):
     safe = ns.where(x == 0, 1.0, x)
     return ns.where(x == 0, g * 0, g * (ns.cos(safe) - out) / safe)
+
+
+def _chebyshev(first: str, shifted: bool):
+    """A Chebyshev-family polynomial by its three-term recurrence p_(k+1) = 2 x p_k - p_(k-1), p_0 = 1 and p_1
+    = x (T), 2x (U), 2x - 1 (V) or 2x + 1 (W); shifted ones at 2x - 1. n < 0 gives 0, as torch."""
+
+    def forward(ns, x, n):
+        x = 2 * x - 1 if shifted else x
+        n = ns.broadcast_to(ns.asarray(n), ns.broadcast_shapes(x.shape, ns.asarray(n).shape))
+        x = ns.broadcast_to(x, n.shape)
+        prev, cur = ns.ones_like(x), {"T": x, "U": 2 * x, "V": 2 * x - 1, "W": 2 * x + 1}[first]
+        out = ns.where(n == 0, prev, ns.where(n == 1, cur, 0 * x))
+        top = int(n.max()) if n.size else 0
+        for k in range(2, top + 1):
+            prev, cur = cur, 2 * x * cur - prev
+            out = ns.where(n == k, cur, out)
+        return ns.where(n < 0, 0 * x, out)
+
+    return forward
 
 
 P = Pointwise
@@ -371,6 +390,26 @@ TABLE: tuple[Pointwise, ...] = (
       inplace=False, doc="elementwise minimum that ignores NaN"),
     P("floor_divide", lambda ns, x, y: ns.floor_divide(x, y), None, dtype="promote", domain=("real", "away0"),
       doc="floor(input / other) (no gradient)"),
+    P("airy_ai", lambda ns, x: ns.airy(x)[0], None, method=False, function=False, inplace=False,
+      special="airy_ai", doc="the Airy function Ai (no gradient, as torch)"),
+    P("chebyshev_polynomial_v", _chebyshev("V", False), None, domain=("unit", "int"), method=False,
+      function=False, inplace=False, special="chebyshev_polynomial_v",
+      doc="Chebyshev polynomial V_n (no gradient)"),
+    P("chebyshev_polynomial_w", _chebyshev("W", False), None, domain=("unit", "int"), method=False,
+      function=False, inplace=False, special="chebyshev_polynomial_w",
+      doc="Chebyshev polynomial W_n (no gradient)"),
+    P("shifted_chebyshev_polynomial_t", _chebyshev("T", True), None, domain=("01", "int"),
+      method=False, function=False, inplace=False, special="shifted_chebyshev_polynomial_t",
+      doc="shifted Chebyshev polynomial T*_n = T_n(2x - 1) (no gradient)"),
+    P("shifted_chebyshev_polynomial_u", _chebyshev("U", True), None, domain=("01", "int"),
+      method=False, function=False, inplace=False, special="shifted_chebyshev_polynomial_u",
+      doc="shifted Chebyshev polynomial U*_n = U_n(2x - 1) (no gradient)"),
+    P("shifted_chebyshev_polynomial_v", _chebyshev("V", True), None, domain=("01", "int"),
+      method=False, function=False, inplace=False, special="shifted_chebyshev_polynomial_v",
+      doc="shifted Chebyshev polynomial V*_n = V_n(2x - 1) (no gradient)"),
+    P("shifted_chebyshev_polynomial_w", _chebyshev("W", True), None, domain=("01", "int"),
+      method=False, function=False, inplace=False, special="shifted_chebyshev_polynomial_w",
+      doc="shifted Chebyshev polynomial W*_n = W_n(2x - 1) (no gradient)"),
     P("zeta", lambda ns, x, q: ns.zeta(x, q), None, domain=("gt1", "pos"), method=False, function=False,
       inplace=False, special="zeta", doc="the Hurwitz zeta function (no gradient)"),
     P("gammainc", lambda ns, a, x: ns.gammainc(a, x), None, domain=("pos", "pos"), method=False, function=False,

@@ -252,3 +252,12 @@ def test_nan_to_num_replaces_like_torch():
 def test_table_parameters_are_checked():
     with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
         nnstudio.tensor([0.5]).logit(bogus=1)
+
+
+def test_special_is_reachable_without_importing_it():
+    import subprocess
+    import sys
+
+    code = "import nnstudio; print(float(nnstudio.special.erf(nnstudio.tensor(0.5))))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert abs(float(out.stdout) - 0.5204998778) < 1e-6
