@@ -71,4 +71,4 @@ def run_case(fn, arrays, *, grad: bool = True, check: bool = True, atol: float =
         gradcheck(lambda *ts: [o.abs() if gauge else o for o in _flat(fn(nnstudio, *ts))
                                if isinstance(o, nnstudio.Tensor) and o.is_floating_point()],
                   [np.asarray(a, dtype=np.float64) for a in arrays],
-                  nondiff=[i for i in range(len(arrays)) if i not in diff])
+                  nondiff=[i for i in range(len(arrays)) if i not in diff], directions=1)
