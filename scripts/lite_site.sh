@@ -55,7 +55,9 @@ ensure_tools() {  # a venv of its own: the build tools never enter the normal in
     [ -x "$TOOLS/bin/jupyter-lite" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
     [ "$OFFLINE" = no ] || { say "--offline: the build tools in $TOOLS are missing or stale (run --prepare)"; exit 1; }
     say "installing the site's build tools into $TOOLS (once)"
-    [ -x "$TOOLS/bin/python" ] || python3 -m venv "$TOOLS"
+    local base=python3
+    [ -x "$PY" ] && base="$PY"  # .venv's Python, once scripts/_setup.sh made it (venv and ensurepip then work)
+    [ -x "$TOOLS/bin/python" ] || "$base" -m venv "$TOOLS"
     quiet "$TOOLS/bin/python" -m pip install -q "${TOOL_PINS[@]}"
     printf '%s\n' "$want" >"$stamp"
 }
