@@ -286,12 +286,19 @@ def test_comparison_catches_differences():
         compare_outputs("tensor([1., 2.])", "tensor([1.0000, 2.0000])")
 
 
+#: scripts whose numbers are compared more loosely, and why: adversarial training feeds each network's float32
+#: rounding to the other, so after a few dozen Adam steps the last printed digit depends on the CPU's BLAS kernels
+#: (on an AMD EPYC the GAN's D(G(z)) moved by 4e-4 relative from torch's in its second epoch, in nnstudio's code of
+#: 2026-11-27 as well as now, and by several % after four): the script trains one epoch and is compared to 2e-3
+RTOL = {"gan_1d": 2e-3}
+
+
 @pytest.mark.parametrize("script", COMPARED, ids=lambda p: p.stem)
 def test_script_matches_torch(script: Path, tmp_path: Path, monkeypatch):
     replay = _Replay()
     theirs = run_script(script, torch, tmp_path, monkeypatch, replay, record=True)
     ours = run_script(script, nnstudio, tmp_path, monkeypatch, replay)
-    compare_outputs(ours, theirs)
+    compare_outputs(ours, theirs, rtol=RTOL.get(script.stem, 1e-4))
 
 
 @pytest.mark.parametrize("script", SMOKE, ids=lambda p: p.stem)
