@@ -7,8 +7,7 @@ import numpy as np
 
 from . import _dtype as dt
 from ._backend import to_device
-from ._draws import standard_normal, uniform01
-from ._random import permutation, rng_of
+from ._random import permutation, rng_of, standard_normal, uniform01
 from .tensor import Size, Tensor, _infer_numpy
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnstudio import _device_checks as checks
+from nnstudio import _backend as checks
 
 
 @pytest.fixture(autouse=True)

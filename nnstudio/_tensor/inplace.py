@@ -109,16 +109,14 @@ class _InplaceWritten:
         return self._overwrite(value.item() if isinstance(value, TensorBase) else value)
 
     def uniform_(self, a=0.0, b=1.0):
-        from .._draws import uniform
-        from .._random import generator
+        from .._random import generator, uniform
 
         self._check_leaf_write()
         values = uniform(generator(), self._data.shape, self._data.dtype, a, b)  # float32: no float64 copy
         return self._overwrite(to_device(values, self.device))
 
     def normal_(self, mean=0.0, std=1.0):
-        from .._draws import normal
-        from .._random import generator
+        from .._random import generator, normal
 
         self._check_leaf_write()
         values = normal(generator(), self._data.shape, self._data.dtype, mean, std)

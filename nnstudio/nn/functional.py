@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._backend import xp_of
-from .._device_checks import defer
+from .._backend import defer, xp_of
 from ..autograd import apply
 from ..ops import activation as A
 from ..ops import dropout as D

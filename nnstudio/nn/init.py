@@ -7,8 +7,7 @@ import math
 import numpy as np
 
 from .._backend import to_device
-from .._draws import fill_normal, fill_uniform
-from .._random import generator
+from .._random import fill_normal, fill_uniform, generator
 from ..autograd import no_grad
 from ..tensor import Tensor
 
