@@ -1,6 +1,7 @@
 """torch's top-level odds and ends that scripts call for configuration or introspection: finfo / iinfo,
 memory formats, the global random state, determinism and precision switches, anomaly / warn-always flags,
-type promotion helpers, broadcast helpers, and the torch.* forms of nn.functional ops (torch.conv2d, ...).
+and the torch.* forms of nn.functional ops (torch.conv2d, ...). (Type promotion and broadcast helpers live in
+_tensor/functions.py, torch.compile in nnstudio/compiler.)
 
 Switches nnstudio has no use for (deterministic algorithms, matmul precision, interop threads) are kept and
 reported back as torch does; they change nothing, because nnstudio's kernels are deterministic NumPy / CuPy
@@ -14,14 +15,14 @@ import numpy as np
 from . import _dtype as dt
 
 __all__ = [
-    "AcceleratorError", "OutOfMemoryError", "are_deterministic_algorithms_enabled", "compile", "broadcast_shapes",
-    "broadcast_tensors", "can_cast", "channels_last", "channels_last_3d", "contiguous_format", "default_generator",
+    "AcceleratorError", "OutOfMemoryError", "are_deterministic_algorithms_enabled",
+    "channels_last", "channels_last_3d", "contiguous_format", "default_generator",
     "finfo", "get_default_device", "get_deterministic_debug_mode", "get_float32_matmul_precision",
     "get_num_interop_threads", "get_rng_state", "has_lapack", "has_mkl", "has_openmp", "has_spectral", "iinfo",
     "is_anomaly_check_nan_enabled", "is_anomaly_enabled", "is_deterministic_algorithms_warn_only_enabled",
-    "is_inference_mode_enabled", "is_same_size", "is_warn_always_enabled", "legacy_contiguous_format",
-    "memory_format", "newaxis", "preserve_format", "promote_types", "randint_like", "range", "result_type",
-    "scalar_tensor", "set_anomaly_enabled", "set_default_device", "set_default_tensor_type",
+    "is_inference_mode_enabled", "is_warn_always_enabled", "legacy_contiguous_format",
+    "memory_format", "newaxis", "preserve_format", "randint_like", "range",
+    "set_anomaly_enabled", "set_default_device", "set_default_tensor_type",
     "set_deterministic_debug_mode", "set_float32_matmul_precision", "set_num_interop_threads", "set_rng_state",
     "set_warn_always", "typename", "use_deterministic_algorithms",
 ]
@@ -92,7 +93,7 @@ has_lapack = has_spectral = True
 has_mkl = has_openmp = False
 
 _flags = {"deterministic": False, "warn_only": False, "debug_mode": 0, "matmul_precision": "highest",
-          "interop_threads": 1, "anomaly": False, "anomaly_nan": True, "warn_always": False}
+          "interop_threads": 1, "warn_always": False}
 
 
 def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
@@ -137,15 +138,22 @@ def get_num_interop_threads() -> int:
 
 
 def set_anomaly_enabled(mode: bool, check_nan: bool = True) -> None:
-    _flags["anomaly"], _flags["anomaly_nan"] = bool(mode), bool(check_nan)
+    """torch.set_anomaly_enabled: the switch behind torch.autograd.set_detect_anomaly (one state for both)."""
+    from .autograd.anomaly_mode import set_detect_anomaly
+
+    set_detect_anomaly(mode, check_nan)
 
 
 def is_anomaly_enabled() -> bool:
-    return _flags["anomaly"]
+    from .autograd.anomaly_mode import is_anomaly_enabled as enabled
+
+    return enabled()
 
 
 def is_anomaly_check_nan_enabled() -> bool:
-    return _flags["anomaly_nan"]
+    from .autograd.anomaly_mode import is_anomaly_check_nan_enabled as check_nan
+
+    return check_nan()
 
 
 def set_warn_always(b: bool) -> None:
@@ -256,74 +264,18 @@ def typename(obj) -> str:
     return type(obj).__qualname__ if module in (None, "builtins") else f"{module}.{type(obj).__qualname__}"
 
 
-def promote_types(type1, type2):
-    """The dtype torch gives an op on tensors of these two dtypes."""
-    a, b = np.dtype(dt.to_numpy_dtype(type1)), np.dtype(dt.to_numpy_dtype(type2))
-    if a.kind == "f" and b.kind != "f":
-        return dt.from_numpy_dtype(a)
-    if b.kind == "f" and a.kind != "f":
-        return dt.from_numpy_dtype(b)
-    if a.kind == "b" and b.kind == "b":
-        return dt.bool_
-    return dt.from_numpy_dtype(np.promote_types(a, b))
 
 
-def result_type(tensor1, tensor2):
-    """The dtype of an op on these operands (tensors or Python numbers), by torch's category rule: a number
-    only lifts the category (bool < int < float), never the width."""
-    from .tensor import Tensor
-
-    def category(x):
-        if isinstance(x, Tensor):
-            return "bif".index("f" if x.is_floating_point() else "b" if x.dtype == dt.bool_ else "i")
-        return 0 if isinstance(x, bool) else 1 if isinstance(x, int) else 2
-
-    tensors = [x for x in (tensor1, tensor2) if isinstance(x, Tensor)]
-    if not tensors:
-        return dt.get_default_dtype() if any(isinstance(x, float) for x in (tensor1, tensor2)) else dt.int64
-    dims = [x for x in tensors if x.ndim > 0] or tensors
-    base = dims[0].dtype if len(dims) == 1 else promote_types(dims[0].dtype, dims[1].dtype)
-    top = max(category(tensor1), category(tensor2))
-    base_cat = "bif".index("f" if base.is_floating_point else "b" if base == dt.bool_ else "i")
-    if top > base_cat:
-        return dt.get_default_dtype() if top == 2 else dt.int64
-    return base
 
 
-def can_cast(from_, to) -> bool:
-    """Whether torch casts `from_` to `to` implicitly (no float -> int, no number -> bool)."""
-    from ._tensor.promotion import can_cast as _can_cast
-
-    return _can_cast(dt.to_numpy_dtype(from_), dt.to_numpy_dtype(to))
 
 
-def broadcast_shapes(*shapes):
-    """The shape the given shapes broadcast to (torch.Size)."""
-    from .tensor import Size
-
-    try:
-        return Size(np.broadcast_shapes(*[(s,) if isinstance(s, int) else tuple(s) for s in shapes]))
-    except ValueError:
-        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape: {list(shapes)}") from None
 
 
-def broadcast_tensors(*tensors):
-    """The tensors expanded to their common shape (views, differentiable)."""
-    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
-        tensors = tuple(tensors[0])
-    shape = broadcast_shapes(*[t.shape for t in tensors])
-    return tuple(t.expand(shape) for t in tensors)
 
 
-def is_same_size(input, other) -> bool:
-    return tuple(input.shape) == tuple(other.shape)
 
 
-def scalar_tensor(s, dtype=None, device=None, requires_grad: bool = False):
-    """A 0-d tensor of the default float dtype (torch.scalar_tensor)."""
-    from .creation import tensor
-
-    return tensor(float(s) if dtype is None else s, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def range(start=0, end=None, step=1, dtype=None, device=None, requires_grad: bool = False):  # noqa: A001
@@ -352,14 +304,6 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
     return out.to(dtype or input.dtype)
 
 
-def compile(model=None, *, fullgraph: bool = False, dynamic=None, backend="inductor", mode=None, options=None,
-            disable: bool = False):
-    """`torch.compile`: nnstudio runs eagerly, so the model (or function) comes back unchanged; used as
-    `@torch.compile` or `@torch.compile(mode=...)` it is a pass-through decorator. Values are those of eager mode,
-    which is what torch.compile promises too."""
-    if model is None:
-        return lambda m: m
-    return model
 
 
 _NN_FUNCTIONAL = [
