@@ -42,6 +42,9 @@ DASHBOARD_CSS = """
   padding: 4px 8px;
   font-size: 12px;
   white-space: pre-wrap;
+  display: block;
+  -webkit-line-clamp: none;  /* the builder's .nnstudio-error (a block's one sentence) clamps to two lines */
+  overflow: visible;
 }
 .nnstudio-dashboard .nnstudio-panels { flex-wrap: wrap; gap: 8px; align-items: flex-start; }
 .nnstudio-dashboard .nnstudio-panel {
