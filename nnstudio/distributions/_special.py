@@ -1,8 +1,6 @@
-"""The special functions and matrix primitives the distributions need, as differentiable primitives on
-scipy.special (cupyx.scipy.special on the GPU) and the array module's linalg.
-
-Private to the package: lgamma, digamma, erf, erfinv, the regularised lower incomplete gamma, the implicit
-reparameterisation gradient of Gamma samples, Cholesky and triangular solves.
+"""What the distributions need beyond the engine: the implicit reparameterisation gradient of Gamma samples (a
+primitive on scipy.special / cupyx.scipy.special), and short names for the engine's lgamma, digamma, erf, erfinv,
+special.gammainc, linalg.cholesky and lower-triangular solves.
 """
 
 from __future__ import annotations
@@ -19,52 +17,6 @@ from ..tensor import Tensor
 def _sp(a):
     """scipy.special for NumPy arrays, cupyx.scipy.special for CuPy ones."""
     return importlib.import_module("scipy.special" if xp_of(a) is np else "cupyx.scipy.special")
-
-
-class _Lgamma(Function):
-    """z = ln|Gamma(a)|;  dz/da = digamma(a)"""
-
-    def forward(self, a):
-        self.a = a
-        return _sp(a).gammaln(a).astype(a.dtype, copy=False)
-
-    def backward(self, g):
-        return (g * _sp(self.a).digamma(self.a).astype(g.dtype, copy=False),)
-
-
-class _Digamma(Function):
-    """z = psi(a);  dz/da = polygamma(1, a)"""
-
-    def forward(self, a):
-        self.a = a
-        return _sp(a).digamma(a).astype(a.dtype, copy=False)
-
-    def backward(self, g):
-        return (g * _sp(self.a).polygamma(1, self.a).astype(g.dtype, copy=False),)
-
-
-class _Erf(Function):
-    """z = erf(a);  dz/da = 2/sqrt(pi) e^(-a^2)"""
-
-    def forward(self, a):
-        self.a = a
-        return _sp(a).erf(a).astype(a.dtype, copy=False)
-
-    def backward(self, g):
-        xp = xp_of(self.a)
-        return (g * (2 / np.sqrt(np.pi)) * xp.exp(-self.a * self.a),)
-
-
-class _Erfinv(Function):
-    """z = erfinv(a);  dz/da = sqrt(pi)/2 e^(z^2)"""
-
-    def forward(self, a):
-        self.z = _sp(a).erfinv(a).astype(a.dtype, copy=False)
-        return self.z
-
-    def backward(self, g):
-        xp = xp_of(self.z)
-        return (g * (np.sqrt(np.pi) / 2) * xp.exp(self.z * self.z),)
 
 
 class _StandardGammaSample(Function):
@@ -86,76 +38,27 @@ class _StandardGammaSample(Function):
         return (g * grad.astype(g.dtype), None)
 
 
-class _Cholesky(Function):
-    """L = cholesky(A) (lower), batched;  Abar = L^-T Phi(L^T Lbar) L^-1 symmetrised, Phi: lower half with a
-    halved diagonal."""
-
-    def forward(self, a):
-        xp = xp_of(a)
-        try:
-            self.L = xp.linalg.cholesky(a)
-        except Exception as e:  # noqa: BLE001 - NumPy's LinAlgError
-            raise RuntimeError(f"cholesky: the input is not positive-definite ({e})") from None
-        return self.L
-
-    def backward(self, g):
-        xp = xp_of(self.L)
-        L = self.L
-        P = xp.swapaxes(L, -1, -2) @ g
-        P = xp.tril(P) - 0.5 * xp.eye(L.shape[-1], dtype=L.dtype) * P
-        Linv = xp.linalg.inv(L)
-        S = xp.swapaxes(Linv, -1, -2) @ P @ Linv
-        return (0.5 * (S + xp.swapaxes(S, -1, -2)),)
-
-
-class _SolveLowerTriangular(Function):
-    """X = L^-1 B for lower-triangular L (batched, broadcast);  Bbar = L^-T G, Lbar = -tril(Bbar X^T)."""
-
-    def forward(self, L, B):
-        xp = xp_of(L)
-        batch = np.broadcast_shapes(L.shape[:-2], B.shape[:-2])
-        self.L_shape, self.B_shape = L.shape, B.shape
-        self.L = xp.broadcast_to(L, batch + L.shape[-2:])
-        Bb = xp.broadcast_to(B, batch + B.shape[-2:])
-        self.X = xp.linalg.solve(self.L, Bb)
-        return self.X
-
-    def backward(self, g):
-        xp = xp_of(self.L)
-        gB = xp.linalg.solve(xp.swapaxes(self.L, -1, -2), g)
-        gL = -xp.tril(gB @ xp.swapaxes(self.X, -1, -2))
-        return _unbroadcast(xp, gL, self.L_shape), _unbroadcast(xp, gB, self.B_shape)
-
-
-def _unbroadcast(xp, g, shape):
-    while g.ndim > len(shape):
-        g = g.sum(0)
-    for i, s in enumerate(shape):
-        if s == 1 and g.shape[i] != 1:
-            g = g.sum(i, keepdims=True)
-    return g
-
-
 def lgamma(x: Tensor) -> Tensor:
-    return apply(_Lgamma, x)
+    return x.lgamma()
 
 
 def digamma(x: Tensor) -> Tensor:
-    return apply(_Digamma, x)
+    return x.digamma()
 
 
 def erf(x: Tensor) -> Tensor:
-    return apply(_Erf, x)
+    return x.erf()
 
 
 def erfinv(x: Tensor) -> Tensor:
-    return apply(_Erfinv, x)
+    return x.erfinv()
 
 
 def gammainc(a: Tensor, x: Tensor) -> Tensor:
-    """The regularised lower incomplete gamma P(a, x) (not differentiable)."""
-    data = _sp(a._data).gammainc(a._data, x._data).astype(x._data.dtype, copy=False)
-    return Tensor._wrap(data, None)
+    """The regularised lower incomplete gamma P(a, x)."""
+    from ..special import gammainc as p
+
+    return p(a, x)
 
 
 def standard_gamma(alpha: Tensor, rng) -> Tensor:
@@ -168,9 +71,17 @@ def standard_gamma(alpha: Tensor, rng) -> Tensor:
 
 
 def cholesky(a: Tensor) -> Tensor:
-    return apply(_Cholesky, a)
+    from ..linalg import cholesky as chol
+
+    return chol(a)
 
 
 def solve_lower(L: Tensor, B: Tensor) -> Tensor:
     """L^-1 B, L (*, n, n) lower-triangular, B (*, n, k), broadcast over the batch."""
-    return apply(_SolveLowerTriangular, L, B)
+    import numpy as np
+
+    from ..linalg import solve_triangular
+
+    batch = np.broadcast_shapes(tuple(L.shape[:-2]), tuple(B.shape[:-2]))
+    return solve_triangular(L.expand(batch + tuple(L.shape[-2:])), B.expand(batch + tuple(B.shape[-2:])),
+                            upper=False)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 import numbers
 
-from .._backend import xp_of
-from ..autograd import Function, apply
 from ..tensor import Size, Tensor
 from . import constraints
 from .distribution import Distribution
@@ -15,19 +13,8 @@ from .utils import broadcast_all, expand_params, uniform
 __all__ = ["Cauchy"]
 
 
-class _Atan(Function):
-    """z = arctan(a);  dz/da = 1 / (1 + a^2)"""
-
-    def forward(self, a):
-        self.a = a
-        return xp_of(a).arctan(a)
-
-    def backward(self, g):
-        return (g / (1 + self.a * self.a),)
-
-
 def _atan(x: Tensor) -> Tensor:
-    return apply(_Atan, x)
+    return x.atan()
 
 
 def _tan(x: Tensor) -> Tensor:
