@@ -30,7 +30,7 @@ class _StandardGammaSample(Function):
     def backward(self, g):
         sp, xp = _sp(self.alpha), xp_of(self.alpha)
         a = self.alpha.astype(np.float64)
-        x = np.maximum(self.x.astype(np.float64), 1e-30) if xp is np else xp.maximum(self.x.astype(np.float64), 1e-30)
+        x = xp.maximum(self.x.astype(np.float64), 1e-30)
         h = 1e-5 * xp.maximum(a, 1.0)
         dF = (sp.gammainc(a + h, x) - sp.gammainc(a - h, x)) / (2 * h)
         log_pdf = (a - 1) * xp.log(x) - x - sp.gammaln(a)
