@@ -194,7 +194,7 @@ class _Patches:
             cdf = np.cumsum(probs, -1)
             cdf /= cdf[..., -1:]
             idx = (u[..., None] >= cdf).sum(-1).clip(0, probs.shape[-1] - 1)
-            return lib.from_numpy(idx.astype(np.int64)).to(d.probs.device)
+            return lib.from_numpy(np.asarray(idx, dtype=np.int64)).to(d.probs.device)  # 0-d too
 
         def normal_rsample(d, sample_shape=()):
             shape = tuple(sample_shape) + tuple(d.loc.shape)
