@@ -97,7 +97,7 @@ from . import (  # noqa: E402  (torch.accelerator, torch.amp, torch.cuda, torch.
     sparse,
 )
 from ._dtype import STORAGE_LESS_DTYPES as _STORAGE_LESS_DTYPES  # noqa: E402
-from ._layout import layout, sparse_coo, strided  # noqa: E402
+from ._dtype import layout, sparse_coo, strided  # noqa: E402
 from .amp import GradScaler, autocast  # noqa: E402
 from .amp.autocast_mode import (  # noqa: E402
     get_autocast_cpu_dtype,
@@ -115,7 +115,6 @@ from .sparse import sparse_coo_tensor, spmm  # noqa: E402
 
 globals().update({k: getattr(_torch_globals, k) for k in _torch_globals.__all__})
 globals().update(_torch_globals.NN_FUNCTIONAL_ALIASES)  # torch.conv2d, torch.dropout, ... (nn.functional's)
-from ._torch_functional_ops import *  # noqa: E402,F401,F403  (lstm_cell, convolution, from_dlpack, ...)
 
 globals().update(_STORAGE_LESS_DTYPES)  # torch.bfloat16, torch.complex64, float8...: named, not storable
 for _alias, _name in (("chalf", "complex32"), ("cfloat", "complex64"), ("cdouble", "complex128")):

@@ -17,6 +17,7 @@ error class, `LoadError` (a `RuntimeError`), naming the file and what is wrong w
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import zipfile
@@ -305,4 +306,37 @@ def _reason(exc: BaseException) -> str:
     return f"it is not a weights file or checkpoint saved by nnstudio.save ({type(exc).__name__}: {text})"
 
 
-from ._safe_globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals  # noqa: E402,F401
+# ----------------------------------------------------------------- torch.serialization's allow-list
+# `add_safe_globals`, `safe_globals`, `get_safe_globals`, `clear_safe_globals`: classes (or (obj, "module.name")
+# pairs) that `load(..., weights_only=True)` may import to re-create a whole module saved in a file (see
+# nn/saved_modules.py). Nothing is ever unpickled, with or without the list.
+
+_allowed: list = []
+
+
+def add_safe_globals(safe_globals: list) -> None:
+    """Add classes/functions (or (obj, "module.name") pairs) to the allow-list."""
+    if not isinstance(safe_globals, (list, tuple)):
+        raise TypeError(f"add_safe_globals expects a list, got {type(safe_globals).__name__}")
+    _allowed.extend(safe_globals)
+
+
+def get_safe_globals() -> list:
+    """The allow-list, in the order entries were added."""
+    return list(_allowed)
+
+
+def clear_safe_globals() -> None:
+    _allowed.clear()
+
+
+@contextlib.contextmanager
+def safe_globals(safe_globals: list):
+    """`with torch.serialization.safe_globals([MyClass]): torch.load(...)` (the entries are allowed in the
+    block only)."""
+    before = list(_allowed)
+    add_safe_globals(safe_globals)
+    try:
+        yield
+    finally:
+        _allowed[:] = before

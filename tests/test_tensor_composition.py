@@ -43,8 +43,6 @@ def test_every_inplace_twin_targets_an_existing_method():
             assert hasattr(nnstudio.Tensor, f"{op.name}_"), op.name
 
 
-@pytest.mark.xfail(strict=False, reason="issue 12 asks for at most 8; helpers of this session added _draws, _layout, "
-                   "_safe_globals, _torch_globals, _atomic_write and _platform after the move (the lead's call)")
 def test_at_most_eight_private_top_level_modules():
     from pathlib import Path
 

@@ -8,7 +8,7 @@ are torch's. Explicit zeros stored by `sparse_coo_tensor` are not kept (nnz coun
 
 from __future__ import annotations
 
-from .. import _layout
+from .. import _dtype
 
 
 class SparseMixin:
@@ -20,11 +20,11 @@ class SparseMixin:
 
     @property
     def layout(self):
-        return _layout.sparse_coo if self.is_sparse else _layout.strided
+        return _dtype.sparse_coo if self.is_sparse else _dtype.strided
 
     def to_sparse(self, sparse_dim: int | None = None, *, layout=None, blocksize=None, dense_dim=None):
         """The same values marked as a COO sparse tensor (differentiable, like torch's to_sparse)."""
-        if layout is not None and layout is not _layout.sparse_coo:
+        if layout is not None and layout is not _dtype.sparse_coo:
             raise RuntimeError(f"to_sparse: nnstudio supports layout=torch.sparse_coo only, got {layout}")
         if sparse_dim is not None and sparse_dim != self.ndim:
             raise RuntimeError(f"to_sparse: nnstudio keeps every dim sparse (sparse_dim={self.ndim}), got "
