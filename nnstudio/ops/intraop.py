@@ -16,7 +16,6 @@ its intra-op threads.
 from __future__ import annotations
 
 import functools
-import functools
 import os
 import threading
 from collections.abc import Callable
@@ -83,22 +82,6 @@ def set_num_threads(n: int) -> None:
     blas = _blas_controller()
     if blas:
         blas.limit(limits=n, user_api="blas")  # stays in force (not used as a context manager)
-
-
-def blas_one_thread(method: Callable) -> Callable:
-    """Decorator: run `method` with BLAS on one thread (CPU). For chains of small GEMMs (an RNN's time steps),
-    where a second BLAS thread only waits for work between the calls, and under load (other processes on the
-    cores) stalls every GEMM: an LSTM step took 0.2-0.5 of the time with BLAS on one thread, A/B in one process."""
-
-    @functools.wraps(method)
-    def single_threaded(*args, **kwargs):
-        blas = _blas_controller()
-        if not blas or _threads == 1:
-            return method(*args, **kwargs)
-        with blas.limit(limits=1, user_api="blas"):
-            return method(*args, **kwargs)
-
-    return single_threaded
 
 
 def blas_one_thread(method: Callable) -> Callable:
