@@ -11,7 +11,6 @@ import threading
 import numpy as np
 import pytest
 import torch
-from threadpoolctl import threadpool_info
 
 import nnstudio
 import nnstudio.nn.functional as F
@@ -121,13 +120,18 @@ def test_an_error_in_a_worker_part_reaches_the_caller(split_everything):
     assert intraop.run_parts(lambda lo, hi: hi, [(0, 1), (1, 3)]) == [1, 3]  # the pool still works
 
 
+def _nnstudio_blas_threads() -> list:
+    """Threads of the BLAS libraries nnstudio's products run on (those loaded with NumPy, which intraop's
+    controller holds; a BLAS another package loads later, e.g. SciPy's own OpenBLAS, does no nnstudio GEMM)."""
+    return [lib.num_threads for lib in intraop._blas_controller().lib_controllers if lib.user_api == "blas"]
+
+
 def test_blas_gets_its_threads_back(split_everything):
-    before = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+    before = _nnstudio_blas_threads()
     inside = []
-    intraop.run_parts(lambda lo, hi: inside.append([i["num_threads"] for i in threadpool_info()
-                                                     if i["user_api"] == "blas"]), [(0, 1), (1, 2)])
-    assert all(n == 1 for threads in inside for n in threads)
-    assert [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"] == before
+    intraop.run_parts(lambda lo, hi: inside.append(_nnstudio_blas_threads()), [(0, 1), (1, 2)])
+    assert inside and all(n == 1 for threads in inside for n in threads)
+    assert _nnstudio_blas_threads() == before
 
 
 def test_set_num_threads_validates_and_is_read_back():
@@ -197,12 +201,9 @@ def test_split_adam_matches_torch(split_everything, kwargs):
 
 
 def test_blas_one_thread_holds_blas_to_one_thread_inside_and_restores_it():
-    from threadpoolctl import threadpool_info
-
     from nnstudio.ops.intraop import blas_one_thread, get_num_threads
 
-    def blas_threads():
-        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+    blas_threads = _nnstudio_blas_threads
 
     outside = blas_threads()
     seen = blas_one_thread(blas_threads)()
