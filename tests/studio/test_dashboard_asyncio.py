@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from helpers.threads import in_fresh_thread
 
 import nnstudio.nn as nn
 from nnstudio import _platform
@@ -18,6 +19,7 @@ def no_threads(monkeypatch):
     monkeypatch.setattr(_platform, "threads_available", lambda: False)
 
 
+@in_fresh_thread
 def test_buttons_and_panels_on_one_loop(no_threads):
     async def kernel():
         model = nn.Sequential(nn.Linear(2, 32), nn.Tanh(), nn.Linear(32, 3))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from helpers.threads import in_fresh_thread
 from trainer_models import spiral_mlp
 
 from nnstudio import _platform
@@ -32,12 +33,14 @@ def test_auto_uses_threads_where_they_exist():
     assert resolve_runner("auto") == "thread"
 
 
+@in_fresh_thread
 def test_start_without_a_loop_says_what_to_do():
     trainer = Trainer(spiral_mlp(), "spiral", runner="asyncio")
     with pytest.raises(RuntimeError, match=r"none runs in this thread: use runner='thread', or fit\(\)"):
         trainer.start()
 
 
+@in_fresh_thread
 def test_without_threads_training_shares_the_loop_with_clicks_and_events(no_threads):
     """The kernel's view: cells and clicks are callbacks on one loop; training runs between them."""
 
@@ -84,6 +87,7 @@ def test_without_threads_training_shares_the_loop_with_clicks_and_events(no_thre
     assert states == ["running", "paused", "stopped"]
 
 
+@in_fresh_thread
 def test_fit_on_the_loop_thread_trains_in_the_cell(no_threads):
     """fit() in a cell (the loop's thread, as in the browser) blocks that cell and returns the whole run."""
 
@@ -97,6 +101,7 @@ def test_fit_on_the_loop_thread_trains_in_the_cell(no_threads):
     assert history["epoch"] == [1, 2, 3]
 
 
+@in_fresh_thread
 def test_fit_without_a_loop_runs_one():
     trainer = Trainer(spiral_mlp(), "spiral", epochs=2, runner="asyncio")
     trainer.fit(progress=False)
