@@ -124,8 +124,9 @@ def stack(tensors, dim: int = 0) -> Tensor:
     return as_torch_node(cat([t.unsqueeze(d) for t in tensors], dim=d), "StackBackward0", *tensors)
 
 
-def split(x: Tensor, split_size_or_sections, dim: int = 0):
+def split(tensor: Tensor, split_size_or_sections, dim: int = 0):
     """Split into pieces of a given size (last one smaller) or of the given list of sizes."""
+    x = tensor
     d = wrap_dim(dim, x.ndim)
     n = x._data.shape[d]
     if isinstance(split_size_or_sections, (_pyint, np.integer)):

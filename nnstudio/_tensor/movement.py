@@ -66,15 +66,16 @@ class MovementMixin:
             shape = tuple(shape[0])
         return tuple(_pyint(s) for s in shape)
 
-    def view(self, *shape):
+    def view(self, *shape, size=None):
+        shape = shape if size is None else (size,)
         if len(shape) == 1 and isinstance(shape[0], (dt.dtype, np.dtype)):
             raise NotImplementedError("view(dtype) is not supported; use .to(dtype)")
         shape = self._shape_arg(shape)
         new = resolve_shape(shape, self._data.size, "view", self.shape)
         return apply(S.Reshape, self, shape=new)
 
-    def reshape(self, *shape):
-        return self.view(*shape)
+    def reshape(self, *args, shape=None):
+        return self.view(*(args if shape is None else (shape,)))
 
     def view_as(self, other):
         return self.view(other.shape)
@@ -99,8 +100,8 @@ class MovementMixin:
         sizes = resolve_shape(tuple(sizes), s[dim], "unflatten", (s[dim],))
         return self.reshape(s[:dim] + tuple(sizes) + s[dim + 1:])
 
-    def permute(self, *dims):
-        dims = self._shape_arg(dims)
+    def permute(self, *args, dims=None):
+        dims = self._shape_arg(args if dims is None else (dims,))
         if sorted(d % self.ndim for d in dims) != list(range(self.ndim)):
             raise RuntimeError(f"permute: dims {dims} are not a permutation of the {self.ndim} dimensions of a "
                                f"tensor of shape {tuple(self.shape)}")
@@ -148,8 +149,8 @@ class MovementMixin:
         s = self._data.shape
         return as_torch_node(self.reshape(s[:d] + (1,) + s[d:]), "UnsqueezeBackward0", self)
 
-    def expand(self, *sizes):
-        sizes = self._shape_arg(sizes)
+    def expand(self, *sizes, size=None):
+        sizes = self._shape_arg(sizes if size is None else (size,))
         s = self._data.shape
         if len(sizes) < len(s):
             raise RuntimeError(f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal "
@@ -176,8 +177,8 @@ class MovementMixin:
     def broadcast_to(self, shape):
         return self.expand(shape)
 
-    def repeat(self, *sizes):
-        sizes = self._shape_arg(sizes)
+    def repeat(self, *sizes, repeats=None):
+        sizes = self._shape_arg(sizes if repeats is None else (repeats,))
         if len(sizes) < self.ndim:
             raise RuntimeError(f"repeat: number of repeat dims ({len(sizes)}) can not be smaller than the number of "
                                f"dimensions of the tensor ({self.ndim}, shape {list(self._data.shape)})")
@@ -195,8 +196,8 @@ class MovementMixin:
             out._data = out._data.copy()
         return out
 
-    def split(self, split_size_or_sections, dim=0):
-        return split(self, split_size_or_sections, dim)
+    def split(self, split_size, dim=0):
+        return split(self, split_size, dim)
 
     def chunk(self, chunks, dim=0):
         return chunk(self, chunks, dim)
@@ -215,8 +216,8 @@ class MovementMixin:
         idx[wrap_dim(dim, self.ndim)] = slice(start, start + length)
         return self[tuple(idx)]
 
-    def flip(self, *dims):
-        dims = self._shape_arg(dims)
+    def flip(self, *args, dims=None):
+        dims = self._shape_arg(args if dims is None else (dims,))
         return apply(S.Flip, self, axes=tuple(d % self.ndim for d in dims))
 
     def tril(self, diagonal: int = 0) -> Tensor:

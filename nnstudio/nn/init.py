@@ -63,14 +63,19 @@ def _fill_drawn(tensor: Tensor, draw) -> Tensor:
     return tensor
 
 
-def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
+def _rng(gen) -> np.random.Generator:
+    """The NumPy stream of a `torch.Generator` passed as `generator=`, else the library's global one."""
+    return generator() if gen is None else gen._rng
+
+
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
     """U[a, b) in place, drawn in the tensor's float32 (no float64 temporary)."""
-    return _fill_drawn(tensor, lambda arr: fill_uniform(generator(), arr, a, b))
+    return _fill_drawn(tensor, lambda arr: fill_uniform(_rng(generator), arr, a, b))
 
 
-def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
+def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
     """N(mean, std) in place, drawn in the tensor's float32 (no float64 temporary)."""
-    return _fill_drawn(tensor, lambda arr: fill_normal(generator(), arr, mean, std))
+    return _fill_drawn(tensor, lambda arr: fill_normal(_rng(generator), arr, mean, std))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -91,47 +96,50 @@ def eye_(tensor: Tensor) -> Tensor:
     return _fill(tensor, np.eye(*tensor.shape))
 
 
-def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     a = gain * math.sqrt(6.0 / float(fan_in + fan_out))
-    return uniform_(tensor, -a, a)
+    return uniform_(tensor, -a, a, generator)
 
 
-def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
+def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)))
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
 
 def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
-                     generator_=None) -> Tensor:
+                     generator=None) -> Tensor:
     """U(-bound, bound) with bound = gain * sqrt(3 / fan); Linear and Conv use a = sqrt(5)."""
     if 0 in tensor.shape:
         return tensor
     gain = calculate_gain(nonlinearity, a)
     bound = math.sqrt(3.0) * gain / math.sqrt(_fan(tensor, mode))
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu") -> Tensor:
+def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                    generator=None) -> Tensor:
     if 0 in tensor.shape:
         return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
-    return normal_(tensor, 0.0, std)
+    return normal_(tensor, 0.0, std, generator)
 
 
-def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0) -> Tensor:
-    values = generator().normal(mean, std, tensor.shape)
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator=None) -> Tensor:
+    rng = _rng(generator)
+    values = rng.normal(mean, std, tensor.shape)
     bad = (values < a) | (values > b)
     while bad.any():
-        values[bad] = generator().normal(mean, std, int(bad.sum()))
+        values[bad] = rng.normal(mean, std, int(bad.sum()))
         bad = (values < a) | (values > b)
     return _fill(tensor, values)
 
 
-def orthogonal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = generator().normal(0, 1, (rows, cols))
+    flat = _rng(generator).normal(0, 1, (rows, cols))
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)
