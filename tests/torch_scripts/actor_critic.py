@@ -107,3 +107,4 @@ with torch.no_grad():
     probs, values = model(torch.eye(5))
 print("policy right-probabilities:", probs[:, 1])
 print("values:", values.squeeze(-1))
+# ruff: noqa: UP004, UP031, UP032, B007, E501 (the examples' own style)

@@ -132,3 +132,4 @@ for epoch in range(opt.niter):
     print("fake images", tuple(fake.shape), f"{fake.min().item():.4f} {fake.max().item():.4f}")
     torch.save(netG.state_dict(), "netG_epoch_%d.pth" % epoch)
     torch.save(netD.state_dict(), "netD_epoch_%d.pth" % epoch)
+# ruff: noqa: UP004, UP031, UP032, B007, E501 (the examples' own style)

@@ -123,3 +123,4 @@ def main():
 
 if __name__ == "__main__":
     main()
+# ruff: noqa: UP004, UP031, UP032, B007, E501 (the examples' own style)

@@ -72,3 +72,4 @@ if __name__ == "__main__":
             print("test loss:", loss.item())
             y = pred.detach().numpy()
         print("prediction", y.shape, y.dtype, np.round(y[0, -3:], 6))
+# ruff: noqa: UP004, UP031, UP032, B007, E501 (the examples' own style)

@@ -250,3 +250,4 @@ for model_type in ["LSTM", "Transformer"]:
             model.rnn.flatten_parameters()
     test_loss = evaluate(model, val_data)
     print(f"=== {model_type}: test loss {test_loss:5.2f} | test ppl {math.exp(test_loss):8.2f}")
+# ruff: noqa: UP004, UP031, UP032, B007, E501 (the examples' own style)
