@@ -15,7 +15,7 @@ its intra-op threads.
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import os
 import threading
 from collections.abc import Callable
@@ -84,20 +84,19 @@ def set_num_threads(n: int) -> None:
         blas.limit(limits=n, user_api="blas")  # stays in force (not used as a context manager)
 
 
-def blas_one_thread(method: Callable) -> Callable:
-    """Decorator: run `method` with BLAS on one thread (CPU). For chains of small GEMMs (an RNN's time steps),
-    where a second BLAS thread only waits for work between the calls, and under load (other processes on the
-    cores) stalls every GEMM: an LSTM step took 0.2-0.5 of the time with BLAS on one thread, A/B in one process."""
-
-    @functools.wraps(method)
-    def single_threaded(*args, **kwargs):
-        blas = _blas_controller()
-        if not blas or _threads == 1:
-            return method(*args, **kwargs)
-        with blas.limit(limits=1, user_api="blas"):
-            return method(*args, **kwargs)
-
-    return single_threaded
+@contextlib.contextmanager
+def blas_single_thread():
+    """BLAS on one thread (CPU) inside the block. For chains of small GEMMs (an RNN's time steps), where a second
+    BLAS thread only waits between the calls, and under load (other processes on the cores) stalls every GEMM.
+    A/B in one process: the LSTM benchmark step took 0.08-0.11 of the time under load 7 with the whole forward and
+    backward on one thread, but 1.09-1.13x on a quiet machine (its large input-projection and weight-gradient GEMMs
+    lost their second thread): so only the time loops run inside this block."""
+    blas = _blas_controller()
+    if not blas or _threads == 1:
+        yield
+        return
+    with blas.limit(limits=1, user_api="blas"):
+        yield
 
 
 def get_num_threads() -> int:

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 from .._backend import xp_of
 from ..autograd import Function
-from .intraop import blas_one_thread
+from .intraop import blas_single_thread
 
 
 def _time_steps(n: int, reverse: bool):
-    return range(n - 1, -1, -1) if reverse else range(n)
+    """The time indices in the order of the loop, with BLAS on one thread while the loop runs: each step is a
+    chain of small GEMMs (see intraop.blas_single_thread); the large GEMMs before and after the loop keep theirs."""
+    with blas_single_thread():
+        yield from (range(n - 1, -1, -1) if reverse else range(n))
 
 
 def _previous_states(out, h0, reverse: bool):
@@ -93,7 +96,6 @@ class RNNSequence(Function):
     Inputs: x (T, B, I), h0 (B, H), w_ih (H, I), w_hh (H, H)[, b_ih, b_hh]. Output: all h_t, (T, B, H).
     """
 
-    @blas_one_thread
     def forward(self, x, h0, w_ih, w_hh, *biases, reverse=False, nonlinearity="tanh"):
         xp = xp_of(x)
         self.x, self.h0, self.w_ih, self.w_hh = x, h0, w_ih, w_hh
@@ -120,7 +122,6 @@ class RNNSequence(Function):
 
         return _stack(_steps_composite(x, h0, w_ih, w_hh, biases, self.reverse, cell))
 
-    @blas_one_thread
     def backward(self, g):
         out, w_hh = self.out, self.w_hh
         deriv = (out > 0).astype(out.dtype) if self.relu else 1 - out * out
@@ -143,7 +144,6 @@ class LSTMSequence(Function):
     Output (T + 1, B, H): rows 0..T-1 hold h_t in time order, row T holds the final cell state c_n.
     """
 
-    @blas_one_thread
     def forward(self, x, h0, c0, w_ih, w_hh, *biases, reverse=False):
         xp = xp_of(x)
         n_steps, batch, _ = x.shape
@@ -189,7 +189,6 @@ class LSTMSequence(Function):
         outs = _steps_composite(x, h0, w_ih, w_hh, biases, self.reverse, cell)
         return _stack(outs + [state["c"]])
 
-    @blas_one_thread
     def backward(self, g):
         xp = xp_of(g)
         acts, cs, tcs, w_hh = self.acts, self.cs, self.tcs, self.w_hh
@@ -231,7 +230,6 @@ class GRUSequence(Function):
     Inputs: x (T, B, I), h0 (B, H), w_ih (3H, I), w_hh (3H, H)[, b_ih, b_hh]. Output: all h_t, (T, B, H).
     """
 
-    @blas_one_thread
     def forward(self, x, h0, w_ih, w_hh, *biases, reverse=False):
         xp = xp_of(x)
         n_steps, batch, _ = x.shape
@@ -289,7 +287,6 @@ class GRUSequence(Function):
 
         return _stack(_steps_composite(x, h0, w_ih, w_hh, biases, self.reverse, cell))
 
-    @blas_one_thread
     def backward(self, g):
         xp = xp_of(g)
         rz, hn, n, out, w_hh = self.rz, self.hn, self.n, self.out, self.w_hh

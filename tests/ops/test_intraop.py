@@ -200,13 +200,14 @@ def test_split_adam_matches_torch(split_everything, kwargs):
                           steps=6, rtol=1e-4, atol=2e-5)
 
 
-def test_blas_one_thread_holds_blas_to_one_thread_inside_and_restores_it():
-    from nnstudio.ops.intraop import blas_one_thread, get_num_threads
+def test_blas_single_thread_holds_blas_to_one_thread_inside_and_restores_it():
+    from nnstudio.ops.intraop import blas_single_thread, get_num_threads
 
     blas_threads = _nnstudio_blas_threads
 
     outside = blas_threads()
-    seen = blas_one_thread(blas_threads)()
+    with blas_single_thread():
+        seen = blas_threads()
     if get_num_threads() > 1 and outside and max(outside) > 1:
         assert seen == [1] * len(outside)
     assert blas_threads() == outside
