@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from helpers.optim_cases import grouped, make_pair
 from helpers.parity import check_training_parity, copy_weights_from_torch
 
 import nnstudio
@@ -16,18 +17,6 @@ BATCHES = [(rng.standard_normal((8, 5)).astype(np.float32), rng.standard_normal(
            for _ in range(3)]
 
 
-def make_pair():
-    ns = nn.Sequential(nn.Linear(5, 6), nn.Tanh(), nn.Linear(6, 2))
-    th = torch.nn.Sequential(torch.nn.Linear(5, 6), torch.nn.Tanh(), torch.nn.Linear(6, 2))
-    return ns, th
-
-
-def grouped(cls, kwargs, group_kwargs):
-    """First layer in group 0 with the constructor's options, second layer in group 1 with overrides."""
-    def factory(params):
-        params = list(params)
-        return cls([{"params": params[:2]}, {"params": params[2:], **group_kwargs}], **kwargs)
-    return factory
 
 
 CONFIGS = {
