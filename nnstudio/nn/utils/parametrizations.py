@@ -10,6 +10,7 @@ from ...autograd.grad_mode import no_grad
 from ..functional import normalize
 from ..module import Module
 from . import parametrize
+from .spectral_norm import weight_as_matrix
 from .weight_norm import _weight_norm, norm_except_dim
 
 
@@ -54,9 +55,7 @@ class _SpectralNorm(Module):
             self._power_method(mat, 15)
 
     def _reshape_weight_to_matrix(self, weight):
-        if self.dim != 0:
-            weight = weight.permute(self.dim, *(d for d in range(weight.dim()) if d != self.dim))
-        return weight.flatten(1)
+        return weight_as_matrix(weight, self.dim)
 
     def _power_method(self, mat, n: int) -> None:
         with no_grad():

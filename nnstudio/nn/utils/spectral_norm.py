@@ -10,6 +10,13 @@ from ..functional import normalize
 from ..parameter import Parameter
 
 
+def weight_as_matrix(weight, dim: int):
+    """The weight as a matrix for power iteration: `dim` first, every other dim flattened into the columns."""
+    if dim != 0:
+        weight = weight.permute(dim, *(d for d in range(weight.dim()) if d != dim))
+    return weight.reshape(weight.shape[0], -1)
+
+
 class SpectralNorm:
     """The forward pre-hook that sets `<name>` = `<name>_orig` / sigma."""
 
@@ -20,10 +27,7 @@ class SpectralNorm:
         self.name, self.dim, self.n_power_iterations, self.eps = name, dim, n_power_iterations, eps
 
     def reshape_weight_to_matrix(self, weight):
-        mat = weight
-        if self.dim != 0:
-            mat = mat.permute(self.dim, *[d for d in range(mat.dim()) if d != self.dim])
-        return mat.reshape(mat.shape[0], -1)
+        return weight_as_matrix(weight, self.dim)
 
     def compute_weight(self, module, do_power_iteration: bool):
         weight = getattr(module, self.name + "_orig")
