@@ -14,12 +14,20 @@ from .tensor import Size, Tensor, _infer_numpy
 def _size(size) -> tuple:
     if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
         size = tuple(size[0])
+    size = tuple(_as_int(n, size) for n in size)
     for n in size:
-        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
-            raise TypeError(f"size must be a sequence of ints, got {list(size)}")
         if n < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(size)}")
     return tuple(int(n) for n in size)
+
+
+def _as_int(n, size) -> int:
+    """One dimension: an int, a NumPy integer or a 0-d integer tensor (`torch.zeros(t.sum())`), never a bool."""
+    if isinstance(n, Tensor) and n.dim() == 0 and not n.is_floating_point() and n.dtype != dt.bool_:
+        return int(n.item())
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+        raise TypeError(f"size must be a sequence of ints, got {list(size)}")
+    return int(n)
 
 
 _TORCH_KEYWORDS = ("size", "layout", "pin_memory", "memory_format", "out")
@@ -100,33 +108,39 @@ def _like(x: Tensor, dtype, device):
     return (dtype if dtype is not None else x.dtype), (device if device is not None else x.device)
 
 
-def zeros_like(x: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    dtype, device = _like(x, dtype, device)
-    return zeros(x.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+def zeros_like(input: Tensor, dtype=None, device=None, requires_grad: bool = False, *, layout=None,
+               memory_format=None) -> Tensor:
+    dtype, device = _like(input, dtype, device)
+    return zeros(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def ones_like(x: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    dtype, device = _like(x, dtype, device)
-    return ones(x.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+def ones_like(input: Tensor, dtype=None, device=None, requires_grad: bool = False, *, layout=None,
+               memory_format=None) -> Tensor:
+    dtype, device = _like(input, dtype, device)
+    return ones(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def empty_like(x: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return zeros_like(x, dtype, device, requires_grad)
+def empty_like(input: Tensor, dtype=None, device=None, requires_grad: bool = False, *, layout=None,
+               memory_format=None) -> Tensor:
+    return zeros_like(input, dtype, device, requires_grad)
 
 
-def full_like(x: Tensor, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    dtype, device = _like(x, dtype, device)
-    return full(x.shape, fill_value, dtype=dtype, device=device, requires_grad=requires_grad)
+def full_like(input: Tensor, fill_value, dtype=None, device=None, requires_grad: bool = False, *, layout=None,
+               memory_format=None) -> Tensor:
+    dtype, device = _like(input, dtype, device)
+    return full(input.shape, fill_value, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def rand_like(x: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    dtype, device = _like(x, dtype, device)
-    return rand(x.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+def rand_like(input: Tensor, dtype=None, device=None, requires_grad: bool = False, *, layout=None,
+               memory_format=None) -> Tensor:
+    dtype, device = _like(input, dtype, device)
+    return rand(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def randn_like(x: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    dtype, device = _like(x, dtype, device)
-    return randn(x.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+def randn_like(input: Tensor, dtype=None, device=None, requires_grad: bool = False, *, layout=None,
+               memory_format=None) -> Tensor:
+    dtype, device = _like(input, dtype, device)
+    return randn(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool = False) -> Tensor:

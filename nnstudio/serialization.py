@@ -186,14 +186,16 @@ def _array(data, index) -> np.ndarray:
     return array
 
 
-def save(obj, f) -> None:
+def save(obj, f, pickle_module=None, pickle_protocol: int = 2, _use_new_zipfile_serialization: bool = True,
+         _disable_byteorder_record: bool = False) -> None:
     """Save `obj` (a state dict, a checkpoint dict of state dicts, numbers and strings, or a whole nn.Module) to
     an `.npz` file (a module is stored as its class's name and its attributes: `nnstudio/nn/saved_modules.py`).
 
     `f` is a path or a writable binary file. A path is written atomically (a temporary file with a unique name in
     the same folder, then a rename), so an interrupted save never leaves half a file in place of a good one, nor
     a temporary file beside it; the file gets the permissions `open()` would give it. A read-only file is not
-    replaced (PermissionError), as `torch.save` cannot replace it either.
+    replaced (PermissionError), as `torch.save` cannot replace it either. torch's pickle and zip-format options
+    are accepted so that programs run unchanged, and change nothing: there is one format and it holds no pickle.
     """
     if _is_flat_state(obj):
         arrays = {k: (to_numpy(v._data) if isinstance(v, Tensor) else v) for k, v in obj.items()}
@@ -208,16 +210,20 @@ def save(obj, f) -> None:
     atomic_write(os.fspath(f), lambda fh: np.savez(fh, **arrays))
 
 
-def load(f, map_location=None, weights_only: bool = True):
+def load(f, map_location=None, pickle_module=None, *, weights_only: bool | None = True, mmap: bool | None = None,
+         **pickle_load_args):
     """Load what `save` wrote (`allow_pickle=False`: a file can carry no code): an OrderedDict of tensors for a
     state dict, else the saved structure. `map_location` ('cpu', 'cuda', a device) moves every tensor. A whole
     module in the file is re-created (its class imported by name, its attributes restored, no constructor run)
-    only with `weights_only=False` or for a class given to `add_safe_globals`, as torch allows it.
+    only with `weights_only=False` or for a class given to `add_safe_globals`, as torch allows it
+    (`weights_only=None` means True, as in torch 2.6 and later). `pickle_module`, `mmap` and pickle's load options
+    are accepted and ignored: the file is read whole and nothing in it is unpickled.
 
     Raises:
         FileNotFoundError / IsADirectoryError / PermissionError: as `open` raises them.
         LoadError: (a RuntimeError) for any file that is not one `save` wrote, naming the file and the reason.
     """
+    weights_only = True if weights_only is None else weights_only
     name = _file_name(f)
     if not hasattr(f, "read"):
         with open(os.fspath(f), "rb") as fh:  # the OS's own errors for a missing file, a folder, no access

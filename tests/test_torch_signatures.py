@@ -41,15 +41,13 @@ MOST_USED = [
 
 #: torch parameters nnstudio need not take, and why
 IGNORED = {"_stacklevel": "private, deprecated", "self": "the instance",
-           "pickle_module": "nnstudio never pickles what a user loads (README: what is never loaded)",
-           "pickle_protocol": "no pickle", "_use_new_zipfile_serialization": "no pickle: one format",
-           "_disable_byteorder_record": "no pickle: one format", "mmap": "files are read whole",
            "out": "F.normalize(out=) is not supported"}
 #: defaults that differ in spelling only, and why
 SAME_MEANING = {
     ("utils.data.DataLoader", "shuffle"): "torch's None means False",
     ("utils.data.random_split", "generator"): "torch's default_generator; nnstudio's None is its global stream",
     ("load", "weights_only"): "torch's None means True since 2.6",
+    ("save", "pickle_module"): "accepted and unused: nnstudio's files hold no pickle",
 }
 
 

@@ -37,47 +37,47 @@ class ArithmeticMixin:
         check_broadcast(fn, a, b)
         return apply(fn, a, b)
 
-    def __add__(self, o):
-        return self._binary(M.Add, o)
+    def __add__(self, other):
+        return self._binary(M.Add, other)
 
-    def __radd__(self, o):
-        return self._binary(M.Add, o, True)
+    def __radd__(self, other):
+        return self._binary(M.Add, other, True)
 
-    def __sub__(self, o):
-        return self._binary(M.Sub, o)
+    def __sub__(self, other):
+        return self._binary(M.Sub, other)
 
-    def __rsub__(self, o):
-        return self._binary(M.Sub, o, True)
+    def __rsub__(self, other):
+        return self._binary(M.Sub, other, True)
 
-    def __mul__(self, o):
-        return self._binary(M.Mul, o)
+    def __mul__(self, other):
+        return self._binary(M.Mul, other)
 
-    def __rmul__(self, o):
-        return self._binary(M.Mul, o, True)
+    def __rmul__(self, other):
+        return self._binary(M.Mul, other, True)
 
-    def __truediv__(self, o):
-        return self._true_float()._binary(M.Div, o)
+    def __truediv__(self, other):
+        return self._true_float()._binary(M.Div, other)
 
-    def __rtruediv__(self, o):
-        return self._true_float()._binary(M.Div, o, True)
+    def __rtruediv__(self, other):
+        return self._true_float()._binary(M.Div, other, True)
 
-    def __floordiv__(self, o):
-        return self.floor_divide(o)
+    def __floordiv__(self, other):
+        return self.floor_divide(other)
 
-    def __rfloordiv__(self, o):
-        return self._operand(o).floor_divide(self)
+    def __rfloordiv__(self, other):
+        return self._operand(other).floor_divide(self)
 
-    def __mod__(self, o):
-        return self.remainder(o)
+    def __mod__(self, other):
+        return self.remainder(other)
 
-    def __rmod__(self, o):
-        return self._operand(o).remainder(self)
+    def __rmod__(self, other):
+        return self._operand(other).remainder(self)
 
-    def __lshift__(self, o):
-        return self.bitwise_left_shift(o)
+    def __lshift__(self, other):
+        return self.bitwise_left_shift(other)
 
-    def __rshift__(self, o):
-        return self.bitwise_right_shift(o)
+    def __rshift__(self, other):
+        return self.bitwise_right_shift(other)
 
     def __neg__(self):
         return apply(M.Neg, self)
@@ -85,28 +85,61 @@ class ArithmeticMixin:
     def __pos__(self):
         return self
 
-    def __pow__(self, o):
-        if isinstance(o, numbers.Number) and not isinstance(o, _pybool):
-            if self._data.dtype.kind != "f" and isinstance(o, _pyfloat):
-                return self.float().__pow__(o)
-            return apply(M.PowScalar, self, exponent=o)
-        return self._binary(M.Pow, o)
+    def __pow__(self, other):
+        if isinstance(other, numbers.Number) and not isinstance(other, _pybool):
+            if self._data.dtype.kind != "f" and isinstance(other, _pyfloat):
+                return self.float().__pow__(other)
+            return apply(M.PowScalar, self, exponent=other)
+        return self._binary(M.Pow, other)
 
-    def __rpow__(self, o):
-        return self._binary(M.Pow, o, True)
+    def __rpow__(self, other):
+        return self._binary(M.Pow, other, True)
 
-    add = __add__
+    def add(self, other, alpha=1):
+        """self + alpha * other (torch's `add(other, *, alpha=1)`)."""
+        return self + (other * alpha if alpha != 1 else other)
+
+    def sub(self, other, alpha=1):
+        """self - alpha * other."""
+        return self - (other * alpha if alpha != 1 else other)
 
     mul = multiply = __mul__
 
-    div = divide = true_divide = __truediv__
+    true_divide = __truediv__
+
+    def div(self, other, *, rounding_mode: str | None = None):
+        """self / other; `rounding_mode="trunc"` rounds toward zero, `"floor"` down (both have zero gradient)."""
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode in ("floor", "trunc"):
+            return self._rounded_divide(other, rounding_mode)
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                           f"{rounding_mode!r}")
+
+    divide = div
+
+    def _rounded_divide(self, other, mode: str) -> Tensor:
+        """Division rounded down (`mode="floor"`, Python's //) or toward zero, in the promoted dtype (integers stay
+        integers); a float result keeps a zero gradient, as torch's DivBackward."""
+        floor = self.floor_divide(other)
+        if floor._data.dtype.kind != "f":
+            if mode == "floor":
+                return floor
+            rem = self.remainder(other)._data
+            inexact = (rem != 0) & ((self._data < 0) != (self._operand(other)._data < 0))
+            return wrap(floor._data + inexact.astype(floor._data.dtype), None)
+        quotient = self / other
+        if mode == "trunc":
+            return quotient.trunc()
+        out = quotient.floor()  # zero gradient; the values are Python's //, which floor(a / b) can miss by one
+        out._data = floor._data
+        return out
 
     neg = negative = __neg__
 
-    pow = __pow__
-
-    def sub(self, other, alpha=1):
-        return self - (other * alpha if alpha != 1 else other)
+    def pow(self, exponent):
+        """self ** exponent (a number or a tensor)."""
+        return self.__pow__(exponent)
 
     subtract = sub
 
@@ -117,38 +150,38 @@ class ArithmeticMixin:
         o = self._operand(other)._data
         return wrap(op(self._data, o), None)
 
-    def __eq__(self, o):
-        if o is None:  # torch: `t == None` is False, not an error
+    def __eq__(self, other):
+        if other is None:  # torch: `t == None` is False, not an error
             return False
-        return self._compare(o, lambda a, b: a == b)
+        return self._compare(other, lambda a, b: a == b)
 
-    def __ne__(self, o):
-        if o is None:
+    def __ne__(self, other):
+        if other is None:
             return True
-        return self._compare(o, lambda a, b: a != b)
+        return self._compare(other, lambda a, b: a != b)
 
-    def __lt__(self, o):
-        return self._compare(o, lambda a, b: a < b)
+    def __lt__(self, other):
+        return self._compare(other, lambda a, b: a < b)
 
-    def __le__(self, o):
-        return self._compare(o, lambda a, b: a <= b)
+    def __le__(self, other):
+        return self._compare(other, lambda a, b: a <= b)
 
-    def __gt__(self, o):
-        return self._compare(o, lambda a, b: a > b)
+    def __gt__(self, other):
+        return self._compare(other, lambda a, b: a > b)
 
-    def __ge__(self, o):
-        return self._compare(o, lambda a, b: a >= b)
+    def __ge__(self, other):
+        return self._compare(other, lambda a, b: a >= b)
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
-    def __and__(self, o):
-        return self._compare(o, lambda a, b: a & b)
+    def __and__(self, other):
+        return self._compare(other, lambda a, b: a & b)
 
-    def __or__(self, o):
-        return self._compare(o, lambda a, b: a | b)
+    def __or__(self, other):
+        return self._compare(other, lambda a, b: a | b)
 
-    def __xor__(self, o):
-        return self._compare(o, lambda a, b: a ^ b)
+    def __xor__(self, other):
+        return self._compare(other, lambda a, b: a ^ b)
 
     def __invert__(self):
         return wrap(~self._data, None)
@@ -158,8 +191,9 @@ class ArithmeticMixin:
     def equal(self, other: Tensor) -> bool:
         return self.shape == other.shape and _pybool((self._data == other._data).all())
 
-    def allclose(self, other, rtol=1e-5, atol=1e-8) -> bool:
-        return _pybool(xp_of(self._data).allclose(self._data, self._operand(other)._data, rtol=rtol, atol=atol))
+    def allclose(self, other, rtol=1e-5, atol=1e-8, equal_nan: bool = False) -> bool:
+        return _pybool(xp_of(self._data).allclose(self._data, self._operand(other)._data, rtol=rtol, atol=atol,
+                                                   equal_nan=equal_nan))
 
     def isnan(self):
         return wrap(xp_of(self._data).isnan(self._data), None)

@@ -491,15 +491,15 @@ class TensorBase:
 
         return tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
 
-    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, **kw):
         from ..creation import zeros
 
-        return zeros(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+        return zeros(*size, **kw, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
 
-    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False, **kw):
         from ..creation import ones
 
-        return ones(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+        return ones(*size, **kw, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
         from ..creation import full
@@ -507,8 +507,8 @@ class TensorBase:
         return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
                     requires_grad=requires_grad)
 
-    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
-        return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **kw):
+        return self.new_zeros(*size, **kw, dtype=dtype, device=device, requires_grad=requires_grad)
 
     def is_contiguous(self, memory_format=None) -> bool:
         """True when the values are laid out row-major without gaps (after `.t()` or `.permute()`, False)."""
@@ -604,3 +604,4 @@ def as_tensor(x, like: Tensor | None = None) -> Tensor:
 
 _as_tensor = as_tensor  # the name the rest of nnstudio imports
 infer_numpy = _infer_numpy
+

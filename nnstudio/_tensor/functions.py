@@ -34,9 +34,10 @@ if TYPE_CHECKING:
 _pyint = builtins.int
 
 
-def matmul(a, b) -> Tensor:
+def matmul(input, other) -> Tensor:
     """Matrix product with batch broadcasting; a clear error names both shapes when they do not fit."""
-    a, b = as_tensor(a), as_tensor(b, a)
+    a = as_tensor(input)
+    b = as_tensor(other, a)
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
                            f"{a.ndim}D and {b.ndim}D")
@@ -146,8 +147,9 @@ def split(tensor: Tensor, split_size_or_sections, dim: int = 0):
     return tuple(out)
 
 
-def chunk(x: Tensor, chunks: int, dim: int = 0):
+def chunk(input: Tensor, chunks: int, dim: int = 0):
     """Split into `chunks` nearly equal pieces (torch's rule: ceil(n / chunks) each)."""
+    x = input
     n = x._data.shape[wrap_dim(dim, x.ndim)]
     step = -(-n // chunks) if chunks > 0 else 0
     if step == 0:

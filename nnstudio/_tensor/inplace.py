@@ -68,8 +68,8 @@ class _InplaceWritten:
     def mul_(self, other):
         return self._inplace(lambda s: s * other, "mul_")
 
-    def div_(self, other):
-        return self._inplace(lambda s: s / other, "div_")
+    def div_(self, other, *, rounding_mode: str | None = None):
+        return self._inplace(lambda s: s.div(other, rounding_mode=rounding_mode), "div_")
 
     def pow_(self, exponent):
         return self._inplace(lambda s: s**exponent, "pow_")

@@ -39,19 +39,37 @@ class LinalgMixin:
 
     __slots__ = ()
 
-    def __matmul__(self, o):
-        return matmul(self, o)
+    def __matmul__(self, other):
+        return matmul(self, other)
 
-    def __rmatmul__(self, o):
-        return matmul(self._operand(o), self)
+    def __rmatmul__(self, other):
+        return matmul(self._operand(other), self)
 
     def matmul(self, other):
         return matmul(self, other)
 
-    mm = bmm = matmul
+    def mm(self, mat2) -> Tensor:
+        """(n, m) @ (m, p) -> (n, p): both must be matrices (matmul broadcasts, mm does not)."""
+        mat2 = self._operand(mat2)
+        if self.dim() != 2 or mat2.dim() != 2:
+            bad = "self" if self.dim() != 2 else "mat2"
+            raise RuntimeError(f"{bad} must be a matrix (mm got shapes {list(self.shape)} and {list(mat2.shape)})")
+        return matmul(self, mat2)
 
-    def dot(self, other):
-        return matmul(self, other)
+    def bmm(self, mat2) -> Tensor:
+        """(b, n, m) @ (b, m, p) -> (b, n, p), the batch sizes equal (no broadcasting)."""
+        mat2 = self._operand(mat2)
+        _check_3d(self, mat2, "bmm")
+        if self.shape[0] != mat2.shape[0]:
+            raise RuntimeError(f"bmm: batch sizes differ: {list(self.shape)} and {list(mat2.shape)}")
+        return matmul(self, mat2)
+
+    def dot(self, tensor) -> Tensor:
+        """(n,) . (n,) -> a 0-d tensor."""
+        tensor = self._operand(tensor)
+        if self.dim() != 1 or tensor.dim() != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self.dim()}D and {tensor.dim()}D tensors")
+        return matmul(self, tensor)
 
     def outer(self, vec2: Tensor) -> Tensor:
         """(n,) x (m,) -> (n, m) with out[i, j] = self[i] * vec2[j]."""
