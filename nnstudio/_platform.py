@@ -38,16 +38,31 @@ def event_loop() -> asyncio.AbstractEventLoop | None:
     return None
 
 
+def _moves(clock, spin: float = 0.005) -> bool:
+    """True when `clock` advances while this thread computes for up to `spin` seconds of wall time."""
+    a, t0 = clock(), time.perf_counter()
+    while time.perf_counter() - t0 < spin:
+        if clock() != a:
+            return True
+    return clock() != a
+
+
 def _cpu_clock():
-    for name in ("thread_time", "process_time", "perf_counter"):  # Pyodide has no thread_time: one thread anyway
+    """The CPU clock of this thread, or the closest that works. Pyodide 0.27 has no `thread_time` and its
+    `process_time()` always returns 0.0 (Emscripten has no CPU-time clock): a clock that does not move is refused
+    (everything paced by it would wait forever) and the wall clock taken instead, which is right where the one
+    thread does all the work."""
+    if EMSCRIPTEN:
+        return time.perf_counter
+    for name in ("thread_time", "process_time"):
         clock = getattr(time, name, None)
         try:
-            clock()
+            if clock is not None and _moves(clock):
+                return clock
         except (TypeError, OSError):
             continue
-        return clock
     return time.perf_counter
 
 
-#: CPU seconds of the calling thread (`time.thread_time`, or the process's where a build lacks it, as Pyodide's)
+#: CPU seconds of the calling thread (`time.thread_time`), or the wall clock where no CPU clock moves (Pyodide)
 thread_time = _cpu_clock()

@@ -21,7 +21,7 @@ import time
 
 import ipywidgets as widgets
 
-from .._platform import thread_time
+from .. import _platform
 from ..train import TrainingError
 from .dashboard_controls import TrainingControls
 from .dashboard_data import DataImport
@@ -378,10 +378,10 @@ class Dashboard(widgets.VBox):
         wall time would also count waiting for the GIL and for a busy machine) plus the time of the model's
         forward on the grid, which runs on the training thread.
         """
-        c0 = thread_time()
+        c0 = _platform.thread_time()
         panel.probe_seconds = 0.0
         if not (panel.update(self.trainer) or panel.dirty):
-            spent = thread_time() - c0
+            spent = _platform.thread_time() - c0
             if spent > 0.001:
                 refresher.frame_done(spent, name)
             return False
@@ -390,7 +390,7 @@ class Dashboard(widgets.VBox):
         _send(image, rendered)
         if panel is self.shapes_panel:
             self._table_dirty = True
-        refresher.frame_done(thread_time() - c0 + panel.probe_seconds, name)
+        refresher.frame_done(_platform.thread_time() - c0 + panel.probe_seconds, name)
         return True
 
     def _panels(self) -> list:

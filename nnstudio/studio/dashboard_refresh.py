@@ -13,7 +13,9 @@ Rules (see LIVE-UPDATES.md): the training loop never draws; this daemon thread w
   time would overspend: the clock is the training thread's CPU time.)
 - no panel waits more than `max_wait` seconds of training for its next frame, whatever its frames cost: a panel
   that looks frozen teaches nothing. The cap bounds what it can overspend: a panel whose frames cost c takes at
-  most c / (max_wait + c) of the training time (1.6% for a 50 ms frame and the default 3 s).
+  most c / (max_wait + c) of the training time (1.6% for a 50 ms frame and the default 3 s). And none waits more
+  than `max_wall_wait` seconds of wall time, whatever the training clock says: a clock that stops (Pyodide's
+  `process_time()` is always 0.0) must never freeze the plots while the progress line moves on.
 - while nothing trains (paused, stepped, finished) a frame costs no training time: `training()` is False and the
   dashboard catches up at once, drawing every panel that changed.
 
@@ -45,11 +47,12 @@ class Refresher:
         max_wait: the longest a panel waits for its next frame, in seconds of the training thread's CPU time.
         min_interval: the shortest wait between two frames of a panel key (seconds), however cheap its frames (the
             browser-drawn panels: their frames cost little, their messages do).
+        max_wall_wait: the longest a panel waits for its next frame in wall time (default: 2 * max_wait).
     """
 
     def __init__(self, dashboard, share: float = 0.03, max_messages: float = 10.0, tick: float = 0.1,
                  weights: dict | None = None, smoothing: float = 0.25, max_wait: float = 3.0,
-                 min_interval: dict | None = None):
+                 min_interval: dict | None = None, max_wall_wait: float | None = None):
         if not 0 < share < 1:
             raise ValueError(f"share must be in (0, 1), got {share}")
         self.dashboard = dashboard
@@ -65,13 +68,14 @@ class Refresher:
         if not max_wait > 0:
             raise ValueError(f"max_wait must be positive, got {max_wait}")
         self.max_wait = max_wait
+        self.max_wall_wait = 2.0 * max_wait if max_wall_wait is None else max_wall_wait
         self.min_interval = dict(min_interval or {})
         self.tokens = max_messages
         self.draw_seconds = 0.0  # total time spent in panel updates and renders
         self.frames = 0
         self.messages = 0
         self.errors: list[str] = []
-        self._due: dict = {}  # key -> (wall time due, training CPU clock due, training thread id)
+        self._due: dict = {}  # key -> (wall time due, training CPU clock due, training thread id, wall time cap)
         self.mean_cost: dict = {}  # key -> running mean of its frames' cost (seconds)
         self._stop = threading.Event()
         self._last = time.monotonic()
@@ -123,11 +127,12 @@ class Refresher:
         """A token is left and panel `key`'s last frame has been paid for by enough training."""
         if self.tokens < 1:
             return False
-        wall_due, cpu_due, owner = self._due.get(key, (0.0, 0.0, None))
+        wall_due, cpu_due, owner, wall_cap = self._due.get(key, (0.0, 0.0, None, 0.0))
         clock = self._training_clock()
+        now = time.monotonic()
         if clock is None or owner != self._owner():  # nothing trains, or a new thread: wall time
-            return time.monotonic() >= wall_due
-        return clock >= cpu_due
+            return now >= wall_due
+        return clock >= cpu_due or now >= wall_cap
 
     def frame_done(self, seconds: float, key=None) -> None:
         """Account a frame of panel `key` that cost `seconds`; schedule its next one to keep its share."""
@@ -138,8 +143,9 @@ class Refresher:
         self.mean_cost[key] = mean
         wait = min(self.max_wait, mean * (1.0 / (self.share * self.weights.get(key, 1.0)) - 1.0))
         wait = max(wait, self.min_interval.get(key, 0.0))
-        clock = self._training_clock()
-        self._due[key] = (time.monotonic() + wait, (clock + wait) if clock is not None else 0.0, self._owner())
+        clock, now = self._training_clock(), time.monotonic()
+        self._due[key] = (now + wait, (clock + wait) if clock is not None else 0.0, self._owner(),
+                          now + max(wait, self.max_wall_wait))
 
     @property
     def next_frame(self) -> float:

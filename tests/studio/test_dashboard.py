@@ -300,3 +300,18 @@ def test_no_panel_waits_longer_than_max_wait():
     assert r._due["loss"][0] - time.monotonic() < 0.07
     with pytest.raises(ValueError, match="max_wait"):
         Refresher(dashboard=None, max_wait=0)
+
+
+def test_a_stopped_training_clock_never_freezes_a_panel(monkeypatch):
+    """Pyodide's CPU clock never moves: paced by it alone, a panel drawn once while training was never drawn
+    again. The wall-time cap draws it anyway."""
+    from nnstudio.studio.dashboard_refresh import Refresher
+
+    r = Refresher(dashboard=None, share=0.03, max_wait=2.0, max_wall_wait=0.05)
+    monkeypatch.setattr(r, "_training_clock", lambda: 0.0)  # training, and its clock stays where it was
+    monkeypatch.setattr(r, "_owner", lambda: 7)
+    r.frame_done(0.001, "loss")
+    assert not r.frame_allowed("loss")
+    time.sleep(0.06)
+    assert r.frame_allowed("loss")
+    assert Refresher(dashboard=None, max_wait=1.5).max_wall_wait == 3.0
