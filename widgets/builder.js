@@ -117,6 +117,7 @@ function render({ model, el }) {
     model.off("change:view", onView);
     model.off("change:stats", onStats);
     wire.dispose();
+    canvas.dispose();
   };
 }
 

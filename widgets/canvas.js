@@ -2,7 +2,7 @@
 // between them, selection by click or focus, and keyboard navigation (arrows, Alt+arrows reorder, Delete).
 
 import { fmtInt, fmtShape, h, s } from "./dom.js";
-import { LANE0, LANE_W, NODE_W, assignLanes, layout } from "./layout.js";
+import { assignLanes, fit, layout } from "./layout.js";
 
 // ctx: {send, view(), uid, focusInspector()}
 export function createCanvas(ctx) {
@@ -17,7 +17,8 @@ export function createCanvas(ctx) {
   });
   const el = h("section", { class: "nnstudio-canvas", "aria-label": "Model canvas" }, inner, hint);
 
-  let geo = { pos: new Map(), height: 0 };
+  let geo = { pos: new Map(), height: 0, nodeW: 0, lane0: 0, laneW: 0 };
+  let lastView = null;
   let nodeEls = new Map();
   let wireKey = null;
   let focusAfter = null;
@@ -44,7 +45,7 @@ export function createCanvas(ctx) {
       "aria-current": n.name === selected ? "true" : null,
       "aria-describedby": `${ctx.uid}-hovercard`,
       draggable: n.role === "input" ? null : "true",
-      style: { top: `${p.y}px`, left: "0px", width: `${NODE_W}px`, height: `${p.h}px`, "--hue": n.hue },
+      style: { top: `${p.y}px`, left: "0px", height: `${p.h}px`, "--hue": n.hue }, // width: --nn-node-w
     });
     if (n.role !== "input") {
       node.append(h("span", { class: "nnstudio-port nnstudio-port-in", "aria-hidden": "true", title: "input" }));
@@ -98,7 +99,7 @@ export function createCanvas(ctx) {
       const p = geo.pos.get(n.name);
       // keyed re-use: a block whose data, place, selection and tab stop are unchanged keeps its element, so an
       // edit touches (and the browser re-lays out) only the blocks it changed
-      const key = JSON.stringify([n, p.y, p.h, n.name === selected, n.name === tabTarget]);
+      const key = JSON.stringify([n, p.y, p.h, n.name === selected, n.name === tabTarget]); // width: CSS
       const old = nodeEls.get(n.name);
       const entry = old && old.key === key ? old : { key, el: blockEl(n, p, selected, tabTarget) };
       els.push(entry.el);
@@ -126,6 +127,7 @@ export function createCanvas(ctx) {
     // rebuilt only when a wire, a block's place or an error changed
     const k = JSON.stringify([
       v.edges,
+      width,
       nodes.map((n) => [n.name, geo.pos.get(n.name).y, geo.pos.get(n.name).h, !!(n.error || n.blocked)]),
     ]);
     if (k === wireKey) return;
@@ -154,15 +156,16 @@ export function createCanvas(ctx) {
       if (!a || !b) continue;
       let d;
       let cls = "nnstudio-wire";
+      const nodeW = geo.nodeW;
       if (b.i === a.i + 1) {
-        const x = NODE_W / 2;
+        const x = nodeW / 2;
         d = `M ${x} ${a.y + a.h} L ${x} ${b.y - 2}`;
       } else {
-        const lx = NODE_W + LANE0 + (lanes.get(`${src}\u0000${dst}`) || 0) * LANE_W;
+        const lx = nodeW + geo.lane0 + (lanes.get(`${src}\u0000${dst}`) || 0) * geo.laneW;
         const sy = a.y + a.h / 2;
         const dy = b.y + b.h / 2;
         const turn = Math.sign(dy - sy) * 14;
-        d = `M ${NODE_W} ${sy} C ${lx} ${sy}, ${lx} ${sy}, ${lx} ${sy + turn} L ${lx} ${dy - turn} C ${lx} ${dy}, ${lx} ${dy}, ${NODE_W + 2} ${dy}`;
+        d = `M ${nodeW} ${sy} C ${lx} ${sy}, ${lx} ${sy}, ${lx} ${sy + turn} L ${lx} ${dy - turn} C ${lx} ${dy}, ${lx} ${dy}, ${nodeW + 2} ${dy}`;
         cls += " is-skip";
         if (b.i < a.i) cls += " is-back";
       }
@@ -184,11 +187,14 @@ export function createCanvas(ctx) {
   }
 
   function update(v) {
+    lastView = v;
     const nodes = v.nodes || [];
-    geo = layout(nodes);
-    const { lanes, count } = assignLanes(v.edges || [], geo.pos);
-    const width = NODE_W + LANE0 + Math.max(count, 1) * LANE_W + 24;
+    const { lanes, count } = assignLanes(v.edges || [], layout(nodes).pos);
+    // the blocks follow the column's width (the docked Studio's canvas is narrow): lanes included, no scrollbar
+    const { nodeW, lane0, laneW, width } = fit(el.clientWidth, count);
+    geo = { ...layout(nodes, nodeW), lane0, laneW };
     inner.style.width = `${width}px`;
+    inner.style.setProperty("--nn-node-w", `${nodeW}px`);
     inner.style.height = `${geo.height}px`;
     // keep keyboard focus on the canvas across the rebuild: on the node Python selected (it follows adds/wires)
     const focused = nodesLayer.contains(document.activeElement) ? nodeOf(document.activeElement)?.dataset.node : null;
@@ -204,6 +210,16 @@ export function createCanvas(ctx) {
     if (name) nodeEl(name)?.classList.add("is-selected");
     send({ cmd: "select", name });
   }
+
+  // a new column width (the Studio docks, the window or the file browser changes): re-fit the blocks
+  let fitted = el.clientWidth;
+  const resized = new ResizeObserver(() => {
+    if (lastView && el.clientWidth !== fitted) {
+      fitted = el.clientWidth;
+      update(lastView);
+    }
+  });
+  resized.observe(el);
 
   // node events (delegated: the node elements are rebuilt on each render)
   nodesLayer.addEventListener("click", (e) => {
@@ -264,6 +280,7 @@ export function createCanvas(ctx) {
     dropLine,
     nodeOf,
     geo: () => geo,
+    dispose: () => resized.disconnect(),
     // keep keyboard focus on this block after the next render (a move or a drop re-creates it)
     focusAfterRender: (name) => {
       focusAfter = name;

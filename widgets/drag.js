@@ -1,7 +1,7 @@
 // Drag and drop (HTML5): a palette layer dropped on the canvas is inserted after the block above the pointer; a
 // block dragged onto the canvas moves there. A line shows where the drop lands.
 
-import { GAP, NODE_W, TOP } from "./layout.js";
+import { GAP, TOP } from "./layout.js";
 
 const LAYER = "application/x-nnstudio-layer";
 const NODE = "application/x-nnstudio-node";
@@ -70,7 +70,6 @@ export function createDrag(ctx, canvas) {
     e.dataTransfer.dropEffect = kind === "layer" ? "copy" : "move";
     const { lineY } = dropPosition(e);
     dropLine.style.top = `${lineY - 1}px`;
-    dropLine.style.width = `${NODE_W}px`;
     dropLine.classList.add("is-visible");
   });
   el.addEventListener("dragleave", (e) => {

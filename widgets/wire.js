@@ -2,7 +2,6 @@
 // merge gains an input, any other block gets an Add in front of it: a skip connection).
 
 import { s } from "./dom.js";
-import { NODE_W } from "./layout.js";
 
 // ctx: {send, root}; canvas: the canvas component
 export function createWire(ctx, canvas) {
@@ -25,7 +24,7 @@ export function createWire(ctx, canvas) {
     e.stopPropagation();
     const src = nodeOf(port).dataset.node;
     const p = canvas.geo().pos.get(src);
-    wire = { src, x0: NODE_W / 2, y0: p.y + p.h };
+    wire = { src, x0: p.w / 2, y0: p.y + p.h };
     root.classList.add("is-wiring");
     temp.setAttribute("d", "");
     canvas.addExtra(temp);

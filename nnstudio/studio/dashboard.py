@@ -429,18 +429,23 @@ class Dashboard(widgets.VBox):
         p = self.trainer.progress()
         total = max(1, p["epochs"])
         done = min(total, p["epoch"] + (p["batch"] / p["batches"] if p["epoch"] < total else 0))
-        parts = [f"epoch {p['epoch']}/{p['epochs']}", f"step {p['step']:,}"]
+        where = f"epoch {p['epoch']}/{p['epochs']} · step {p['step']:,}"
+        stats = []
         if math.isfinite(p["loss"]):
-            parts.append(f"loss {p['loss']:.4f}")
+            stats.append(f"loss {p['loss']:.4f}")
         if math.isfinite(p["val_accuracy"]):
-            parts.append(f"val acc {100 * p['val_accuracy']:.1f}%")
+            stats.append(f"val acc {100 * p['val_accuracy']:.1f}%")
         if p["state"] == "running":
-            parts.append(f"{p['steps_per_second']:,.0f} steps/s")
-        text = " · ".join(parts)
+            stats.append(f"{p['steps_per_second']:,.0f} steps/s")
+        # two unbreakable parts: beside the canvas (about 330 px) the line breaks between them, never inside one,
+        # so it takes at most two lines
+        text = f'<span class="nnstudio-progress-part">{html.escape(where)}</span>'
+        if stats:
+            text += f' · <span class="nnstudio-progress-part">{html.escape(" · ".join(stats))}</span>'
         self.progress.value = (f'<div class="nnstudio-progress-row"><progress class="nnstudio-progress" '
-                               f'max="{total}" value="{done:.3f}" aria-label="training progress"></progress>'
-                               f'<span class="nnstudio-state nnstudio-state-{p["state"]}">{p["state"]}</span>'
-                               f'<span class="nnstudio-progress-text">{html.escape(text)}</span></div>')
+                               f'max="{total}" value="{done:.3f}" aria-label="training progress"></progress> '
+                               f'<span class="nnstudio-state nnstudio-state-{p["state"]}">{p["state"]}</span> '
+                               f'<span class="nnstudio-progress-text">{text}</span></div>')
 
     def _update_table(self) -> None:
         self._table_dirty = False

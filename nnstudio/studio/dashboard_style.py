@@ -21,8 +21,13 @@ DASHBOARD_CSS = """
   background: var(--jp-brand-color1, #1976d2);
   color: var(--jp-ui-inverse-font-color1, #fff);
 }
-.nnstudio-dashboard .nnstudio-progress-row { display: flex; align-items: center; gap: 8px; font-size: 12px; }
-.nnstudio-dashboard progress.nnstudio-progress { width: 180px; height: 10px; accent-color: var(--jp-brand-color1); }
+/* inline, not flex: the line may break only between the parts (each one unbreakable), so it stays on one or two
+   lines in the narrow docked column */
+.nnstudio-dashboard .nnstudio-progress-row { display: block; font-size: 12px; line-height: 1.6; }
+.nnstudio-dashboard progress.nnstudio-progress {
+  width: 180px; height: 10px; accent-color: var(--jp-brand-color1); vertical-align: middle; margin: 0 2px 0 0;
+}
+.nnstudio-dashboard .nnstudio-progress-part { white-space: nowrap; }
 .nnstudio-dashboard .nnstudio-progress-text {
   color: var(--jp-ui-font-color2, #57606a);
   font-variant-numeric: tabular-nums;

@@ -4,8 +4,10 @@ Measured with element bounding boxes against what the notebook's scroll area sho
 is brought to the top of it): at 1366x768 in JupyterLab with the file browser open, at least 70% of the canvas and
 the whole loss panel; at 1440x900 the same; at 1920x1080 the gradient panel and the decision boundary too.
 Screenshots of the window at each size go to test-artifacts/layout-<w>x<h>.png (NNSTUDIO_UPDATE_DOCS=1 copies
-the 1920x1080 one, where every panel shows, to docs/studio.png for the README). A narrow notebook stacks the
-dashboard below the builder; Voila and Notebook 7 dock it as JupyterLab does.
+the 1920x1080 one, where every panel shows, to docs/studio.png for the README). At 1366x768 the canvas, skip wire
+included, fits its column without horizontal scroll, the progress line takes at most two lines, and the hover card
+of a block stays in view without covering that block. A narrow notebook stacks the dashboard below the builder;
+Voila and Notebook 7 dock it as JupyterLab does.
 """
 
 from __future__ import annotations
@@ -41,6 +43,57 @@ _VISIBLE = """(el) => {
 }"""
 
 
+# how far the canvas's drawing (blocks and wires) reaches past the part of the canvas shown, and its scroll width
+_CANVAS_OVERFLOW = """(c) => {
+    const right = c.getBoundingClientRect().left + c.clientWidth;
+    const drawn = [...c.querySelectorAll('.nnstudio-node, path.nnstudio-wire')].map(e => e.getBoundingClientRect());
+    return {past: Math.max(0, ...drawn.map(r => r.right - right)), scroll: c.scrollWidth - c.clientWidth,
+            skips: c.querySelectorAll('path.nnstudio-wire.is-skip').length};
+}"""
+
+# the number of text lines an element's content takes (client rects grouped by their vertical middle)
+_LINES = """(el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const mids = [...range.getClientRects()].filter(r => r.width > 0).map(r => (r.top + r.bottom) / 2)
+        .sort((a, b) => a - b);
+    let lines = 0, last = -1e9;
+    for (const m of mids) { if (m - last > 8) lines++; last = m; }
+    return lines;
+}"""
+
+
+def _boxes_overlap(a: dict, b: dict) -> bool:
+    return (a["x"] < b["x"] + b["width"] - 0.5 and b["x"] < a["x"] + a["width"] - 0.5
+            and a["y"] < b["y"] + b["height"] - 0.5 and b["y"] < a["y"] + a["height"] - 0.5)
+
+
+def _check_hover_cards(page, studio, expect) -> list:
+    """Hover the first and the lowest fully shown block: each card stays inside the canvas's visible box and does
+    not cover its block (the card under the lowest block used to hang below the canvas, over the blocks under it)."""
+    canvas = studio.locator(".nnstudio-canvas").first
+    view = canvas.bounding_box()
+    nodes = studio.locator(".nnstudio-node")
+    boxes = [nodes.nth(i).bounding_box() for i in range(nodes.count())]
+    top, bottom = view["y"], view["y"] + view["height"]
+    shown = [i for i, b in enumerate(boxes) if b["y"] >= top and b["y"] + b["height"] <= bottom]
+    card = studio.locator(".nnstudio-hovercard").first
+    found = []
+    for i in (shown[0], shown[-1]):
+        nodes.nth(i).hover()
+        expect(card).to_be_visible()
+        page.wait_for_timeout(300)
+        block, box = nodes.nth(i).bounding_box(), card.bounding_box()
+        found.append((nodes.nth(i).get_attribute("data-node"), block, box))
+        if i == shown[-1]:
+            page.screenshot(path=str(ARTIFACTS / "layout-1366x768-hover.png"))
+    studio.locator(".nnstudio-train").first.hover()
+    for name, block, box in found:
+        assert not _boxes_overlap(block, box), (name, block, box)
+        assert box["y"] >= top - 1 and box["y"] + box["height"] <= bottom + 1, (name, view, box)
+    return found
+
+
 def _fractions(studio) -> dict:
     hooks = {"canvas": ".nnstudio-canvas", "loss": ".nnstudio-plot-loss", "grads": ".nnstudio-plot-grads",
              "boundary": ".nnstudio-plot-boundary", "train": ".nnstudio-train"}
@@ -60,7 +113,8 @@ def _settle(page, studio) -> None:
 
 def test_canvas_and_loss_in_view_at_classroom_sizes(lab, page, expect):
     page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
-    open_with_cells(lab, page, "layout.ipynb", ["import nnstudio", "studio = nnstudio.Studio(epochs=5000)\nstudio"])
+    open_with_cells(lab, page, "layout.ipynb", ["import nnstudio",
+                                                "studio = nnstudio.Studio(design='residual', epochs=5000)\nstudio"])
     expect(page.locator(".jp-FileBrowser").first).to_be_visible()  # as studio.sh opens it: the file browser shown
     studio = page.locator(".nnstudio-studio").first
     expect(studio.locator(".nnstudio-node").first).to_be_visible()
@@ -68,7 +122,7 @@ def test_canvas_and_loss_in_view_at_classroom_sizes(lab, page, expect):
     _to_top(studio)
     studio.locator(".nnstudio-train").first.click()
     expect(studio.locator(".nnstudio-state").first).to_have_text("running")
-    measured = {}
+    measured, laptop = {}, {}
     ARTIFACTS.mkdir(exist_ok=True)
     for width, height in SIZES:
         if width == SIZES[-1][0]:
@@ -78,9 +132,17 @@ def test_canvas_and_loss_in_view_at_classroom_sizes(lab, page, expect):
         f = _fractions(studio)
         measured[f"{width}x{height}"] = {k: round(v["fraction"], 3) for k, v in f.items()}
         page.screenshot(path=str(ARTIFACTS / f"layout-{width}x{height}.png"))
+        if width == SIZES[0][0]:  # the classroom laptop: nothing scrolls sideways, nothing hides what it explains
+            overflow = studio.locator(".nnstudio-canvas").first.evaluate(_CANVAS_OVERFLOW)
+            lines = studio.locator(".nnstudio-progress-row").first.evaluate(_LINES)
+            laptop.update(canvas_overflow=overflow, progress_lines=lines)
+            assert overflow["skips"] >= 1 and overflow["past"] <= 0.5 and overflow["scroll"] <= 0, overflow
+            assert 1 <= lines <= 2, lines
+            cards = _check_hover_cards(page, studio, expect)
+            laptop["hover_card_offsets"] = [(n, c["y"] - b["y"]) for n, b, c in cards]
     studio.locator(".nnstudio-pause").first.click()
-    (ARTIFACTS / "layout-fractions.json").write_text(json.dumps(measured, indent=1))
-    print(json.dumps(measured))
+    (ARTIFACTS / "layout-fractions.json").write_text(json.dumps({**measured, "1366x768 details": laptop}, indent=1))
+    print(json.dumps(measured), json.dumps(laptop))
     for size, f in measured.items():
         assert f["canvas"] >= 0.70, (size, measured)
         assert f["loss"] >= 0.999, (size, measured)
