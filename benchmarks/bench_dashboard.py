@@ -7,11 +7,12 @@
     .venv/bin/python benchmarks/bench_dashboard.py --kernel --plots matplotlib   # every panel a matplotlib PNG
     .venv/bin/python benchmarks/bench_dashboard.py --frame-cost  # CPU ms per frame of each panel, both renderers
 
-Each case alternates runs without and with a `Dashboard` (refresher thread on, its default pacing: at most 6
-widget messages/s, the loss and gradient panels drawn in the browser from float32 numbers, the other panels'
-matplotlib drawing under 2% of the training thread's CPU time) and reports median steps/s, the cost of the live
-plots in percent, and what the refresher did (frames, full draws, drawing time, messages per second). In kernel
-mode it also counts the widget messages that reached the client.
+Each case runs pairs without and with a `Dashboard` (refresher thread on, its default pacing: at most 6 widget
+messages/s, every panel drawn in the browser from float32 numbers) in ABBA order and reports median steps/s, the
+cost of the live plots in percent (ratio of the medians, and pair by pair with its spread: quote the spread with
+the figure), the dashboard's own CPU work (a figure that machine load barely moves) and what the refresher did
+(frames, full draws, drawing time, messages per second), with the load average before and after. In kernel mode
+it also counts the widget messages that reached the client.
 """
 
 from __future__ import annotations
@@ -118,44 +119,66 @@ def _thread_cpu(thread) -> float | None:
         return None
 
 
-def run(cases=("spiral_mlp", "digits_cnn"), repeats: int = 5, seconds: float = 4.0) -> dict:
+def _spread(values) -> str:
+    """"median (min .. max, middle half lo .. hi)" of percentages."""
+    v = sorted(values)
+    if len(v) < 2:
+        return f"{v[0]:.1f}%" if v else "n/a"
+    q = statistics.quantiles(v, n=4, method="inclusive")
+    return f"{statistics.median(v):.1f}% (min {v[0]:.1f} .. max {v[-1]:.1f}, middle half {q[0]:.1f} .. {q[2]:.1f})"
+
+
+def run(cases=("spiral_mlp", "digits_cnn"), repeats: int = 7, seconds: float = 6.0) -> dict:
+    """Per case, `repeats` pairs of runs without and with the dashboard, in ABBA order (the first of a pair
+    alternates, so warm-up and drift hit both sides alike). The cost is taken pair by pair (1 - with / without of
+    two neighbouring runs) and reported as the median of the pairs with its spread, besides the ratio of medians."""
     results = {}
     for name in cases:
         if _case(name) is None:
             print(f"{name}: skipped (nnstudio.nn.Conv2d has not landed)")
             continue
+        load0 = os.getloadavg()[0]
         base, live, base_cpu, live_cpu, stats, others = [], [], [], [], [], {False: [], True: []}
-        for _ in range(repeats):  # alternate so that machine load hits both alike
-            r = run_once(name, False, seconds)
-            base.append(r["steps_per_s"])
-            base_cpu.append(r["steps_per_cpu_s"])
-            others[False].append((r["process_cpu_s"] - r["train_cpu_s"]) / r["train_cpu_s"])
-            r = run_once(name, True, seconds)
-            others[True].append((r["process_cpu_s"] - r["train_cpu_s"]) / r["train_cpu_s"])
-            live.append(r["steps_per_s"])
-            live_cpu.append(r["steps_per_cpu_s"])
-            stats.append(r)
+        pair_cost, pair_cpu_cost, pair_own = [], [], []
+        for i in range(repeats):
+            pair = {}
+            for attached in ((False, True) if i % 2 == 0 else (True, False)):
+                pair[attached] = run_once(name, attached, seconds)
+            for attached, r in pair.items():
+                others[attached].append((r["process_cpu_s"] - r["train_cpu_s"]) / r["train_cpu_s"])
+            b_, w_ = pair[False], pair[True]
+            base.append(b_["steps_per_s"])
+            base_cpu.append(b_["steps_per_cpu_s"])
+            live.append(w_["steps_per_s"])
+            live_cpu.append(w_["steps_per_cpu_s"])
+            stats.append(w_)
+            pair_cost.append(100 * (1 - w_["steps_per_s"] / b_["steps_per_s"]))
+            pair_cpu_cost.append(100 * (1 - w_["steps_per_cpu_s"] / b_["steps_per_cpu_s"]))
+            pair_own.append(100 * (others[True][-1] - others[False][-1]))
         b, w = statistics.median(base), statistics.median(live)
         cost = 100 * (1 - w / b)
         cpu_cost = 100 * (1 - statistics.median(live_cpu) / statistics.median(base_cpu))
         info = {k: statistics.median(s[k] for s in stats) for k in ("frames", "full_draws", "draw_share",
                                                                       "messages_per_s")}
+        load1 = os.getloadavg()[0]
         results[name] = dict(without=b, with_dashboard=w, cost_percent=cost, cpu_cost_percent=cpu_cost,
-                             runs_without=base, runs_with=live, **info)
+                             pair_cost_percent=statistics.median(pair_cost), pair_costs=pair_cost,
+                             pair_cpu_costs=pair_cpu_cost, pair_own_work=pair_own,
+                             runs_without=base, runs_with=live, load=(load0, load1), **info)
         print(f"{name}: without {b:,.0f} steps/s, with dashboard {w:,.0f} steps/s -> live plots cost {cost:.1f}% "
-              f"(median of {repeats} alternating {seconds:g}-s runs; per run: frames {info['frames']:.0f}, full "
-              f"draws {info['full_draws']:.0f}, drawing {100 * info['draw_share']:.1f}% of wall time, "
-              f"{info['messages_per_s']:.1f} widget messages/s)", flush=True)
-        print(f"  per CPU second (all threads): without {statistics.median(base_cpu):,.0f}, with "
-              f"{statistics.median(live_cpu):,.0f} steps -> live plots cost {cpu_cost:.1f}% of the CPU work",
-              flush=True)
+              f"(ratio of the medians of {repeats} ABBA pairs of {seconds:g}-s runs; per run: frames "
+              f"{info['frames']:.0f}, full draws {info['full_draws']:.0f}, drawing {100 * info['draw_share']:.1f}% "
+              f"of wall time, {info['messages_per_s']:.1f} widget messages/s; load average {load0:.1f} -> "
+              f"{load1:.1f})", flush=True)
+        print(f"  cost pair by pair, steps/s of wall time: {_spread(pair_cost)}", flush=True)
+        print(f"  cost pair by pair, steps per CPU second (all threads): {_spread(pair_cpu_cost)}", flush=True)
         print(f"  runs without: {[round(x) for x in base]}  with: {[round(x) for x in live]}", flush=True)
         extra = 100 * (statistics.median(others[True]) - statistics.median(others[False]))
         results[name]["extra_cpu_percent"] = extra
         print(f"  CPU of the process's other threads per CPU second of the training thread: without "
               f"{100 * statistics.median(others[False]):.1f}%, with {100 * statistics.median(others[True]):.1f}% "
-              f"-> the dashboard's own work is {extra:.1f}% of the training thread's (a load-robust figure)",
-              flush=True)
+              f"-> the dashboard's own work is {extra:.1f}% of the training thread's (a load-robust figure; pair "
+              f"by pair {_spread(pair_own)})", flush=True)
     return results
 
 
@@ -221,8 +244,8 @@ def _in_kernel(args) -> None:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--cases", nargs="+", default=["spiral_mlp", "digits_cnn"])
-    p.add_argument("--repeats", type=int, default=5)
-    p.add_argument("--seconds", type=float, default=4.0, help="length of one timed run")
+    p.add_argument("--repeats", type=int, default=7, help="pairs of runs (without, with) per case")
+    p.add_argument("--seconds", type=float, default=6.0, help="length of one timed run")
     p.add_argument("--kernel", action="store_true", help="run inside a Jupyter kernel (real IOPub messages)")
     p.add_argument("--frame-cost", action="store_true", help="CPU ms per frame of each panel, both renderers")
     p.add_argument("--json", help="write the results here")

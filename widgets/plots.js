@@ -1,8 +1,10 @@
 // nnstudio live plots, drawn in the browser (canvas 2-D): the kernel sends numbers, not pictures.
 // The Python side (nnstudio/studio/live_plot.py) syncs two traits in one message per frame:
-//   spec:  {title, plots: [{title, ratio, ylog, xlim, ylim, xlabel, note, legend,
+//   spec:  {title, aspect, plots: [{title, ratio, ylog, xlim, ylim, xlabel, note, legend,
 //                           series: [{label, color, width, alpha, dots, x: [offset, n], y: [offset, n]}],
 //                           bars:   {lo, hi, y: [offset, n], color, label}}]}
+//          or a plot of labelled horizontal bars (log length) with a log colour bar:
+//                          {title, hbars: {labels, x: [offset, n], colors, xlabel}, colorbar: {lo, hi, stops, label}}
 //   frame: float32 little-endian values; `[offset, n]` index into it.
 // A frame redraws everything (a few thousand points: well under a millisecond); nothing is kept between frames
 // but the canvas, so a page reload draws the last frame at once.
@@ -38,7 +40,84 @@ function take(data, ref) {
   return data.subarray(ref[0], ref[0] + ref[1]);
 }
 
+// one labelled bar a row, its length on a log axis (the parameter shapes panel), and a vertical log colour bar
+function drawHBars(ctx, p, data, box, ink, grid) {
+  const { x0, y0, w, h } = box;
+  const hb = p.hbars;
+  const xs = take(data, hb.x);
+  const labels = hb.labels || [];
+  const n = Math.min(labels.length, xs.length);
+  const cb = p.colorbar;
+  ctx.fillStyle = ink;
+  ctx.font = "10px var(--jp-ui-font-family, sans-serif)";
+  ctx.textAlign = "left";
+  ctx.textBaseline = "alphabetic";
+  if (p.title) ctx.fillText(p.title, x0 + 4, y0 + 11);
+  const T = y0 + PAD.top, B = y0 + h - PAD.bottom - (hb.xlabel ? 10 : 0);
+  const rowH = (B - T) / Math.max(1, n);
+  const size = Math.max(6, Math.min(10, rowH * 0.8));
+  ctx.font = `${size}px var(--jp-ui-font-family, sans-serif)`;
+  let widest = 0;
+  for (let i = 0; i < n; i++) widest = Math.max(widest, ctx.measureText(labels[i]).width);
+  const L = x0 + Math.min(w * 0.45, widest + 8), R = x0 + w - PAD.right - (cb ? 40 : 0);
+  let hi = 1;
+  for (let i = 0; i < n; i++) hi = Math.max(hi, xs[i]);
+  const llo = Math.log10(0.8), lhi = Math.log10(hi * 1.6);
+  const X = (v) => L + ((Math.log10(Math.max(v, 0.8)) - llo) / (lhi - llo)) * (R - L);
+  ctx.strokeStyle = grid;
+  ctx.lineWidth = 1;
+  ctx.font = "10px var(--jp-ui-font-family, sans-serif)";
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  for (let d = 0; 10 ** d <= hi * 1.6; d++) {
+    const xx = X(10 ** d);
+    ctx.beginPath(); ctx.moveTo(xx, T); ctx.lineTo(xx, B); ctx.stroke();
+    ctx.fillText(d < 4 ? String(10 ** d) : `1e${d}`, xx, B + 2);
+  }
+  if (hb.xlabel) { ctx.textAlign = "right"; ctx.fillText(hb.xlabel, R, B + 12); }
+  ctx.strokeStyle = ink;
+  ctx.strokeRect(L, T, R - L, B - T);
+  ctx.font = `${size}px var(--jp-ui-font-family, sans-serif)`;
+  ctx.textBaseline = "middle";
+  for (let i = 0; i < n; i++) {
+    const yy = T + (i + 0.5) * rowH;
+    ctx.fillStyle = (hb.colors || [])[i] || "#1f77b4";
+    ctx.fillRect(L, yy - rowH * 0.35, Math.max(1, X(xs[i]) - L), rowH * 0.7);
+    ctx.fillStyle = ink;
+    ctx.textAlign = "right";
+    ctx.fillText(labels[i], L - 4, yy);
+  }
+  if (cb) {  // high values at the top, as matplotlib's colour bar
+    const cx = R + 6, stops = cb.stops || [];
+    const g = ctx.createLinearGradient(0, B, 0, T);
+    stops.forEach((c, i) => {
+      g.addColorStop(stops.length > 1 ? i / (stops.length - 1) : 0, c);
+    });
+    ctx.fillStyle = g;
+    ctx.fillRect(cx, T, 8, B - T);
+    ctx.strokeStyle = ink;
+    ctx.strokeRect(cx, T, 8, B - T);
+    ctx.fillStyle = ink;
+    ctx.font = "9px var(--jp-ui-font-family, sans-serif)";
+    ctx.textAlign = "left";
+    ctx.fillText(fmt(cb.hi), cx + 10, T + 4);
+    ctx.fillText(fmt(cb.lo), cx + 10, B - 4);
+    if (cb.label) {
+      ctx.save();
+      ctx.translate(cx + 16, (T + B) / 2);
+      ctx.rotate(-Math.PI / 2);
+      ctx.textAlign = "center";
+      ctx.fillText(cb.label, 0, 0);
+      ctx.restore();
+    }
+  }
+}
+
 function drawPlot(ctx, p, data, box, ink, grid) {
+  if (p.hbars) {
+    drawHBars(ctx, p, data, box, ink, grid);
+    return;
+  }
   const { x0, y0, w, h } = box;
   const L = x0 + PAD.left, R = x0 + w - PAD.right - (p.legend ? 78 : 0), T = y0 + PAD.top, B = y0 + h - PAD.bottom;
   ctx.fillStyle = ink;
@@ -184,7 +263,7 @@ function render({ model, el }) {
   canvas.setAttribute("role", "img");
   el.classList.add("nnstudio-live-plot");
   el.appendChild(canvas);
-  const aspect = () => (model.get("aspect") || 0.77);
+  const aspect = () => (model.get("spec")?.aspect || model.get("aspect") || 0.77);
   let pending = false;
 
   function draw() {

@@ -1,15 +1,16 @@
-"""`Dashboard(trainer)`: controls and live matplotlib panels for a `Trainer`, in one notebook output.
+"""`Dashboard(trainer)`: controls and live panels for a `Trainer`, in one notebook output.
 
 >>> trainer = nnstudio.train.Trainer(model, "spiral")
 >>> nnstudio.studio.Dashboard(trainer)          # any nn.Module; Train / Pause / Step / Reset drive the trainer
 
-The training thread never draws. A `Refresher` daemon thread copies the trainer's history into reusable
-matplotlib figures (Figure + FigureCanvasAgg, no pyplot), encodes PNGs into `ipywidgets.Image`s and paces itself:
-at most about 10 widget messages a second, and drawing kept under a fixed share (3%) of the training thread's CPU
-time (measured: the throughput cost is then 1.5-3x that share, from switching the GIL). Each panel has its own part
-of that share (`PANEL_WEIGHTS`), so the cheap loss curve redraws about every second of training whatever the other
-panels cost; while nothing trains (after Pause, Step, the last epoch) every changed panel is drawn at the next tick.
-Errors of the trainer and of the dashboard show in an HTML error panel, never only in a log.
+The training thread never draws. A `Refresher` (a daemon thread; callbacks on the event loop with the asyncio
+runner) reads the new tail of the trainer's history and sends each panel's frame: by default (`plots="browser"`)
+float32 numbers that widgets/plots.js draws (loss, gradients, decision boundary, parameter shapes: about a
+millisecond of the kernel a frame); the image predictions of non-2-D data, and every panel with
+`plots="matplotlib"`, are PNGs of reusable matplotlib figures. It paces itself: at most 6 widget messages a second,
+and drawing kept under a share (2%) of the training thread's CPU time, each panel with its own part of that share
+(`PANEL_WEIGHTS`); while nothing trains (after Pause, Step, the last epoch) every changed panel is drawn at the next
+tick. Errors of the trainer and of the dashboard show in an HTML error panel, never only in a log.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from .panels import (
     latest_norms,
     param_table_html,
 )
-from .panels.live import LiveBoundaryPanel, LiveGradientPanel, LiveLossPanel, LivePlot
+from .panels.live import LiveBoundaryPanel, LiveGradientPanel, LiveLossPanel, LivePlot, LiveShapesPanel
 
 _BUTTON_STATES = {  # which buttons are enabled in each trainer state
     "idle": {"train", "step", "reset"},
@@ -130,12 +131,13 @@ class Dashboard(widgets.VBox):
             self.loss_image = _image("nnstudio-plot-loss", "Loss and accuracy")
             self.grads_image = _image("nnstudio-plot-grads", "Gradient norm per named parameter")
         self.boundary_image = self._boundary_widget(trainer.data)
-        self.shapes_image = _image("nnstudio-plot-shapes", "Named parameter shapes")
+        self.shapes_image = (_live("nnstudio-plot-shapes", aspect=0.68) if plots == "browser" else
+                             _image("nnstudio-plot-shapes", "Named parameter shapes"))
         self.table = widgets.HTML()
         self.table.add_class("nnstudio-param-table-box")
         self.loss_panel = LiveLossPanel() if plots == "browser" else LossPanel()
         self.grads_panel = LiveGradientPanel() if plots == "browser" else GradientPanel()
-        self.shapes_panel = ParameterShapesPanel()
+        self.shapes_panel = LiveShapesPanel() if plots == "browser" else ParameterShapesPanel()
         self.boundary_panel = self._boundary_for(trainer.data)
         self._data_id = id(trainer.data)
         self._rotation = 0

@@ -137,3 +137,49 @@ def test_switching_to_image_data_swaps_in_a_png_panel(dash):
     dash.on_model_change()
     assert not isinstance(dash.boundary_image, LivePlot) and bytes(dash.boundary_image.value)[:4] == b"\x89PNG"
     assert dash._boundary_box.children == (dash.boundary_image,)
+
+
+def test_the_parameter_shapes_are_drawn_in_the_browser(dash):
+    """One bar per named parameter: label, element count and the colour of its latest gradient norm, as the
+    matplotlib panel draws them, in one message of a few hundred bytes."""
+    t = dash.trainer
+    t.fit()
+    dash.refresh()
+    sp = dash.shapes_panel
+    assert isinstance(dash.shapes_image, LivePlot) and "nnstudio-plot-shapes" in dash.shapes_image._dom_classes
+    (plot,) = dash.shapes_image.spec["plots"]
+    bars = plot["hbars"]
+    assert bars["labels"] == ["0.weight (16, 2)", "0.bias (16)", "2.weight (3, 16)", "2.bias (3)"]
+    np.testing.assert_array_equal(_values(dash.shapes_image, bars["x"]), [32, 16, 48, 3])
+    latest = [t.history["grad_norm"][n][-1] for n in t.param_shapes]
+    assert sp.grad_norms == latest
+    lo, hi = plot["colorbar"]["lo"], plot["colorbar"]["hi"]
+    assert lo <= min(latest) and max(latest) <= hi  # the colour scale holds every norm
+    from matplotlib.colors import to_hex
+
+    assert bars["colors"] == [to_hex(sp.cmap(sp.norm(v))) for v in latest]
+    assert len(set(bars["colors"])) > 1  # different norms, different colours
+    assert len(dash.shapes_image.frame) == 4 * 4
+
+
+def test_per_epoch_lines_are_thinned_to_true_points():
+    """A long run's per-epoch lines are sent as an envelope of true points (the frame stays small), ending at the
+    last epoch."""
+    from nnstudio.studio.panels.live import LiveLossPanel
+
+    nnstudio.manual_seed(0)
+    trainer = Trainer(nn.Sequential(nn.Linear(2, 3)), "spiral", epochs=40, batch_size=256)
+    trainer.fit(progress=False)
+    panel = LiveLossPanel(max_epoch_points=8)
+    panel.update(trainer)
+    spec, raw = panel.render()
+    data = np.frombuffer(raw, "<f4")
+    val = spec["plots"][0]["series"][2]
+    x = data[val["x"][0]:sum(val["x"])]
+    y = data[val["y"][0]:sum(val["y"])]
+    steps = np.asarray(trainer.history["epoch_step"], dtype=np.float32)
+    losses = np.asarray(trainer.history["val_loss"], dtype=np.float32)
+    assert len(steps) == 40 and 2 <= len(x) <= 12 and x[-1] == steps[-1]
+    idx = np.searchsorted(steps, x)
+    np.testing.assert_array_equal(steps[idx], x)
+    np.testing.assert_array_equal(losses[idx], y)

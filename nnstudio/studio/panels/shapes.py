@@ -17,6 +17,37 @@ def _label(name: str, shape) -> str:
     return f"{name} {tuple(shape)}".replace(",)", ")")
 
 
+def shape_rows(shapes: dict) -> tuple[list[str], list[int]]:
+    """(label, element count) of each named parameter: "fc1.weight (64, 2)", 128."""
+    return [_label(n, s) for n, s in shapes.items()], [int(np.prod(s)) if len(s) else 1 for s in shapes.values()]
+
+
+def latest_grad_norms(history, names) -> list[float]:
+    """The last recorded gradient norm of each parameter in `names` (nan before the first record)."""
+    with history.lock:
+        return [history["grad_norm"][n][-1] if history["grad_norm"][n] else math.nan for n in names]
+
+
+def new_record(panel, history) -> bool:
+    """True when `history` holds a gradient record (or parameter shapes) that `panel` has not shown yet; the panel
+    remembers it (in `panel._seen`)."""
+    key = (id(history), len(history["grad_step"]), tuple(history["param_shapes"].items()))
+    if key == panel._seen:
+        return False
+    panel._seen = key
+    return True
+
+
+def follow_norms(norm: LogNorm, values) -> bool:
+    """Move the log colour scale `norm` when finite positive `values` leave it (padded by a decade on each side,
+    so the slow decline of the norms while training moves it rarely); True when it moved."""
+    finite = [v for v in values if math.isfinite(v) and v > 0]
+    if finite and (min(finite) < norm.vmin or max(finite) > norm.vmax):
+        norm.vmin, norm.vmax = min(finite) / 10, max(finite) * 10
+        return True
+    return False
+
+
 class ParameterShapesPanel(Panel):
     """Horizontal bars (log-scaled length) coloured by gradient norm on a log colour scale."""
 
@@ -47,8 +78,7 @@ class ParameterShapesPanel(Panel):
                 self.forget(bar)
             self.bars.remove()
         names = list(shapes)
-        self.counts = [int(np.prod(s)) if len(s) else 1 for s in shapes.values()]
-        self.labels = [_label(n, s) for n, s in shapes.items()]
+        self.labels, self.counts = shape_rows(shapes)
         y = np.arange(len(names))[::-1]
         self.bars = self.ax.barh(y, self.counts, color=self.cmap(0.0), height=0.7)
         self.animate(*self.bars)
@@ -61,23 +91,14 @@ class ParameterShapesPanel(Panel):
     def update(self, trainer) -> bool:
         h = trainer.history
         shapes = h["param_shapes"]
-        key = (id(h), len(h["grad_step"]), tuple(shapes.items()))
-        if key == self._seen:
+        if not new_record(self, h):
             return False
-        self._seen = key
         if shapes != self._shapes:
             self._make_bars(shapes)
-        with h.lock:
-            latest = [h["grad_norm"][n][-1] if h["grad_norm"][n] else math.nan for n in shapes]
-        finite = [v for v in latest if math.isfinite(v) and v > 0]
-        if finite:
-            lo, hi = min(finite), max(finite)
-            # move the colour scale (a full redraw) only when the norms leave it; the new scale pads them by a
-            # decade on each side, so the slow decline of the norms while training moves it rarely
-            if lo < self.norm.vmin or hi > self.norm.vmax:
-                self.norm.vmin, self.norm.vmax = lo / 10, hi * 10
-                self.colorbar.update_normal(self.colorbar.mappable)
-                self.relayout()
+        latest = latest_grad_norms(h, shapes)
+        if follow_norms(self.norm, latest):  # a new colour scale: a full redraw
+            self.colorbar.update_normal(self.colorbar.mappable)
+            self.relayout()
         for bar, value in zip(self.bars, latest):
             bar.set_color(self.cmap(self.norm(value)) if math.isfinite(value) and value > 0 else "#bbbbbb")
         self.grad_norms = latest
