@@ -462,7 +462,12 @@ class Dashboard(widgets.VBox):
                 f"state={t.state!r}, step={t.steps}, epoch={t.epoch})")
 
     def close(self) -> None:
-        """Stop the refresher, unsubscribe and close the widgets (the trainer keeps its state)."""
+        """Stop the refresher, unsubscribe and close the widgets (the trainer keeps its state).
+
+        Safe on a dashboard whose constructor raised (ipywidgets' ``__del__`` calls it then)."""
+        if not hasattr(self, "refresher"):  # __init__ refused its arguments before building anything to stop
+            super().close()
+            return
         self.refresher.stop()
         self._unsubscribe()
         for w in (self.controls.all + [self.train_button, self.pause_button, self.step_button, self.reset_button,
