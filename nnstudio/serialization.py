@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import pickle  # only for its exception class: torch.load raises pickle.UnpicklingError on an unreadable file
 import zipfile
 from collections import OrderedDict
 
@@ -36,8 +37,9 @@ _KEY_TYPES = {str: "s", int: "i", float: "f", bool: "b"}
 MAX_DEPTH = 100
 
 
-class LoadError(RuntimeError):
-    """A file `nnstudio.load` cannot read; `.path` names it and `.reason` says what is wrong."""
+class LoadError(RuntimeError, pickle.UnpicklingError):
+    """A file `nnstudio.load` cannot read; `.path` names it and `.reason` says what is wrong. A RuntimeError, and
+    the `pickle.UnpicklingError` torch's weights-only `load` raises, so either `except` catches it."""
 
     def __init__(self, path: str, reason: str) -> None:
         self.path, self.reason = path, reason

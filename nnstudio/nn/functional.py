@@ -148,10 +148,32 @@ def _legacy_reduction(size_average, reduce, reduction: str) -> str:
     return "none" if not reduce else ("mean" if size_average else "sum")
 
 
-def _check_same_shape(name: str, input: Tensor, target: Tensor) -> None:
+def _check_same_shape(name: str, input: Tensor, target: Tensor, error: type = ValueError) -> None:
     if input.shape != target.shape:
-        raise ValueError(f"{name}: target shape {tuple(target.shape)} must match input shape "
+        raise error(f"{name}: target shape {tuple(target.shape)} must match input shape "
                          f"{tuple(input.shape)}")
+
+
+def _broadcast_target(name: str, input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
+    """torch's regression losses: a target of another shape is broadcast against the input, with torch's
+    UserWarning (an (N, 1) output against an (N,) target gives an (N, N) difference: almost always a bug, but
+    a program that has it prints torch's numbers). Shapes that do not broadcast raise RuntimeError."""
+    if input.shape == target.shape:
+        return input, target
+    import warnings
+
+    from .._tensor.functions import broadcast_shapes
+
+    try:
+        shape = broadcast_shapes(input.shape, target.shape)
+    except (RuntimeError, ValueError):
+        raise RuntimeError(f"{name}: the target's shape {tuple(target.shape)} does not broadcast with the "
+                           f"input's {tuple(input.shape)}; they should be the same") from None
+    warnings.warn(f"{name}: using a target size {tuple(target.shape)} that is different to the input size "
+                  f"{tuple(input.shape)}. This will likely lead to incorrect results due to broadcasting "
+                  f"(both become {tuple(shape)}). Please ensure they have the same size.", UserWarning,
+                  stacklevel=3)
+    return input.expand(*shape), target.expand(*shape)
 
 
 def _class_last(input: Tensor) -> Tensor:
@@ -237,7 +259,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     if target._data.dtype.kind == "f" and target.shape != input.shape and target.ndim == input.ndim - 1:
         _check_class_target("cross_entropy", input, target, ignore_index)  # class indices given as floats
     if target._data.dtype.kind == "f":
-        _check_same_shape("cross_entropy", input, target)
+        _check_same_shape("cross_entropy", input, target, RuntimeError)
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / n_classes
         wl = logp if weight is None else logp * weight.reshape((-1,) + (1,) * (input.ndim - 2))
@@ -268,10 +290,10 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
 
 
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
-    """Mean squared error (input and target broadcast; torch warns, we require matching shapes)."""
+    """Mean squared error (a target of another shape is broadcast, with torch's warning)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     target = _as_tensor(target, input)
-    _check_same_shape("mse_loss", input, target)
+    input, target = _broadcast_target("mse_loss", input, target)
     diff = input - target
     return _reduce(diff * diff, reduction)
 
@@ -279,14 +301,14 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, redu
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
     reduction = _legacy_reduction(size_average, reduce, reduction)
     target = _as_tensor(target, input)
-    _check_same_shape("l1_loss", input, target)
+    input, target = _broadcast_target("l1_loss", input, target)
     return _reduce((input - target).abs(), reduction)
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
     target = _as_tensor(target, input)
-    _check_same_shape("smooth_l1_loss", input, target)
+    input, target = _broadcast_target("smooth_l1_loss", input, target)
     d = (input - target).abs()
     if beta == 0:
         return _reduce(d, reduction)
@@ -295,6 +317,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    input, target = _broadcast_target("huber_loss", input, _as_tensor(target, input))
     return smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta
 
 
@@ -355,7 +378,18 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     t = tensor._data
     if t.dtype.kind not in "iu":
         raise RuntimeError("one_hot is only applicable to index tensor (int64)")
-    n = int(t.max()) + 1 if num_classes == -1 else num_classes
+    if t.size and int(t.min()) < 0:
+        raise RuntimeError(f"one_hot: class values must be non-negative, got {int(t.min())}")
+    if num_classes == -1:
+        n = int(t.max()) + 1 if t.size else 0
+        if not t.size:
+            raise RuntimeError("one_hot: can not infer the number of classes from an empty tensor; "
+                               "pass num_classes")
+    else:
+        n = int(num_classes)
+        if t.size and int(t.max()) >= n:
+            raise RuntimeError(f"one_hot: class values must be smaller than num_classes ({n}), "
+                               f"got {int(t.max())}")
     xp = xp_of(t)
     return Tensor._wrap((t[..., None] == xp.arange(n)).astype(np.int64), None)
 

@@ -87,7 +87,7 @@ def _check_positive(layer: str, **fields) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"{layer}: {name} must be an int, got {value!r}")
         if value < 0:
-            raise ValueError(f"{layer}: {name} must be non-negative, got {value}")
+            raise RuntimeError(f"{layer}: {name} must be non-negative, got {value}")  # torch's kind
 
 
 __all__ = ["Identity", "Linear", "Bilinear", "Parameter"]

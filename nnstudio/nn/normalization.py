@@ -77,7 +77,7 @@ class _BatchNorm(Module):
             raise ValueError(f"{self._describe()}: expected {self._shape_text} input (got {input.ndim}D input of "
                              f"shape {tuple(input.shape)})")
         if input.shape[1] != self.num_features:
-            raise ValueError(f"{self._describe()}: expected {self.num_features} channels in dimension 1, got "
+            raise RuntimeError(f"{self._describe()}: expected {self.num_features} channels in dimension 1, got "
                              f"{input.shape[1]} (input shape {tuple(input.shape)})")
 
     def _describe(self) -> str:

@@ -82,7 +82,7 @@ def test_batchnorm_errors():
         nn.BatchNorm2d(3)(nnstudio.randn(2, 3, 4))
     with pytest.raises(ValueError, match="BatchNorm1d.*2D or 3D"):
         nn.BatchNorm1d(3)(nnstudio.randn(2, 3, 4, 5))
-    with pytest.raises(ValueError, match=r"expected 3 channels in dimension 1, got 5"):
+    with pytest.raises(RuntimeError, match=r"expected 3 channels in dimension 1, got 5"):
         nn.BatchNorm1d(3)(nnstudio.randn(2, 5))
     with pytest.raises(ValueError, match="more than 1 value per channel"):
         nn.BatchNorm1d(3)(nnstudio.randn(1, 3))
