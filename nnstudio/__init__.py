@@ -126,7 +126,8 @@ def __getattr__(name: str):
     import importlib
 
     if name in ("nn", "optim", "utils", "graph", "train", "data", "studio", "distributions", "distributed", "onnx",
-                "hub", "multiprocessing", "sparse", "cpu", "func", "compiler", "version", "special"):
+                "hub", "multiprocessing", "sparse", "cpu", "func", "compiler", "version", "special", "jit",
+                "testing", "random"):
         return importlib.import_module(f".{name}", __name__)
     if name in ("Studio", "Dashboard"):
         return getattr(importlib.import_module(".studio", __name__), name)

@@ -4,20 +4,36 @@ from __future__ import annotations
 
 import numpy as np
 
-_generator = np.random.default_rng()
+
+def _entropy_seed() -> int:
+    return int(np.random.SeedSequence().entropy) & 0x7FFFFFFFFFFFFFFF
+
+
+_seed = _entropy_seed()  # what initial_seed() reports: the last manual_seed, or the one drawn at import
+_generator = np.random.default_rng(_seed)
 _device_streams: dict = {}  # array module name -> (the CPU generator it was seeded from, its device stream)
 
 
 def manual_seed(seed: int) -> np.random.Generator:
     """Seed every random draw of nnstudio (initialisation, dropout, randn, DataLoader shuffling)."""
-    global _generator
+    global _generator, _seed
     if not isinstance(seed, (int, np.integer)):
         raise TypeError(f"manual_seed expects an int, got {type(seed).__name__}")
-    _generator = np.random.default_rng(int(seed) & 0xFFFFFFFFFFFFFFFF)
+    _seed = int(seed) & 0xFFFFFFFFFFFFFFFF  # torch reports a negative seed as its unsigned 64-bit value
+    _generator = np.random.default_rng(_seed)
     return _generator
 
 
-seed = manual_seed
+def seed() -> int:
+    """torch.seed(): seed from the operating system's entropy; returns the seed used."""
+    s = _entropy_seed()
+    manual_seed(s)
+    return s
+
+
+def initial_seed() -> int:
+    """torch.initial_seed(): the seed of the stream now in use (draws nothing)."""
+    return _seed
 
 
 def generator() -> np.random.Generator:
@@ -31,12 +47,12 @@ def device_generator(xp):
     keeps a dropout mask off the host-to-device bus. A new one is made after each `manual_seed`."""
     made = _device_streams.get(xp.__name__)
     if made is None or made[0] is not _generator:
-        made = _device_streams[xp.__name__] = (_generator, xp.random.RandomState(initial_seed()))
+        made = _device_streams[xp.__name__] = (_generator, xp.random.RandomState(draw_seed()))
     return made[1]
 
 
-def initial_seed() -> int:
-    """A seed drawn from the current generator (for spawning reproducible child generators)."""
+def draw_seed() -> int:
+    """A seed drawn from the current stream (for spawning reproducible child generators)."""
     return int(_generator.integers(0, 2**63 - 1))
 
 

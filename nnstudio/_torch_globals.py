@@ -232,9 +232,7 @@ class _DefaultGenerator:
     def seed(self) -> int:
         from ._random import seed
 
-        s = int(np.random.SeedSequence().entropy) & 0x7FFFFFFFFFFFFFFF
-        seed(s)
-        return s
+        return seed()
 
     def initial_seed(self) -> int:
         from ._random import initial_seed

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Sized
 
-from ..._random import Generator, initial_seed
+from ..._random import Generator, draw_seed
 
 
 def _package():
@@ -46,7 +46,7 @@ def _own_generator(generator: Generator | None) -> Generator:
     """The generator to draw from: the given one, or (as torch) a fresh one seeded from the global stream."""
     if generator is not None:
         return generator
-    return Generator().manual_seed(initial_seed())
+    return Generator().manual_seed(draw_seed())
 
 
 class RandomSampler(Sampler):
