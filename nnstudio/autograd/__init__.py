@@ -12,3 +12,11 @@ from .variable import Variable
 __all__ = ["Function", "apply", "run_backward", "grad", "backward", "no_grad", "enable_grad", "set_grad_enabled",
            "inference_mode", "is_grad_enabled", "functional", "gradcheck", "gradgradcheck", "GradcheckError",
            "Variable", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
+
+
+def __getattr__(name: str):
+    if name == "profiler":  # torch.autograd.profiler, loaded on first use
+        import importlib
+
+        return importlib.import_module(".profiler", __name__)
+    raise AttributeError(f"module 'nnstudio.autograd' has no attribute {name!r}")
