@@ -127,7 +127,7 @@ def __getattr__(name: str):
 
     if name in ("nn", "optim", "utils", "graph", "train", "data", "studio", "distributions", "distributed", "onnx",
                 "hub", "multiprocessing", "sparse", "cpu", "func", "compiler", "version", "special", "jit",
-                "testing", "random", "profiler"):
+                "testing", "random", "profiler", "fft"):
         return importlib.import_module(f".{name}", __name__)
     if name in ("Studio", "Dashboard"):
         return getattr(importlib.import_module(".studio", __name__), name)

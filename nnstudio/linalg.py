@@ -139,6 +139,10 @@ _cholesky_ex_result = namedtuple("cholesky_ex", ["L", "info"])
 _solve_ex_result = namedtuple("solve_ex", ["result", "info"])
 _lu_factor_result = namedtuple("lu_factor", ["LU", "pivots"])
 _lu_result = namedtuple("lu", ["P", "L", "U"])
+_lu_factor_ex_result = namedtuple("lu_factor_ex", ["LU", "pivots", "info"])
+_ldl_factor_result = namedtuple("ldl_factor", ["LD", "pivots"])
+_ldl_factor_ex_result = namedtuple("ldl_factor_ex", ["LD", "pivots", "info"])
+_geqrf_result = namedtuple("geqrf", ["a", "tau"])
 
 
 def _square(A, op: str) -> Tensor:
@@ -480,6 +484,103 @@ def lu_factor(A, *, pivot: bool = True, out=None):
     return _lu_factor_result(_const(lu, A), _const(piv, A))
 
 
+def lu_factor_ex(A, *, pivot: bool = True, check_errors: bool = False, out=None):
+    """(LU, pivots, info) as lu_factor, with info 0 per matrix (a singular U is factored all the same, as LAPACK)."""
+    LU, piv = lu_factor(A, pivot=pivot)
+    return _lu_factor_ex_result(LU, piv, _const(np.zeros(LU.shape[:-2], np.int32), LU))
+
+
+def _lapack(name: str, dtype):
+    """scipy's LAPACK routine `name` (without the s/d prefix) for a float32 or float64 array."""
+    from scipy.linalg import lapack
+
+    return getattr(lapack, ("s" if dtype == np.float32 else "d") + name)
+
+
+def _each_matrix(arr: np.ndarray, fn) -> list:
+    return [fn(m) for m in arr.reshape((-1,) + arr.shape[-2:])]
+
+
+def ldl_factor_ex(A, *, hermitian: bool = False, check_errors: bool = False, out=None):
+    """(LD, pivots, info): the Bunch-Kaufman LDL^T factorisation of each symmetric matrix (its lower triangle
+    read), in LAPACK's sytrf format as torch: L below the diagonal, the 1x1 / 2x2 blocks of D on it, pivots
+    1-based (negative for a 2x2 block); no gradient (torch has none either)."""
+    A = _square(A, "linalg.ldl_factor")
+    arr = A.detach().cpu().numpy()
+    if arr.dtype not in (np.float32, np.float64):
+        raise RuntimeError(f"linalg.ldl_factor: expected a float32 or float64 matrix, got {A.dtype}")
+    sytrf = _lapack("sytrf", arr.dtype)
+    parts = _each_matrix(arr, lambda m: sytrf(m, lower=1))
+    ld = np.tril(np.stack([p[0] for p in parts])).reshape(arr.shape) if parts else arr.copy()
+    piv = np.stack([p[1] for p in parts]).astype(np.int32).reshape(arr.shape[:-1]) if parts else \
+        np.zeros(arr.shape[:-1], np.int32)
+    info = np.array([p[2] for p in parts], np.int32).reshape(arr.shape[:-2])
+    if check_errors and (info != 0).any():
+        raise LinAlgError(f"linalg.ldl_factor: the factorization failed (info {int(info[info != 0][0])}); D is "
+                          "singular")
+    return _ldl_factor_ex_result(_const(ld, A), _const(piv, A), _const(info, A))
+
+
+def ldl_factor(A, *, hermitian: bool = False, out=None):
+    """(LD, pivots) of ldl_factor_ex; a singular D raises LinAlgError as in torch."""
+    LD, piv, _ = ldl_factor_ex(A, hermitian=hermitian, check_errors=True)
+    return _ldl_factor_result(LD, piv)
+
+
+def ldl_solve(LD, pivots, B, *, hermitian: bool = False, out=None) -> Tensor:
+    """X with A X = B from ldl_factor's (LD, pivots) (no gradient)."""
+    ld, piv, b = (t.detach().cpu().numpy() for t in (_as_tensor(LD), _as_tensor(pivots), _as_tensor(B)))
+    if b.shape[-2] != ld.shape[-1]:
+        raise RuntimeError(f"linalg.ldl_solve: B has {b.shape[-2]} rows, the factored matrices are "
+                           f"{ld.shape[-1]}x{ld.shape[-1]}")
+    sytrs = _lapack("sytrs", ld.dtype)
+    flat_ld, flat_p = ld.reshape((-1,) + ld.shape[-2:]), piv.reshape((-1, piv.shape[-1]))
+    flat_b = np.broadcast_to(b, ld.shape[:-2] + b.shape[-2:]).reshape((-1,) + b.shape[-2:])
+    x = np.stack([sytrs(m, p, r.astype(ld.dtype), lower=1)[0] for m, p, r in zip(flat_ld, flat_p, flat_b)])
+    return _out(_const(x.reshape(ld.shape[:-2] + b.shape[-2:]), _as_tensor(B)), out, "linalg.ldl_solve")
+
+
+def geqrf(input, *, out=None):
+    """(a, tau): LAPACK's QR of each matrix, R on and above the diagonal of `a`, the Householder vectors below
+    it with their scales `tau` (torch.geqrf; no gradient, as torch's)."""
+    A = _matrix(input, "geqrf")
+    arr = A.detach().cpu().numpy()
+    geq = _lapack("geqrf", arr.dtype)
+    parts = _each_matrix(arr, geq)
+    k = min(arr.shape[-2:])
+    a = np.stack([p[0] for p in parts]).reshape(arr.shape) if parts else arr.copy()
+    tau = np.stack([p[1] for p in parts]).reshape(arr.shape[:-2] + (k,)) if parts else \
+        np.zeros(arr.shape[:-2] + (k,), arr.dtype)
+    return _geqrf_result(_const(a, A), _const(tau, A))
+
+
+def ormqr(input, tau, other, left: bool = True, transpose: bool = False, *, out=None) -> Tensor:
+    """op(Q) @ other (left) or other @ op(Q), Q the full m x m product of geqrf's reflectors, op(Q) = Q^T when
+    `transpose` (differentiable, composed)."""
+    A, tau, C = _matrix(input, "ormqr"), _as_tensor(tau), _as_tensor(other)
+    m = A.shape[-2]
+    if (C.shape[-2] if left else C.shape[-1]) != m:
+        raise RuntimeError(f"ormqr: other's {'rows' if left else 'columns'} ({C.shape[-2] if left else C.shape[-1]}) "
+                           f"must match input's rows ({m})")
+    Q = _reflectors(A, tau)
+    Q = Q.mT if transpose else Q
+    return _out(Q @ C if left else C @ Q, out, "ormqr")
+
+
+def _reflectors(A: Tensor, tau: Tensor) -> Tensor:
+    """The full (..., m, m) product H_0 ... H_{k-1}, H_i = I - tau_i v_i v_i^T (v_i: column i of A below the
+    diagonal, 1 on it)."""
+    m = A.shape[-2]
+    eye = _const(np.broadcast_to(np.eye(m, dtype=A._data.dtype), tuple(A.shape[:-2]) + (m, m)).copy(), A)
+    below = A.tril(-1)
+    Q = eye
+    rows = _const(np.arange(m), A)
+    for i in range(tau.shape[-1]):
+        v = below[..., :, i] + (rows == i).to(A.dtype)
+        Q = Q - (Q @ v.unsqueeze(-1)) * tau[..., i, None, None] * v.unsqueeze(-2)
+    return Q
+
+
 def lu(A, *, pivot: bool = True, out=None):
     """(P, L, U) with A = P L U (no gradient)."""
     A = _matrix(A, "linalg.lu")
@@ -519,15 +620,7 @@ def householder_product(A, tau, *, out=None) -> Tensor:
     """The product of Householder reflectors H_i = I - tau_i v_i v_i^T (v_i: column i of A below the diagonal,
     1 on it), first n columns: torch.linalg.householder_product (differentiable, composed)."""
     A, tau = _matrix(A, "linalg.householder_product"), _as_tensor(tau)
-    m, n = A.shape[-2:]
-    eye = _const(np.broadcast_to(np.eye(m, dtype=A._data.dtype), tuple(A.shape[:-2]) + (m, m)).copy(), A)
-    below = A.tril(-1)
-    Q = eye
-    rows = _const(np.arange(m), A)
-    for i in range(tau.shape[-1]):
-        v = below[..., :, i] + (rows == i).to(A.dtype)
-        Q = Q - (Q @ v.unsqueeze(-1)) * tau[..., i, None, None] * v.unsqueeze(-2)
-    return _out(Q[..., :, :n], out, "linalg.householder_product")
+    return _out(_reflectors(A, tau)[..., :, :A.shape[-1]], out, "linalg.householder_product")
 
 
 class LinAlgError(RuntimeError):
@@ -545,5 +638,6 @@ def _out(result: Tensor, out, name: str) -> Tensor:
 __all__ = ["vector_norm", "matrix_norm", "norm", "inv", "inv_ex", "det", "slogdet", "solve", "solve_ex",
            "solve_triangular", "cholesky", "cholesky_ex", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv",
            "matrix_rank", "lstsq", "matrix_power", "matrix_exp", "cross", "vecdot", "multi_dot", "matmul",
-           "diagonal", "cond", "tensorinv", "tensorsolve", "vander", "lu_factor", "lu", "lu_solve", "eig",
+           "diagonal", "cond", "tensorinv", "tensorsolve", "vander", "lu_factor", "lu_factor_ex", "lu", "lu_solve",
+           "ldl_factor", "ldl_factor_ex", "ldl_solve", "eig",
            "eigvals", "householder_product", "LinAlgError"]

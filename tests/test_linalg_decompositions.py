@@ -19,6 +19,8 @@ SPD = (lambda m: m @ m.T + np.eye(3))(rng.standard_normal((3, 3)))
 SPDB = np.stack([SPD, SPD + np.eye(3)])
 V3 = rng.standard_normal((4, 3))
 W3 = rng.standard_normal((4, 3))
+QR_A, QR_TAU = torch.geqrf(torch.tensor(TALL))[0].numpy(), torch.geqrf(torch.tensor(TALL))[1].numpy()
+SYM_INDEF = np.array([[0.0, 1.0, 2.0], [1.0, 0.0, 3.0], [2.0, 3.0, 1.0]])  # 2x2 pivots in Bunch-Kaufman
 
 
 def sym(L, a):
@@ -97,6 +99,18 @@ CASES = {
     "tensordot_int": (lambda L, a, b: L.tensordot(a, b, 1), [AB, B]),
     "tensordot_lists": (lambda L, a, b: L.tensordot(a, b, dims=([1, 0], [1, 0])), [V3, W3]),
     "chain_matmul": (lambda L, a, b: L.chain_matmul(a, b, b.T), [A, B]),
+    # LAPACK's own formats (no gradient in torch either, except the composed ormqr / orgqr)
+    "lu_factor_ex": (lambda L, a: tuple(L.linalg.lu_factor_ex(a)), [AB], {"grad": False}),
+    "ldl_factor": (lambda L, a: tuple(L.linalg.ldl_factor(sym(L, a))), [AB], {"grad": False}),
+    "ldl_factor_ex": (lambda L, a: tuple(L.linalg.ldl_factor_ex(sym(L, a))), [SYM_INDEF], {"grad": False}),
+    "ldl_solve": (lambda L, a, b: L.linalg.ldl_solve(*L.linalg.ldl_factor(sym(L, a)), b), [AB, B],
+                  {"grad": False}),
+    "geqrf": (lambda L, a: tuple(L.geqrf(a)), [TALL], {"grad": False}),
+    "geqrf_method_wide": (lambda L, a: tuple(a.geqrf()), [TALL.T.copy()], {"grad": False}),
+    "orgqr": (lambda L, a, t: L.orgqr(a, t), [QR_A, QR_TAU]),
+    "ormqr": (lambda L, a, t, c: L.ormqr(a, t, c), [QR_A, QR_TAU, rng.standard_normal((5, 2))]),
+    "ormqr_right_transposed": (lambda L, a, t, c: a.ormqr(t, c, left=False, transpose=True),
+                               [QR_A, QR_TAU, rng.standard_normal((2, 5))]),
 }
 
 

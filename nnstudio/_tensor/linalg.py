@@ -184,6 +184,24 @@ class LinalgMixin:
         L = self.mT if upper else self
         return LA.inv(L @ L.mT)
 
+    def geqrf(self):
+        """(a, tau): LAPACK's Householder QR (see linalg.geqrf)."""
+        from .. import linalg as LA
+
+        return LA.geqrf(self)
+
+    def orgqr(self, input2) -> Tensor:
+        """The first n columns of Q from geqrf's (a, tau): linalg.householder_product."""
+        from .. import linalg as LA
+
+        return LA.householder_product(self, input2)
+
+    def ormqr(self, input2, input3, left: bool = True, transpose: bool = False) -> Tensor:
+        """op(Q) @ input3 (or input3 @ op(Q)) for Q from geqrf's (self, tau=input2)."""
+        from .. import linalg as LA
+
+        return LA.ormqr(self, input2, input3, left, transpose)
+
     def qr(self, some: bool = True):
         from .. import linalg as LA
 
