@@ -22,9 +22,11 @@ class Adam(Optimizer):
         for i, b in enumerate(betas):
             if not 0.0 <= b < 1.0:
                 raise ValueError(f"Invalid beta parameter at index {i}: {b} (it must be in [0, 1))")
+        # torch's groups also carry the implementation flags (print(optimizer) and state_dict() show them)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
-                                      amsgrad=amsgrad, maximize=maximize))
-        self._decoupled = self._decoupled or decoupled_weight_decay
+                                      amsgrad=amsgrad, maximize=maximize, foreach=foreach, capturable=capturable,
+                                      differentiable=differentiable, fused=fused,
+                                      decoupled_weight_decay=self._decoupled or decoupled_weight_decay))
 
     def _update(self, group, p, g, state):
         xp = xp_of(p)
@@ -37,7 +39,7 @@ class Adam(Optimizer):
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = xp.zeros_like(p)
         if wd:
-            if self._decoupled:
+            if group.get("decoupled_weight_decay", self._decoupled):
                 p *= 1 - lr * wd
             else:
                 g = g + wd * p
@@ -90,4 +92,5 @@ class AdamW(Adam):
     def __init__(self, params, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False, foreach=None,
                  capturable: bool = False, differentiable: bool = False, fused=None):
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize, foreach=foreach,
+                         capturable=capturable, differentiable=differentiable, fused=fused)

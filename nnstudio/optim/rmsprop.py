@@ -18,7 +18,8 @@ class RMSprop(Optimizer):
         if alpha < 0:
             raise ValueError(f"Invalid alpha value: {alpha} (it must be >= 0)")
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-                                      centered=centered, maximize=maximize))
+                                      centered=centered, maximize=maximize, capturable=capturable, foreach=foreach,
+                                      differentiable=differentiable))
 
     def _update(self, group, p, g, state):
         xp = xp_of(p)
@@ -63,7 +64,8 @@ class Adagrad(Optimizer):
         if initial_accumulator_value < 0:
             raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay, eps=eps,
-                                      initial_accumulator_value=initial_accumulator_value, maximize=maximize))
+                                      initial_accumulator_value=initial_accumulator_value, maximize=maximize,
+                                      foreach=foreach, differentiable=differentiable, fused=fused))
 
     def _update(self, group, p, g, state):
         xp = xp_of(p)
