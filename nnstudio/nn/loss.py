@@ -121,3 +121,5 @@ class KLDivLoss(_Loss):
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+NLLLoss2d = NLLLoss  # torch keeps the old name (a subclass of NLLLoss there)

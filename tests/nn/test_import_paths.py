@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 import nnstudio as torch
 from nnstudio import nn
@@ -37,7 +36,6 @@ def test_torch_file_paths_give_the_nn_classes_themselves():
                     assert getattr(module, name) is getattr(nn, name), f"{path}.{name}"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: the shims re-export the old files under their names")
 def test_the_modules_package_attributes_are_its_own_files():
     """`nnstudio.nn.modules.activation` read as an attribute (before anything imported the submodule by its full
     name) is the torch-named file: run in a fresh interpreter, since importing the file by name fixes the attribute."""

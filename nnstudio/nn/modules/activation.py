@@ -2,34 +2,39 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
-    CELU,
+from ..activation import (  # noqa: F401
     ELU,
     GELU,
-    GLU,
-    SELU,
-    Hardshrink,
-    Hardsigmoid,
-    Hardswish,
     Hardtanh,
     LeakyReLU,
-    LogSigmoid,
     LogSoftmax,
     Mish,
-    MultiheadAttention,
-    PReLU,
     ReLU,
     ReLU6,
-    RReLU,
     Sigmoid,
     SiLU,
     Softmax,
-    Softmax2d,
     Softmin,
     Softplus,
+    Tanh,
+)
+from ..activation_extra import Hardsigmoid, Hardswish, LogSigmoid, PReLU  # noqa: F401
+from ..activation_more import (  # noqa: F401
+    CELU,
+    GLU,
+    SELU,
+    Hardshrink,
+    RReLU,
+    Softmax2d,
     Softshrink,
     Softsign,
-    Tanh,
     Tanhshrink,
     Threshold,
 )
+from ..attention import MultiheadAttention  # noqa: F401
+
+__all__ = [
+    "CELU", "ELU", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "LogSigmoid",
+    "LogSoftmax", "Mish", "MultiheadAttention", "PReLU", "RReLU", "ReLU", "ReLU6", "SELU", "SiLU", "Sigmoid",
+    "Softmax", "Softmax2d", "Softmin", "Softplus", "Softshrink", "Softsign", "Tanh", "Tanhshrink", "Threshold",
+]

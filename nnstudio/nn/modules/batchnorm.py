@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
+from ..normalization import (  # noqa: F401
     BatchNorm1d,
     BatchNorm2d,
     BatchNorm3d,
+    _BatchNorm,  # noqa: F401
 )
-from ..normalization import _BatchNorm  # noqa: F401
 
 _NormBase = _BatchNorm
+
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
-    ChannelShuffle,
-)
+from ..activation_more import ChannelShuffle  # noqa: F401
+
+__all__ = ["ChannelShuffle"]

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
-    Container,
-    ModuleDict,
-    ModuleList,
-    ParameterDict,
-    ParameterList,
-    Sequential,
-)
+from ..container import ModuleDict, ModuleList, ParameterList, Sequential  # noqa: F401
+from ..container_more import Container, ParameterDict  # noqa: F401
+
+__all__ = ["Container", "ModuleDict", "ModuleList", "ParameterDict", "ParameterList", "Sequential"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
-    CosineSimilarity,
-    PairwiseDistance,
-)
+from ..distance import CosineSimilarity, PairwiseDistance  # noqa: F401
+
+__all__ = ["CosineSimilarity", "PairwiseDistance"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
-    AlphaDropout,
+from ..activation_more import AlphaDropout, FeatureAlphaDropout  # noqa: F401
+from ..dropout import (  # noqa: F401
     Dropout,
     Dropout1d,
     Dropout2d,
     Dropout3d,
-    FeatureAlphaDropout,
+    _DropoutNd,  # noqa: F401
 )
-from ..dropout import _DropoutNd  # noqa: F401
+
+__all__ = ["AlphaDropout", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "FeatureAlphaDropout"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
-    Flatten,
-    Unflatten,
-)
+from ..flatten import Flatten, Unflatten  # noqa: F401
+
+__all__ = ["Flatten", "Unflatten"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
-    Fold,
-    Unfold,
-)
+from ..fold import Fold, Unfold  # noqa: F401
+
+__all__ = ["Fold", "Unfold"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
+from ..instancenorm import (  # noqa: F401
     InstanceNorm1d,
     InstanceNorm2d,
     InstanceNorm3d,
+    _InstanceNorm,  # noqa: F401
 )
-from ..instancenorm import _InstanceNorm  # noqa: F401
+
+__all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
-    Bilinear,
-    Identity,
-    Linear,
-)
+from ..linear import Bilinear, Identity, Linear  # noqa: F401
+
+__all__ = ["Bilinear", "Identity", "Linear"]

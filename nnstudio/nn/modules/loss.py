@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
+from ..ctc import CTCLoss  # noqa: F401
+from ..distance import TripletMarginLoss  # noqa: F401
+from ..loss import (  # noqa: F401
     BCELoss,
     BCEWithLogitsLoss,
-    CosineEmbeddingLoss,
     CrossEntropyLoss,
-    GaussianNLLLoss,
-    HingeEmbeddingLoss,
     HuberLoss,
     KLDivLoss,
     L1Loss,
-    MarginRankingLoss,
     MSELoss,
-    MultiLabelMarginLoss,
-    MultiLabelSoftMarginLoss,
-    MultiMarginLoss,
     NLLLoss,
     NLLLoss2d,
-    PoissonNLLLoss,
     SmoothL1Loss,
+    _Loss,
+    _WeightedLoss,
+)
+from ..loss_more import (  # noqa: F401
+    CosineEmbeddingLoss,
+    GaussianNLLLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    MultiLabelMarginLoss,
+    MultiMarginLoss,
+    PoissonNLLLoss,
     SoftMarginLoss,
-    TripletMarginLoss,
     TripletMarginWithDistanceLoss,
 )
-from ..loss import _Loss, _WeightedLoss  # noqa: F401
+from ..multilabel_loss import MultiLabelSoftMarginLoss  # noqa: F401
+
+__all__ = [
+    "BCELoss", "BCEWithLogitsLoss", "CTCLoss", "CosineEmbeddingLoss", "CrossEntropyLoss", "GaussianNLLLoss",
+    "HingeEmbeddingLoss", "HuberLoss", "KLDivLoss", "L1Loss", "MSELoss", "MarginRankingLoss",
+    "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss", "NLLLoss", "NLLLoss2d", "PoissonNLLLoss",
+    "SmoothL1Loss", "SoftMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss",
+]

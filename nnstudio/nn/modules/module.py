@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
-    Module,
+from ..module import (
+    Module,  # noqa: F401
+    _IncompatibleKeys,  # noqa: F401
 )
-from ..module import _IncompatibleKeys  # noqa: F401
+
+__all__ = ["Module"]

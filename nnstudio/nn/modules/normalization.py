@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
-    CrossMapLRN2d,
-    GroupNorm,
-    LayerNorm,
-    LocalResponseNorm,
-    RMSNorm,
-)
+from ..normalization import GroupNorm, LayerNorm  # noqa: F401
+from ..normalization_more import CrossMapLRN2d, LocalResponseNorm, RMSNorm  # noqa: F401
+
+__all__ = ["CrossMapLRN2d", "GroupNorm", "LayerNorm", "LocalResponseNorm", "RMSNorm"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
+from ..padding import (  # noqa: F401
     CircularPad1d,
     CircularPad2d,
     CircularPad3d,
@@ -18,5 +18,11 @@ from .. import (  # noqa: F401
     ZeroPad1d,
     ZeroPad2d,
     ZeroPad3d,
+    _ConstantPadNd,  # noqa: F401
 )
-from ..padding import _ConstantPadNd  # noqa: F401
+
+__all__ = [
+    "CircularPad1d", "CircularPad2d", "CircularPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
+    "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d",
+    "ReplicationPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",
+]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
-    PixelShuffle,
-    PixelUnshuffle,
-)
+from ..activation_more import PixelShuffle, PixelUnshuffle  # noqa: F401
+
+__all__ = ["PixelShuffle", "PixelUnshuffle"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
-    Embedding,
-    EmbeddingBag,
-)
+from ..embedding_bag import EmbeddingBag  # noqa: F401
+from ..sparse import Embedding  # noqa: F401
+
+__all__ = ["Embedding", "EmbeddingBag"]

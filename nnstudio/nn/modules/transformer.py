@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
+from ..transformer import (  # noqa: F401
     Transformer,
     TransformerDecoder,
     TransformerDecoderLayer,
     TransformerEncoder,
     TransformerEncoderLayer,
 )
+
+__all__ = [
+    "Transformer", "TransformerDecoder", "TransformerDecoderLayer", "TransformerEncoder", "TransformerEncoderLayer",
+]
