@@ -2,12 +2,14 @@
 
 The classes live in `nn/modules/<family>.py` (torch's file names), their math in `nn.functional`."""
 
+from . import modules  # noqa: F401  (first: torch.nn.modules.<file>.<Class> paths, the classes)
+
+# isort: split
 from . import (
     functional,
     init,
-    modules,  # noqa: F401  (torch.nn.modules.<file>.<Class> paths)
     parallel,
-    saved_modules,  # noqa: E402, F401  (whole modules in nnstudio.save files, without pickle)
+    saved_modules,  # noqa: F401  (whole modules in nnstudio.save files, without pickle)
     utils,
 )
 from .modules import *  # noqa: F403

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from . import functional as F
-from .module import Module
+from .modules.module import Module
 
 
 class ReLU(Module):

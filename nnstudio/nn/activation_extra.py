@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..tensor import Tensor
 from . import init
 from .activation_extra_functional import hardsigmoid, hardswish, logsigmoid, prelu
-from .module import Module
+from .modules.module import Module
 from .parameter import empty_param
 
 

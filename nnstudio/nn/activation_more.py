@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..tensor import Tensor
 from . import activation_more_functional as AF
 from . import shuffle_functional as SF
-from .module import Module
+from .modules.module import Module
 
 
 class CELU(Module):

@@ -6,7 +6,7 @@ from ..tensor import Tensor
 from . import init
 from ._functional_attention import multi_head_attention
 from .linear import Linear
-from .module import Module
+from .modules.module import Module
 from .parameter import empty_param
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 
-from .module import Module
+from .modules.module import Module
 from .parameter import Parameter
 
 

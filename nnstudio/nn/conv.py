@@ -7,7 +7,7 @@ import math
 from ..tensor import Tensor
 from . import init
 from .conv_functional import check_channels, conv_nd, conv_padding, ntuple
-from .module import Module
+from .modules.module import Module
 from .padding_functional import pad
 from .parameter import empty_param
 

@@ -9,7 +9,7 @@ from ..tensor import Tensor
 from . import init
 from .conv_functional import check_channels, ntuple
 from .conv_transpose_functional import conv_transpose_nd
-from .module import Module
+from .modules.module import Module
 from .parameter import empty_param
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor, where
-from .module import Module
+from .modules.module import Module
 
 _NEG = -1e30  # a finite "log 0": keeps the recursion's gradients finite where no path exists
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..tensor import Tensor
 from .distance_functional import cosine_similarity, pairwise_distance, triplet_margin_loss
 from .loss import _Loss
-from .module import Module
+from .modules.module import Module
 
 
 class CosineSimilarity(Module):

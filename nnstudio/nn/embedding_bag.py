@@ -9,7 +9,7 @@ from ..ops import embedding_bag as EB
 from ..tensor import Tensor
 from . import init
 from ._functional_norm import _renorm_rows
-from .module import Module
+from .modules.module import Module
 from .parameter import Parameter, empty_param
 
 _MODES = ("sum", "mean", "max")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..tensor import Tensor
-from .module import Module
+from .modules.module import Module
 
 
 class Flatten(Module):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from .module import Module
+from .modules.module import Module
 
 
 def _pair(v, name: str) -> tuple[int, int]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from .module import Module
+from .modules.module import Module
 
 
 def _tuple(v, n: int) -> tuple:

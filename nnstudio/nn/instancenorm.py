@@ -9,7 +9,7 @@ from ..tensor import Tensor
 from . import functional as F
 from . import init
 from ._norm_checks import checked_eps
-from .module import Module
+from .modules.module import Module
 from .parameter import empty_param
 
 

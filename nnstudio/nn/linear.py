@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .module import Module
+from .modules.module import Module
 from .parameter import Parameter, empty_param
 
 

@@ -8,7 +8,7 @@ Shapes: input (N, C, *S) or (C, *S) -> each of the last 1/2/3 dims grows by its 
 from __future__ import annotations
 
 from ..tensor import Tensor
-from .module import Module
+from .modules.module import Module
 from .padding_functional import pad
 
 

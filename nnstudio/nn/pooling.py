@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from . import pooling_functional as PF
-from .module import Module
+from .modules.module import Module
 
 
 class _MaxPoolNd(Module):

@@ -4,7 +4,7 @@ their functionals, composed from avg pooling and a scatter (differentiable)."""
 from __future__ import annotations
 
 from ..tensor import Tensor
-from .module import Module
+from .modules.module import Module
 
 
 def _tuple(v, n: int) -> tuple:

@@ -21,7 +21,7 @@ from ..tensor import Tensor, cat, stack
 from . import functional as F
 from . import init
 from ._packed_rnn import forward_packed
-from .module import Module
+from .modules.module import Module
 from .parameter import empty_param
 from .utils.rnn import PackedSequence
 

@@ -6,7 +6,7 @@ from ..autograd import no_grad
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .module import Module
+from .modules.module import Module
 from .parameter import Parameter, empty_param
 
 

@@ -23,7 +23,7 @@ from .attention import MultiheadAttention
 from .container import ModuleList
 from .dropout import Dropout
 from .linear import Linear
-from .module import Module
+from .modules.module import Module
 from .normalization import LayerNorm
 
 

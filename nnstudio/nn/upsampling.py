@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from .interpolate_functional import interpolate
-from .module import Module
+from .modules.module import Module
 
 
 class Upsample(Module):

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from .._dtype import int64
 from ..autograd.grad_mode import no_grad
 from ..creation import tensor
-from ..nn.module import Module
+from ..nn.modules.module import Module
 from ..nn.normalization import _BatchNorm
 from ._lr_base import LRScheduler
 

@@ -8,7 +8,7 @@ torch's ValueError.
 
 from __future__ import annotations
 
-from ..module import Module
+from ..modules.module import Module
 
 __all__ = ["DataParallel", "DistributedDataParallel", "data_parallel"]
 
