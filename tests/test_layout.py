@@ -61,7 +61,8 @@ def test_every_nn_module_class_lives_in_torchs_file_for_it():
 def test_nn_files_are_torchs_files():
     """`nnstudio/nn/` holds torch's files (`functional`, `init`, `parameter`, the `modules` package ...), private
     helpers (`_*.py`) and `saved_modules.py` (whole modules in files: torch does that with pickle);
-    `nnstudio/nn/modules/` and `nnstudio/nn/functional/` only torch's `nn/modules` file names."""
+    `nnstudio/nn/modules/` and `nnstudio/nn/_functional/` (their math, re-exported by `nn/functional.py`) only
+    torch's `nn/modules` file names."""
     import pkgutil
 
     import torch
@@ -71,6 +72,6 @@ def test_nn_files_are_torchs_files():
     nn_dir = ROOT / "nnstudio" / "nn"
     top = {p.stem for p in nn_dir.iterdir() if (p.suffix == ".py" or p.is_dir()) and p.name != "__pycache__"}
     assert sorted(n for n in top if not n.startswith("_") and n not in torch_nn | {"saved_modules"}) == []
-    for package, allowed in (("modules", torch_modules), ("functional", torch_modules | {"attention"})):
+    for package, allowed in (("modules", torch_modules), ("_functional", torch_modules | {"attention"})):
         files = {p.stem for p in (nn_dir / package).glob("*.py")}
         assert sorted(n for n in files if not n.startswith("_") and n not in allowed) == [], package

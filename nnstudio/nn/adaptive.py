@@ -7,7 +7,7 @@ from collections import namedtuple
 
 from ..tensor import Tensor, where
 from .container import ModuleList, Sequential
-from .linear import Linear
+from .modules.linear import Linear
 from .modules.module import Module
 
 _ASMoutput = namedtuple("_ASMoutput", ["output", "loss"])

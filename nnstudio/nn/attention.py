@@ -5,13 +5,9 @@ from __future__ import annotations
 from ..tensor import Tensor
 from . import init
 from ._functional_attention import multi_head_attention
-from .linear import Linear
+from .modules.linear import NonDynamicallyQuantizableLinear
 from .modules.module import Module
 from .parameter import empty_param
-
-
-class NonDynamicallyQuantizableLinear(Linear):
-    """A plain `Linear` under the name torch gives MultiheadAttention's output projection."""
 
 
 class MultiheadAttention(Module):
@@ -105,4 +101,4 @@ class MultiheadAttention(Module):
             batch_first=self.batch_first, who=who)
 
 
-__all__ = ["MultiheadAttention", "NonDynamicallyQuantizableLinear"]
+__all__ = ["MultiheadAttention"]

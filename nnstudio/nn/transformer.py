@@ -22,7 +22,7 @@ from . import init
 from .attention import MultiheadAttention
 from .container import ModuleList
 from .dropout import Dropout
-from .linear import Linear
+from .modules.linear import Linear
 from .modules.module import Module
 from .normalization import LayerNorm
 
