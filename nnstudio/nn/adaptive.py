@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 from ..tensor import Tensor, where
-from .container import ModuleList, Sequential
+from .modules.container import ModuleList, Sequential
 from .modules.linear import Linear
 from .modules.module import Module
 

@@ -20,8 +20,8 @@ from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .attention import MultiheadAttention
-from .container import ModuleList
 from .dropout import Dropout
+from .modules.container import ModuleList
 from .modules.linear import Linear
 from .modules.module import Module
 from .normalization import LayerNorm

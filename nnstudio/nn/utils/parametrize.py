@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
-from ..container import ModuleDict, ModuleList
+from ..modules.container import ModuleDict, ModuleList
 from ..modules.module import Module
 from ..parameter import Parameter
 
