@@ -402,13 +402,13 @@ def dropout_(input, p: float, train: bool):
 
 
 def alpha_dropout_(input, p: float, train: bool):
-    from .nn.functional import _maybe_inplace
+    from .nn._functional.activation import _maybe_inplace
 
     return _maybe_inplace(input, True, lambda x: _F().alpha_dropout(x, p, train))
 
 
 def feature_alpha_dropout_(input, p: float, train: bool):
-    from .nn.functional import _maybe_inplace
+    from .nn._functional.activation import _maybe_inplace
 
     return _maybe_inplace(input, True, lambda x: _F().feature_alpha_dropout(x, p, train))
 
@@ -421,7 +421,7 @@ def feature_dropout(input, p: float, train: bool):
 
 
 def feature_dropout_(input, p: float, train: bool):
-    from .nn.functional import _maybe_inplace
+    from .nn._functional.activation import _maybe_inplace
 
     return _maybe_inplace(input, True, lambda x: feature_dropout(x, p, train))
 

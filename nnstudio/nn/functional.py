@@ -10,7 +10,6 @@ import numpy as np
 
 from .._backend import defer, xp_of
 from ..autograd import apply
-from ..ops import activation as A
 from ..ops import dropout as D
 from ..ops import loss as LO
 from ..tensor import Tensor, _as_tensor, where
@@ -22,72 +21,36 @@ from ..tensor import Tensor, _as_tensor, where
 
 
 
-def _maybe_inplace(input: Tensor, inplace: bool, fn) -> Tensor:
-    """fn(input), or with `inplace=True` written into `input` itself (torch's semantics: the caller may ignore the
-    return value). The graph sees the old value through an alias, so gradients stay correct."""
-    return input._inplace(fn) if inplace else fn(input)
 
 
-def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    return _maybe_inplace(input, inplace, lambda x: apply(A.Relu, x))
 
 
-def relu6(input: Tensor, inplace: bool = False) -> Tensor:
-    return hardtanh(input, 0.0, 6.0, inplace)
 
 
-def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
-    return _maybe_inplace(input, inplace, lambda x: x.clamp(min_val, max_val))
 
 
-def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    return _maybe_inplace(input, inplace, lambda x: apply(A.LeakyRelu, x, slope=negative_slope))
 
 
-def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    return _maybe_inplace(input, inplace, lambda x: apply(A.Elu, x, alpha=alpha))
 
 
-def gelu(input: Tensor, approximate: str = "none") -> Tensor:
-    if approximate not in ("none", "tanh"):
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    return apply(A.Gelu, input, approximate=approximate)
 
 
-def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    return _maybe_inplace(input, inplace, lambda x: x * x.sigmoid())
 
 
-def mish(input: Tensor, inplace: bool = False) -> Tensor:
-    return _maybe_inplace(input, inplace, lambda x: x * softplus(x).tanh())
 
 
-def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: F811
-    return apply(A.Softplus, input, beta=beta, threshold=threshold)
 
 
-def sigmoid(input: Tensor) -> Tensor:
-    return input.sigmoid()
 
 
-def tanh(input: Tensor) -> Tensor:
-    return input.tanh()
 
 
-def _softmax_dim(ndim: int) -> int:
-    return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
-    return input.softmax(_softmax_dim(input.ndim) if dim is None else dim, dtype=dtype)
 
 
-def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
-    return input.log_softmax(_softmax_dim(input.ndim) if dim is None else dim, dtype=dtype)
 
 
-def softmin(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
-    return softmax(-input, dim, dtype=dtype)
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
@@ -342,27 +305,44 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 
 # attention (nnstudio/nn/_functional_attention.py)
-from ._functional.linear import *  # noqa: E402, F403
-from ._functional_attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402, F401
-
-# normalisation and embedding (nnstudio/nn/_functional_norm.py)
-from ._functional_norm import batch_norm, embedding, group_norm, layer_norm  # noqa: E402, F401
+from ._functional.activation import *  # noqa: E402, F403
 
 # convolution, pooling and channel-wise dropout (nnstudio/nn/conv_functional.py, pooling_functional.py)
-from .activation_extra_functional import hardsigmoid, hardswish, logsigmoid, prelu  # noqa: E402, F401
-from .activation_more_functional import (  # noqa: E402, F401
-    alpha_dropout,
+from ._functional.activation import (  # noqa: E402, F401  # noqa: E402, F401  # noqa: E402, F401
+    _maybe_inplace,
     celu,
-    feature_alpha_dropout,
+    celu_,
+    elu_,
     glu,
+    gumbel_softmax,
     hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh_,
+    leaky_relu_,
+    log_softmax,
+    logsigmoid,
+    prelu,
+    relu,
+    relu_,
     rrelu,
+    rrelu_,
     selu,
+    selu_,
+    sigmoid,
     softshrink,
     softsign,
     tanhshrink,
     threshold,
+    threshold_,
 )
+from ._functional.attention import *  # noqa: E402, F403
+from ._functional.attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402, F401
+from ._functional.linear import *  # noqa: E402, F403
+
+# normalisation and embedding (nnstudio/nn/_functional_norm.py)
+from ._functional_norm import batch_norm, embedding, group_norm, layer_norm  # noqa: E402, F401
+from .activation_more_functional import alpha_dropout, feature_alpha_dropout  # noqa: E402, F401
 from .conv_functional import conv1d, conv2d, conv3d  # noqa: E402, F401
 from .conv_transpose_functional import conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402, F401
 from .ctc import ctc_loss  # noqa: E402, F401
@@ -379,18 +359,9 @@ from .functional_aliases import (  # noqa: E402, F401
     adaptive_max_pool1d_with_indices,
     adaptive_max_pool2d_with_indices,
     adaptive_max_pool3d_with_indices,
-    celu_,
-    elu_,
-    gumbel_softmax,
-    hardtanh_,
-    leaky_relu_,
     max_pool1d_with_indices,
     max_pool2d_with_indices,
     max_pool3d_with_indices,
-    relu_,
-    rrelu_,
-    selu_,
-    threshold_,
 )
 from .instancenorm import instance_norm  # noqa: E402, F401
 from .interpolate_functional import (  # noqa: E402, F401

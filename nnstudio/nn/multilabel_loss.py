@@ -4,7 +4,7 @@ classes (torch 2.13's formula, weight and reductions)."""
 from __future__ import annotations
 
 from ..tensor import Tensor, _as_tensor
-from .activation_extra_functional import logsigmoid
+from ._functional.activation import logsigmoid
 from .loss import _WeightedLoss
 
 

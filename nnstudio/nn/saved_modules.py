@@ -80,8 +80,8 @@ def _resolve(name: str):
     if not module_name or not qualname or "<locals>" in qualname:
         raise serialization.Unreadable(f"it names {name[:120]!r}, which is not an importable class or function")
     module = sys.modules.get(module_name)
-    if module is None:
-        module = _moved(module_name, qualname)
+    if module is None or not hasattr(module, qualname.split(".")[0]):
+        module = _moved(module_name, qualname) or module
     if module is None:
         try:
             module = importlib.import_module(module_name)

@@ -19,8 +19,8 @@ from ..autograd import is_grad_enabled
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .attention import MultiheadAttention
 from .dropout import Dropout
+from .modules.activation import MultiheadAttention
 from .modules.container import ModuleList
 from .modules.linear import Linear
 from .modules.module import Module

@@ -11,11 +11,11 @@ import warnings
 
 import numpy as np
 
-from .._backend import to_device, xp_of
-from ..autograd import apply
-from ..ops import attention as AT
-from ..ops import linalg as LA
-from ..tensor import Tensor, _as_tensor, cat
+from ..._backend import to_device, xp_of
+from ...autograd import apply
+from ...ops import attention as AT
+from ...ops import linalg as LA
+from ...tensor import Tensor, _as_tensor, cat
 
 
 def _mask_array(mask, name: str, dtype, device, true_means_masked: bool = True):
@@ -344,3 +344,6 @@ def multi_head_attention(query: Tensor, key: Tensor, value: Tensor, embed_dim_to
     if not is_batched:
         return out.squeeze(1), weights.squeeze(0)
     return out, weights
+
+
+__all__ = ["scaled_dot_product_attention", "multi_head_attention_forward", "multi_head_attention"]
