@@ -415,7 +415,7 @@ def feature_alpha_dropout_(input, p: float, train: bool):
 
 def feature_dropout(input, p: float, train: bool):
     """Dropout of whole channels (dim 1) of input (N, C, *)."""
-    from .nn.pooling_functional import feature_dropout as channel_dropout
+    from .nn._functional.dropout import feature_dropout as channel_dropout
 
     return channel_dropout(input, p, train, True)
 

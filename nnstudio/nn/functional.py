@@ -10,7 +10,6 @@ import numpy as np
 
 from .._backend import defer, xp_of
 from ..autograd import apply
-from ..ops import dropout as D
 from ..ops import loss as LO
 from ..tensor import Tensor, _as_tensor, where
 
@@ -60,15 +59,6 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -
 # ---------------------------------------------------------------------------- dropout
 
 
-def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zero each element with probability p and scale the rest by 1 / (1 - p) (identity when not training)."""
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0.0:
-        return input
-    if p == 1.0:
-        return _maybe_inplace(input, inplace, lambda x: x * 0.0)
-    return _maybe_inplace(input, inplace, lambda x: apply(D.Dropout, x, p=p))
 
 
 # ---------------------------------------------------------------------------- losses
@@ -338,11 +328,16 @@ from ._functional.activation import (  # noqa: E402, F401  # noqa: E402, F401  #
 )
 from ._functional.attention import *  # noqa: E402, F403
 from ._functional.attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402, F401
+from ._functional.channelshuffle import *  # noqa: E402, F403
+from ._functional.channelshuffle import channel_shuffle  # noqa: E402, F401
+from ._functional.dropout import *  # noqa: E402, F403
+from ._functional.dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402, F401  # noqa: E402, F401
 from ._functional.linear import *  # noqa: E402, F403
+from ._functional.pixelshuffle import *  # noqa: E402, F403
+from ._functional.pixelshuffle import pixel_shuffle, pixel_unshuffle  # noqa: E402, F401
 
 # normalisation and embedding (nnstudio/nn/_functional_norm.py)
 from ._functional_norm import batch_norm, embedding, group_norm, layer_norm  # noqa: E402, F401
-from .activation_more_functional import alpha_dropout, feature_alpha_dropout  # noqa: E402, F401
 from .conv_functional import conv1d, conv2d, conv3d  # noqa: E402, F401
 from .conv_transpose_functional import conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402, F401
 from .ctc import ctc_loss  # noqa: E402, F401
@@ -394,13 +389,9 @@ from .pooling_functional import (  # noqa: E402, F401
     avg_pool1d,
     avg_pool2d,
     avg_pool3d,
-    dropout1d,
-    dropout2d,
-    dropout3d,
     max_pool1d,
     max_pool2d,
     max_pool3d,
 )
 from .pooling_more import lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d, max_unpool3d  # noqa: E402, F401
 from .sampling_functional import affine_grid, grid_sample, pdist  # noqa: E402, F401
-from .shuffle_functional import channel_shuffle, pixel_shuffle, pixel_unshuffle  # noqa: E402, F401

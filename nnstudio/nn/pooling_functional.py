@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-import warnings
-
 from .._backend import xp_of
 from ..autograd import apply
-from ..ops import dropout as D
 from ..ops import pooling as P
 from ..tensor import Tensor
 from .conv_functional import ntuple
@@ -196,46 +193,3 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 def adaptive_max_pool3d(input, output_size, return_indices=False):
     """input (N, C, D, H, W) or (C, D, H, W) -> (N, C, *output_size)."""
     return adaptive_max_pool_nd(input, 3, output_size, return_indices)
-
-
-# ---------------------------------------------------------------------------- channel-wise dropout
-
-
-def feature_dropout(input: Tensor, p: float, training: bool, batched: bool) -> Tensor:
-    """Zero whole channels (dim 1 of a batched input, dim 0 of an unbatched one) with probability p and scale
-    the rest by 1 / (1 - p). The mask has shape (N, C, 1, ...)."""
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0.0:
-        return input
-    x = input if batched else input.unsqueeze(0)
-    shape = tuple(x.shape[:2]) + (1,) * (x.ndim - 2)
-    if p == 1.0:
-        y = x * 0.0
-    else:
-        y = apply(D.Dropout, x, p=p, mask_shape=shape)
-    return y if batched else y.squeeze(0)
-
-
-def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Channel-wise dropout. input (N, C, L) or (C, L)."""
-    if input.ndim not in (2, 3):
-        raise RuntimeError(f"dropout1d: expected 2D or 3D input, got input of shape {tuple(input.shape)}")
-    return feature_dropout(input, p, training, input.ndim == 3)
-
-
-def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Channel-wise dropout. input (N, C, H, W); a 3-D input is read as (N, C, L), as torch does today."""
-    if input.ndim not in (3, 4):
-        warnings.warn(f"dropout2d: received a {input.ndim}-D input; dropout2d expects 3-D or 4-D input",
-                      stacklevel=2)
-    return feature_dropout(input, p, training, True)
-
-
-def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Channel-wise dropout. input (N, C, D, H, W) or (C, D, H, W)."""
-    if input.ndim not in (4, 5):
-        warnings.warn(f"dropout3d: received a {input.ndim}-D input; dropout3d expects 4-D or 5-D input",
-                      stacklevel=2)
-    return feature_dropout(input, p, training, input.ndim == 5)
-

@@ -19,9 +19,9 @@ from ..autograd import is_grad_enabled
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .dropout import Dropout
 from .modules.activation import MultiheadAttention
 from .modules.container import ModuleList
+from .modules.dropout import Dropout
 from .modules.linear import Linear
 from .modules.module import Module
 from .normalization import LayerNorm

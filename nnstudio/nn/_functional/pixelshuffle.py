@@ -1,9 +1,8 @@
-"""`pixel_shuffle`, `pixel_unshuffle` and `channel_shuffle` (sub-pixel convolution, ShuffleNet): reshapes and
-a permutation, so gradients are exact."""
+"""`pixel_shuffle` and `pixel_unshuffle`: channels to space and back (reshapes and permutes)."""
 
 from __future__ import annotations
 
-from ..tensor import Tensor
+from ...tensor import Tensor
 
 
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
@@ -42,14 +41,6 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     return x.reshape(*lead, c * r * r, h // r, w // r)
 
 
-def channel_shuffle(input: Tensor, groups: int) -> Tensor:
-    """(N, C, *) with C = g k: channels reordered from (g, k) to (k, g) order."""
-    if input.ndim < 3:
-        raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got input with "
-                           f"{input.ndim} dimension(s)")
-    if groups <= 0:
-        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
-    n, c, *rest = input.shape
-    if c % groups:
-        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and {groups} groups.")
-    return input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(n, c, *rest)
+__all__ = [
+    "pixel_shuffle", "pixel_unshuffle",
+]
