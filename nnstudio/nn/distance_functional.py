@@ -34,24 +34,3 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)
 
 
-def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2.0,
-                        eps: float = 1e-6, swap: bool = False, size_average=None, reduce=None,
-                        reduction: str = "mean") -> Tensor:
-    """max(d(a, p) - d(a, n) + margin, 0) with d = pairwise_distance(p, eps); `swap` uses min(d(a, n), d(p, n)).
-    anchor, positive, negative (N, D) or (D,) -> scalar (or (N,) with reduction='none')."""
-    from .functional import _legacy_reduction, _reduce
-
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    dims = (anchor.ndim, positive.ndim, negative.ndim)
-    if len(set(dims)) != 1:
-        raise RuntimeError(f"triplet_margin_loss: the anchor, positive, and negative tensors are expected to have the "
-                           f"same number of dimensions, but got: anchor {dims[0]}D, positive {dims[1]}D, and "
-                           f"negative {dims[2]}D inputs (shapes {tuple(anchor.shape)}, {tuple(positive.shape)}, "
-                           f"{tuple(negative.shape)})")
-    d_pos = pairwise_distance(anchor, positive, p, eps)
-    d_neg = pairwise_distance(anchor, negative, p, eps)
-    if swap:
-        d_swap = pairwise_distance(positive, negative, p, eps)
-        d_neg = d_neg.minimum(d_swap)
-    loss = (d_pos - d_neg + margin).clamp(min=0)
-    return _reduce(loss, reduction)

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._backend import defer, xp_of
-from ..autograd import apply
-from ..ops import loss as LO
-from ..tensor import Tensor, _as_tensor, where
+from .._backend import xp_of
+from ..tensor import Tensor
 
 # ---------------------------------------------------------------------------- linear and activations
 
@@ -64,225 +62,36 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -
 # ---------------------------------------------------------------------------- losses
 
 
-def _reduce(loss: Tensor, reduction: str) -> Tensor:
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    if reduction == "none":
-        return loss
-    raise ValueError(f"{reduction} is not a valid value for reduction (use 'mean', 'sum' or 'none')")
 
 
-def _legacy_reduction(size_average, reduce, reduction: str) -> str:
-    if size_average is None and reduce is None:
-        return reduction
-    size_average = True if size_average is None else size_average
-    reduce = True if reduce is None else reduce
-    return "none" if not reduce else ("mean" if size_average else "sum")
 
 
-def _check_same_shape(name: str, input: Tensor, target: Tensor) -> None:
-    if input.shape != target.shape:
-        raise ValueError(f"{name}: target shape {tuple(target.shape)} must match input shape "
-                         f"{tuple(input.shape)}")
 
 
-def _class_last(input: Tensor) -> Tensor:
-    """(N, C, d1, ...) -> (N * d1 * ..., C); (N, C) unchanged; (C,) -> (1, C)."""
-    if input.ndim == 1:
-        return input.unsqueeze(0)
-    if input.ndim == 2:
-        return input
-    dims = (0,) + tuple(range(2, input.ndim)) + (1,)
-    return input.permute(*dims).reshape(-1, input.shape[1])
 
 
-_TORCH_DTYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bool": "Bool", "int32": "Int",
-                      "int16": "Short", "int8": "Char", "complex64": "ComplexFloat"}
 
 
-def _check_class_weight(name: str, weight: Tensor | None, n_classes: int) -> None:
-    """torch's check of a per-class `weight`: 1-D with one entry per class."""
-    if weight is not None and (weight.ndim != 1 or weight.numel() != n_classes):
-        raise RuntimeError(f"{name}: weight tensor should be defined either for all {n_classes} classes or no "
-                           f"classes but got weight tensor of shape: {list(weight.shape)}")
 
 
-def _check_class_target(name: str, input: Tensor, target: Tensor, ignore_index: int) -> None:
-    if target._data.dtype.kind not in "iu":
-        got = _TORCH_DTYPE_NAMES.get(str(target._data.dtype), str(target._data.dtype))
-        raise RuntimeError(f"{name}: expected target dtype to be Long or Byte, but got {got}: a target of shape "
-                           f"{tuple(target.shape)} holds class indices, so use target.long() (int64); class "
-                           f"probabilities are floats with the input's shape {tuple(input.shape)}")
-    expected = (input.shape[0],) + tuple(input.shape[2:]) if input.ndim >= 2 else ()
-    if tuple(target.shape) != expected:
-        raise ValueError(f"{name}: expected target of shape {expected} for input of shape {tuple(input.shape)}"
-                         f" (class dimension 1), got {tuple(target.shape)}")
-    c = input.shape[1] if input.ndim >= 2 else input.shape[0]
-    t = target._data
-    if t.size:
-        bad = (t >= c) | (t < 0)
-        bad = bad & (t != ignore_index)
-        if xp_of(t) is not np:  # on the GPU: reported at the next read-out, so the step never waits
-            defer(f"{name} target", bad.any(), lambda: IndexError(
-                f"{name}: a target value was out of bounds for {c} classes (targets must be in [0, {c - 1}]); "
-                f"checked on the GPU, so reported at this read-out rather than at the loss"))
-        elif bool(bad.any()):
-            raise IndexError(f"{name}: target value {int(t[bad].reshape(-1)[0])} is out of bounds for {c} classes "
-                             f"(targets must be in [0, {c - 1}])")
 
 
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
-             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
-    """Negative log-likelihood of class indices. input (N, C) or (N, C, d1, ...) log-probabilities;
-    target (N,) or (N, d1, ...) int64."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-    target = _as_tensor(target)
-    _check_class_target("nll_loss", input, target, ignore_index)
-    _check_class_weight("nll_loss", weight, input.shape[1] if input.ndim >= 2 else input.shape[0])
-    flat = _class_last(input)
-    w = None if weight is None else weight._data
-    out = apply(LO.NllLoss, flat, target=target._data.reshape(-1), weight=w, ignore_index=ignore_index,
-                reduction=reduction)
-    if reduction == "none":
-        return out.reshape(target.shape)
-    return out
 
 
-def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
-                  ignore_index: int = -100, reduce=None, reduction: str = "mean",
-                  label_smoothing: float = 0.0) -> Tensor:
-    """log_softmax over the class dimension (1, or 0 for 1-D input) followed by nll_loss.
-
-    `target` holds class indices (int64, shape input.shape without dim 1) or class probabilities (float,
-    same shape as input). `label_smoothing` in [0, 1] mixes in the uniform distribution.
-    """
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    target = _as_tensor(target)
-    class_dim = 0 if input.ndim == 1 else 1
-    logp = input.log_softmax(class_dim)
-    n_classes = input.shape[class_dim]
-    _check_class_weight("cross_entropy", weight, n_classes)
-    if target._data.dtype.kind == "f" and target.shape != input.shape and target.ndim == input.ndim - 1:
-        _check_class_target("cross_entropy", input, target, ignore_index)  # class indices given as floats
-    if target._data.dtype.kind == "f":
-        _check_same_shape("cross_entropy", input, target)
-        if label_smoothing > 0:
-            target = target * (1 - label_smoothing) + label_smoothing / n_classes
-        wl = logp if weight is None else logp * weight.reshape((-1,) + (1,) * (input.ndim - 2))
-        loss = -(wl * target).sum(class_dim)
-        if reduction == "mean":
-            return loss.sum() / loss.numel() if loss.numel() else loss.sum() * float("nan")  # torch: nan for none
-        return _reduce(loss, reduction)
-    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
-    if label_smoothing == 0:
-        return nll
-    valid = Tensor._wrap(target._data != ignore_index, None)
-    if weight is not None:
-        wl = logp * weight.reshape((-1,) + (1,) * (input.ndim - 2)) if input.ndim > 1 else logp * weight
-        smooth = -wl.sum(class_dim)
-    else:
-        smooth = -logp.sum(class_dim)
-    smooth = smooth.masked_fill(~valid, 0.0)
-    if reduction == "mean":
-        if weight is not None:
-            t = target._data[target._data != ignore_index]
-            denom = weight._data[t].sum()
-        else:
-            denom = valid._data.sum()
-        smooth = smooth.sum() / float(denom)
-    elif reduction == "sum":
-        smooth = smooth.sum()
-    return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
 
 
-def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
-    """Mean squared error (input and target broadcast; torch warns, we require matching shapes)."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    target = _as_tensor(target, input)
-    _check_same_shape("mse_loss", input, target)
-    diff = input - target
-    return _reduce(diff * diff, reduction)
 
 
-def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    target = _as_tensor(target, input)
-    _check_same_shape("l1_loss", input, target)
-    return _reduce((input - target).abs(), reduction)
 
 
-def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
-                   beta: float = 1.0) -> Tensor:
-    target = _as_tensor(target, input)
-    _check_same_shape("smooth_l1_loss", input, target)
-    d = (input - target).abs()
-    if beta == 0:
-        return _reduce(d, reduction)
-    loss = where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
 
 
-def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
-    return smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta
 
 
-def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
-                         reduce=None, reduction: str = "mean") -> Tensor:
-    """-w [y log x + (1 - y) log(1 - x)] for probabilities x in [0, 1] (logs clamped at -100 as torch)."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    target = _as_tensor(target, input)
-    _check_same_shape("binary_cross_entropy", input, target)
-    x = input._data
-    if x.size:
-        outside = ((x < 0) | (x > 1)).any()
-        error = lambda: RuntimeError(  # noqa: E731
-            "binary_cross_entropy: all elements of input should be between 0 and 1 (apply sigmoid first, or "
-            "use BCEWithLogitsLoss on raw scores)")
-        if xp_of(x) is not np:  # on the GPU: reported at the next read-out, so the step never waits
-            defer("binary_cross_entropy input", outside, error)
-        elif outside:
-            raise error()
-    loss = apply(LO.BinaryCrossEntropy, input, target)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
 
 
-def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                                     size_average=None, reduce=None, reduction: str = "mean",
-                                     pos_weight: Tensor | None = None) -> Tensor:
-    """Sigmoid + BCE in one numerically stable formula; `pos_weight` weighs the positive term per class."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    target = _as_tensor(target, input)
-    _check_same_shape("binary_cross_entropy_with_logits", input, target)
-    # log(1 + e^-|x|) + max(-x, 0) = -log sigmoid(x), computed without overflow
-    log_sig_neg = input.abs().neg().exp().log1p() + (-input).relu()
-    if pos_weight is not None:
-        coef = (pos_weight - 1) * target + 1
-        loss = (1 - target) * input + coef * log_sig_neg
-    else:
-        loss = (1 - target) * input + log_sig_neg
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
 
 
-def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
-           log_target: bool = False) -> Tensor:
-    if log_target:
-        loss = target.exp() * (target - input)
-    else:
-        safe = target.clamp(min=1e-45)
-        loss = where(target > 0, target * (safe.log() - input), 0.0)
-    if reduction == "batchmean":
-        return loss.sum() / input.shape[0]
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
@@ -333,6 +142,21 @@ from ._functional.channelshuffle import channel_shuffle  # noqa: E402, F401
 from ._functional.dropout import *  # noqa: E402, F403
 from ._functional.dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402, F401  # noqa: E402, F401
 from ._functional.linear import *  # noqa: E402, F403
+from ._functional.loss import *  # noqa: E402, F403
+from ._functional.loss import (  # noqa: E402, F401
+    cosine_embedding_loss,
+    ctc_loss,  # noqa: E402, F401
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,  # noqa: E402, F401
+    poisson_nll_loss,
+    soft_margin_loss,
+    triplet_margin_loss,  # noqa: E402, F401
+    triplet_margin_with_distance_loss,
+)
 from ._functional.pixelshuffle import *  # noqa: E402, F403
 from ._functional.pixelshuffle import pixel_shuffle, pixel_unshuffle  # noqa: E402, F401
 
@@ -340,8 +164,7 @@ from ._functional.pixelshuffle import pixel_shuffle, pixel_unshuffle  # noqa: E4
 from ._functional_norm import batch_norm, embedding, group_norm, layer_norm  # noqa: E402, F401
 from .conv_functional import conv1d, conv2d, conv3d  # noqa: E402, F401
 from .conv_transpose_functional import conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402, F401
-from .ctc import ctc_loss  # noqa: E402, F401
-from .distance_functional import cosine_similarity, pairwise_distance, triplet_margin_loss  # noqa: E402, F401
+from .distance_functional import cosine_similarity, pairwise_distance  # noqa: E402, F401
 from .embedding_bag import embedding_bag  # noqa: E402, F401
 from .fold import fold, unfold  # noqa: E402, F401
 from .fractional_pooling import (  # noqa: E402, F401
@@ -365,18 +188,6 @@ from .interpolate_functional import (  # noqa: E402, F401
     upsample_bilinear,
     upsample_nearest,
 )
-from .loss_more_functional import (  # noqa: E402, F401
-    cosine_embedding_loss,
-    gaussian_nll_loss,
-    hinge_embedding_loss,
-    margin_ranking_loss,
-    multi_margin_loss,
-    multilabel_margin_loss,
-    poisson_nll_loss,
-    soft_margin_loss,
-    triplet_margin_with_distance_loss,
-)
-from .multilabel_loss import multilabel_soft_margin_loss  # noqa: E402, F401
 from .normalization_more import local_response_norm, rms_norm  # noqa: E402, F401
 from .padding_functional import pad  # noqa: E402, F401
 from .pooling_functional import (  # noqa: E402, F401
