@@ -139,6 +139,12 @@ from ._functional.attention import *  # noqa: E402, F403
 from ._functional.attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402, F401
 from ._functional.channelshuffle import *  # noqa: E402, F403
 from ._functional.channelshuffle import channel_shuffle  # noqa: E402, F401
+from ._functional.distance import *  # noqa: E402, F403
+from ._functional.distance import (  # noqa: E402, F401
+    cosine_similarity,
+    pairwise_distance,
+    pdist,  # noqa: E402, F401
+)
 from ._functional.dropout import *  # noqa: E402, F403
 from ._functional.dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402, F401  # noqa: E402, F401
 from ._functional.linear import *  # noqa: E402, F403
@@ -164,7 +170,6 @@ from ._functional.pixelshuffle import pixel_shuffle, pixel_unshuffle  # noqa: E4
 from ._functional_norm import batch_norm, embedding, group_norm, layer_norm  # noqa: E402, F401
 from .conv_functional import conv1d, conv2d, conv3d  # noqa: E402, F401
 from .conv_transpose_functional import conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402, F401
-from .distance_functional import cosine_similarity, pairwise_distance  # noqa: E402, F401
 from .embedding_bag import embedding_bag  # noqa: E402, F401
 from .fold import fold, unfold  # noqa: E402, F401
 from .fractional_pooling import (  # noqa: E402, F401
@@ -205,4 +210,4 @@ from .pooling_functional import (  # noqa: E402, F401
     max_pool3d,
 )
 from .pooling_more import lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d, max_unpool3d  # noqa: E402, F401
-from .sampling_functional import affine_grid, grid_sample, pdist  # noqa: E402, F401
+from .sampling_functional import affine_grid, grid_sample  # noqa: E402, F401

@@ -109,20 +109,3 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
             + tap(x0 + 1, y0 + 1) * wx1 * wy1)
 
 
-def pdist(input: Tensor, p: float = 2.0) -> Tensor:
-    """The p-norm distances between the rows of input (N, M), for i < j in row-major order: (N (N - 1) / 2,)."""
-    if input.ndim != 2:
-        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
-    import numpy as np
-
-    from .. import tensor
-
-    rows, cols = np.triu_indices(input.shape[0], 1)
-    diff = input[tensor(rows, device=input.device)] - input[tensor(cols, device=input.device)]
-    if p == 2:
-        return (diff * diff).sum(-1).sqrt()
-    if p == float("inf"):
-        return diff.abs().max(-1)[0]
-    if p == 0:
-        return (diff != 0).to(input.dtype).sum(-1)
-    return diff.abs().pow(p).sum(-1).pow(1.0 / p)

@@ -11,10 +11,10 @@ from ..._backend import defer, xp_of
 from ...autograd import apply
 from ...ops import loss as LO
 from ...tensor import Tensor, _as_tensor, where
-from ..distance_functional import pairwise_distance
 from .activation import (
     logsigmoid,
 )
+from .distance import pairwise_distance
 
 
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
@@ -370,7 +370,7 @@ def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative
                                       distance_function=None, margin: float = 1.0, swap: bool = False,
                                       reduction: str = "mean") -> Tensor:
     """max(d(a, p) - d(a, n) + margin, 0) with d = distance_function (default: pairwise_distance)."""
-    from ..distance_functional import pairwise_distance
+    from .distance import pairwise_distance
 
     d = distance_function if distance_function is not None else pairwise_distance
     dp, dn = d(anchor, positive), d(anchor, negative)

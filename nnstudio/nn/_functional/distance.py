@@ -1,11 +1,10 @@
-"""`cosine_similarity`, `pairwise_distance` and `triplet_margin_loss`, as torch 2.13's (broadcasting, eps and
-gradients included)."""
+"""Distances of `nn.functional`: `cosine_similarity`, `pairwise_distance` and `pdist`."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
+from ...tensor import Tensor
 
 
 def _broadcast(name: str, x1: Tensor, x2: Tensor) -> tuple:
@@ -34,3 +33,25 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)
 
 
+def pdist(input: Tensor, p: float = 2.0) -> Tensor:
+    """The p-norm distances between the rows of input (N, M), for i < j in row-major order: (N (N - 1) / 2,)."""
+    if input.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
+    import numpy as np
+
+    from ... import tensor
+
+    rows, cols = np.triu_indices(input.shape[0], 1)
+    diff = input[tensor(rows, device=input.device)] - input[tensor(cols, device=input.device)]
+    if p == 2:
+        return (diff * diff).sum(-1).sqrt()
+    if p == float("inf"):
+        return diff.abs().max(-1)[0]
+    if p == 0:
+        return (diff != 0).to(input.dtype).sum(-1)
+    return diff.abs().pow(p).sum(-1).pow(1.0 / p)
+
+
+__all__ = [
+    "cosine_similarity", "pairwise_distance", "pdist",
+]
