@@ -139,6 +139,8 @@ from ._functional.attention import *  # noqa: E402, F403
 from ._functional.attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402, F401
 from ._functional.channelshuffle import *  # noqa: E402, F403
 from ._functional.channelshuffle import channel_shuffle  # noqa: E402, F401
+from ._functional.conv import *  # noqa: E402, F403
+from ._functional.conv import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402, F401  # noqa: E402, F401
 from ._functional.distance import *  # noqa: E402, F403
 from ._functional.distance import (  # noqa: E402, F401
     cosine_similarity,
@@ -168,8 +170,6 @@ from ._functional.pixelshuffle import pixel_shuffle, pixel_unshuffle  # noqa: E4
 
 # normalisation and embedding (nnstudio/nn/_functional_norm.py)
 from ._functional_norm import batch_norm, embedding, group_norm, layer_norm  # noqa: E402, F401
-from .conv_functional import conv1d, conv2d, conv3d  # noqa: E402, F401
-from .conv_transpose_functional import conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402, F401
 from .embedding_bag import embedding_bag  # noqa: E402, F401
 from .fold import fold, unfold  # noqa: E402, F401
 from .fractional_pooling import (  # noqa: E402, F401

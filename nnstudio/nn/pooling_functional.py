@@ -7,7 +7,7 @@ from .._backend import xp_of
 from ..autograd import apply
 from ..ops import pooling as P
 from ..tensor import Tensor
-from .conv_functional import ntuple
+from ._functional.conv import ntuple
 
 
 def _batched(input: Tensor, nd: int, who: str) -> tuple[Tensor, bool]:
