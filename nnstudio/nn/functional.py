@@ -167,25 +167,42 @@ from ._functional.loss import (  # noqa: E402, F401
 )
 from ._functional.pixelshuffle import *  # noqa: E402, F403
 from ._functional.pixelshuffle import pixel_shuffle, pixel_unshuffle  # noqa: E402, F401
+from ._functional.pooling import *  # noqa: E402, F403
+from ._functional.pooling import (  # noqa: E402, F401  # noqa: E402, F401  # noqa: E402, F401  # noqa: E402, F401
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool1d,
+    adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d,
+    adaptive_max_pool2d_with_indices,
+    adaptive_max_pool3d,
+    adaptive_max_pool3d_with_indices,
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
+    max_pool1d,
+    max_pool1d_with_indices,
+    max_pool2d,
+    max_pool2d_with_indices,
+    max_pool3d,
+    max_pool3d_with_indices,
+    max_unpool1d,
+    max_unpool2d,
+    max_unpool3d,
+)
 
 # normalisation and embedding (nnstudio/nn/_functional_norm.py)
 from ._functional_norm import batch_norm, embedding, group_norm, layer_norm  # noqa: E402, F401
 from .embedding_bag import embedding_bag  # noqa: E402, F401
 from .fold import fold, unfold  # noqa: E402, F401
-from .fractional_pooling import (  # noqa: E402, F401
-    fractional_max_pool2d,
-    fractional_max_pool2d_with_indices,
-    fractional_max_pool3d,
-    fractional_max_pool3d_with_indices,
-)
-from .functional_aliases import (  # noqa: E402, F401
-    adaptive_max_pool1d_with_indices,
-    adaptive_max_pool2d_with_indices,
-    adaptive_max_pool3d_with_indices,
-    max_pool1d_with_indices,
-    max_pool2d_with_indices,
-    max_pool3d_with_indices,
-)
 from .instancenorm import instance_norm  # noqa: E402, F401
 from .interpolate_functional import (  # noqa: E402, F401
     interpolate,
@@ -195,19 +212,4 @@ from .interpolate_functional import (  # noqa: E402, F401
 )
 from .normalization_more import local_response_norm, rms_norm  # noqa: E402, F401
 from .padding_functional import pad  # noqa: E402, F401
-from .pooling_functional import (  # noqa: E402, F401
-    adaptive_avg_pool1d,
-    adaptive_avg_pool2d,
-    adaptive_avg_pool3d,
-    adaptive_max_pool1d,
-    adaptive_max_pool2d,
-    adaptive_max_pool3d,
-    avg_pool1d,
-    avg_pool2d,
-    avg_pool3d,
-    max_pool1d,
-    max_pool2d,
-    max_pool3d,
-)
-from .pooling_more import lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d, max_unpool3d  # noqa: E402, F401
 from .sampling_functional import affine_grid, grid_sample  # noqa: E402, F401

@@ -16,7 +16,7 @@ import numpy as np
 from ..autograd import apply
 from ..ops.resample import AxisTaps
 from ..tensor import Tensor
-from . import pooling_functional as P
+from ._functional import pooling as P
 
 _MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "bicubic", "area")
 _LINEAR_DIMS = {"linear": 1, "bilinear": 2, "trilinear": 3, "bicubic": 2}
