@@ -50,8 +50,6 @@ from ..tensor import Tensor
 
 
 
-def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
-    return input / input.norm(p, dim=dim, keepdim=True).clamp(min=eps)
 
 
 # ---------------------------------------------------------------------------- dropout
@@ -137,6 +135,10 @@ from ._functional.activation import (  # noqa: E402, F401  # noqa: E402, F401  #
 )
 from ._functional.attention import *  # noqa: E402, F403
 from ._functional.attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402, F401
+from ._functional.batchnorm import *  # noqa: E402, F403
+
+# normalisation and embedding (nnstudio/nn/_functional_norm.py)
+from ._functional.batchnorm import batch_norm  # noqa: E402, F401
 from ._functional.channelshuffle import *  # noqa: E402, F403
 from ._functional.channelshuffle import channel_shuffle  # noqa: E402, F401
 from ._functional.conv import *  # noqa: E402, F403
@@ -165,6 +167,8 @@ from ._functional.loss import (  # noqa: E402, F401
     triplet_margin_loss,  # noqa: E402, F401
     triplet_margin_with_distance_loss,
 )
+from ._functional.normalization import *  # noqa: E402, F403
+from ._functional.normalization import group_norm, layer_norm, local_response_norm, rms_norm  # noqa: E402, F401  # noqa: E402, F401
 from ._functional.pixelshuffle import *  # noqa: E402, F403
 from ._functional.pixelshuffle import pixel_shuffle, pixel_unshuffle  # noqa: E402, F401
 from ._functional.pooling import *  # noqa: E402, F403
@@ -198,9 +202,7 @@ from ._functional.pooling import (  # noqa: E402, F401  # noqa: E402, F401  # no
     max_unpool2d,
     max_unpool3d,
 )
-
-# normalisation and embedding (nnstudio/nn/_functional_norm.py)
-from ._functional_norm import batch_norm, embedding, group_norm, layer_norm  # noqa: E402, F401
+from ._functional_norm import embedding  # noqa: E402, F401
 from .embedding_bag import embedding_bag  # noqa: E402, F401
 from .fold import fold, unfold  # noqa: E402, F401
 from .instancenorm import instance_norm  # noqa: E402, F401
@@ -210,6 +212,5 @@ from .interpolate_functional import (  # noqa: E402, F401
     upsample_bilinear,
     upsample_nearest,
 )
-from .normalization_more import local_response_norm, rms_norm  # noqa: E402, F401
 from .padding_functional import pad  # noqa: E402, F401
 from .sampling_functional import affine_grid, grid_sample  # noqa: E402, F401

@@ -24,7 +24,7 @@ from .modules.container import ModuleList
 from .modules.dropout import Dropout
 from .modules.linear import Linear
 from .modules.module import Module
-from .normalization import LayerNorm
+from .modules.normalization import LayerNorm
 
 
 def _generate_square_subsequent_mask(sz: int, device=None, dtype=None) -> Tensor:
