@@ -1,16 +1,71 @@
-"""`EmbeddingBag` and `F.embedding_bag`: the rows picked by each bag of indices reduced to one vector (sum, mean
-or max) without building the (N, D) lookup first, as torch's text-classification tutorial uses them."""
+"""`embedding`, `embedding_bag` and `one_hot` of `nn.functional` (table lookups; max_norm renorms in place)."""
 
 from __future__ import annotations
 
-from .._backend import xp_of
-from ..autograd import apply, no_grad
-from ..ops import embedding_bag as EB
-from ..tensor import Tensor
-from . import init
-from ._functional_norm import _renorm_rows
-from .modules.module import Module
-from .parameter import Parameter, empty_param
+import math
+
+import numpy as np
+
+from ..._backend import xp_of
+from ...autograd import apply
+from ...ops import embedding as E
+from ...ops import embedding_bag as EB
+from ...tensor import Tensor
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Rows of `weight` (num_embeddings, embedding_dim) picked by the integer indices `input` (*).
+
+    Output: (*, embedding_dim). The row `padding_idx` gets no gradient. With `max_norm`, the picked rows whose
+    `norm_type`-norm exceeds it are rescaled in place first (as torch). `scale_grad_by_freq` divides each row's
+    gradient by how often its index occurs in the batch. `sparse=True` is accepted; the gradient is dense.
+    """
+    idx = input._data if isinstance(input, Tensor) else xp_of(weight._data).asarray(input)
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"embedding: expected indices of an integer dtype (int64 / long), got {idx.dtype}")
+    if weight.ndim != 2:
+        raise RuntimeError(f"embedding: expected weight of shape (num_embeddings, embedding_dim), got "
+                           f"{tuple(weight.shape)}")
+    v = weight.shape[0]
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= v):
+        bad = int(idx.max()) if int(idx.max()) >= v else int(idx.min())
+        raise IndexError(f"embedding: index {bad} is out of range for an embedding table of {v} rows "
+                         f"(valid: 0 .. {v - 1})")
+    if padding_idx is not None:
+        if not -v <= padding_idx < v:
+            raise ValueError(f"embedding: padding_idx {padding_idx} must be within num_embeddings ({v})")
+        padding_idx %= v
+    if max_norm is not None:
+        _renorm_rows(weight, idx, float(max_norm), float(norm_type))
+    return apply(E.Embedding, weight, indices=idx, padding_idx=padding_idx, scale_grad_by_freq=scale_grad_by_freq)
+
+
+def _renorm_rows(weight: Tensor, idx, max_norm: float, norm_type: float) -> None:
+    """torch's embedding_renorm_: rows used by `idx` with norm > max_norm scaled to max_norm / (norm + 1e-7)."""
+    xp = xp_of(weight._data)
+    rows = xp.unique(idx.reshape(-1))
+    w = weight._data
+    picked = w[rows]
+    norms = _row_norms(xp, picked, norm_type)
+    over = norms > max_norm
+    if bool(over.any()):
+        scale = (max_norm / (norms[over] + 1e-7)).astype(w.dtype)
+        w[rows[over]] = picked[over] * scale[:, None]
+
+
+def _row_norms(xp, rows, p: float):
+    """The p-norm of each row as torch's `norm` defines it: p=0 counts the non-zeros, p=inf is the largest
+    magnitude, p=-inf the smallest, any other p is (sum |x|^p)^(1/p)."""
+    a = xp.abs(rows)
+    if p == 0:
+        return (a != 0).sum(axis=1).astype(rows.dtype)
+    if p == math.inf:
+        return a.max(axis=1)
+    if p == -math.inf:
+        return a.min(axis=1)
+    return (a ** p).sum(axis=1) ** (1.0 / p)
+
 
 _MODES = ("sum", "mean", "max")
 
@@ -101,78 +156,15 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
                  padding_idx=padding_idx, scale_grad_by_freq=scale_grad_by_freq)
 
 
-class EmbeddingBag(Module):
-    """A table of `num_embeddings` vectors of size `embedding_dim` whose rows are reduced per bag.
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    t = tensor._data
+    if t.dtype.kind not in "iu":
+        raise RuntimeError("one_hot is only applicable to index tensor (int64)")
+    n = int(t.max()) + 1 if num_classes == -1 else num_classes
+    xp = xp_of(t)
+    return Tensor._wrap((t[..., None] == xp.arange(n)).astype(np.int64), None)
 
-    Args as torch: max_norm / norm_type, scale_grad_by_freq, mode ("sum" | "mean" | "max"), sparse (accepted; the
-    gradient is dense), _weight, include_last_offset, padding_idx (its row starts at zero, is left out of bags
-    and gets no gradient). forward(input, offsets=None, per_sample_weights=None): see `F.embedding_bag`;
-    output (B, embedding_dim). Init: weight ~ N(0, 1), as torch.
-    """
 
-    def __init__(self, num_embeddings: int, embedding_dim: int, max_norm: float | None = None,
-                 norm_type: float = 2.0, scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,
-                 _weight: Tensor | None = None, include_last_offset: bool = False, padding_idx: int | None = None,
-                 device=None, dtype=None):
-        super().__init__()
-        for field, value in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"EmbeddingBag: {field} must be a non-negative int, got {value!r}")
-        if mode not in _MODES:
-            raise ValueError(f"EmbeddingBag: mode has to be one of sum, mean or max, got {mode!r}")
-        if padding_idx is not None:
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise AssertionError(f"EmbeddingBag: padding_idx ({padding_idx}) must be within num_embeddings "
-                                     f"({num_embeddings})")
-            padding_idx %= num_embeddings
-        self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
-        self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
-        self.mode, self.sparse, self.include_last_offset = mode, sparse, include_last_offset
-        self.padding_idx = padding_idx
-        if _weight is None:
-            self.weight = empty_param((num_embeddings, embedding_dim), device, dtype)
-            self.reset_parameters()
-        else:
-            if tuple(_weight.shape) != (num_embeddings, embedding_dim):
-                raise ValueError(f"EmbeddingBag: _weight must have shape ({num_embeddings}, {embedding_dim}), got "
-                                 f"{tuple(_weight.shape)}")
-            self.weight = Parameter(_weight)
-
-    def reset_parameters(self) -> None:
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            with no_grad():
-                self.weight._data[self.padding_idx] = 0
-
-    def forward(self, input: Tensor, offsets: Tensor | None = None,
-                per_sample_weights: Tensor | None = None) -> Tensor:
-        return embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type, self.scale_grad_by_freq,
-                             self.mode, self.sparse, per_sample_weights, self.include_last_offset, self.padding_idx)
-
-    @classmethod
-    def from_pretrained(cls, embeddings: Tensor, freeze: bool = True, max_norm: float | None = None,
-                        norm_type: float = 2.0, scale_grad_by_freq: bool = False, mode: str = "mean",
-                        sparse: bool = False, include_last_offset: bool = False,
-                        padding_idx: int | None = None) -> EmbeddingBag:
-        """An EmbeddingBag whose table is `embeddings` (rows, dim); frozen (no gradient) unless freeze=False."""
-        if embeddings.ndim != 2:
-            raise ValueError(f"EmbeddingBag.from_pretrained: embeddings must be 2-D (rows, dim), got shape "
-                             f"{tuple(embeddings.shape)}")
-        rows, dim = embeddings.shape
-        bag = cls(rows, dim, max_norm, norm_type, scale_grad_by_freq, mode, sparse, embeddings,
-                  include_last_offset, padding_idx)
-        bag.weight.requires_grad = not freeze
-        return bag
-
-    def extra_repr(self) -> str:
-        s = f"{self.num_embeddings}, {self.embedding_dim}"
-        if self.max_norm is not None:
-            s += f", max_norm={self.max_norm!r}"
-        if self.norm_type != 2:
-            s += f", norm_type={self.norm_type!r}"
-        if self.scale_grad_by_freq is not False:
-            s += f", scale_grad_by_freq={self.scale_grad_by_freq!r}"
-        s += f", mode={self.mode!r}"
-        if self.padding_idx is not None:
-            s += f", padding_idx={self.padding_idx!r}"
-        return s
+__all__ = [
+    "embedding", "embedding_bag", "one_hot",
+]
