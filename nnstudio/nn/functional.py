@@ -15,14 +15,13 @@ from ._functional.channelshuffle import *  # noqa: F403
 from ._functional.conv import *  # noqa: F403
 from ._functional.distance import *  # noqa: F403
 from ._functional.dropout import *  # noqa: F403
+from ._functional.fold import *  # noqa: F403
 from ._functional.instancenorm import *  # noqa: F403
 from ._functional.linear import *  # noqa: F403
 from ._functional.loss import *  # noqa: F403
 from ._functional.normalization import *  # noqa: F403
+from ._functional.padding import *  # noqa: F403
 from ._functional.pixelshuffle import *  # noqa: F403
 from ._functional.pooling import *  # noqa: F403
 from ._functional.sparse import *  # noqa: F403
-from .fold import fold, unfold  # noqa: F401
-from .interpolate_functional import interpolate, upsample, upsample_bilinear, upsample_nearest  # noqa: F401
-from .padding_functional import pad  # noqa: F401
-from .sampling_functional import affine_grid, grid_sample  # noqa: F401
+from ._functional.upsampling import *  # noqa: F403

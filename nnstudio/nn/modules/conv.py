@@ -8,7 +8,7 @@ import math
 from ...tensor import Tensor
 from .. import init
 from .._functional.conv import check_channels, conv_nd, conv_padding, conv_transpose_nd, ntuple
-from ..padding_functional import pad
+from .._functional.padding import pad
 from ..parameter import empty_param
 from .module import Module
 

@@ -1,12 +1,11 @@
-"""`Unfold` / `Fold` (im2col and its adjoint) and `F.unfold` / `F.fold`, built from padding, a gather and an
-index_add, so both are differentiable."""
+"""`F.unfold` / `F.fold` (im2col and its adjoint), built from padding, a gather and an index_add, so both are
+differentiable."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
-from .modules.module import Module
+from ...tensor import Tensor
 
 
 def _pair(v, name: str) -> tuple[int, int]:
@@ -42,11 +41,11 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
     n, c, h, w = x.shape
     idx, length = _patch_index((h, w), kernel, dil, pad, st, "unfold")
     if pad != (0, 0):
-        from .padding_functional import pad as _pad
+        from .padding import pad as _pad
 
         x = _pad(x, (pad[1], pad[1], pad[0], pad[0]))
     flat = x.reshape(n, c, -1)
-    from .. import tensor as _tensor
+    from ... import tensor as _tensor
 
     cols = flat.index_select(2, _tensor(idx.reshape(-1), device=x.device))  # (N, C, kh kw L)
     out = cols.reshape(n, c * kernel[0] * kernel[1], length)
@@ -74,8 +73,8 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
                            f"sliding blocks {expect}, but got input.size(2)={length}.")
     c = ck // k
     hp, wp = size[0] + 2 * pad[0], size[1] + 2 * pad[1]
-    from .. import tensor as _tensor
-    from .. import zeros
+    from ... import tensor as _tensor
+    from ... import zeros
 
     out = zeros(n, c, hp * wp, dtype=x.dtype, device=x.device)
     out = out.index_add(2, _tensor(idx.reshape(-1), device=x.device), x.reshape(n, c, k * length))
@@ -83,32 +82,6 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
     return out.squeeze(0) if unbatched else out
 
 
-class Unfold(Module):
-    """Args: kernel_size, dilation=1, padding=0, stride=1.  (N, C, H, W) -> (N, C kh kw, L)."""
-
-    def __init__(self, kernel_size, dilation=1, padding=0, stride=1) -> None:
-        super().__init__()
-        self.kernel_size, self.dilation, self.padding, self.stride = kernel_size, dilation, padding, stride
-
-    def forward(self, input: Tensor) -> Tensor:
-        return unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
-
-    def extra_repr(self) -> str:
-        return (f"kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding}, "
-                f"stride={self.stride}")
-
-
-class Fold(Module):
-    """Args: output_size, kernel_size, dilation=1, padding=0, stride=1.  (N, C kh kw, L) -> (N, C, H, W)."""
-
-    def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1) -> None:
-        super().__init__()
-        self.output_size, self.kernel_size = output_size, kernel_size
-        self.dilation, self.padding, self.stride = dilation, padding, stride
-
-    def forward(self, input: Tensor) -> Tensor:
-        return fold(input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride)
-
-    def extra_repr(self) -> str:
-        return (f"output_size={self.output_size}, kernel_size={self.kernel_size}, dilation={self.dilation}, "
-                f"padding={self.padding}, stride={self.stride}")
+__all__ = [
+    "unfold", "fold",
+]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd import apply
-from ..ops.resample import AxisTaps, ConstantPad
-from ..tensor import Tensor
+from ...autograd import apply
+from ...ops.resample import AxisTaps, ConstantPad
+from ...tensor import Tensor
 
 _MODES = ("constant", "reflect", "replicate", "circular")
 
@@ -93,3 +93,8 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
         if lo or hi:
             out = apply(AxisTaps, out, axis=d, taps=((source_index(input.shape[d], lo, hi, mode), None),))
     return out
+
+
+__all__ = [
+    "source_index", "pad",
+]
