@@ -40,7 +40,6 @@ def test_no_file_is_named_by_its_history():
     assert offenders == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: the move commits make it pass")
 def test_every_nn_module_class_lives_in_torchs_file_for_it():
     """`nnstudio.nn.X` is defined in `nnstudio/nn/modules/<f>.py` exactly when torch defines `torch.nn.X` in
     `torch/nn/modules/<f>.py` (so `torch.typename` and saved names read as torch's)."""
@@ -57,7 +56,6 @@ def test_every_nn_module_class_lives_in_torchs_file_for_it():
     assert wrong == {}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: the move commits make it pass")
 def test_nn_files_are_torchs_files():
     """`nnstudio/nn/` holds torch's files (`functional`, `init`, `parameter`, the `modules` package ...), private
     helpers (`_*.py`) and `saved_modules.py` (whole modules in files: torch does that with pickle);

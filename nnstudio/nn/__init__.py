@@ -13,5 +13,5 @@ from . import (
     utils,
 )
 from .modules import *  # noqa: F403
-from .parallel import DataParallel
+from .parallel.data_parallel import DataParallel
 from .parameter import Buffer, Parameter

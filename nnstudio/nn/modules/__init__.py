@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..parallel import DataParallel  # noqa: F401  (not a torch.nn.modules file: torch.nn.parallel)
+from ..parallel.data_parallel import DataParallel  # noqa: F401  (not a torch.nn.modules file: torch.nn.parallel)
 from ..parameter import Buffer, Parameter  # noqa: F401
 from . import (
     activation,
