@@ -6,8 +6,6 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 TESTS = Path(__file__).resolve().parent
 
 
@@ -33,7 +31,6 @@ ROOT = TESTS.parent
 HISTORY = re.compile(r"_(extra|extras|more|new|old|misc|v2)(_|$)")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: the move commits make it pass")
 def test_no_file_is_named_by_its_history():
     offenders = [str(p.relative_to(ROOT)) for top in ("nnstudio", "tests") for p in (ROOT / top).rglob("*.py")
                  if HISTORY.search(p.stem)]
