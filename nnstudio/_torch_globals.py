@@ -400,26 +400,26 @@ def dropout_(input, p: float, train: bool):
 
 
 def alpha_dropout_(input, p: float, train: bool):
-    from .nn.functional import _maybe_inplace
+    from .nn._functional.activation import _maybe_inplace
 
     return _maybe_inplace(input, True, lambda x: _F().alpha_dropout(x, p, train))
 
 
 def feature_alpha_dropout_(input, p: float, train: bool):
-    from .nn.functional import _maybe_inplace
+    from .nn._functional.activation import _maybe_inplace
 
     return _maybe_inplace(input, True, lambda x: _F().feature_alpha_dropout(x, p, train))
 
 
 def feature_dropout(input, p: float, train: bool):
     """Dropout of whole channels (dim 1) of input (N, C, *)."""
-    from .nn.pooling_functional import feature_dropout as channel_dropout
+    from .nn._functional.dropout import feature_dropout as channel_dropout
 
     return channel_dropout(input, p, train, True)
 
 
 def feature_dropout_(input, p: float, train: bool):
-    from .nn.functional import _maybe_inplace
+    from .nn._functional.activation import _maybe_inplace
 
     return _maybe_inplace(input, True, lambda x: feature_dropout(x, p, train))
 

@@ -147,3 +147,6 @@ class BinaryParams:
     @property
     def param_shape(self):
         return self._param.shape
+
+#: the Euler-Mascheroni constant (means and entropies of Gumbel, Weibull, Kumaraswamy)
+_EULER = 0.57721566490153286060

@@ -22,7 +22,7 @@ from collections import OrderedDict
 from .. import serialization
 from .._backend import device as Device
 from .._dtype import dtype as DType
-from .module import Module
+from .modules.module import Module
 from .parameter import Parameter
 
 _PUBLIC_HOMES = ("nnstudio", "nnstudio.nn.functional", "nnstudio.nn.init", "nnstudio.linalg", "nnstudio.special")
@@ -46,12 +46,42 @@ def _name_of(obj, path: str) -> str:
                     "saved object, or save the state_dict()")
 
 
+#: the files of nnstudio/nn/ before classes moved to torch's file names in nn/modules/ (and their math to
+#: nn/functional/): a file saved then names e.g. `nnstudio.nn.activation_extra:PReLU`, found again by its name
+_MOVED_FILES = frozenset({
+    "activation", "activation_extra", "activation_extra_functional", "activation_more", "activation_more_functional",
+    "adaptive", "attention", "container", "container_more", "conv", "conv_functional", "conv_transpose",
+    "conv_transpose_functional", "ctc", "distance", "distance_functional", "dropout", "embedding_bag", "flatten",
+    "fold", "fractional_pooling", "functional_aliases", "instancenorm", "interpolate_functional", "linear", "loss",
+    "loss_more", "loss_more_functional", "module", "multilabel_loss", "normalization", "normalization_more",
+    "padding", "padding_functional", "pooling", "pooling_functional", "pooling_more", "rnn", "sampling_functional",
+    "shuffle_functional", "sparse", "transformer", "upsampling", "_functional_attention", "_functional_norm",
+    "_packed_rnn"})
+
+
+def _moved(module_name: str, qualname: str):
+    """Where a class or function of a file in `_MOVED_FILES` lives now (None if it is not a moved one)."""
+    package, _, leaf = module_name.rpartition(".")
+    if package != "nnstudio.nn" or leaf not in _MOVED_FILES:
+        return None
+    from . import functional, modules
+
+    top = qualname.split(".")[0]
+    homes = [getattr(modules, n) for n in sorted(vars(modules)) if isinstance(getattr(modules, n), types.ModuleType)]
+    for home in (*homes, functional):
+        if isinstance(vars(home).get(top), type | types.FunctionType):
+            return home
+    return None
+
+
 def _resolve(name: str):
     """The class or function saved as `module:QualName` (importing the module if it is not loaded yet)."""
     module_name, _, qualname = name.partition(":")
     if not module_name or not qualname or "<locals>" in qualname:
         raise serialization.Unreadable(f"it names {name[:120]!r}, which is not an importable class or function")
     module = sys.modules.get(module_name)
+    if module is None or not hasattr(module, qualname.split(".")[0]):
+        module = _moved(module_name, qualname) or module
     if module is None:
         try:
             module = importlib.import_module(module_name)

@@ -3,6 +3,7 @@
 from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adafactor import Adafactor
+from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
 from .asgd import ASGD
@@ -11,7 +12,7 @@ from .muon import Muon
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .radam import RAdam
-from .rmsprop import Adagrad, RMSprop
+from .rmsprop import RMSprop
 from .rprop import Rprop
 from .sgd import SGD
 

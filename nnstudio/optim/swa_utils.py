@@ -20,8 +20,8 @@ from collections.abc import Callable
 from .._dtype import int64
 from ..autograd.grad_mode import no_grad
 from ..creation import tensor
-from ..nn.module import Module
-from ..nn.normalization import _BatchNorm
+from ..nn.modules.batchnorm import _BatchNorm
+from ..nn.modules.module import Module
 from ._lr_base import LRScheduler
 
 __all__ = ["AveragedModel", "SWALR", "update_bn", "get_ema_avg_fn", "get_ema_multi_avg_fn", "get_swa_avg_fn",

@@ -224,7 +224,7 @@ def test_from_module_reads_the_new_layers(lib):
 
 def test_from_module_refuses_what_it_cannot_place():
     from nnstudio.graph import GraphError
-    from nnstudio.graph.layers.upsampling import _convt_from
+    from nnstudio.graph.layers.conv import _convt_from
 
     with pytest.raises(GraphError, match="scale_factor per axis"):
         ModelGraph.from_module(torch.nn.Sequential(torch.nn.Upsample(scale_factor=(2, 3))), (1, 4, 4))

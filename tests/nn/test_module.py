@@ -249,3 +249,14 @@ def test_deepcopy_gives_an_independent_model():
     assert "steps" in dict(c.named_buffers())
     with pytest.raises(RuntimeError, match="deepcopy"):
         copy.deepcopy(m.fc1.weight * 2)
+
+
+def test_load_state_dict_result_prints_as_torch():
+    m, t = nnstudio.nn.Linear(2, 2), torch.nn.Linear(2, 2)
+    assert repr(m.load_state_dict(m.state_dict())) == repr(t.load_state_dict(t.state_dict()))
+
+
+def test_module_list_repr_groups_repeats_as_torch():
+    def build(L):
+        return L.nn.ModuleList([L.nn.Linear(2, 2), L.nn.Linear(2, 2), L.nn.ReLU(), L.nn.Linear(2, 3)])
+    assert repr(build(nnstudio)) == repr(build(torch))

@@ -1,7 +1,24 @@
-"""`torch.nn.modules.channelshuffle`: torch's import path for these classes."""
+"""`ChannelShuffle`: interleaves the channels of `groups` groups (ShuffleNet)."""
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
-    ChannelShuffle,
-)
+from ...tensor import Tensor
+from .. import functional as F
+from .module import Module
+
+
+class ChannelShuffle(Module):
+    def __init__(self, groups: int) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.channel_shuffle(input, self.groups)
+
+    def extra_repr(self) -> str:
+        return f"groups={self.groups}"
+
+
+__all__ = [
+    "ChannelShuffle",
+]

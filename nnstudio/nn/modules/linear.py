@@ -1,9 +1,96 @@
-"""`torch.nn.modules.linear`: torch's import path for these classes."""
+"""Linear layers: `Identity`, `Linear`, `Bilinear`."""
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
-    Bilinear,
-    Identity,
-    Linear,
-)
+from ...tensor import Tensor
+from .. import functional as F
+from .. import init
+from ..parameter import empty_param
+from .module import Module
+
+
+class Identity(Module):
+    """Returns its input unchanged (accepts and ignores any constructor arguments, as torch)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input
+
+
+class Linear(Module):
+    """y = x W^T + b.
+
+    Args: in_features, out_features, bias (default True), device, dtype.
+    Shapes: input (*, in_features) -> output (*, out_features).
+    Init (torch's): W ~ U(-1/sqrt(in), 1/sqrt(in)) via kaiming_uniform_(a=sqrt(5)); b ~ U(-1/sqrt(in), 1/sqrt(in)).
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None):
+        super().__init__()
+        _check_positive("Linear", in_features=in_features, out_features=out_features)
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weight = empty_param((out_features, in_features), device, dtype)
+        self.bias = empty_param((out_features,), device, dtype) if bias else None
+        if not bias:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        init.kaiming_uniform_(self.weight, a=5**0.5)
+        if self.bias is not None:
+            b = init.bias_bound(self.weight)
+            init.uniform_(self.bias, -b, b)
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim == 0 or input.shape[-1] != self.in_features:
+            raise RuntimeError(
+                f"Linear(in_features={self.in_features}, out_features={self.out_features}) expected input "
+                f"with last dimension {self.in_features}, got shape {tuple(input.shape)}")
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Bilinear(Module):
+    """y = x1^T A x2 + b.  Shapes: (*, in1), (*, in2) -> (*, out)."""
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True, device=None,
+                 dtype=None):
+        super().__init__()
+        _check_positive("Bilinear", in1_features=in1_features, in2_features=in2_features,
+                        out_features=out_features)
+        self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
+        self.weight = empty_param((out_features, in1_features, in2_features), device, dtype)
+        self.bias = empty_param((out_features,), device, dtype) if bias else None
+        if not bias:
+            self.register_parameter("bias", None)
+        bound = 1 / in1_features**0.5
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")
+
+
+def _check_positive(layer: str, **fields) -> None:
+    for name, value in fields.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{layer}: {name} must be an int, got {value!r}")
+        if value < 0:
+            raise RuntimeError(f"{layer}: {name} must be non-negative, got {value}")  # torch's kind
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """A plain `Linear` under the name torch gives MultiheadAttention's output projection."""
+
+
+__all__ = ["Identity", "Linear", "Bilinear"]

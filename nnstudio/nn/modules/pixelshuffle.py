@@ -1,8 +1,40 @@
-"""`torch.nn.modules.pixelshuffle`: torch's import path for these classes."""
+"""`PixelShuffle` and `PixelUnshuffle`: (N, C*r*r, H, W) <-> (N, C, H*r, W*r)."""
 
 from __future__ import annotations
 
-from .. import (  # noqa: F401
-    PixelShuffle,
-    PixelUnshuffle,
-)
+from ...tensor import Tensor
+from .. import functional as F
+from .module import Module
+
+
+class PixelShuffle(Module):
+    """(*, C r^2, H, W) -> (*, C, H r, W r) (sub-pixel convolution for super-resolution)."""
+
+    def __init__(self, upscale_factor: int) -> None:
+        super().__init__()
+        self.upscale_factor = upscale_factor
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.pixel_shuffle(input, self.upscale_factor)
+
+    def extra_repr(self) -> str:
+        return f"upscale_factor={self.upscale_factor}"
+
+
+class PixelUnshuffle(Module):
+    """(*, C, H r, W r) -> (*, C r^2, H, W)."""
+
+    def __init__(self, downscale_factor: int) -> None:
+        super().__init__()
+        self.downscale_factor = downscale_factor
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.pixel_unshuffle(input, self.downscale_factor)
+
+    def extra_repr(self) -> str:
+        return f"downscale_factor={self.downscale_factor}"
+
+
+__all__ = [
+    "PixelShuffle", "PixelUnshuffle",
+]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...autograd.grad_mode import no_grad
 from ..functional import normalize
-from ..module import Module
+from ..modules.module import Module
 from . import parametrize
 from .spectral_norm import weight_as_matrix
 from .weight_norm import _weight_norm, norm_except_dim
