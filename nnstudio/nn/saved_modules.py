@@ -32,6 +32,8 @@ def _name_of(obj, path: str) -> str:
     """`module:QualName` under which `obj` (a class or function) is found again: its own module, else the public
     nnstudio namespace that exports it (`torch.tanh` is made in an internal module)."""
     homes = (obj.__module__, *(h for h in _PUBLIC_HOMES if h != obj.__module__))
+    if obj.__module__.startswith("nnstudio.nn._functional."):   # a private file: save torch's public path
+        homes = ("nnstudio.nn.functional", obj.__module__)
     for home in homes:
         found = sys.modules.get(home)
         for part in obj.__qualname__.split(".") if found is not None else ():

@@ -79,3 +79,13 @@ def test_a_whole_model_saved_before_the_move_loads_with_the_same_classes_and_wei
         np.testing.assert_array_equal(ours[key].numpy(), theirs[key].numpy(), err_msg=key)
     x = torch.randn(2, 4)
     np.testing.assert_array_equal(loaded["linear"](x).detach().numpy(), fresh["linear"](x).detach().numpy())
+
+
+def test_a_functional_is_saved_under_its_public_path(tmp_path):
+    """`F.hardswish` is defined in the private nn/_functional/activation.py; a saved file names nn.functional."""
+    model = nn.Sequential(nn.Linear(2, 2))
+    model.fn = F.hardswish
+    torch.save(model, tmp_path / "m.pt")
+    structure = bytes(np.load(tmp_path / "m.pt")["__structure__"]).decode()
+    assert '"nnstudio.nn.functional:hardswish"' in structure and "_functional" not in structure
+    assert torch.load(tmp_path / "m.pt", weights_only=False).fn is F.hardswish
