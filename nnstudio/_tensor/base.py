@@ -428,6 +428,12 @@ class TensorBase:
 
         return register_hook(self, hook)
 
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call `hook(self)` after backward has accumulated this leaf's `.grad`; returns a removable handle."""
+        from ..autograd.hooks import register_post_accumulate_grad_hook
+
+        return register_post_accumulate_grad_hook(self, hook)
+
     def clone(self) -> Tensor:
         return apply(S.Copy, self)
 

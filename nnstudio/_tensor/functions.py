@@ -830,7 +830,7 @@ METHOD_FUNCTIONS = (
     "masked_scatter", "put", "argwhere", "unique_consecutive", "select_scatter", "slice_scatter", "diagonal_scatter",
     "addmm", "addmv", "addr", "addbmm", "baddbmm", "mv", "ger", "inner", "vdot", "kron", "cross", "det", "logdet",
     "slogdet", "inverse", "pinverse", "cholesky", "cholesky_solve", "cholesky_inverse", "qr", "svd", "geqrf",
-    "orgqr", "ormqr",
+    "orgqr", "ormqr", "resize_as_",
     "matrix_power", "matrix_exp", "triangular_solve", "lu_solve", "positive", "adjoint", "unsafe_chunk",
     "unsafe_split", "frexp", "angle", "conj", "conj_physical", "resolve_conj", "resolve_neg", "is_conj", "is_neg",
     "sum_to_size", "as_strided", "index_reduce", "mvlgamma", "addmv_", "conj_physical_", "relu_", "clamp_",

@@ -437,3 +437,36 @@ class MovementMixin:
 
     def unsafe_split_with_sizes(self, split_sizes, dim: int = 0):
         return split(self, list(split_sizes), dim)
+
+    def resize_(self, *sizes, memory_format=None) -> Tensor:
+        """This tensor, reshaped in place to `sizes`: its first elements (row-major) kept, any new ones zero
+        (torch leaves them uninitialised). A tensor that requires grad cannot be resized, as in torch."""
+        if self.requires_grad:
+            raise RuntimeError("cannot resize variables that require grad")
+        shape = self._shape_arg(sizes)
+        if any(n < 0 for n in shape):
+            raise RuntimeError(f"Trying to create tensor with negative dimension: {list(shape)}")
+        xp = xp_of(self._data)
+        flat = self._data.reshape(-1)
+        n = int(np.prod(shape, dtype=np.int64))
+        if n > flat.size:
+            flat = xp.concatenate([flat, xp.zeros(n - flat.size, dtype=flat.dtype)])
+        self._data = flat[:n].reshape(shape)
+        self._version += 1
+        return self
+
+    def resize_as_(self, tensor, memory_format=None) -> Tensor:
+        return self.resize_(tuple(tensor.shape))
+
+    def resize(self, *sizes) -> Tensor:
+        """Deprecated in torch: a resized copy (this tensor stays as it is)."""
+        import warnings
+
+        warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
+        return self.detach().clone().resize_(*sizes)
+
+    def resize_as(self, tensor) -> Tensor:
+        import warnings
+
+        warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=2)
+        return self.detach().clone().resize_(tuple(tensor.shape))

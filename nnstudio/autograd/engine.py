@@ -35,7 +35,7 @@ from . import function as _function
 from .anomaly_mode import is_anomaly_check_nan_enabled, raise_on_nan
 from .grad_mode import _state
 from .graph_backward import graph_backward
-from .hooks import run_hooks
+from .hooks import run_hooks, run_post_accumulate_hooks
 
 
 def _topological_order(root_fn) -> list:
@@ -207,6 +207,8 @@ def _sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple 
     for t, g in leaves.values():
         if targets is None:
             accumulate(t, run_hooks(t, g, wrap), handed)
+            if "_post_accumulate_hooks" in t.__dict__:
+                run_post_accumulate_hooks(t)
         elif id(t) in target_leaves:
             captured[id(t)] = run_hooks(t, g, wrap)
     for t, g in retained:

@@ -41,6 +41,27 @@ def register_hook(tensor, hook) -> RemovableHandle:
     return RemovableHandle(hooks, key)
 
 
+def register_post_accumulate_grad_hook(tensor, hook) -> RemovableHandle:
+    """Call `hook(tensor)` after backward has accumulated a gradient into the leaf's `.grad` (torch's hook for
+    stepping an optimizer inside backward); the hook's return value is ignored."""
+    if not callable(hook):
+        raise TypeError(f"register_post_accumulate_grad_hook expects a callable, got {type(hook).__name__}")
+    if not tensor.requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if tensor._ctx is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    hooks = tensor.__dict__.setdefault("_post_accumulate_hooks", {})
+    key = next(_ids)
+    hooks[key] = hook
+    return RemovableHandle(hooks, key)
+
+
+def run_post_accumulate_hooks(tensor) -> None:
+    """Every post-accumulate hook of the leaf `tensor`, in registration order."""
+    for hook in list(tensor.__dict__.get("_post_accumulate_hooks", {}).values()):
+        hook(tensor)
+
+
 def run_hooks(owner, grad, wrap):
     """`grad` after every hook registered on `owner` (a leaf tensor or a graph node). `grad` is an array, or a
     Tensor with history under create_graph (the hook then sees that Tensor and may return one with history)."""
