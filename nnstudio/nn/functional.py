@@ -6,9 +6,12 @@ the function and the shapes involved.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .._backend import defer, xp_of
+from .._tensor.functions import broadcast_tensors, write_out
 from ..autograd import apply
 from ..ops import activation as A
 from ..ops import dropout as D
@@ -109,8 +112,9 @@ def softmin(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
     return softmax(-input, dim, dtype=dtype)
 
 
-def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
-    return input / input.norm(p, dim=dim, keepdim=True).clamp(min=eps)
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
+    result = input / input.norm(p, dim=dim, keepdim=True).clamp(min=eps)
+    return result if out is None else write_out(result, out, "normalize")
 
 
 # ---------------------------------------------------------------------------- dropout
@@ -267,35 +271,66 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
 
 
-def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
-    """Mean squared error (input and target broadcast; torch warns, we require matching shapes)."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
+def _broadcast_target(input: Tensor, target) -> tuple[Tensor, Tensor]:
+    """torch's regression losses broadcast input and target, warning when their shapes differ (the classic
+    (N, 1) output against an (N,) target gives an (N, N) loss, whose mean torch returns: so do we)."""
     target = _as_tensor(target, input)
-    _check_same_shape("mse_loss", input, target)
-    diff = input - target
-    return _reduce(diff * diff, reduction)
+    if input.shape != target.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+                      "same size.", UserWarning, stacklevel=3)
+        input, target = broadcast_tensors(input, target)
+    return input, target
 
 
-def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+def _weighted(loss: Tensor, input: Tensor, weight, reduction: str, mean_by_weight: bool) -> Tensor:
+    """torch 2.13's `weight=` of mse / l1 / huber: elementwise, of input's size; 'mean' divides by weight.sum()
+    for mse and l1, by the element count for huber."""
+    if weight is None:
+        return _reduce(loss, reduction)
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    if reduction == "mean":
+        return loss.sum() / weight.sum() if mean_by_weight else loss.mean()
+    if reduction not in ("sum", "none"):
+        raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+    return _reduce(loss, reduction)
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
+             weight: Tensor | None = None) -> Tensor:
+    """Mean squared error (input and target broadcast, with torch's warning when their shapes differ)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    target = _as_tensor(target, input)
-    _check_same_shape("l1_loss", input, target)
-    return _reduce((input - target).abs(), reduction)
+    x, target = _broadcast_target(input, target)
+    diff = x - target
+    return _weighted(diff * diff, input, weight, reduction, True)
+
+
+def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
+            weight: Tensor | None = None) -> Tensor:
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    x, target = _broadcast_target(input, target)
+    return _weighted((x - target).abs(), input, weight, reduction, True)
+
+
+def _smooth_l1(x: Tensor, target: Tensor, beta: float) -> Tensor:
+    d = (x - target).abs()
+    if beta == 0:
+        return d
+    return where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
-    target = _as_tensor(target, input)
-    _check_same_shape("smooth_l1_loss", input, target)
-    d = (input - target).abs()
-    if beta == 0:
-        return _reduce(d, reduction)
-    loss = where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+    x, target = _broadcast_target(input, target)
+    return _reduce(_smooth_l1(x, target, beta), _legacy_reduction(size_average, reduce, reduction))
 
 
-def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
-    return smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    x, target = _broadcast_target(input, target)
+    return _weighted(_smooth_l1(x, target, delta) * delta, input, weight, reduction, False)
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
