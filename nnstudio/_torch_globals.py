@@ -292,13 +292,14 @@ def range(start=0, end=None, step=1, dtype=None, device=None, requires_grad: boo
     return tensor(values, dtype=dtype or dt.get_default_dtype(), device=device, requires_grad=requires_grad)
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad: bool = False):
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad: bool = False, generator=None,
+                 layout=None, memory_format=None):
     """Random integers in [low, high) with `input`'s shape (and dtype unless given)."""
     from .creation import randint
 
     if high is None:
         low, high = 0, low
-    out = randint(low, high, tuple(input.shape), device=device or input.device)
+    out = randint(low, high, tuple(input.shape), generator=generator, device=device or input.device)
     return out.to(dtype or input.dtype)
 
 
@@ -424,16 +425,20 @@ def feature_dropout_(input, p: float, train: bool):
     return _maybe_inplace(input, True, lambda x: feature_dropout(x, p, train))
 
 
-def from_dlpack(ext_tensor):
-    """A tensor sharing memory with any DLPack producer (a NumPy or CuPy array, a torch tensor, ...)."""
+def from_dlpack(ext_tensor, *, device=None, copy: bool | None = None):
+    """A tensor sharing memory with any DLPack producer (a NumPy or CuPy array, a torch tensor, ...); `device`
+    moves it there and `copy=True` copies (as torch's keywords)."""
     from ._backend import xp_for
     from .tensor import Tensor
 
     if isinstance(ext_tensor, Tensor):
-        return ext_tensor
-    device_type = ext_tensor.__dlpack_device__()[0] if hasattr(ext_tensor, "__dlpack_device__") else 1
-    xp = np if int(device_type) == 1 else xp_for("cuda")
-    return Tensor._wrap(xp.from_dlpack(ext_tensor), None)
+        out = ext_tensor
+    else:
+        device_type = ext_tensor.__dlpack_device__()[0] if hasattr(ext_tensor, "__dlpack_device__") else 1
+        xp = np if int(device_type) == 1 else xp_for("cuda")
+        out = Tensor._wrap(xp.from_dlpack(ext_tensor), None)
+    moved = out if device is None else out.to(device)
+    return moved.clone() if copy and moved is out else moved
 
 
 def to_dlpack(tensor):

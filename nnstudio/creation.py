@@ -63,7 +63,7 @@ def _np_dtype(dtype, default=None):
     return dt.to_numpy_dtype(dtype)
 
 
-def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def tensor(data, dtype=None, device=None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
     """A new tensor copied from data: floats become float32, ints int64, bools bool (torch's rules)."""
     arr = _infer_numpy(data, dtype)
     arr = np.array(arr, copy=True) if isinstance(arr, np.ndarray) else arr.copy()
@@ -96,7 +96,8 @@ def empty(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> 
     return zeros(_size_kw(size, kw, "empty"), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False, *, layout=None,
+         pin_memory: bool = False) -> Tensor:
     if dtype is None:
         default = (np.bool_ if isinstance(fill_value, bool) else
                    np.int64 if isinstance(fill_value, int) else dt.get_default_dtype().np)
@@ -132,18 +133,19 @@ def full_like(input: Tensor, fill_value, dtype=None, device=None, requires_grad:
 
 
 def rand_like(input: Tensor, dtype=None, device=None, requires_grad: bool = False, *, layout=None,
-               memory_format=None) -> Tensor:
+               memory_format=None, generator=None) -> Tensor:
     dtype, device = _like(input, dtype, device)
-    return rand(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+    return rand(input.shape, generator=generator, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def randn_like(input: Tensor, dtype=None, device=None, requires_grad: bool = False, *, layout=None,
-               memory_format=None) -> Tensor:
+               memory_format=None, generator=None) -> Tensor:
     dtype, device = _like(input, dtype, device)
-    return randn(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+    return randn(input.shape, generator=generator, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool = False, *, layout=None,
+           pin_memory: bool = False) -> Tensor:
     """Values from start (inclusive) to end (exclusive): int64 for integer arguments, else float32."""
     if end is None:
         start, end = 0, start
@@ -154,11 +156,13 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool
     return _finish(arr.astype(_np_dtype(dtype, np.int64 if ints else None)), device, requires_grad)
 
 
-def linspace(start, end, steps: int, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def linspace(start, end, steps: int, dtype=None, device=None, requires_grad: bool = False, *, layout=None,
+             pin_memory: bool = False) -> Tensor:
     return _finish(np.linspace(start, end, steps).astype(_np_dtype(dtype)), device, requires_grad)
 
 
-def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad: bool = False, *, layout=None,
+        pin_memory: bool = False) -> Tensor:
     return _finish(np.eye(n, m, dtype=_np_dtype(dtype)), device, requires_grad)
 
 
@@ -175,7 +179,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = F
 
 
 def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None,
-            requires_grad: bool = False) -> Tensor:
+            requires_grad: bool = False, *, layout=None, pin_memory: bool = False) -> Tensor:
     """Integers in [low, high), int64 by default: `randint(high, size)`, `randint(low, high, size)` or
     `randint(high=n, size=s)`."""
     if size is None:
@@ -190,7 +194,8 @@ def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None
     return _finish(arr, device, requires_grad)
 
 
-def randperm(n: int, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def randperm(n: int, generator=None, dtype=None, device=None, requires_grad: bool = False, *, layout=None,
+             pin_memory: bool = False) -> Tensor:
     """A random permutation of 0..n-1 (int64 by default); with a seeded `generator`, torch's own (CPU) one."""
     return _finish(permutation(n, generator).astype(_np_dtype(dtype, np.int64)), device, False)
 

@@ -98,6 +98,31 @@ CASES = {
         stride=1, padding=1, dilation=1, groups=1),
     "F.gelu(input=, approximate=)": lambda L: L.nn.functional.gelu(input=_t(L, A), approximate="tanh"),
     "F.dropout(input=, p=, training=)": lambda L: L.nn.functional.dropout(input=_t(L, A), p=0.5, training=False),
+    "x.prod(dtype=)": lambda L: _t(L, A).prod(dtype=L.float64),
+    "prod(x, 1, dtype=)": lambda L: L.prod(_t(L, A), 1, dtype=L.float64),
+    "x.prod() of ints is int64": lambda L: _t(L, INTS).int().prod(0),
+    "x.repeat_interleave(output_size=)": lambda L: L.tensor([1, 2]).repeat_interleave(L.tensor([2, 1]), output_size=3),
+    "repeat_interleave(output_size=)": lambda L: L.repeat_interleave(_t(L, A), 2, dim=0, output_size=4),
+    "x.type(dtype, non_blocking=)": lambda L: _t(L, A).type(L.float64, non_blocking=True),
+    "x.gather(sparse_grad=)": lambda L: _t(L, A).gather(1, L.tensor([[0], [2]]), sparse_grad=False),
+    "gather(sparse_grad=)": lambda L: L.gather(_t(L, A), 1, L.tensor([[0], [2]]), sparse_grad=False),
+    "x.swapaxes(axis0=, axis1=)": lambda L: _t(L, A).swapaxes(axis0=0, axis1=1),
+    "x.clone(memory_format=)": lambda L: _t(L, A).clone(memory_format=L.contiguous_format),
+    "x.contiguous(memory_format=)": lambda L: _t(L, A).t().contiguous(memory_format=L.contiguous_format),
+    "x.float(memory_format=)": lambda L: _t(L, INTS).float(memory_format=L.preserve_format),
+    "x.long(memory_format=)": lambda L: _t(L, A).long(memory_format=L.preserve_format),
+    "x.cpu(memory_format=)": lambda L: _t(L, A).cpu(memory_format=L.preserve_format),
+    "x.to(dtype, memory_format=)": lambda L: _t(L, A).to(L.float64, memory_format=L.preserve_format),
+    "F.normalize(out=)": lambda L: L.nn.functional.normalize(_t(L, A), dim=1, out=L.empty(2, 3)),
+    "arange(layout=, pin_memory=)": lambda L: L.arange(4, layout=L.strided, pin_memory=False),
+    "tensor(pin_memory=)": lambda L: L.tensor([1.5, 2.0], pin_memory=False),
+    "full(layout=)": lambda L: L.full((2,), 3.0, layout=L.strided, pin_memory=False),
+    "eye(layout=)": lambda L: L.eye(2, layout=L.strided),
+    "linspace(layout=)": lambda L: L.linspace(0, 1, 3, layout=L.strided),
+    "logspace(device=, layout=)": lambda L: L.logspace(0, 2, 3, device="cpu", layout=L.strided),
+    "x.new_full(layout=, pin_memory=)": lambda L: _t(L, A).new_full((2,), 1.0, layout=L.strided, pin_memory=False),
+    "randint(layout=).shape": lambda L: tuple(L.randint(3, (2,), layout=L.strided, pin_memory=False).shape),
+    "randperm(pin_memory=).shape": lambda L: tuple(L.randperm(3, layout=L.strided, pin_memory=False).shape),
 }
 
 
@@ -155,3 +180,46 @@ def test_save_and_load_take_torchs_pickle_and_zip_options():
     buf.seek(0)
     loaded = nnstudio.load(buf, map_location="cpu", weights_only=None, mmap=True, encoding="latin1")
     np.testing.assert_array_equal(loaded["w"].numpy(), [1.0, 1.0])
+
+
+def test_to_copy_true_returns_a_new_tensor():
+    for lib in (torch, nnstudio):
+        x = lib.ones(3)
+        y = x.to(lib.float32, copy=True)
+        y.add_(1)
+        assert x.tolist() == [1.0, 1.0, 1.0], lib.__name__
+
+
+def test_random_fills_take_torchs_from_to_and_generator_keywords():
+    """`uniform_(**{"from": a, "to": b})` (`from` is a Python keyword), `random_(**{"from": 0, "to": n})`, and
+    `generator=` on the in-place draws and the *_like factories: a seeded generator repeats its draws."""
+    for lib in (torch, nnstudio):
+        x = lib.empty(1000).uniform_(**{"from": -3.0, "to": -2.0})
+        assert -3.0 <= x.min().item() and x.max().item() < -2.0, lib.__name__
+        r = lib.empty(1000).random_(**{"from": 5, "to": 8})
+        assert set(r.long().tolist()) == {5, 6, 7}, lib.__name__
+    x = nnstudio.empty(5)
+    draws = {
+        "uniform_": lambda g: x.uniform_(0, 1, generator=g), "normal_": lambda g: x.normal_(generator=g),
+        "random_": lambda g: x.random_(0, 100, generator=g), "bernoulli_": lambda g: x.bernoulli_(0.5, generator=g),
+        "exponential_": lambda g: x.exponential_(generator=g),
+        "rand_like": lambda g: nnstudio.rand_like(x, generator=g),
+        "randn_like": lambda g: nnstudio.randn_like(x, generator=g),
+        "randint_like": lambda g: nnstudio.randint_like(x, 10**6, generator=g).float(),
+    }
+    for name, draw in draws.items():
+        first = draw(nnstudio.Generator().manual_seed(7)).clone()
+        nnstudio.manual_seed(123)  # the global stream moves; a seeded generator does not care
+        assert nnstudio.equal(draw(nnstudio.Generator().manual_seed(7)), first), name
+    with pytest.raises(TypeError, match="unexpected keyword argument 'frm'"):
+        x.uniform_(frm=0)
+
+
+def test_hardtanh_takes_the_deprecated_min_value_max_value():
+    for lib in (torch, nnstudio):
+        with pytest.warns(FutureWarning, match="min_value"):
+            m = lib.nn.Hardtanh(min_value=-0.5, max_value=0.25)
+        assert (m.min_val, m.max_val) == (-0.5, 0.25)
+        assert m(lib.tensor([-2.0, 0.0, 2.0])).tolist() == [-0.5, 0.0, 0.25]
+        with pytest.raises(AssertionError, match="must be greater than"):
+            lib.nn.Hardtanh(1.0, 0.0)

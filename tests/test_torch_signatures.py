@@ -24,7 +24,8 @@ MOST_USED = [
     "nn.functional.cross_entropy", "nn.functional.nll_loss", "nn.functional.binary_cross_entropy",
     "nn.functional.binary_cross_entropy_with_logits", "nn.functional.kl_div", "nn.functional.smooth_l1_loss",
     "nn.functional.softmax", "nn.functional.log_softmax", "nn.functional.dropout", "nn.functional.interpolate",
-    "nn.functional.pad", "nn.functional.normalize",
+    "nn.functional.pad", "nn.functional.normalize", "nn.functional.mse_loss", "nn.functional.l1_loss",
+    "nn.functional.huber_loss", "nn.Hardtanh", "nn.functional.max_pool2d_with_indices",
     "nn.functional.embedding", "nn.functional.layer_norm",
     "nn.functional.batch_norm", "nn.functional.max_pool2d",
     "nn.functional.leaky_relu", "nn.functional.grid_sample",
@@ -36,12 +37,11 @@ MOST_USED = [
     "optim.lr_scheduler.ReduceLROnPlateau", "optim.lr_scheduler.LambdaLR", "optim.lr_scheduler.ExponentialLR",
     "optim.lr_scheduler.MultiStepLR", "optim.lr_scheduler.LinearLR", "optim.lr_scheduler.SequentialLR",
     "utils.data.DataLoader", "utils.data.random_split", "utils.data.TensorDataset", "save", "load",
-    "manual_seed", "Tensor.split",
+    "manual_seed", "Tensor.split", "compile", "from_dlpack",
 ]
 
 #: torch parameters nnstudio need not take, and why
-IGNORED = {"_stacklevel": "private, deprecated", "self": "the instance",
-           "out": "F.normalize(out=) is not supported"}
+IGNORED = {"_stacklevel": "private, deprecated", "self": "the instance"}
 #: defaults that differ in spelling only, and why
 SAME_MEANING = {
     ("utils.data.DataLoader", "shuffle"): "torch's None means False",

@@ -404,6 +404,14 @@ def test_compile_is_a_pass_through_like_eager_torch():
         return x * 2
 
     assert double(nnstudio.ones(2)).tolist() == [2.0, 2.0]
+    assert nnstudio.compile(model, name="m", recompile_limit=8, isolate_recompiles=False) is model
+
+
+def test_from_dlpack_takes_device_and_copy_like_torch():
+    a = np.arange(3.0)
+    shared, copied = nnstudio.from_dlpack(a, device="cpu"), nnstudio.from_dlpack(a, copy=True)
+    a[0] = 9.0
+    assert shared.tolist() == [9.0, 1.0, 2.0] and copied.tolist() == [0.0, 1.0, 2.0]
 
 
 def test_top_level_cells_convolution_and_interop_like_torch():

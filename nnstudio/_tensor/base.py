@@ -215,7 +215,8 @@ class TensorBase:
         device = kwargs.pop("device", None)
         dtype = kwargs.pop("dtype", None)
         kwargs.pop("non_blocking", None)
-        kwargs.pop("copy", None)
+        kwargs.pop("memory_format", None)  # one layout here: values (all that can be read) are the same
+        copy = kwargs.pop("copy", False)
         for a in args:
             if isinstance(a, TensorBase):
                 device, dtype = a.device, a.dtype
@@ -229,12 +230,12 @@ class TensorBase:
             out = apply(S.ToDevice, out, device=as_device(device))
         if dtype is not None:
             out = out._cast(dt.to_numpy_dtype(dtype))
-        return out
+        return out.clone() if copy and out is self else out
 
-    def cpu(self) -> Tensor:
+    def cpu(self, memory_format=None) -> Tensor:
         return self.to("cpu")
 
-    def cuda(self, device=None) -> Tensor:
+    def cuda(self, device=None, non_blocking: bool = False, memory_format=None) -> Tensor:
         return self.to("cuda")
 
     def _cast(self, np_dtype) -> Tensor:
@@ -244,7 +245,7 @@ class TensorBase:
             return apply(S.Cast, self, dtype=np_dtype)
         return wrap(self._data.astype(np_dtype), None)
 
-    def type(self, dtype=None):
+    def type(self, dtype=None, non_blocking: bool = False, **kwargs):
         """Without an argument the legacy type name ('nnstudio.FloatTensor'); with a dtype, a legacy class
         (`nnstudio.LongTensor`) or its name, the tensor cast to it."""
         from .legacy_types import resolve, type_name
@@ -254,44 +255,44 @@ class TensorBase:
             return f"nnstudio{cuda}.{type_name(self.dtype)}"
         return self._cast(dt.to_numpy_dtype(resolve(dtype)))
 
-    def float(self) -> Tensor:
+    def float(self, memory_format=None) -> Tensor:
         return self._cast(np.float32)
 
-    def double(self) -> Tensor:
+    def double(self, memory_format=None) -> Tensor:
         return self._cast(np.float64)
 
-    def half(self) -> Tensor:
+    def half(self, memory_format=None) -> Tensor:
         return self._cast(np.float16)
 
-    def long(self) -> Tensor:
+    def long(self, memory_format=None) -> Tensor:
         return self._cast(np.int64)
 
-    def int(self) -> Tensor:
+    def int(self, memory_format=None) -> Tensor:
         return self._cast(np.int32)
 
-    def bool(self) -> Tensor:
+    def bool(self, memory_format=None) -> Tensor:
         return self._cast(np.bool_)
 
-    def byte(self) -> Tensor:
+    def byte(self, memory_format=None) -> Tensor:
         return self._cast(np.uint8)
 
-    def char(self) -> Tensor:
+    def char(self, memory_format=None) -> Tensor:
         return self._cast(np.int8)
 
-    def short(self) -> Tensor:
+    def short(self, memory_format=None) -> Tensor:
         return self._cast(np.int16)
 
-    def bfloat16(self) -> Tensor:
+    def bfloat16(self, memory_format=None) -> Tensor:
         """Raises: nnstudio cannot store bfloat16 (see nnstudio.bfloat16)."""
         return self.to(dt.STORAGE_LESS_DTYPES["bfloat16"])
 
-    def cfloat(self) -> Tensor:
+    def cfloat(self, memory_format=None) -> Tensor:
         return self.to(dt.STORAGE_LESS_DTYPES["complex64"])
 
-    def cdouble(self) -> Tensor:
+    def cdouble(self, memory_format=None) -> Tensor:
         return self.to(dt.STORAGE_LESS_DTYPES["complex128"])
 
-    def chalf(self) -> Tensor:
+    def chalf(self, memory_format=None) -> Tensor:
         return self.to(dt.STORAGE_LESS_DTYPES["complex32"])
 
     def _no_device(self, name: str):
@@ -354,7 +355,8 @@ class TensorBase:
             return tensor(args[0], dtype=self.dtype, device=self.device)
         return self.new_zeros(*args, **kwargs)
 
-    def new_empty_strided(self, size, stride, dtype=None, device=None, requires_grad=False) -> Tensor:
+    def new_empty_strided(self, size, stride, dtype=None, device=None, requires_grad=False, *, layout=None,
+                          pin_memory=False) -> Tensor:
         """A zero-filled tensor of `size` (nnstudio tensors are contiguous; `stride` is not kept)."""
         return self.new_zeros(tuple(size), dtype=dtype, device=device, requires_grad=requires_grad)
 
@@ -434,10 +436,10 @@ class TensorBase:
 
         return register_post_accumulate_grad_hook(self, hook)
 
-    def clone(self) -> Tensor:
+    def clone(self, memory_format=None) -> Tensor:
         return apply(S.Copy, self)
 
-    def contiguous(self) -> Tensor:
+    def contiguous(self, memory_format=None) -> Tensor:
         if self._data.flags.c_contiguous:
             return self
         return apply(S.Copy, self)
@@ -507,7 +509,8 @@ class TensorBase:
 
         return ones(*size, **kw, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
 
-    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False, *, layout=None,
+                 pin_memory=False):
         from ..creation import full
 
         return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,

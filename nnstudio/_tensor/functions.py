@@ -520,7 +520,8 @@ def hann_window(window_length: int, periodic: bool = True, *, dtype=None, device
 
 
 def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54, beta: float = 0.46, *,
-                   dtype=None, device=None, layout=None, requires_grad: bool = False) -> Tensor:
+                   dtype=None, device=None, layout=None, requires_grad: bool = False,
+                   pin_memory: bool = False) -> Tensor:
     return _window("hamming_window", window_length, periodic, dtype,
                    lambda n: alpha - beta * np.cos(2 * np.pi * np.arange(n) / (n - 1)))
 
@@ -540,11 +541,13 @@ def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0,
     return _window("kaiser_window", window_length, periodic, dtype, lambda n: np.kaiser(n, beta))
 
 
-def logspace(start, end, steps: int, base: float = 10.0, *, dtype=None, device=None,
-             requires_grad: bool = False) -> Tensor:
+def logspace(start, end, steps: int, base: float = 10.0, *, dtype=None, device=None, layout=None,
+             requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
     """base ** linspace(start, end, steps)."""
+    from ..creation import _finish
+
     values = np.power(base, np.linspace(float(start), float(end), steps))
-    return wrap(values.astype(dt.to_numpy_dtype(dtype or dt.get_default_dtype())), None)
+    return _finish(values.astype(dt.to_numpy_dtype(dtype or dt.get_default_dtype())), device, requires_grad)
 
 
 def tensordot(a, b, dims=2, out=None) -> Tensor:

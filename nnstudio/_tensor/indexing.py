@@ -170,8 +170,9 @@ class IndexingMixin:
             return wrap(xp_of(self._data).zeros((n, 0), dtype=np.int64), None)
         return wrap(xp_of(self._data).stack(idx, axis=1).astype(np.int64), None)
 
-    def gather(self, dim: int, index: Tensor) -> Tensor:
-        """out[i][j][k] = self[index[i][j][k]][j][k] for dim=0 (and so on); differentiable in self."""
+    def gather(self, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim=0 (and so on); differentiable in self (a dense
+        gradient: `sparse_grad` asks torch for a sparse one, whose values are the same)."""
         _check_index(index, "gather")
         d = wrap_dim(dim, self.ndim)
         if index.dim() != self.dim():

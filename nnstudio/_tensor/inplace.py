@@ -28,6 +28,17 @@ if TYPE_CHECKING:
     from . import Tensor
 
 
+def _from_to(name: str, low, high, kw: dict):
+    """torch's `from` / `to` keywords of uniform_ / random_ (`from` is a Python keyword: passed as **{"from": x})."""
+    if "from" in kw:
+        low = kw.pop("from")
+    if "to" in kw:
+        high = kw.pop("to")
+    if kw:
+        raise TypeError(f"{name}() got an unexpected keyword argument {next(iter(kw))!r}")
+    return low, high
+
+
 class _InplaceWritten:
     """The in-place methods with their own arguments or behaviour."""
 
@@ -108,50 +119,55 @@ class _InplaceWritten:
     def fill_(self, value):
         return self._overwrite(value.item() if isinstance(value, TensorBase) else value)
 
-    def uniform_(self, a=0.0, b=1.0):
-        from .._random import generator, uniform
+    def uniform_(self, a=0.0, b=1.0, *, generator=None, **kw):
+        """Uniform on [a, b); torch's keywords are `from` and `to` (`uniform_(**{"from": -1, "to": 1})`)."""
+        from .._random import rng_of, uniform
 
+        a, b = _from_to("uniform_", a, b, kw)
         self._check_leaf_write()
-        values = uniform(generator(), self._data.shape, self._data.dtype, a, b)  # float32: no float64 copy
+        values = uniform(rng_of(generator), self._data.shape, self._data.dtype, a, b)  # float32: no float64 copy
         return self._overwrite(to_device(values, self.device))
 
-    def normal_(self, mean=0.0, std=1.0):
-        from .._random import generator, normal
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        from .._random import normal, rng_of
 
         self._check_leaf_write()
-        values = normal(generator(), self._data.shape, self._data.dtype, mean, std)
+        values = normal(rng_of(generator), self._data.shape, self._data.dtype, mean, std)
         return self._overwrite(to_device(values, self.device))
 
-    def _draw_(self, name: str, draw) -> Tensor:
-        """Fill self with `draw(numpy_generator, shape)` (no gradient; a leaf requiring grad refuses)."""
-        from .._random import generator
+    def _draw_(self, name: str, draw, generator=None) -> Tensor:
+        """Fill self with `draw(numpy_generator, shape)` from `generator`'s stream (None: the library's) (no
+        gradient; a leaf requiring grad refuses)."""
+        from .._random import rng_of
 
         self._check_leaf_write()
-        values = draw(generator(), self._data.shape).astype(self._data.dtype, copy=False)
+        values = draw(rng_of(generator), self._data.shape).astype(self._data.dtype, copy=False)
         return self._overwrite(to_device(values, self.device))
 
-    def random_(self, from_=0, to=None, *, generator=None) -> Tensor:
-        """Integers uniform in [from, to) (to None: [0, from) when from is given alone, as torch's random_(to))."""
+    def random_(self, from_=0, to=None, *, generator=None, **kw) -> Tensor:
+        """Integers uniform in [from, to) (to None: [0, from) when from is given alone, as torch's random_(to));
+        torch's keyword for from_ is `from` (`random_(**{"from": 0, "to": 3})`)."""
+        from_, to = _from_to("random_", from_, to, kw)
         lo, hi = (0, from_) if to is None and from_ else (from_, to)
         if hi is None:
             hi = 2 ** 24 if self._data.dtype.kind == "f" else np.iinfo(self._data.dtype).max
-        return self._draw_("random_", lambda g, shape: g.integers(lo, hi, shape))
+        return self._draw_("random_", lambda g, shape: g.integers(lo, hi, shape), generator)
 
     def exponential_(self, lambd: float = 1.0, *, generator=None) -> Tensor:
-        return self._draw_("exponential_", lambda g, shape: g.exponential(1.0 / lambd, shape))
+        return self._draw_("exponential_", lambda g, shape: g.exponential(1.0 / lambd, shape), generator)
 
     def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator=None) -> Tensor:
-        return self._draw_("cauchy_", lambda g, shape: median + sigma * g.standard_cauchy(shape))
+        return self._draw_("cauchy_", lambda g, shape: median + sigma * g.standard_cauchy(shape), generator)
 
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator=None) -> Tensor:
-        return self._draw_("log_normal_", lambda g, shape: g.lognormal(mean, std, shape))
+        return self._draw_("log_normal_", lambda g, shape: g.lognormal(mean, std, shape), generator)
 
     def geometric_(self, p: float, *, generator=None) -> Tensor:
-        return self._draw_("geometric_", lambda g, shape: g.geometric(p, shape))
+        return self._draw_("geometric_", lambda g, shape: g.geometric(p, shape), generator)
 
     def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
         probs = p._data if isinstance(p, TensorBase) else p
-        return self._draw_("bernoulli_", lambda g, shape: g.random(shape) < np.asarray(probs))
+        return self._draw_("bernoulli_", lambda g, shape: g.random(shape) < np.asarray(probs), generator)
 
     def fill_diagonal_(self, fill_value, wrap: bool = False) -> Tensor:
         """Write fill_value on the main diagonal (all dims of equal size for more than 2 dims); `wrap` continues

@@ -116,7 +116,8 @@ class MovementMixin:
         dims[d0], dims[d1] = dims[d1], dims[d0]
         return as_torch_node(apply(S.Permute, self, dims=tuple(dims)), "TransposeBackward0")
 
-    swapaxes = transpose
+    def swapaxes(self, axis0: int, axis1: int) -> Tensor:
+        return self.transpose(axis0, axis1)
 
     def t(self):
         if self.ndim > 2:
@@ -242,12 +243,16 @@ class MovementMixin:
             out = out.index_select(d, idx)
         return out
 
-    def repeat_interleave(self, repeats, dim: int | None = None) -> Tensor:
-        """Repeat each element `repeats` times (an int or a 1-D tensor of counts) along `dim`."""
+    def repeat_interleave(self, repeats, dim: int | None = None, *, output_size: int | None = None) -> Tensor:
+        """Repeat each element `repeats` times (an int or a 1-D tensor of counts) along `dim`; `output_size`, the
+        total length (a hint for torch's devices), must be right when given."""
         x = self.reshape(-1) if dim is None else self
         d = 0 if dim is None else wrap_dim(dim, self.ndim)
         counts = repeats.cpu().numpy() if isinstance(repeats, TensorBase) else repeats
         idx = np.repeat(np.arange(x.shape[d]), counts)
+        if output_size is not None and output_size != len(idx):
+            raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {len(idx)} but got "
+                               f"{output_size}")
         return x.index_select(d, wrap(to_device(idx.astype(np.int64), self.device), None))
 
     def tile(self, dims) -> Tensor:

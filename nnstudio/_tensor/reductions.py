@@ -67,9 +67,13 @@ class ReductionMixin:
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
         return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
 
-    def prod(self, dim=None, keepdim=False):
+    def prod(self, dim=None, keepdim=False, dtype=None):
+        """Product of the elements (bool and integer inputs give int64, as torch; `dtype` casts first)."""
+        x = self if dtype is None else self._cast(dt.to_numpy_dtype(dtype))
+        if x._data.dtype.kind in "biu":
+            x = x._cast(np.int64)
         axis = None if dim is None else wrap_dim(dim, self.ndim)
-        return apply(R.Prod, self, axis=axis, keepdim=keepdim)
+        return apply(R.Prod, x, axis=axis, keepdim=keepdim)
 
     def _extreme(self, dim, keepdim, is_max):
         if isinstance(dim, TensorBase):  # max(other) is the elementwise maximum

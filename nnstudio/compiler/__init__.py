@@ -17,7 +17,9 @@ _MODES = (None, "default", "reduce-overhead", "max-autotune", "max-autotune-no-c
 
 
 def compile(model: Callable | None = None, *, fullgraph: bool = False, dynamic: bool | None = None,
-            backend="inductor", mode: str | None = None, options: dict | None = None, disable: bool = False):
+            backend=None, mode: str | None = None, options: dict | None = None, name: str | None = None,
+            disable: bool = False, recompile_limit: int | None = None, isolate_recompiles: bool = False,
+            shapes_spec=None):
     """The model (or function) itself: nnstudio has no compiler, and eager execution gives the same numbers."""
     if mode not in _MODES:
         raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(m for m in _MODES if m)}")

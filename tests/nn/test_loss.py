@@ -208,3 +208,38 @@ def test_out_of_range_target_is_reported_on_each_device(device):
         loss.item()
     good = nn.CrossEntropyLoss()(x, nnstudio.tensor(labels, device=device))
     assert np.isfinite(good.item())
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"])
+def test_regression_losses_broadcast_a_mismatched_target_as_torch(name):
+    """The classic (N, 1) output against an (N,) target: torch warns and broadcasts to (N, N); the loss and
+    the gradient are torch's."""
+    out, target = rng.standard_normal((5, 1)).astype(np.float32), rng.standard_normal(5).astype(np.float32)
+    results = []
+    for lib in (torch, nnstudio):
+        x = lib.tensor(out, requires_grad=True)
+        with pytest.warns(UserWarning, match="different to the input size"):
+            loss = getattr(lib.nn.functional, name)(x, lib.tensor(target))
+        loss.backward()
+        results.append((loss.item(), x.grad.numpy().copy()))
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-6)
+    np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "huber_loss"])
+def test_elementwise_weight_of_regression_losses(name, reduction):
+    """torch 2.13's `weight=` (mse and l1 divide the 'mean' by the weights' sum, huber by the count)."""
+    x, y = rng.standard_normal((4, 3)) * 2, rng.standard_normal((4, 3))
+    w = np.abs(rng.standard_normal((4, 3)))
+    results = []
+    for lib in (torch, nnstudio):
+        xt = lib.tensor(x.astype(np.float32), requires_grad=True)
+        loss = getattr(lib.nn.functional, name)(xt, lib.tensor(y.astype(np.float32)), reduction=reduction,
+                                                weight=lib.tensor(w.astype(np.float32)))
+        loss.sum().backward()
+        results.append((loss.detach().numpy(), xt.grad.numpy()))
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-5)
+    np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-5, atol=1e-7)
+    with pytest.raises(ValueError, match="Weights and input must have the same size"):
+        getattr(nnstudio.nn.functional, name)(nnstudio.ones(4, 3), nnstudio.ones(4, 3), weight=nnstudio.ones(3))

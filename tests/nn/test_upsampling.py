@@ -124,5 +124,28 @@ def test_errors():
         F.interpolate(x, scale_factor=2, mode="lanczos3")
     with pytest.raises(ValueError, match="anti-alias option is restricted to bilinear and bicubic"):
         F.interpolate(x, scale_factor=2, antialias=True)
-    with pytest.raises(NotImplementedError, match="antialias=True is not implemented"):
-        F.interpolate(x, scale_factor=2, mode="bilinear", antialias=True)
+
+
+AA_SPECS = [dict(scale_factor=0.5), dict(size=(5, 7)), dict(size=(16, 5)), dict(size=(3, 4), align_corners=True),
+            dict(scale_factor=0.3), dict(size=(7, 3)), dict(scale_factor=2)]
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_antialiased_interpolate_matches_torch(mode, dtype):
+    """antialias=True (torchvision's Resize default): Pillow's triangle / cubic (A = -0.5) filters stretched by the
+    downscale factor; values and input gradients against torch, downscaling, upscaling and one axis unchanged."""
+    rng = np.random.default_rng(1)
+    for spec in AA_SPECS:
+        shape = (2, 3, 16, 16) if "scale_factor" in spec else (1, 2, 17, 13) if spec.get("size") == (5, 7) else (
+            1, 1, 8, 8) if spec.get("size") == (16, 5) else (1, 1, 10, 9) if "align_corners" in spec else (1, 1, 7, 7)
+        x = rng.standard_normal(shape).astype(dtype)
+        t, o = torch.tensor(x, requires_grad=True), nnstudio.tensor(x, requires_grad=True)
+        theirs = torch.nn.functional.interpolate(t, mode=mode, antialias=True, **spec)
+        ours = F.interpolate(o, mode=mode, antialias=True, **spec)
+        g = rng.standard_normal(tuple(theirs.shape)).astype(dtype)
+        theirs.backward(torch.tensor(g))
+        ours.backward(nnstudio.tensor(g))
+        tol = 2e-6 if dtype == np.float32 else 1e-12
+        np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=tol, atol=tol, err_msg=spec)
+        np.testing.assert_allclose(o.grad.numpy(), t.grad.numpy(), rtol=tol, atol=tol, err_msg=spec)

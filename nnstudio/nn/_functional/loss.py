@@ -176,36 +176,54 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
 
 
-def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+def _weighted(loss: Tensor, input: Tensor, weight, reduction: str, mean_by_weight: bool) -> Tensor:
+    """torch 2.13's `weight=` of mse / l1 / huber: elementwise, of input's size; 'mean' divides by weight.sum()
+    for mse and l1, by the element count for huber."""
+    if weight is None:
+        return _reduce(loss, reduction)
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    if reduction == "mean":
+        return loss.sum() / weight.sum() if mean_by_weight else loss.mean()
+    if reduction not in ("sum", "none"):
+        raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+    return _reduce(loss, reduction)
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
+             weight: Tensor | None = None) -> Tensor:
     """Mean squared error (a target of another shape is broadcast, with torch's warning)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    target = _as_tensor(target, input)
-    input, target = _broadcast_target("mse_loss", input, target)
-    diff = input - target
-    return _reduce(diff * diff, reduction)
+    x, target = _broadcast_target("mse_loss", input, _as_tensor(target, input))
+    diff = x - target
+    return _weighted(diff * diff, input, weight, reduction, True)
 
 
-def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
+            weight: Tensor | None = None) -> Tensor:
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    target = _as_tensor(target, input)
-    input, target = _broadcast_target("l1_loss", input, target)
-    return _reduce((input - target).abs(), reduction)
+    x, target = _broadcast_target("l1_loss", input, _as_tensor(target, input))
+    return _weighted((x - target).abs(), input, weight, reduction, True)
+
+
+def _smooth_l1(x: Tensor, target: Tensor, beta: float) -> Tensor:
+    d = (x - target).abs()
+    if beta == 0:
+        return d
+    return where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
-    target = _as_tensor(target, input)
-    input, target = _broadcast_target("smooth_l1_loss", input, target)
-    d = (input - target).abs()
-    if beta == 0:
-        return _reduce(d, reduction)
-    loss = where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+    x, target = _broadcast_target("smooth_l1_loss", input, _as_tensor(target, input))
+    return _reduce(_smooth_l1(x, target, beta), _legacy_reduction(size_average, reduce, reduction))
 
 
-def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
-    input, target = _broadcast_target("huber_loss", input, _as_tensor(target, input))
-    return smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    x, target = _broadcast_target("huber_loss", input, _as_tensor(target, input))
+    return _weighted(_smooth_l1(x, target, delta) * delta, input, weight, reduction, False)
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,

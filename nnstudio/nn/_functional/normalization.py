@@ -100,8 +100,13 @@ def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, eps:
     return y * weight if weight is not None else y
 
 
-def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
-    return input / input.norm(p, dim=dim, keepdim=True).clamp(min=eps)
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
+    result = input / input.norm(p, dim=dim, keepdim=True).clamp(min=eps)
+    if out is None:
+        return result
+    from ..._tensor.functions import write_out
+
+    return write_out(result, out, "normalize")
 
 
 __all__ = [

@@ -90,6 +90,33 @@ def cubic_taps(in_size: int, out_size: int, align_corners: bool, scale, dtype) -
     return tuple((np.clip(base - 1 + k, 0, in_size - 1), w.astype(dtype)) for k, w in enumerate(weights))
 
 
+def antialias_taps(in_size: int, out_size: int, align_corners: bool, scale, dtype, cubic: bool) -> tuple:
+    """torch's anti-aliased resampling weights (Pillow's filters: triangle, or Keys' cubic with A = -0.5),
+    stretched by the scale when downsampling and normalised per output; each output's taps padded with zero
+    weights to the widest support."""
+    ratio = _area_scale(in_size, out_size, align_corners, scale, dtype)
+    half = dtype(2.0 if cubic else 1.0)
+    support = half * ratio if ratio >= 1.0 else half
+    invscale = dtype(1.0) / ratio if ratio >= 1.0 else dtype(1.0)
+    width = int(math.ceil(support)) * 2 + 1
+    center = ratio * (np.arange(out_size).astype(dtype) + dtype(0.5))
+    lo = np.maximum(np.trunc(center - support + dtype(0.5)).astype(np.int64), 0)
+    hi = np.minimum(np.trunc(center + support + dtype(0.5)).astype(np.int64), in_size)
+    k = np.arange(width)
+    x = np.abs(((lo[:, None] + k[None, :]).astype(dtype) - center[:, None] + dtype(0.5)) * invscale)
+    if cubic:
+        a = dtype(-0.5)
+        w = np.where(x < 1, ((a + 2) * x - (a + 3)) * x * x + 1,
+                     np.where(x < 2, ((a * x - 5 * a) * x + 8 * a) * x - 4 * a, 0))
+    else:
+        w = np.maximum(dtype(1) - x, 0)
+    w = np.where(k[None, :] < (hi - lo)[:, None], w, 0).astype(dtype)
+    total = w.sum(1, keepdims=True, dtype=dtype)
+    w = np.where(total != 0, w / np.where(total != 0, total, 1), w).astype(dtype)
+    index = np.minimum(lo[:, None] + k[None, :], in_size - 1)
+    return tuple((index[:, t], w[:, t]) for t in range(width) if (w[:, t] != 0).any())
+
+
 def _sizes(input: Tensor, size, scale_factor, recompute_scale_factor, mode) -> tuple:
     """(output sizes, scale factors passed to the kernels or None per dim), torch's argument rules."""
     dim = input.ndim - 2
@@ -155,7 +182,6 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         if not (mode in ("bilinear", "bicubic") and input.ndim == 4):
             raise ValueError("interpolate: anti-alias option is restricted to bilinear and bicubic modes and "
                              "requires a 4-D tensor as input")
-        raise NotImplementedError("interpolate: antialias=True is not implemented in nnstudio")
     out, scales = _sizes(input, size, scale_factor, recompute_scale_factor, mode)
     if mode == "area":
         pool = (P.adaptive_avg_pool1d, P.adaptive_avg_pool2d, P.adaptive_avg_pool3d)[input.ndim - 3]
@@ -164,8 +190,13 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         raise RuntimeError(f"interpolate: expected a floating-point input, got {input.dtype}")
     dtype = np.float64 if input._data.dtype == np.float64 else np.float32
     y = input
-    for axis, (n, o, s) in enumerate(zip(input.shape[2:], out, scales), start=2):
-        if mode in ("nearest", "nearest-exact"):
+    axes = list(enumerate(zip(input.shape[2:], out, scales), start=2))
+    for axis, (n, o, s) in reversed(axes) if antialias else axes:  # torch: the last (contiguous) axis first
+        if antialias:
+            if o == n:
+                continue
+            taps = antialias_taps(n, o, align_corners, s, dtype, mode == "bicubic")
+        elif mode in ("nearest", "nearest-exact"):
             taps = nearest_taps(n, o, s, mode == "nearest-exact")
         elif mode == "bicubic":
             taps = cubic_taps(n, o, align_corners, s, dtype)
