@@ -62,7 +62,7 @@ class Generator:
 
     def __init__(self, device="cpu") -> None:
         self.device = device
-        self._seed = int(np.random.SeedSequence().entropy) & 0x7FFFFFFFFFFFFFFF
+        self._seed = _entropy_seed()
         self._rng = np.random.default_rng(self._seed)
         self._torch_stream = None
 

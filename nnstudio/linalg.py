@@ -476,8 +476,8 @@ def lu_factor(A, *, pivot: bool = True, out=None):
     A = _matrix(A, "linalg.lu_factor")
     arr = A.detach().cpu().numpy()
     sl = D.scipy_linalg(np)
-    flat = arr.reshape((-1,) + arr.shape[-2:])
-    lus, pivs = zip(*[sl.lu_factor(m) for m in flat]) if flat.shape[0] else ((), ())
+    parts = _each_matrix(arr, sl.lu_factor)
+    lus, pivs = zip(*parts) if parts else ((), ())
     lu = np.stack(lus).reshape(arr.shape) if lus else arr.copy()
     piv = (np.stack(pivs) + 1).astype(np.int32).reshape(arr.shape[:-2] + (min(arr.shape[-2:]),)) if pivs else \
         np.zeros(arr.shape[:-2] + (0,), np.int32)
@@ -586,8 +586,7 @@ def lu(A, *, pivot: bool = True, out=None):
     A = _matrix(A, "linalg.lu")
     arr = A.detach().cpu().numpy()
     sl = D.scipy_linalg(np)
-    flat = arr.reshape((-1,) + arr.shape[-2:])
-    parts = [sl.lu(m) for m in flat]
+    parts = _each_matrix(arr, sl.lu)
     k = min(arr.shape[-2:])
     P = np.stack([p for p, _, _ in parts]).reshape(arr.shape[:-2] + (arr.shape[-2], arr.shape[-2]))
     L = np.stack([lo for _, lo, _ in parts]).reshape(arr.shape[:-2] + (arr.shape[-2], k))

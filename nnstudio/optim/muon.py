@@ -45,7 +45,7 @@ def zeropower_via_newtonschulz(update, coefficients: tuple, steps: int, eps: flo
     tall = x.shape[0] > x.shape[1]
     if tall:
         x = x.T
-    norm = _bf16(np.float32(max(float(xp_of(x).linalg.norm(x)), float(_bf16(np.float32(eps))))))
+    norm = max(_bf16(np.float32(xp_of(x).linalg.norm(x))), _bf16(np.float32(eps)))  # torch: bf16 norm, clamped
     x = _bf16(x / norm)
     for _ in range(steps):
         gram = _bf16(x @ x.T)
