@@ -245,6 +245,27 @@ class LinalgMixin:
 
         return tensor_norm(self, p, dim, keepdim, dtype)
 
+    def lu(self, pivot: bool = True, get_infos: bool = False):
+        from .functions import lu
+
+        return lu(self, pivot, get_infos)
+
+    def solve(self, A):
+        raise RuntimeError("This function was deprecated since version 1.9 and is now removed. `torch.solve` is "
+                           "deprecated in favor of `torch.linalg.solve`.")
+
+    def lstsq(self, A):
+        raise RuntimeError("This function was deprecated since version 1.9 and is now removed. `torch.lstsq` is "
+                           "deprecated in favor of `torch.linalg.lstsq`.")
+
+    def symeig(self, eigenvectors: bool = False, upper: bool = True):
+        raise RuntimeError("This function was deprecated since version 1.9 and is now removed. `torch.symeig` is "
+                           "deprecated in favor of `torch.linalg.eigh`.")
+
+    def eig(self, eigenvectors: bool = False):
+        raise RuntimeError("This function was deprecated since version 1.9 and is now removed. `torch.eig` is "
+                           "deprecated in favor of `torch.linalg.eig`.")
+
 
 # ---------------------------------------------------------------------- torch.cdist
 
@@ -287,24 +308,3 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     if tuple(x2.shape[:-2]) != batch:
         x2 = x2.expand(*batch, *x2.shape[-2:])
     return apply(CDist, x1, x2, p=p, use_mm=_MODES[compute_mode])
-
-    def lu(self, pivot: bool = True, get_infos: bool = False):
-        from .functions import lu
-
-        return lu(self, pivot, get_infos)
-
-    def solve(self, A):
-        raise RuntimeError("This function was deprecated since version 1.9 and is now removed. `torch.solve` is "
-                           "deprecated in favor of `torch.linalg.solve`.")
-
-    def lstsq(self, A):
-        raise RuntimeError("This function was deprecated since version 1.9 and is now removed. `torch.lstsq` is "
-                           "deprecated in favor of `torch.linalg.lstsq`.")
-
-    def symeig(self, eigenvectors: bool = False, upper: bool = True):
-        raise RuntimeError("This function was deprecated since version 1.9 and is now removed. `torch.symeig` is "
-                           "deprecated in favor of `torch.linalg.eigh`.")
-
-    def eig(self, eigenvectors: bool = False):
-        raise RuntimeError("This function was deprecated since version 1.9 and is now removed. `torch.eig` is "
-                           "deprecated in favor of `torch.linalg.eig`.")
