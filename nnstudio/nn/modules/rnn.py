@@ -56,6 +56,35 @@ def _run_sequence(mode: str, x: Tensor, h0: Tensor, c0: Tensor | None, params: l
     return seq, seq[last], None
 
 
+def run_layers(mode: str, x: Tensor, h0: Tensor | None, c0: Tensor | None, weights: list, has_biases: bool,
+               num_layers: int, dropout: float, bidirectional: bool, hidden: int) -> tuple:
+    """A stacked RNN over time-major x (T, B, I): (output (T, B, D * H), [h_n of each layer and direction],
+    [c_n of each, LSTM only; else Nones]). h0 / c0: (num_layers * D, B, H) or None (zeros); `weights`: torch's
+    flat list, w_ih, w_hh[, b_ih, b_hh] for layer 0 forward, layer 0 reverse, layer 1 ...; `dropout` is applied
+    between layers (pass 0 outside training)."""
+    per = 4 if has_biases else 2
+    directions = 2 if bidirectional else 1
+    batch = x.shape[1]
+    h_n, c_n = [], []
+    layer_input = x
+    for layer in range(num_layers):
+        outs = []
+        for d in range(directions):
+            k = layer * directions + d
+            h = h0[k] if h0 is not None else _zeros_state(x, batch, hidden)
+            c = None
+            if mode == "LSTM":
+                c = c0[k] if c0 is not None else _zeros_state(x, batch, hidden)
+            out, hk, ck = _run_sequence(mode, layer_input, h, c, weights[k * per:(k + 1) * per], d == 1)
+            outs.append(out)
+            h_n.append(hk)
+            c_n.append(ck)
+        layer_input = outs[0] if directions == 1 else cat(outs, dim=2)
+        if dropout and layer < num_layers - 1:
+            layer_input = F.dropout(layer_input, dropout, True)
+    return layer_input, h_n, c_n
+
+
 class RNNBase(Module):
     """Shared machinery of RNN, LSTM and GRU (torch's `nn.RNNBase`).
 
@@ -184,28 +213,11 @@ class RNNBase(Module):
         if x.shape[0] == 0:
             raise RuntimeError(f"{self._describe()}: Expected sequence length to be larger than 0 in RNN (input "
                                f"shape {tuple(input.shape)})")
-        batch = x.shape[1]
-        h0, *c0 = self._initial_states(hx, batch, batched)
-        c0 = c0[0] if c0 else None
+        h0, *c0 = self._initial_states(hx, x.shape[1], batched)
+        output, h_n, c_n = run_layers(self.mode, x, h0, c0[0] if c0 else None, self._flat_weights, self.bias,
+                                      self.num_layers, self.dropout if self.training else 0.0, self.bidirectional,
+                                      self.hidden_size)
         directions = 2 if self.bidirectional else 1
-        h_n, c_n = [], []
-        layer_input = x
-        for layer in range(self.num_layers):
-            outs = []
-            for d in range(directions):
-                k = layer * directions + d
-                h = h0[k] if h0 is not None else _zeros_state(x, batch, self.hidden_size)
-                c = None
-                if self.mode == "LSTM":
-                    c = c0[k] if c0 is not None else _zeros_state(x, batch, self.hidden_size)
-                out, hk, ck = _run_sequence(self.mode, layer_input, h, c, self._layer_params(layer, d), d == 1)
-                outs.append(out)
-                h_n.append(hk)
-                c_n.append(ck)
-            layer_input = outs[0] if directions == 1 else cat(outs, dim=2)
-            if self.dropout and self.training and layer < self.num_layers - 1:
-                layer_input = F.dropout(layer_input, self.dropout, True)
-        output = layer_input
         if directions == 1:  # torch (CPU) names the time-major output's node by its kernel
             fused_lstm = self.mode == "LSTM" and output._data.dtype == np.float32
             as_torch_node(output, "MkldnnRnnLayerBackward0" if fused_lstm else "StackBackward0", input)
