@@ -38,12 +38,14 @@ from ._tensor.legacy_types import *  # noqa: F401,F403  (FloatTensor, LongTensor
 from ._tensor.linalg import cdist
 from ._tensor.printing import get_printoptions, set_printoptions
 from ._tensor.reductions import std_mean, var_mean
+from ._tensor.statistics import histogramdd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,
     as_tensor,
     empty,
     empty_like,
+    empty_permuted,
     eye,
     from_numpy,
     full,
@@ -90,7 +92,6 @@ __version__ = "0.1.0"
 
 
 from . import (  # noqa: E402  (torch.accelerator, torch.amp, torch.cuda, torch.sparse)
-    _torch_globals,  # noqa: E402  (finfo, memory formats, determinism flags, torch.conv2d, ...)
     accelerator,
     amp,
     cuda,
@@ -98,6 +99,9 @@ from . import (  # noqa: E402  (torch.accelerator, torch.amp, torch.cuda, torch.
 )
 from ._dtype import STORAGE_LESS_DTYPES as _STORAGE_LESS_DTYPES  # noqa: E402
 from ._dtype import layout, sparse_coo, strided  # noqa: E402
+from ._toplevel import config as _config  # noqa: E402  (finfo, memory formats, determinism flags, interop)
+from ._toplevel import control_flow as _control_flow  # noqa: E402  (torch.cond, torch.while_loop, sym_int ...)
+from ._toplevel import layer_forms as _layer_forms  # noqa: E402  (torch.lstm, torch.native_batch_norm, ...)
 from .amp import GradScaler, autocast  # noqa: E402
 from .amp.autocast_mode import (  # noqa: E402
     get_autocast_cpu_dtype,
@@ -113,8 +117,10 @@ from .amp.autocast_mode import (  # noqa: E402
 )
 from .sparse import sparse_coo_tensor, spmm  # noqa: E402
 
-globals().update({k: getattr(_torch_globals, k) for k in _torch_globals.__all__})
-globals().update(_torch_globals.NN_FUNCTIONAL_ALIASES)  # torch.conv2d, torch.dropout, ... (nn.functional's)
+for _part in (_config, _control_flow, _layer_forms):
+    globals().update({k: getattr(_part, k) for k in _part.__all__})
+globals().update(_config.NN_FUNCTIONAL_ALIASES)  # torch.conv2d, torch.dropout, ... (nn.functional's)
+del _part
 
 globals().update(_STORAGE_LESS_DTYPES)  # torch.bfloat16, torch.complex64, float8...: named, not storable
 for _alias, _name in (("chalf", "complex32"), ("cfloat", "complex64"), ("cdouble", "complex128")):

@@ -96,6 +96,18 @@ def empty(*size, dtype=None, device=None, requires_grad: bool = False, **kw) -> 
     return zeros(_size_kw(size, kw, "empty"), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
+                   pin_memory: bool = False) -> Tensor:
+    """An uninitialised (here: zero) tensor of logical shape `size` whose memory is laid out in the dim order
+    `physical_layout` (a permutation of the dims, outermost first): its strides are torch's for that layout."""
+    size, order = tuple(int(s) for s in size), tuple(int(d) for d in physical_layout)
+    if sorted(order) != list(range(len(size))):
+        raise RuntimeError(f"empty_permuted: physical_layout {list(order)} is not a permutation of the "
+                           f"{len(size)} dims of size {list(size)}")
+    physical = np.zeros(tuple(size[d] for d in order), _np_dtype(dtype))
+    return _finish(physical.transpose(np.argsort(order)), device, requires_grad)
+
+
 def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False, *, layout=None,
          pin_memory: bool = False) -> Tensor:
     if dtype is None:

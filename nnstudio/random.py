@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import Iterator
 
 from ._random import Generator, initial_seed
-from ._torch_globals import default_generator
+from ._toplevel.config import default_generator
 
 __all__ = ["Generator", "default_generator", "fork_rng", "get_rng_state", "initial_seed", "manual_seed", "seed",
            "set_rng_state"]

@@ -535,6 +535,28 @@ class TensorBase:
 
     const_data_ptr = data_ptr
 
+    def is_set_to(self, tensor) -> bool:
+        """True when both tensors view the same memory with the same start, shape and strides (after set_)."""
+        a, b = self._data, tensor._data
+        return (self.data_ptr() == tensor.data_ptr() and a.shape == b.shape and a.strides == b.strides
+                and a.dtype == b.dtype)
+
+    def as_subclass(self, cls):
+        """Self's data (shared, still attached to the autograd graph) as an instance of `cls`, a subclass of
+        Tensor."""
+        if not (isinstance(cls, type) and issubclass(cls, _TENSOR)):
+            raise TypeError(f"as_subclass: expected a subclass of nnstudio.Tensor, got {cls!r}")
+        out = self[...]
+        out.__class__ = cls
+        return out
+
+    def module_load(self, other, assign: bool = False):
+        """What nn.Module.load_state_dict swaps in for this parameter or buffer: other detached (assign=True),
+        else self updated in place from other and detached (a new object, never self or other)."""
+        if assign:
+            return other.detach()
+        return self.copy_(other).detach()
+
 class Size(tuple):
     """The shape of a tensor: a tuple that prints like torch's (`nnstudio.Size([32, 10])`)."""
 

@@ -3,6 +3,7 @@ topk / unique, scatter (add, reduce), index_add and index_put."""
 
 from __future__ import annotations
 
+import numbers
 from collections import namedtuple
 from typing import TYPE_CHECKING
 
@@ -169,6 +170,17 @@ class IndexingMixin:
             n = int(bool(self._data))
             return wrap(xp_of(self._data).zeros((n, 0), dtype=np.int64), None)
         return wrap(xp_of(self._data).stack(idx, axis=1).astype(np.int64), None)
+
+    def nonzero_static(self, *, size: int, fill_value: int = -1) -> Tensor:
+        """nonzero() with exactly `size` rows: cut to the first `size`, or padded with rows of `fill_value`."""
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 0:
+            raise RuntimeError(f"nonzero_static: 'size' must be a non-negative integer, got {size!r}")
+        found = self.nonzero()._data
+        xp = xp_of(found)
+        out = xp.full((int(size), found.shape[1]), fill_value, dtype=np.int64)
+        k = min(int(size), found.shape[0])
+        out[:k] = found[:k]
+        return wrap(out, None)
 
     def gather(self, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
         """out[i][j][k] = self[index[i][j][k]][j][k] for dim=0 (and so on); differentiable in self (a dense

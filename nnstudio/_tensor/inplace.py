@@ -219,6 +219,44 @@ class _InplaceWritten:
         other = np.broadcast_to(to_numpy(tensor._data), self._data.shape)
         return self._overwrite(to_device(fn(to_numpy(self._data), other), self.device))
 
+    def map2_(self, x, y, callable) -> Tensor:
+        """self[i] = callable(self[i], x[i], y[i]) (x and y broadcast to self; no gradient; CPU arrays)."""
+        fn = np.vectorize(callable, otypes=[self._data.dtype])
+        xs = [np.broadcast_to(to_numpy(t._data), self._data.shape) for t in (x, y)]
+        return self._overwrite(to_device(fn(to_numpy(self._data), *xs), self.device))
+
+    def set_(self, source=None, storage_offset: int = 0, size=None, stride=None) -> Tensor:
+        """Make self a view of `source`'s memory: all of it, or the window of `size` and `stride` (in elements)
+        from element `storage_offset` of its flat memory; with no source, an empty tensor. Self then shares
+        memory with source (writes show in both); refused on a tensor that requires grad, as torch's."""
+        self._check_leaf_write()
+        if self.requires_grad and is_grad_enabled():
+            raise RuntimeError("set_: a tensor that requires grad cannot be set to other memory; call it under "
+                               "torch.no_grad() or on a detached tensor")
+        xp = xp_of(self._data)
+        if source is None:
+            self._data = xp.empty((0,), dtype=self._data.dtype)
+            return self
+        src = source._data
+        if src.dtype != self._data.dtype:
+            raise RuntimeError(f"Could not set tensor of type {self.dtype} to a storage of type {source.dtype}")
+        if size is None and not storage_offset and stride is None:
+            self._data = src
+            return self
+        if not src.flags.c_contiguous:
+            raise RuntimeError("set_: a window (storage_offset, size, stride) needs a contiguous source tensor")
+        size = tuple(int(n) for n in (src.shape if size is None else size))
+        if stride is None:
+            stride = tuple(int(np.prod(size[i + 1:])) for i in range(len(size)))
+        flat = src.reshape(-1)
+        last = int(storage_offset) + sum((n - 1) * st for n, st in zip(size, stride)) if all(size) else -1
+        if storage_offset < 0 or last >= flat.size:
+            raise RuntimeError(f"set_: size {list(size)}, stride {list(stride)} and storage_offset "
+                               f"{storage_offset} reach past the source's {flat.size} elements")
+        self._data = xp.lib.stride_tricks.as_strided(flat[int(storage_offset):], size,
+                                                     tuple(int(st) * src.itemsize for st in stride))
+        return self
+
     def __iadd__(self, o):
         return self.add_(o)
 

@@ -24,6 +24,32 @@ _values_indices = {name: namedtuple(name, ["values", "indices"]) for name in
                    ("median", "nanmedian", "mode", "kthvalue", "cummax", "cummin")}
 _aminmax = namedtuple("aminmax", ["min", "max"])
 _histogram = namedtuple("histogram", ["hist", "bin_edges"])
+_histogramdd = namedtuple("histogramdd", ["hist", "bin_edges"])
+
+
+def histogramdd(input: Tensor, bins=10, *, range=None, weight=None, density: bool = False):  # noqa: A002
+    """(hist, bin_edges) of the points input (..., D) in D dims: `bins` an int, D ints or D edge tensors;
+    `range` [lo_1, hi_1, ..., lo_D, hi_D]; hist is D-dimensional, bin_edges a tuple of D 1-D tensors."""
+    arr = to_numpy(input._data)
+    if arr.ndim < 1:
+        raise RuntimeError("torch.histogramdd: input should have at least 1 dimension (the points' coordinates)")
+    d = arr.shape[-1]
+    pts = arr.reshape(-1, d)
+    if isinstance(bins, TensorBase):
+        bins = int(bins.item()) if bins.ndim == 0 else [int(b) for b in bins.tolist()]
+    if isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], TensorBase):
+        bins = [to_numpy(b._data) for b in bins]
+    if range is not None:
+        r = [float(v) for v in range]
+        if len(r) != 2 * d:
+            raise RuntimeError(f"torch.histogramdd: expected {2 * d} range values for {d}-dimensional points, got "
+                               f"{len(r)}")
+        range = [(r[2 * i], r[2 * i + 1]) for i in builtins.range(d)]
+    w = None if weight is None else to_numpy(weight._data).reshape(-1)
+    hist, edges = np.histogramdd(pts, bins=bins, range=range, weights=w, density=density)
+    dtype = input._data.dtype
+    return _histogramdd(wrap(to_device(hist.astype(dtype), input.device), None),
+                        tuple(wrap(to_device(np.asarray(e).astype(dtype), input.device), None) for e in edges))
 
 
 def _indices(arr, like: Tensor) -> Tensor:

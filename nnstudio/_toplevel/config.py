@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _dtype as dt
+from .. import _dtype as dt
 
 __all__ = [
     "AcceleratorError", "OutOfMemoryError", "are_deterministic_algorithms_enabled",
@@ -139,19 +139,19 @@ def get_num_interop_threads() -> int:
 
 def set_anomaly_enabled(mode: bool, check_nan: bool = True) -> None:
     """torch.set_anomaly_enabled: the switch behind torch.autograd.set_detect_anomaly (one state for both)."""
-    from .autograd.anomaly_mode import set_detect_anomaly
+    from ..autograd.anomaly_mode import set_detect_anomaly
 
     set_detect_anomaly(mode, check_nan)
 
 
 def is_anomaly_enabled() -> bool:
-    from .autograd.anomaly_mode import is_anomaly_enabled as enabled
+    from ..autograd.anomaly_mode import is_anomaly_enabled as enabled
 
     return enabled()
 
 
 def is_anomaly_check_nan_enabled() -> bool:
-    from .autograd.anomaly_mode import is_anomaly_check_nan_enabled as check_nan
+    from ..autograd.anomaly_mode import is_anomaly_check_nan_enabled as check_nan
 
     return check_nan()
 
@@ -166,13 +166,13 @@ def is_warn_always_enabled() -> bool:
 
 def is_inference_mode_enabled() -> bool:
     """True inside `inference_mode()` (nnstudio's inference mode is no_grad)."""
-    from .autograd import is_grad_enabled
+    from ..autograd import is_grad_enabled
 
     return not is_grad_enabled()
 
 
 def get_default_device():
-    from ._backend import device
+    from .._backend import device
 
     return device("cpu")
 
@@ -197,8 +197,8 @@ def set_default_tensor_type(t) -> None:
 def get_rng_state():
     """The global generator's state as a uint8 tensor (restorable with set_rng_state): PCG64's 128-bit state
     and increment, then its buffered-uint32 flag and value (no pickle)."""
-    from . import _random
-    from .tensor import Tensor
+    from .. import _random
+    from ..tensor import Tensor
 
     st = _random.generator().bit_generator.state
     parts = [st["state"]["state"].to_bytes(16, "little"), st["state"]["inc"].to_bytes(16, "little"),
@@ -208,7 +208,7 @@ def get_rng_state():
 
 def set_rng_state(new_state) -> None:
     """Restore the global generator from `get_rng_state()`."""
-    from . import _random
+    from .. import _random
 
     data = bytes(new_state.detach().cpu().numpy().astype(np.uint8)) if hasattr(new_state, "detach") \
         else bytes(new_state)
@@ -224,18 +224,18 @@ class _DefaultGenerator:
     """`torch.default_generator`: the global stream, with Generator's seeding methods."""
 
     def manual_seed(self, seed: int):
-        from ._random import manual_seed
+        from .._random import manual_seed
 
         manual_seed(seed)
         return self
 
     def seed(self) -> int:
-        from ._random import seed
+        from .._random import seed
 
         return seed()
 
     def initial_seed(self) -> int:
-        from ._random import initial_seed
+        from .._random import initial_seed
 
         return initial_seed()
 
@@ -251,7 +251,7 @@ default_generator = _DefaultGenerator()
 
 def typename(obj) -> str:
     """'torch.FloatTensor' for a float32 tensor, as torch; the type's name otherwise."""
-    from .tensor import Tensor
+    from ..tensor import Tensor
 
     if isinstance(obj, Tensor):
         names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
@@ -280,7 +280,7 @@ def range(start=0, end=None, step=1, dtype=None, device=None, requires_grad: boo
     """Deprecated in torch: values from start to end *inclusive* (float by default)."""
     import warnings
 
-    from .creation import tensor
+    from ..creation import tensor
 
     warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
                   "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
@@ -295,7 +295,7 @@ def range(start=0, end=None, step=1, dtype=None, device=None, requires_grad: boo
 def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad: bool = False, generator=None,
                  layout=None, memory_format=None):
     """Random integers in [low, high) with `input`'s shape (and dtype unless given)."""
-    from .creation import randint
+    from ..creation import randint
 
     if high is None:
         low, high = 0, low
@@ -320,7 +320,7 @@ _NN_FUNCTIONAL = [
 
 def _nn_functional(name: str):
     def f(*args, **kwargs):
-        from .nn import functional
+        from ..nn import functional
 
         return getattr(functional, name)(*args, **kwargs)
 
@@ -332,104 +332,18 @@ def _nn_functional(name: str):
 NN_FUNCTIONAL_ALIASES = {name: _nn_functional(name) for name in _NN_FUNCTIONAL}
 
 
-# ----------------------------------------------------------------- top-level functional forms and interop
-# torch's top-level functional forms of layer steps and interop: the RNN cells (`lstm_cell`, `gru_cell`,
-# `rnn_tanh_cell`, `rnn_relu_cell`), `convolution`, `grid_sampler`, the dropout variants (`dropout_`,
-# `feature_dropout`, ...), and the zero-copy bridges `from_dlpack` / `to_dlpack` / `frombuffer`.
+# ------------------------------------------------------------------------------------------------- interop
+# the zero-copy bridges `from_dlpack` / `to_dlpack` / `frombuffer` (the top-level forms of layer steps, such as
+# torch.lstm_cell or torch.convolution, are in _layer_forms.py)
 
-__all__ += ["alpha_dropout_", "convolution", "dropout_", "feature_alpha_dropout_", "feature_dropout",
-           "feature_dropout_", "from_dlpack", "frombuffer", "grid_sampler", "gru_cell", "lstm_cell",
-           "rnn_relu_cell", "rnn_tanh_cell", "to_dlpack"]
-def _F():
-    from .nn import functional
-
-    return functional
-
-
-def _affine(x, w, b):
-    out = x @ w.t()
-    return out + b if b is not None else out
-
-
-def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
-    """One LSTM step: (h, c) from input (N, I), hx = (h (N, H), c (N, H)); gates ordered i, f, g, o."""
-    h, c = hx
-    gates = _affine(input, w_ih, b_ih) + _affine(h, w_hh, b_hh)
-    i, f, g, o = gates.chunk(4, 1)
-    c_new = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    return o.sigmoid() * c_new.tanh(), c_new
-
-
-def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
-    """One GRU step: h' from input (N, I) and hx (N, H); gates ordered r, z, n."""
-    gi_r, gi_z, gi_n = _affine(input, w_ih, b_ih).chunk(3, 1)
-    gh_r, gh_z, gh_n = _affine(hx, w_hh, b_hh).chunk(3, 1)
-    r, z = (gi_r + gh_r).sigmoid(), (gi_z + gh_z).sigmoid()
-    n = (gi_n + r * gh_n).tanh()
-    return (1 - z) * n + z * hx
-
-
-def rnn_tanh_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
-    return (_affine(input, w_ih, b_ih) + _affine(hx, w_hh, b_hh)).tanh()
-
-
-def rnn_relu_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
-    return (_affine(input, w_ih, b_ih) + _affine(hx, w_hh, b_hh)).relu()
-
-
-def convolution(input, weight, bias, stride, padding, dilation, transposed: bool, output_padding, groups: int):
-    """torch.convolution: conv{1,2,3}d, or conv_transpose{1,2,3}d when `transposed`, by weight's rank."""
-    nd = weight.ndim - 2
-    if nd not in (1, 2, 3):
-        raise RuntimeError(f"convolution: expected a 3-D, 4-D or 5-D weight, got {weight.ndim}-D")
-    F = _F()
-    if transposed:
-        fn = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[nd - 1]
-        return fn(input, weight, bias, tuple(stride), tuple(padding), tuple(output_padding), groups, tuple(dilation))
-    fn = (F.conv1d, F.conv2d, F.conv3d)[nd - 1]
-    return fn(input, weight, bias, tuple(stride), tuple(padding), tuple(dilation), groups)
-
-
-def grid_sampler(input, grid, interpolation_mode: int, padding_mode: int, align_corners: bool):
-    """torch.grid_sampler with integer modes (0 bilinear, 1 nearest, 2 bicubic; 0 zeros, 1 border, 2 reflection)."""
-    modes, paddings = ("bilinear", "nearest", "bicubic"), ("zeros", "border", "reflection")
-    return _F().grid_sample(input, grid, modes[interpolation_mode], paddings[padding_mode], align_corners)
-
-
-def dropout_(input, p: float, train: bool):
-    return _F().dropout(input, p, train, inplace=True)
-
-
-def alpha_dropout_(input, p: float, train: bool):
-    from .nn._functional.activation import _maybe_inplace
-
-    return _maybe_inplace(input, True, lambda x: _F().alpha_dropout(x, p, train))
-
-
-def feature_alpha_dropout_(input, p: float, train: bool):
-    from .nn._functional.activation import _maybe_inplace
-
-    return _maybe_inplace(input, True, lambda x: _F().feature_alpha_dropout(x, p, train))
-
-
-def feature_dropout(input, p: float, train: bool):
-    """Dropout of whole channels (dim 1) of input (N, C, *)."""
-    from .nn._functional.dropout import feature_dropout as channel_dropout
-
-    return channel_dropout(input, p, train, True)
-
-
-def feature_dropout_(input, p: float, train: bool):
-    from .nn._functional.activation import _maybe_inplace
-
-    return _maybe_inplace(input, True, lambda x: feature_dropout(x, p, train))
+__all__ += ["from_dlpack", "frombuffer", "to_dlpack"]
 
 
 def from_dlpack(ext_tensor, *, device=None, copy: bool | None = None):
     """A tensor sharing memory with any DLPack producer (a NumPy or CuPy array, a torch tensor, ...); `device`
     moves it there and `copy=True` copies (as torch's keywords)."""
-    from ._backend import xp_for
-    from .tensor import Tensor
+    from .._backend import xp_for
+    from ..tensor import Tensor
 
     if isinstance(ext_tensor, Tensor):
         out = ext_tensor
@@ -448,11 +362,55 @@ def to_dlpack(tensor):
 
 def frombuffer(buffer, *, dtype, count: int = -1, offset: int = 0, requires_grad: bool = False):
     """A 1-D tensor over a Python buffer (bytes, bytearray, array.array, memoryview), sharing its memory."""
-    from . import _dtype as dt
-    from .tensor import Tensor
+    from .. import _dtype as dt
+    from ..tensor import Tensor
 
     arr = np.frombuffer(buffer, dtype=dt.to_numpy_dtype(dtype), count=count, offset=offset)
     t = Tensor._wrap(arr, None)
     if requires_grad:
         t.requires_grad_(True)
     return t
+
+
+# ------------------------------------------------------------------------------------ runtime introspection
+
+__all__ += ["get_device_module", "init_num_threads", "is_storage", "is_vulkan_available", "set_flush_denormal"]
+
+
+def set_flush_denormal(mode: bool) -> bool:
+    """torch flushes denormal floats to zero on CPUs that allow it and returns True; NumPy gives no control over
+    the FPU's flush-to-zero mode, so nnstudio leaves it as it is and returns False (torch's answer where it is
+    not supported)."""
+    return False
+
+
+def init_num_threads() -> None:
+    """Nothing to initialise: nnstudio's intra-op workers start on first use (see set_num_threads)."""
+
+
+def is_vulkan_available() -> bool:
+    return False
+
+
+def is_storage(obj) -> bool:
+    """False: nnstudio tensors keep their memory in NumPy / CuPy arrays, not in torch Storage objects."""
+    return False
+
+
+def get_device_module(device=None):
+    """The device module for `device` (a torch.device, a string such as "cuda:0", or None for the current
+    accelerator, else the CPU): nnstudio.cuda or nnstudio.cpu."""
+    import importlib
+
+    from .._backend import device as device_type
+
+    if device is None:
+        from ..accelerator import current_accelerator
+
+        acc = current_accelerator()
+        kind = acc.type if acc is not None else "cpu"
+    else:
+        kind = device_type(device).type if not isinstance(device, str) else device.split(":")[0]
+    if kind not in ("cpu", "cuda"):
+        raise RuntimeError(f"Device '{kind}' does not have a corresponding module registered as 'torch.{kind}'.")
+    return importlib.import_module(f"nnstudio.{kind}")
