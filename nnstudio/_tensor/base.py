@@ -448,6 +448,14 @@ class TensorBase:
         """A Python number / array as a tensor that combines with `self` by torch's promotion rules."""
         if isinstance(other, TensorBase):
             return other
+        cls = type(other)
+        if cls is _pyfloat or cls is _pyint:  # the common case, without the numbers ABCs' slow isinstance
+            data = self._data
+            kind = data.dtype.kind
+            if cls is _pyfloat:
+                return wrap(xp_of(data).asarray(other, dtype=data.dtype if kind == "f" else dt.get_default_dtype().np),
+                            None)
+            return wrap(xp_of(data).asarray(other, dtype=data.dtype if kind != "b" else np.int64), None)
         if isinstance(other, numbers.Number) and not isinstance(other, np.ndarray):
             kind = self._data.dtype.kind
             if isinstance(other, (_pybool, np.bool_)):
