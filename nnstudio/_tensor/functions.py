@@ -210,17 +210,20 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
     if not replacement and num_samples > rows.shape[1]:
         raise RuntimeError(f"multinomial: cannot sample n_sample > prob_dist.size(-1) samples without "
                            f"replacement ({num_samples} > {rows.shape[1]})")
-    rng = rng_of(generator)
-    out = np.stack([rng.choice(rows.shape[1], num_samples, replace=replacement, p=r / r.sum()) for r in rows])
-    out = out.reshape(probs.shape[:-1] + (num_samples,)).astype(np.int64)
+    weights = input.detach().cpu().numpy().reshape(rows.shape)  # in its own dtype, as torch divides by Exp(1)
+    out = rng_of(generator).torch_multinomial(weights if weights.dtype.kind == "f" else rows, num_samples, replacement)
+    out = out.reshape(probs.shape[:-1] + (num_samples,))
     return wrap(to_device(out, input.device), None)
 
 
 def bernoulli(input: Tensor, p=None, *, generator=None) -> Tensor:
     """1 with probability `input` (elementwise), else 0, in input's dtype."""
-    probs = input._data if p is None else xp_of(input._data).full(input._data.shape, p)
-    draw = rng_of(generator).random(tuple(input.shape))
-    return wrap(to_device((draw < to_numpy(probs)).astype(input._data.dtype), input.device), None)
+    rng = rng_of(generator)
+    if p is None:  # torch: a float32 uniform per element against its probability
+        drawn = rng.bernoulli_tensor(to_numpy(input._data))
+    else:  # a scalar p: float64 uniforms, as bernoulli_(p)
+        drawn = rng.bernoulli_scalar(float(p), tuple(input.shape))
+    return wrap(to_device(drawn.astype(input._data.dtype), input.device), None)
 
 
 def polygamma(n: int, input, *, out=None) -> Tensor:

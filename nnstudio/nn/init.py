@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -63,8 +64,8 @@ def _fill_drawn(tensor: Tensor, draw) -> Tensor:
     return tensor
 
 
-def _rng(gen) -> np.random.Generator:
-    """The NumPy stream of a `torch.Generator` passed as `generator=`, else the library's global one."""
+def _rng(gen):
+    """The stream of a `torch.Generator` passed as `generator=`, else the library's global one."""
     return generator() if gen is None else gen._rng
 
 
@@ -127,19 +128,49 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinea
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
                   generator=None) -> Tensor:
+    """N(mean, std) restricted to [a, b], by torch's own rejection sampling (so a seed gives torch's values):
+    when [a, b] holds more than 30% of the mass, normal draws of the whole tensor redrawn where they fall
+    outside; otherwise uniform candidates on [a, b] accepted with probability pdf / pdf(mode)."""
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
+                      "may be incorrect.", stacklevel=2)
     rng = _rng(generator)
-    values = rng.normal(mean, std, tensor.shape)
-    bad = (values < a) | (values > b)
-    while bad.any():
-        values[bad] = rng.normal(mean, std, int(bad.sum()))
-        bad = (values < a) | (values > b)
-    return _fill(tensor, values)
+    work = np.float64 if tensor._data.dtype == np.float64 else np.float32
+    shape, kind = tuple(tensor.shape), np.dtype(work).type
+
+    def cdf(x: float) -> float:
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    if cdf((b - mean) / std) - cdf((a - mean) / std) > 0.3:
+        lo, hi = float(kind(a)), float(kind(b))
+        result = rng.normal_array(shape, work, mean, std)
+        while True:
+            outside = (result < lo) | (result > hi)
+            if not outside.any():
+                break
+            result = np.where(outside, rng.normal_array(shape, work, mean, std), result)
+    else:
+        mode = max(a, min(mean, b))
+        log_peak = kind(-0.5 * ((mode - mean) / std) ** 2)
+
+        def log_density(x):  # torch's in-place chain: sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+            z = (x - kind(mean)) / kind(std)
+            return z * z * kind(-0.5) - log_peak
+
+        result = rng.uniform_array(shape, work, a, b)
+        pending = np.log(rng.uniform_array(shape, work)) > log_density(result)
+        while pending.any():
+            candidates = rng.uniform_array(shape, work, a, b)
+            result = np.where(pending, candidates, result)
+            pending = np.where(pending, np.log(rng.uniform_array(shape, work)) > log_density(candidates), pending)
+    return _fill(tensor, result)
 
 
 def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = _rng(generator).normal(0, 1, (rows, cols))
+    flat = _rng(generator).normal_array((rows, cols), tensor._data.dtype if tensor._data.dtype.kind == "f"
+                                        else np.float32)  # torch: new_empty((rows, cols)).normal_(0, 1)
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)
