@@ -1,4 +1,5 @@
-"""Activation primitives: relu, leaky_relu, sigmoid, tanh, gelu, softplus, elu, softmax, log_softmax.
+"""Activation primitives: relu, leaky_relu, hardtanh (relu6), sigmoid, tanh, gelu, softplus, elu,
+softmax, log_softmax.
 
 The backwards also run on Tensors under create_graph (`tensor_saves`, see autograd/engine.py); a value the fast
 path caches from the input (gelu's CDF, softplus's sigmoid) is recomputed from the input Tensor there.
@@ -74,6 +75,22 @@ class LeakyRelu(Function):
 
     def backward(self, g):
         return (g * self.scale,)
+
+
+class Hardtanh(Function):
+    """z = clamp(a, min_val, max_val);  dz/da = 1 where min_val < a < max_val, else +0 (torch's vectorised
+    hardtanh_backward: 0 at both ends and at NaN). relu6 is hardtanh(a, 0, 6)."""
+
+    tensor_saves: dict = {}  # the mask is a constant of the derivative
+
+    def forward(self, a, min_val=-1.0, max_val=1.0):
+        xp = xp_of(a)
+        lo, hi = a.dtype.type(min_val), a.dtype.type(max_val)
+        self.mask = (a > lo) & (a < hi)
+        return xp.minimum(xp.maximum(a, lo), hi)  # NaN stays NaN, as torch's clamp
+
+    def backward(self, g):
+        return (ns_of(g).where(self.mask, g, 0),)
 
 
 class Sigmoid(Function):

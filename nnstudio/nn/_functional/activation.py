@@ -23,7 +23,8 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
-    return _maybe_inplace(input, inplace, lambda x: x.clamp(min_val, max_val))
+    """clamp(x, min_val, max_val), with torch's gradient: 0 at both ends. (*) -> (*)."""
+    return _maybe_inplace(input, inplace, lambda x: apply(A.Hardtanh, x, min_val=min_val, max_val=max_val))
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
