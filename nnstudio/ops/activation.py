@@ -1,5 +1,5 @@
-"""Activation primitives: relu, leaky_relu, hardtanh (relu6), sigmoid, tanh, gelu, softplus, elu,
-softmax, log_softmax.
+"""Activation primitives: relu, leaky_relu, hardtanh (relu6), sigmoid, log_sigmoid, tanh, gelu, softplus,
+elu, softmax, log_softmax.
 
 The backwards also run on Tensors under create_graph (`tensor_saves`, see autograd/engine.py); a value the fast
 path caches from the input (gelu's CDF, softplus's sigmoid) is recomputed from the input Tensor there.
@@ -108,6 +108,29 @@ class Sigmoid(Function):
     def backward(self, g):
         z = self.z
         return (g * z * (1 - z),)
+
+
+class LogSigmoid(Function):
+    """z = min(a, 0) - log1p(e^-|a|) (torch's form);  dz/da = [a < 0] - (1 if a < 0 else -1) e^-|a| / (1 + e^-|a|),
+    torch's log_sigmoid_backward (so 1/2 at a = 0, where the composite form's abs / relu gave 0). With history
+    (create_graph) it is the same sigmoid(-a), whose derivative -sigmoid(a) sigmoid(-a) is torch's double
+    backward."""
+
+    tensor_saves = {"a": 0}
+
+    def forward(self, a):
+        xp = xp_of(a)
+        self.a = a
+        return xp.minimum(a, 0) - xp.log1p(xp.exp(-xp.abs(a)))
+
+    def backward(self, g):
+        ns, a = ns_of(g), self.a
+        if ns.is_tensor:
+            return (g * (-a).sigmoid(),)
+        max_deriv = (a < 0).astype(a.dtype)  # in a's dtype, as torch
+        sign = max_deriv * 2 - 1
+        z = ns.exp(-ns.abs(a))
+        return (g * (max_deriv - sign * (z / (1 + z))),)
 
 
 class Tanh(Function):

@@ -133,6 +133,10 @@ CASES = {
     # fused losses (input and target)
     "bce": (lambda a, y: F.binary_cross_entropy(a.sigmoid(), y), [r(3, 4), rng.uniform(0.1, 0.9, (3, 4))]),
     "nll": (lambda a: F.nll_loss(a, nnstudio.tensor([0, 2, 2])), [r(3, 4)]),
+    "logsigmoid": (lambda a: F.logsigmoid(a * 3), [r(3, 4)]),
+    "soft_margin_mean": (lambda a: F.soft_margin_loss(a, nnstudio.tensor([[1.0, -1.0, 0.5, -2.0]] * 3)), [r(3, 4)]),
+    "soft_margin_none": (lambda a: F.soft_margin_loss(a, nnstudio.tensor([1.0, -1.0, 0.5, -2.0]), reduction="none"),
+                         [r(3, 4)]),
     "cross_entropy_smooth": (lambda a: F.cross_entropy(a, nnstudio.tensor([1, 0, 3]), label_smoothing=0.2),
                              [r(3, 4)]),
     # shape

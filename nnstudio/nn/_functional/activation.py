@@ -100,8 +100,9 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def logsigmoid(input: Tensor) -> Tensor:
-    """log(1 / (1 + e^-x)), computed as -(log1p(e^-|x|) + max(-x, 0)) without overflow. (*) -> (*)."""
-    return -(input.abs().neg().exp().log1p() + (-input).relu())
+    """log(1 / (1 + e^-x)) = min(x, 0) - log1p(e^-|x|) without overflow, with torch's gradient (1/2 at 0).
+    (*) -> (*)."""
+    return apply(A.LogSigmoid, input)
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
