@@ -1,4 +1,4 @@
-"""Activation primitives: relu, leaky_relu, hardtanh (relu6), sigmoid, log_sigmoid, tanh, gelu, softplus,
+"""Activation primitives: relu, leaky_relu, hardtanh (relu6), hardswish, sigmoid, log_sigmoid, tanh, gelu, softplus,
 elu, softmax, log_softmax.
 
 The backwards also run on Tensors under create_graph (`tensor_saves`, see autograd/engine.py); a value the fast
@@ -7,6 +7,7 @@ path caches from the input (gelu's CDF, softplus's sigmoid) is recomputed from t
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 from .._backend import xp_of
@@ -91,6 +92,23 @@ class Hardtanh(Function):
 
     def backward(self, g):
         return (ns_of(g).where(self.mask, g, 0),)
+
+
+class Hardswish(Function):
+    """z = a relu6(a + 3) / 6;  dz/da = +0 for a <= -3, 1 for a >= 3, a / 3 + 1/2 otherwise (NaN at NaN): torch's
+    vectorised hardswish_backward, in its order of operations."""
+
+    tensor_saves = {"a": 0}
+
+    def forward(self, a):
+        xp = xp_of(a)
+        self.a = a
+        with xp.errstate(invalid="ignore") if hasattr(xp, "errstate") else contextlib.nullcontext():  # -inf * 0: NaN
+            return a * xp.minimum(xp.maximum(a + 3, 0), 6) / 6
+
+    def backward(self, g):
+        ns, a = ns_of(g), self.a
+        return (ns.where(a <= -3, 0, ns.where(a >= 3, g, g * (a / 3 + 0.5))),)
 
 
 class Sigmoid(Function):

@@ -96,7 +96,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x relu6(x + 3) / 6 (MobileNetV3). (*) -> (*)."""
-    return _maybe_inplace(input, inplace, lambda x: x * (x + 3).clamp(0, 6) / 6)
+    return _maybe_inplace(input, inplace, lambda x: apply(A.Hardswish, x))
 
 
 def logsigmoid(input: Tensor) -> Tensor:
