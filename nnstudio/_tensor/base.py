@@ -51,6 +51,11 @@ class TensorBase:
     __array_priority__ = 1000  # so NumPy scalars on the left defer to our reflected operators
 
     _version = 0  # bumped by every in-place write into `_data`; backward checks the versions it recorded
+    # True on the result of one of torch's view ops (permute / transpose, expand, basic indexing, view / reshape)
+    # of a tensor that is C-contiguous or itself so marked: then `_data`'s strides are torch's, and `view` applies
+    # torch's stride rule. Other results are unmarked: NumPy may lay them out otherwise than torch (a reduction
+    # over a permuted tensor, a gather), and `view` never refuses them.
+    _torch_strides = False
 
     def __init__(self, *args, requires_grad: bool = False, device=None, dtype=None):
         """`Tensor(data)` copies data; `Tensor(n)`, `Tensor(a, b)` or `Tensor(Size)` make a zero-filled tensor of

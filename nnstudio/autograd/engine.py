@@ -70,14 +70,18 @@ _wrap = None
 def _accumulate_leaf(tensor, grad, handed: set) -> None:
     """Add `grad` into `tensor.grad`. A new `.grad` owns its buffer: it may not be a view, nor an array already
     given to another leaf (Add passes one array to both inputs), nor the caller's `gradient`, which are all in
-    `handed`; otherwise an in-place edit of one `.grad` (clipping, zero_grad) would change the others."""
+    `handed`; otherwise an in-place edit of one `.grad` (clipping, zero_grad) would change the others.
+    As torch's layout contract, the `.grad` of a contiguous leaf is contiguous (so `p.grad.view(-1)` works)."""
     if tensor.grad is None:
-        if grad.base is not None or id(grad) in handed:
+        if grad.base is not None or id(grad) in handed or (
+                not grad.flags.c_contiguous and tensor._data.flags.c_contiguous):
             grad = grad.copy()
         handed.add(id(grad))
         tensor.grad = (_wrap or _bind_wrap())(grad, None)
     else:
         summed = tensor.grad._data + grad
+        if not summed.flags.c_contiguous and tensor._data.flags.c_contiguous:
+            summed = summed.copy()
         # NumPy turns a 0-d sum into a scalar; keep an array so `p.grad.zero_()` works on 0-d parameters
         tensor.grad._data = np.asarray(summed) if isinstance(summed, np.generic) else summed
 

@@ -1,4 +1,5 @@
-"""Activation primitives: relu, leaky_relu, sigmoid, tanh, gelu, softplus, elu, softmax, log_softmax.
+"""Activation primitives: relu, leaky_relu, hardtanh (relu6), hardswish, sigmoid, log_sigmoid, tanh, gelu, softplus,
+elu, softmax, log_softmax.
 
 The backwards also run on Tensors under create_graph (`tensor_saves`, see autograd/engine.py); a value the fast
 path caches from the input (gelu's CDF, softplus's sigmoid) is recomputed from the input Tensor there.
@@ -6,6 +7,7 @@ path caches from the input (gelu's CDF, softplus's sigmoid) is recomputed from t
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 from .._backend import xp_of
@@ -81,6 +83,39 @@ class LeakyRelu(Function):
         return (g * self.scale,)
 
 
+class Hardtanh(Function):
+    """z = clamp(a, min_val, max_val);  dz/da = 1 where min_val < a < max_val, else +0 (torch's vectorised
+    hardtanh_backward: 0 at both ends and at NaN). relu6 is hardtanh(a, 0, 6)."""
+
+    tensor_saves: dict = {}  # the mask is a constant of the derivative
+
+    def forward(self, a, min_val=-1.0, max_val=1.0):
+        xp = xp_of(a)
+        lo, hi = a.dtype.type(min_val), a.dtype.type(max_val)
+        self.mask = (a > lo) & (a < hi)
+        return xp.minimum(xp.maximum(a, lo), hi)  # NaN stays NaN, as torch's clamp
+
+    def backward(self, g):
+        return (ns_of(g).where(self.mask, g, 0),)
+
+
+class Hardswish(Function):
+    """z = a relu6(a + 3) / 6;  dz/da = +0 for a <= -3, 1 for a >= 3, a / 3 + 1/2 otherwise (NaN at NaN): torch's
+    vectorised hardswish_backward, in its order of operations."""
+
+    tensor_saves = {"a": 0}
+
+    def forward(self, a):
+        xp = xp_of(a)
+        self.a = a
+        with xp.errstate(invalid="ignore") if hasattr(xp, "errstate") else contextlib.nullcontext():  # -inf * 0: NaN
+            return a * xp.minimum(xp.maximum(a + 3, 0), 6) / 6
+
+    def backward(self, g):
+        ns, a = ns_of(g), self.a
+        return (ns.where(a <= -3, 0, ns.where(a >= 3, g, g * (a / 3 + 0.5))),)
+
+
 class Sigmoid(Function):
     """z = 1 / (1 + e^-a);  dz/da = z (1 - z)"""
 
@@ -95,6 +130,29 @@ class Sigmoid(Function):
     def backward(self, g):
         z = self.z
         return (g * z * (1 - z),)
+
+
+class LogSigmoid(Function):
+    """z = min(a, 0) - log1p(e^-|a|) (torch's form);  dz/da = [a < 0] - (1 if a < 0 else -1) e^-|a| / (1 + e^-|a|),
+    torch's log_sigmoid_backward (so 1/2 at a = 0, where the composite form's abs / relu gave 0). With history
+    (create_graph) it is the same sigmoid(-a), whose derivative -sigmoid(a) sigmoid(-a) is torch's double
+    backward."""
+
+    tensor_saves = {"a": 0}
+
+    def forward(self, a):
+        xp = xp_of(a)
+        self.a = a
+        return xp.minimum(a, 0) - xp.log1p(xp.exp(-xp.abs(a)))
+
+    def backward(self, g):
+        ns, a = ns_of(g), self.a
+        if ns.is_tensor:
+            return (g * (-a).sigmoid(),)
+        max_deriv = (a < 0).astype(a.dtype)  # in a's dtype, as torch
+        sign = max_deriv * 2 - 1
+        z = ns.exp(-ns.abs(a))
+        return (g * (max_deriv - sign * (z / (1 + z))),)
 
 
 class Tanh(Function):
