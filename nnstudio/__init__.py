@@ -16,6 +16,10 @@ from ._backend import cuda_is_available as _cuda_is_available
 from ._backend import device
 from ._dtype import (
     bool_,
+    cdouble,
+    cfloat,
+    complex64,
+    complex128,
     double,
     dtype,
     float16,
@@ -122,9 +126,8 @@ for _part in (_config, _control_flow, _layer_forms):
 globals().update(_config.NN_FUNCTIONAL_ALIASES)  # torch.conv2d, torch.dropout, ... (nn.functional's)
 del _part
 
-globals().update(_STORAGE_LESS_DTYPES)  # torch.bfloat16, torch.complex64, float8...: named, not storable
-for _alias, _name in (("chalf", "complex32"), ("cfloat", "complex64"), ("cdouble", "complex128")):
-    globals()[_alias] = _STORAGE_LESS_DTYPES[_name]
+globals().update(_STORAGE_LESS_DTYPES)  # torch.bfloat16, torch.complex32, float8...: named, not storable
+chalf = _STORAGE_LESS_DTYPES["complex32"]
 
 
 def __getattr__(name: str):

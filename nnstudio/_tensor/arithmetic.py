@@ -265,9 +265,6 @@ class ArithmeticMixin:
     def isneginf(self) -> Tensor:
         return wrap(xp_of(self._data).isneginf(self._data), None)
 
-    def isreal(self) -> Tensor:
-        return wrap(xp_of(self._data).ones(self._data.shape, dtype=bool), None)
-
     def greater(self, other) -> Tensor:
         return self > other
 
@@ -302,37 +299,13 @@ class ArithmeticMixin:
         return tuple(self.shape) == tuple(other.shape)
 
     def is_signed(self) -> bool:
-        return self._data.dtype.kind in "fi"
-
-    def is_complex(self) -> bool:
-        return False
-
-    def is_conj(self) -> bool:
-        return False
+        return self._data.dtype.kind in "fic"
 
     def is_neg(self) -> bool:
         return False
 
-    def resolve_conj(self) -> Tensor:
-        return self
-
     def resolve_neg(self) -> Tensor:
         return self
-
-    def conj(self) -> Tensor:
-        return self
-
-    def conj_physical(self) -> Tensor:
-        return self.clone()
-
-    @property
-    def real(self) -> Tensor:
-        return self
-
-    def angle(self) -> Tensor:
-        """0 for non-negative real values, pi for negative ones (nan stays nan)."""
-        x = self._true_float()
-        return (x < 0).to(x.dtype) * 3.141592653589793 + x * 0
 
     def float_power(self, exponent) -> Tensor:
         """input ** exponent computed in float64 (as torch)."""

@@ -51,7 +51,7 @@ class ReductionMixin:
 
     def mean(self, dim=None, keepdim=False, dtype=None):
         x = self if dtype is None else self._cast(dt.to_numpy_dtype(dtype))
-        if x._data.dtype.kind != "f":
+        if x._data.dtype.kind not in "fc":
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
                                f"point or complex dtype. Got: {x.dtype} (call .float() first)")
         return apply(R.Mean, x, axes=normalize_dims(dim, self.ndim), keepdim=keepdim)

@@ -172,6 +172,12 @@ def _fmax_d(pick_first):
     return d, d_other
 
 
+def _complex_abs_d(x, out, g, ns):
+    """d|z| for complex z in torch's convention: g z / |z| (0 at z = 0), written so it differentiates again."""
+    zero = out == 0
+    return ns.where(zero, g * 0, g / ns.where(zero, out * 0 + 1, out)) * x
+
+
 def _round(ns, x, decimals=0):
     if x.dtype.kind != "f":
         return x.copy()
@@ -337,8 +343,9 @@ TABLE: tuple[Pointwise, ...] = (
     P("logit", _logit, (_logit_d,), params=(("eps", None),), domain=("01",), special="logit",
       doc="log(p / (1 - p)), input clamped to [eps, 1 - eps] when eps is given"),
     # piecewise and sign-like (zero gradient almost everywhere)
-    P("abs", lambda ns, x: ns.abs(x), (lambda x, out, g, ns: g * ns.sign(x),), dtype="keep", domain=("away0",),
-      doc="absolute value"),
+    P("abs", lambda ns, x: ns.abs(x),
+      (lambda x, out, g, ns: g * ns.sign(x) if x.dtype.kind != "c" else _complex_abs_d(x, out, g, ns),),
+      dtype="keep", domain=("away0",), doc="absolute value"),
     P("sign", lambda ns, x: ns.sign(x), (_zero,), dtype="keep", doc="-1, 0 or 1"),
     P("sgn", lambda ns, x: ns.sign(x), (_zero,), dtype="keep", doc="the sign (as sign for real inputs)"),
     P("floor", _keep_int("floor"), (_zero,), dtype="keep", doc="round down (gradient zero, as torch)"),
@@ -475,7 +482,8 @@ class PointwiseFunction(Function):
         xp = xp_of(arrays[0])
         ns = _NAMESPACES.get(xp) or array_namespace(xp)
         out = self.op.forward(ns, *arrays, **params)
-        if getattr(out, "dtype", None) != arrays[0].dtype and self.op.dtype != "bool":
+        if getattr(out, "dtype", None) != arrays[0].dtype and self.op.dtype != "bool" and \
+                arrays[0].dtype.kind != "c":  # abs of a complex tensor is real
             out = xp.asarray(out, dtype=arrays[0].dtype)
         if True in self.needs_input_grad:
             self.arrays, self.out, self.params = arrays, out, params
