@@ -119,6 +119,7 @@ from .amp.autocast_mode import (  # noqa: E402
     set_autocast_enabled,
     set_autocast_gpu_dtype,
 )
+from .functional import istft, stft  # noqa: E402  (torch.functional's short-time Fourier transforms)
 from .sparse import sparse_coo_tensor, spmm  # noqa: E402
 
 for _part in (_config, _control_flow, _layer_forms):

@@ -1,5 +1,6 @@
-"""Complex tensors (complex64 / complex128): `.real`, `.imag`, `conj`, `angle`, `is_complex` and the free
-functions `view_as_real`, `view_as_complex`, `complex`, `polar`, `real`, `imag`, `is_complex`.
+"""Complex tensors (complex64 / complex128): `.real`, `.imag`, `conj`, `angle`, `is_complex`, `stft` /
+`istft` (nnstudio/functional.py) and the free functions `view_as_real`, `view_as_complex`, `complex`, `polar`,
+`real`, `imag`, `is_complex`.
 
 A complex tensor stores a NumPy complex array; arithmetic, reductions, matmul and the holomorphic elementwise
 ops are the ordinary primitives (their gradients follow torch's convention through the engine, see
@@ -60,6 +61,24 @@ class ComplexMixin:
             return apply(C.Angle, self)
         x = self._true_float()
         return (x < 0).to(x.dtype) * 3.141592653589793 + x * 0
+
+    def stft(self, n_fft: int, hop_length: int | None = None, win_length: int | None = None, window=None,
+             center: bool = True, pad_mode: str = "reflect", normalized: bool = False, onesided: bool | None = None,
+             return_complex: bool | None = None, align_to_window: bool | None = None) -> Tensor:
+        """The short-time Fourier transform (nnstudio.stft)."""
+        from ..functional import stft
+
+        return stft(self, n_fft, hop_length, win_length, window, center, pad_mode, normalized, onesided,
+                    return_complex, align_to_window)
+
+    def istft(self, n_fft: int, hop_length: int | None = None, win_length: int | None = None, window=None,
+              center: bool = True, normalized: bool = False, onesided: bool | None = None, length: int | None = None,
+              return_complex: bool = False) -> Tensor:
+        """The inverse short-time Fourier transform (nnstudio.istft)."""
+        from ..functional import istft
+
+        return istft(self, n_fft, hop_length, win_length, window, center, normalized, onesided, length,
+                     return_complex)
 
     def isreal(self) -> Tensor:
         """True where the imaginary part is 0 (everywhere for a real tensor)."""
