@@ -187,15 +187,28 @@ def _draw_dtype(dtype) -> np.dtype:
 
 
 def standard_normal(rng: np.random.Generator, shape: tuple, dtype) -> np.ndarray:
-    """N(0, 1) samples of `shape` as `dtype`, drawn in float32 unless float64 is asked for."""
+    """N(0, 1) samples of `shape` as `dtype`, drawn in float32 unless float64 is asked for (complex: both parts
+    N(0, 1/2), so |z|^2 has mean 1, as torch)."""
+    if np.dtype(dtype).kind == "c":
+        return _complex_pair(standard_normal, rng, shape, dtype) * 0.7071067811865476  # keeps the dtype
     out = rng.standard_normal(shape, dtype=_draw_dtype(dtype))
     return out if out.dtype == dtype else out.astype(dtype)
 
 
 def uniform01(rng: np.random.Generator, shape: tuple, dtype) -> np.ndarray:
-    """U[0, 1) samples of `shape` as `dtype`, drawn in float32 unless float64 is asked for."""
+    """U[0, 1) samples of `shape` as `dtype`, drawn in float32 unless float64 is asked for (complex: both parts
+    U[0, 1), as torch)."""
+    if np.dtype(dtype).kind == "c":
+        return _complex_pair(uniform01, rng, shape, dtype)
     out = rng.random(shape, dtype=_draw_dtype(dtype))
     return out if out.dtype == dtype else out.astype(dtype)
+
+
+def _complex_pair(draw, rng: np.random.Generator, shape: tuple, dtype) -> np.ndarray:
+    part = np.float32 if np.dtype(dtype) == np.complex64 else np.float64
+    out = np.empty(shape, dtype=dtype)
+    out.real, out.imag = draw(rng, shape, part), draw(rng, shape, part)
+    return out
 
 
 def _target(array: np.ndarray) -> np.ndarray:

@@ -184,3 +184,43 @@ def test_grad_fn_names_match_torch():
         names = [type(make(lib, lib.tensor([1 + 2j], requires_grad=True)).grad_fn).__name__ for lib in (torch,)]
         ours = make(nnstudio, nnstudio.tensor([1 + 2j], requires_grad=True)).grad_fn
         assert nnstudio._tensor.printing.grad_fn_name(ours) == names[0]
+
+
+def _more(lib):
+    z = lib.tensor([1 + 2j, 3 - 1j])
+    f = lib.tensor([1.0, 2.0])
+    m = lib.tensor([[1j, 2], [3, 4j]])
+    return {"full": lib.full((2,), 1 + 2j), "ones_like": lib.ones_like(z), "add_": z.clone().add_(1j),
+            "mul_": z.clone().mul_(f), "where": lib.where(f > 1, z, 0), "stack": lib.stack([z, f]),
+            "eq_scalar": z == (1 + 2j), "isclose": lib.isclose(z, z + 1e-9), "prod": z.prod(), "cumsum": z.cumsum(0),
+            "norm": lib.linalg.norm(z), "vector_norm_1": lib.linalg.vector_norm(z, 1), "vdot": lib.vdot(z, z),
+            "dot": lib.dot(z, z), "sqrt": lib.tensor([-1 + 0j]).sqrt(), "pow": z ** (0.5 + 1j),
+            "reciprocal": z.reciprocal(), "sgn": z.sgn(), "mH": m.mH, "adjoint": m.adjoint(), "H": m.H,
+            "mT": m.mT, "eye": lib.eye(2, dtype=lib.complex64), "var": z.var(), "std": z.std(),
+            "sum_dtype": f.sum(dtype=lib.complex128), "from_numpy": lib.from_numpy(np.array([1j, 2]))}
+
+
+def test_more_complex_operations_match_torch():
+    ours, theirs = _more(nnstudio), _more(torch)
+    for key in theirs:
+        assert _name(ours[key].dtype) == _name(theirs[key].dtype), key
+        np.testing.assert_allclose(_values(ours[key]), _values(theirs[key]), rtol=1e-6, err_msg=key)
+    assert nnstudio.tensor([1j]).type().replace("nnstudio", "torch") == torch.tensor([1j]).type()
+    with pytest.raises(RuntimeError, match="can't be cast to the desired output type Float"):
+        nnstudio.ones(2).add_(nnstudio.tensor([1j, 2]))
+
+
+def test_random_complex_draws_have_torchs_distribution():
+    for draw, part_var, part_mean in ((nnstudio.randn, 0.5, 0.0), (nnstudio.rand, 1 / 12, 0.5)):
+        z = draw(200_000, dtype=nnstudio.complex64)
+        assert z.dtype == nnstudio.complex64
+        for part in (z.real, z.imag):
+            assert abs(part.var().item() - part_var) < 0.01 and abs(part.mean().item() - part_mean) < 0.01
+    assert abs(torch.randn(200_000, dtype=torch.complex64).real.var().item() - 0.5) < 0.01  # torch's convention
+
+
+def test_complex_tensors_save_and_load(tmp_path):
+    z = nnstudio.tensor([1 + 2j, 3 - 1j], dtype=nnstudio.complex128)
+    nnstudio.save({"z": z}, tmp_path / "z.pt")
+    back = nnstudio.load(tmp_path / "z.pt")["z"]
+    assert back.dtype == nnstudio.complex128 and back.tolist() == z.tolist()

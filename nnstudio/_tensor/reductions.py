@@ -62,7 +62,8 @@ class ReductionMixin:
         axes = normalize_dims(dim, self.ndim)
         n = self._data.size if axes is None else int(np.prod([self._data.shape[a] for a in axes]))
         centered = self - self.mean(dim=axes, keepdim=True)
-        return (centered * centered).sum(dim=axes, keepdim=keepdim) / builtins.max(n - correction, 0)
+        squared = centered * centered if self._data.dtype.kind != "c" else (centered * centered.conj()).real
+        return squared.sum(dim=axes, keepdim=keepdim) / builtins.max(n - correction, 0)
 
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
         return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
