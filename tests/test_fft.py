@@ -133,3 +133,28 @@ def test_spectral_layer_trains_like_torch():
         results.append((loss.item(), weight.grad.numpy()))
     assert results[0][0] == pytest.approx(results[1][0], rel=1e-12)
     np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-10)
+
+
+def _fno_step_results(lib, optimizer: str):
+    """Five steps of a Fourier-neural-operator layer (a complex weight on the lowest modes) with `optimizer`."""
+    nn = lib.nn
+    w = (np.random.default_rng(1).random((3, 4, 5)) + 1j * np.random.default_rng(2).random((3, 4, 5))) * 0.1
+    x = lib.tensor(np.random.default_rng(3).standard_normal((2, 3, 16)), dtype=lib.float32)
+    y = lib.tensor(np.random.default_rng(4).standard_normal((2, 4, 16)), dtype=lib.float32)
+    weight = nn.Parameter(lib.tensor(w, dtype=lib.cfloat))
+    opt = getattr(lib.optim, optimizer)([weight], lr=0.01, **({"momentum": 0.9} if optimizer == "SGD" else {}))
+    for _ in range(5):
+        opt.zero_grad()
+        spectrum = lib.zeros(2, 4, 9, dtype=lib.cfloat)
+        spectrum[:, :, :5] = lib.einsum("bix,iox->box", lib.fft.rfft(x)[:, :, :5], weight)
+        loss = ((lib.fft.irfft(spectrum, n=16) - y) ** 2).mean()
+        loss.backward()
+        opt.step()
+    return loss.item(), weight.detach().resolve_conj().numpy()
+
+
+@pytest.mark.parametrize("optimizer", ["Adam", "AdamW", "SGD", "RMSprop"])
+def test_complex_parameters_train_as_in_torch(optimizer):
+    (ours, w_ours), (theirs, w_theirs) = _fno_step_results(nnstudio, optimizer), _fno_step_results(torch, optimizer)
+    assert ours == pytest.approx(theirs, rel=1e-5)
+    np.testing.assert_allclose(w_ours, w_theirs, rtol=1e-4, atol=1e-6)
