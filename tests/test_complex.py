@@ -197,7 +197,8 @@ def _more(lib):
             "dot": lib.dot(z, z), "sqrt": lib.tensor([-1 + 0j]).sqrt(), "pow": z ** (0.5 + 1j),
             "reciprocal": z.reciprocal(), "sgn": z.sgn(), "mH": m.mH, "adjoint": m.adjoint(), "H": m.H,
             "mT": m.mT, "eye": lib.eye(2, dtype=lib.complex64), "var": z.var(), "std": z.std(),
-            "sum_dtype": f.sum(dtype=lib.complex128), "from_numpy": lib.from_numpy(np.array([1j, 2]))}
+            "sum_dtype": f.sum(dtype=lib.complex128), "sigmoid": z.sigmoid(),
+            "from_numpy": lib.from_numpy(np.array([1j, 2]))}
 
 
 def test_more_complex_operations_match_torch():
@@ -224,3 +225,24 @@ def test_complex_tensors_save_and_load(tmp_path):
     nnstudio.save({"z": z}, tmp_path / "z.pt")
     back = nnstudio.load(tmp_path / "z.pt")["z"]
     assert back.dtype == nnstudio.complex128 and back.tolist() == z.tolist()
+
+
+def _refused_rows():
+    from nnstudio.ops.pointwise import BY_NAME, NO_COMPLEX, NO_COMPLEX_RUNTIME
+
+    return sorted(n for n in NO_COMPLEX | NO_COMPLEX_RUNTIME if BY_NAME[n].function or BY_NAME[n].special)
+
+
+@pytest.mark.parametrize("name", _refused_rows())
+def test_elementwise_rows_torch_refuses_for_complex_are_refused(name):
+    from nnstudio.ops.pointwise import BY_NAME
+
+    op = BY_NAME[name]
+    kinds = []
+    for lib in (torch, nnstudio):
+        fn = getattr(lib, name, None) if op.function else None
+        fn = fn or getattr(lib.special, op.special or name)
+        with pytest.raises((NotImplementedError, RuntimeError)) as caught:
+            fn(*[lib.tensor([0.3 + 0.4j, -0.5 + 0.2j])] * op.arity)
+        kinds.append(type(caught.value))
+    assert kinds[0] is kinds[1]

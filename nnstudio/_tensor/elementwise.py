@@ -188,6 +188,8 @@ class _ElementwiseWritten:
         return apply(A.Relu, self)
 
     def sigmoid(self):
+        if self._data.dtype.kind == "c":  # torch's complex sigmoid, composed (holomorphic: torch's gradient)
+            return 1 / (1 + (-self).exp())
         return apply(A.Sigmoid, self._true_float())
 
     def tanh(self):

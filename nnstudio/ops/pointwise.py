@@ -471,6 +471,25 @@ BY_NAME: dict[str, Pointwise] = {op.name: op for op in TABLE}
 # ---------------------------------------------------------------------- the primitive generated per entry
 
 
+# the rows torch refuses for complex inputs (NotImplementedError, or RuntimeError for the second set)
+NO_COMPLEX = frozenset("""airy_ai atan2 bessel_j0 bessel_j1 bessel_y0 bessel_y1 bitwise_left_shift bitwise_right_shift
+    ceil chebyshev_polynomial_t chebyshev_polynomial_u chebyshev_polynomial_v chebyshev_polynomial_w copysign digamma
+    entr erf erfc erfcx erfinv fix floor floor_divide fmod frac gammainc gammaincc gcd hermite_polynomial_h
+    hermite_polynomial_he hypot i0 i0e i1 i1e igamma igammac laguerre_polynomial_l lcm legendre_polynomial_p lgamma
+    log_ndtr logaddexp2 logit modified_bessel_i0 modified_bessel_i1 modified_bessel_k0 modified_bessel_k1 ndtr ndtri
+    nextafter remainder round scaled_modified_bessel_k0 scaled_modified_bessel_k1 shifted_chebyshev_polynomial_t
+    shifted_chebyshev_polynomial_u shifted_chebyshev_polynomial_v shifted_chebyshev_polynomial_w sign
+    spherical_bessel_j0 trunc xlog1py xlogy zeta""".split())
+NO_COMPLEX_RUNTIME = frozenset({"deg2rad", "rad2deg", "fmax", "fmin", "heaviside"})
+
+
+def _refuse_complex(op: Pointwise, array) -> None:
+    kind = "ComplexFloat" if array.dtype.itemsize == 8 else "ComplexDouble"
+    if op.name in NO_COMPLEX_RUNTIME:
+        raise RuntimeError(f"{op.name} is not supported for complex inputs (got {kind}), as in torch")
+    raise NotImplementedError(f'"{op.extra.get("kernel", op.name)}_cpu" not implemented for \'{kind}\'')
+
+
 class PointwiseFunction(Function):
     """A table entry as a differentiable primitive: forward and backward both evaluate the entry's formulas on
     the array namespace. Subclasses (one per entry, named after it) only set `op`."""
@@ -479,6 +498,8 @@ class PointwiseFunction(Function):
     tensor_saves = {"arrays": "inputs", "out": "out"}  # lifted to Tensors under create_graph (autograd/engine.py)
 
     def forward(self, *arrays, **params):
+        if arrays[0].dtype.kind == "c" and (self.op.name in NO_COMPLEX or self.op.name in NO_COMPLEX_RUNTIME):
+            _refuse_complex(self.op, arrays[0])
         xp = xp_of(arrays[0])
         ns = _NAMESPACES.get(xp) or array_namespace(xp)
         out = self.op.forward(ns, *arrays, **params)
