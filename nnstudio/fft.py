@@ -143,14 +143,16 @@ def _c2c(input, s, dim, norm, forward: bool, out, name: str, default_all: bool =
     return _out(apply(C2C, x, axes=axes, s=_sizes(x, axes, s), norm=_norm(norm), forward=forward), out, name)
 
 
-def _r2c(input, s, dim, norm, out, name: str, default_all: bool = True, conjugate: bool = False):
+def _r2c(input, s, dim, norm, out, name: str, default_all: bool = True, conjugate: bool = False,
+         onesided: bool = True):
     from .autograd import apply
     from .ops.fft import R2C
 
     x = _as_real(input, name)
     axes, s = _plan(x, s, dim, default_all)
     norm = _norm(norm)
-    result = apply(R2C, x, axes=axes, s=_sizes(x, axes, s), norm=norm if not conjugate else DUAL_NORM[norm])
+    result = apply(R2C, x, axes=axes, s=_sizes(x, axes, s), norm=norm if not conjugate else DUAL_NORM[norm],
+                   onesided=onesided)
     return _out(result.conj() if conjugate else result, out, name)
 
 
@@ -173,11 +175,15 @@ def _c2r(input, s, dim, norm, out, name: str, default_all: bool = True, conjugat
 
 def fft(input, n: int | None = None, dim: int = -1, norm: str | None = None, *, out=None):
     """The 1-D discrete Fourier transform along `dim` (length n: cut or zero-padded). Complex output."""
+    if _as_float(input)._data.dtype.kind == "f":  # as torch: the full real-to-complex transform
+        return _r2c(input, None if n is None else (n,), (dim,), norm, out, "fft", onesided=False)
     return _c2c(input, None if n is None else (n,), (dim,), norm, True, out, "fft")
 
 
 def ifft(input, n: int | None = None, dim: int = -1, norm: str | None = None, *, out=None):
     """The 1-D inverse discrete Fourier transform along `dim`."""
+    if _as_float(input)._data.dtype.kind == "f":  # as torch: conj of the full real-to-complex transform
+        return _r2c(input, None if n is None else (n,), (dim,), norm, out, "ifft", conjugate=True, onesided=False)
     return _c2c(input, None if n is None else (n,), (dim,), norm, False, out, "ifft")
 
 

@@ -246,3 +246,15 @@ def test_elementwise_rows_torch_refuses_for_complex_are_refused(name):
             fn(*[lib.tensor([0.3 + 0.4j, -0.5 + 0.2j])] * op.arity)
         kinds.append(type(caught.value))
     assert kinds[0] is kinds[1]
+
+
+@pytest.mark.parametrize("call", [lambda lib, z: z < 1, lambda lib, z: z >= z, lambda lib, z: lib.ones(2) > z,
+                                  lambda lib, z: z.clamp(0, 1), lambda lib, z: lib.relu(z),
+                                  lambda lib, z: lib.nn.functional.relu(z)])
+def test_complex_values_have_no_order_as_in_torch(call):
+    for lib in (torch, nnstudio):
+        with pytest.raises(NotImplementedError) as caught:
+            call(lib, lib.tensor([1 + 2j, 3 - 1j]))
+        if lib is torch:
+            expected = str(caught.value)
+    assert str(caught.value) == expected

@@ -158,3 +158,20 @@ def test_complex_parameters_train_as_in_torch(optimizer):
     (ours, w_ours), (theirs, w_theirs) = _fno_step_results(nnstudio, optimizer), _fno_step_results(torch, optimizer)
     assert ours == pytest.approx(theirs, rel=1e-5)
     np.testing.assert_allclose(w_ours, w_theirs, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["fft", "ifft", "fft2", "ifftn", "rfft", "irfft", "hfft", "ihfft"])
+@pytest.mark.parametrize("source", ["real", "complex"])
+def test_graph_nodes_are_torchs(name, source):
+    if source == "complex" and name in REAL_ONLY:
+        return
+
+    def chain(lib):
+        x = lib.tensor(X if source == "real" else Z, requires_grad=True)
+        node, names = getattr(lib.fft, name)(x).grad_fn, []
+        while node is not None and type(node).__name__ != "AccumulateGrad":
+            names.append(nnstudio._tensor.printing.grad_fn_name(node) if lib is nnstudio else type(node).__name__)
+            node = node.parents[0] if lib is nnstudio else node.next_functions[0][0]
+        return names
+
+    assert chain(nnstudio) == chain(torch)

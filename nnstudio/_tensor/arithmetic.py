@@ -160,17 +160,27 @@ class ArithmeticMixin:
             return True
         return self._compare(other, lambda a, b: a != b)
 
+    def _order(self, other, op, kernel: str):
+        """An ordering comparison: complex values have no order (torch's NotImplementedError)."""
+        o = self._operand(other)._data
+        if self._data.dtype.kind == "c" or o.dtype.kind == "c":
+            from .promotion import scalar_name
+
+            raise NotImplementedError(f'"{kernel}_cpu" not implemented for '
+                                      f"'{scalar_name(self._data.dtype if self._data.dtype.kind == 'c' else o.dtype)}'")
+        return wrap(op(self._data, o), None)
+
     def __lt__(self, other):
-        return self._compare(other, lambda a, b: a < b)
+        return self._order(other, lambda a, b: a < b, "lt")
 
     def __le__(self, other):
-        return self._compare(other, lambda a, b: a <= b)
+        return self._order(other, lambda a, b: a <= b, "le")
 
     def __gt__(self, other):
-        return self._compare(other, lambda a, b: a > b)
+        return self._order(other, lambda a, b: a > b, "gt")
 
     def __ge__(self, other):
-        return self._compare(other, lambda a, b: a >= b)
+        return self._order(other, lambda a, b: a >= b, "ge")
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
@@ -207,6 +217,8 @@ class ArithmeticMixin:
     def clamp(self, min=None, max=None):
         if min is None and max is None:
             raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
+        if self._data.dtype.kind == "c":
+            raise NotImplementedError("clamp is not supported for complex types")
         if isinstance(min, TensorBase) or isinstance(max, TensorBase):
             out = self
             if min is not None:

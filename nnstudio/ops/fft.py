@@ -63,17 +63,19 @@ class C2C(Function):
 
 
 class R2C(Function):
-    """z = rfftn(a, s, axes, norm) of a real a (the last axis keeps n // 2 + 1 frequencies);
-    da = Re(ifftn(g zero-padded to the full last length, dual norm)), fitted back to a's lengths."""
+    """z = rfftn(a, s, axes, norm) of a real a (the last axis keeps n // 2 + 1 frequencies; all n when not
+    `onesided`, torch's fft of a real input); da = Re(ifftn(g zero-padded to the full last length, dual norm)),
+    fitted back to a's lengths."""
 
     complex_backward = True
     tensor_saves: dict = {}
     torch_name = "FftR2CBackward0"
 
-    def forward(self, a, axes=(), s=None, norm="backward"):
+    def forward(self, a, axes=(), s=None, norm="backward", onesided=True):
         self.shape, self.axes, self.norm = a.shape, axes, norm
         self.full = tuple(s) if s is not None else tuple(a.shape[ax] for ax in axes)
-        return xp_of(a).fft.rfftn(a, s=s, axes=axes, norm=norm)
+        fft = xp_of(a).fft
+        return (fft.rfftn if onesided else fft.fftn)(a, s=s, axes=axes, norm=norm)
 
     def backward(self, g):
         full = fit(g, self.axes[-1:], self.full[-1:])
