@@ -131,13 +131,27 @@ def state_bytes_of(new_state) -> bytes:
 
 
 def standard_normal(rng: TorchStream, shape: tuple, dtype) -> np.ndarray:
-    """N(0, 1) samples of `shape` as `dtype` (torch's randn)."""
+    """N(0, 1) samples of `shape` as `dtype` (torch's randn; complex: as torch, the interleaved real and imaginary
+    parts drawn as one real tensor with std 1/sqrt(2), so |z|^2 has mean 1)."""
+    if np.dtype(dtype).kind == "c":
+        return _as_complex(rng.normal_array(tuple(shape) + (2,), _part_dtype(dtype), 0.0, 0.7071067811865476))
     return rng.normal_array(shape, dtype)
 
 
 def uniform01(rng: TorchStream, shape: tuple, dtype) -> np.ndarray:
-    """U[0, 1) samples of `shape` as `dtype` (torch's rand)."""
+    """U[0, 1) samples of `shape` as `dtype` (torch's rand; complex: both parts U[0, 1), interleaved as torch)."""
+    if np.dtype(dtype).kind == "c":
+        return _as_complex(rng.uniform_array(tuple(shape) + (2,), _part_dtype(dtype)))
     return rng.uniform_array(shape, dtype)
+
+
+def _part_dtype(dtype) -> np.dtype:
+    return np.dtype(np.float32) if np.dtype(dtype) == np.complex64 else np.dtype(np.float64)
+
+
+def _as_complex(pairs: np.ndarray) -> np.ndarray:
+    """(..., 2) real pairs as a complex array of shape (...)."""
+    return np.ascontiguousarray(pairs).view(np.complex64 if pairs.dtype == np.float32 else np.complex128)[..., 0]
 
 
 def _target(array) -> np.ndarray:

@@ -112,7 +112,8 @@ def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False,
          pin_memory: bool = False) -> Tensor:
     if dtype is None:
         default = (np.bool_ if isinstance(fill_value, bool) else
-                   np.int64 if isinstance(fill_value, int) else dt.get_default_dtype().np)
+                   np.int64 if isinstance(fill_value, int) else
+                   dt.default_complex().np if isinstance(fill_value, complex) else dt.get_default_dtype().np)
         dtype = default
     return _finish(np.full(_size((size,)), fill_value, _np_dtype(dtype)), device, requires_grad)
 

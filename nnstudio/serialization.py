@@ -183,7 +183,7 @@ def _array(data, index) -> np.ndarray:
     if name not in data.files:
         raise _Unreadable(f"the structure names the array {name!r}, which the file does not hold")
     array = np.array(data[name])
-    if array.dtype.kind not in "biuf" or array.dtype.itemsize > 8:
+    if array.dtype.kind not in "biufc" or array.dtype.itemsize > (16 if array.dtype.kind == "c" else 8):
         raise _Unreadable(f"its entry {name[:80]!r} has the dtype {array.dtype}, which no tensor holds")
     return array
 

@@ -25,6 +25,7 @@ from ..ops import shape as S
 from ..ops._util import wrap_dim
 from ..ops.einsum import Einsum, parse_equation
 from .base import TensorBase, as_tensor, wrap
+from .complex import complex, imag, is_complex, polar, real, view_as_complex, view_as_real  # noqa: F401  (FREE)
 from .promotion import broadcast_or_raise, check_cast, promote
 from .statistics import bucketize, searchsorted  # noqa: F401  (exported through FREE)
 
@@ -426,10 +427,6 @@ def can_cast(from_, to) -> bool:
     return rule(dt.to_numpy_dtype(from_), dt.to_numpy_dtype(to))
 
 
-def is_complex(input) -> bool:
-    return False
-
-
 def is_nonzero(input) -> bool:
     return as_tensor(input).is_nonzero()
 
@@ -727,18 +724,6 @@ def empty_strided(size, stride, *, dtype=None, device=None, requires_grad: bool 
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def _no_complex(name: str):
-    def fn(*args, **kwargs):
-        raise NotImplementedError(f"torch.{name}: nnstudio has no complex dtypes (complex64/complex128 are named "
-                                  "but cannot be stored); see the README's coverage notes")
-
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"torch.{name} needs complex dtypes, which nnstudio does not store."
-    return fn
-
-
-imag, view_as_real, view_as_complex, complex, polar = (_no_complex(n) for n in
-                                                       ("imag", "view_as_real", "view_as_complex", "complex", "polar"))
 
 
 def _copy_function(method: str):
@@ -863,8 +848,6 @@ _GENERATED = {name: function_from_method(name) for name in METHOD_FUNCTIONS}
 _GENERATED.update({f"{n}_": function_from_method(f"{n}_", out=False) for n in _INPLACE_FUNCTIONS})
 _GENERATED.update({f"{n}_copy": _copy_function(n) for n in _COPY_OF if n != "clone"})
 _GENERATED["alias_copy"] = _copy_function("clone")
-_GENERATED["real"] = function_from_method("real", "The real part: the input itself (no complex dtypes).",
-                                          out=False, method="resolve_conj")
 _GENERATED.update(_table_functions())
 
 # what `nnstudio` exports from here: the generated functions and the free ones, with `out=` where torch has it
@@ -876,7 +859,7 @@ FREE = ("pi", "e", "inf", "nan", "is_floating_point", "hstack", "vstack", "broad
         "unravel_index", "rsub", "isin", "hann_window", "hamming_window", "blackman_window", "bartlett_window",
         "kaiser_window", "logspace", "tensordot", "searchsorted", "bucketize", "solve", "lstsq", "symeig", "eig",
         "matrix_rank", "lu", "lu_unpack", "nuclear_norm", "frobenius_norm", "pdist", "poisson", "binomial", "fill",
-        "vander", "gradient", "imag", "view_as_real", "view_as_complex", "complex", "polar", "asarray",
+        "vander", "gradient", "real", "imag", "view_as_real", "view_as_complex", "complex", "polar", "asarray",
         "empty_strided")
 PUBLIC = {**_GENERATED, **{n: globals()[n] for n in FREE}, "matmul": with_out(matmul), "cat": with_out(cat),
           "concat": with_out(cat, "concat"),

@@ -393,18 +393,18 @@ class MovementMixin:
         return self.transpose(dim0, dim1)
 
     def adjoint(self) -> Tensor:
-        """The transpose of the last two dims (real tensors: the conjugate transpose)."""
-        return self.transpose(-2, -1)
+        """The conjugate transpose of the last two dims."""
+        return self.transpose(-2, -1).conj()
 
     @property
     def mH(self) -> Tensor:
-        return self.transpose(-2, -1)
+        return self.transpose(-2, -1).conj()
 
     @property
     def H(self) -> Tensor:
         if self.ndim > 2:
             raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor.")
-        return self.t() if self.ndim == 2 else self
+        return self.t().conj() if self.ndim == 2 else self.conj()
 
     def ravel(self) -> Tensor:
         return self.reshape(-1)

@@ -25,6 +25,10 @@ class Function:
     freed = False
     # create_graph support (see engine.py): saved attribute -> input index or "out"; None = no 2nd derivative
     tensor_saves: dict | None = None
+    # complex gradients (torch's conjugate-Wirtinger convention): False means `backward` is the real formula and
+    # the engine passes conj(backward(conj(g))) for a complex g (exact for holomorphic ops); True means the
+    # backward already gives torch's gradient (the non-holomorphic primitives of ops/complex.py and ops/fft.py)
+    complex_backward = False
 
     def forward(self, *arrays, **options):  # pragma: no cover - abstract
         raise NotImplementedError

@@ -19,7 +19,7 @@ class Parameter(Tensor):
         Tensor.__init__(self, src, dtype=None if not isinstance(data, Tensor) else data.dtype)
         if isinstance(data, Tensor):
             self._data = data._data
-        self.requires_grad = requires_grad and self._data.dtype.kind == "f"
+        self.requires_grad = requires_grad and self._data.dtype.kind in "fc"
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()

@@ -48,6 +48,8 @@ class Relu(Function):
     tensor_saves: dict = {}  # the mask is a constant of the derivative
 
     def forward(self, a):
+        if a.dtype.kind == "c":
+            raise NotImplementedError("clamp is not supported for complex types")  # torch's relu is a clamp
         xp = xp_of(a)
         zero = a.dtype.type(0)
         if a.size < MIN_PART_ELEMENTS:  # one core: two ufuncs, without the row-block machinery's cost

@@ -98,7 +98,13 @@ class Optimizer:
                 grad = p.grad._data
                 if maximize:
                     grad = -grad
-                self._update(group, p._data, grad, state_of[p] if stateful else None)
+                state = state_of[p] if stateful else None
+                if p._data.dtype.kind == "c":  # as torch: a complex parameter is updated as its real pairs
+                    if not p._data.flags.c_contiguous:
+                        p._data = p._data.copy()
+                    self._update(group, _as_real_pairs(p._data), _as_real_pairs(grad), state)
+                else:
+                    self._update(group, p._data, grad, state)
                 p._version += 1
         return loss
 
@@ -206,3 +212,12 @@ def _cast(param: Tensor, value, step_on_device: bool, key=None):
     if isinstance(value, (list, tuple)):
         return type(value)(_cast(param, v, step_on_device) for v in value)
     return value
+
+
+def _as_real_pairs(array):
+    """A complex array's memory as real (..., 2) pairs (torch's view_as_real): writes go to the array (a
+    non-contiguous one, only ever a gradient here, is copied first)."""
+    from ..ops.complex import real_of
+
+    array = array if array.flags.c_contiguous else array.copy()
+    return array.view(real_of(array.dtype)).reshape(array.shape + (2,))
