@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Callable
 
 import numpy as np
 
@@ -136,7 +138,30 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     return _fill(tensor, values)
 
 
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """The identity convolution: weight (C_out, C_in/groups, *k) with 1 at [g * C_out/groups + d, d, centre]
+    for d < min(C_out/groups, C_in/groups) in each group g, 0 elsewhere (torch's). 3, 4 or 5 dims."""
+    if tensor.dim() not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    sizes = tuple(tensor.shape)
+    if sizes[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = sizes[0] // groups
+    values = np.zeros(sizes)
+    centre = tuple(s // 2 for s in sizes[2:])
+    for g in range(groups):
+        for d in range(min(per_group, sizes[1])):
+            values[(g * per_group + d, d) + centre] = 1
+    return _fill(tensor, values)
+
+
 def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
+    """A (semi-)orthogonal matrix (trailing dims flattened: (rows, prod(rest))), times `gain`: the Q of the QR
+    of a standard normal matrix, with the signs of diag(R) (torch's Haar-uniform correction)."""
+    if tensor.dim() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
     flat = _rng(generator).normal(0, 1, (rows, cols))
@@ -149,13 +174,49 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     return _fill(tensor, gain * q.reshape(tensor.shape))
 
 
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) -> Tensor:
+    """N(0, std) values with ceil(sparsity * rows) of each column's entries zeroed (rows drawn by a random
+    permutation from the global generator, as torch's). 2-D tensors only."""
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    num_zeros = math.ceil(sparsity * rows)
+    values = _rng(generator).normal(0, std, (rows, cols))
+    perm_rng = _rng(None)
+    for col in range(cols):
+        values[perm_rng.permutation(rows)[:num_zeros], col] = 0
+    return _fill(tensor, values)
+
+
 def bias_bound(weight: Tensor) -> float:
     """torch's default bias bound for Linear / Conv: 1 / sqrt(fan_in) (0 for an empty weight)."""
     fan_in, _ = _calculate_fan_in_and_fan_out(weight)
     return 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
 
 
-# torch also exposes the non-underscore (deprecated) names
-uniform, normal, constant = uniform_, normal_, constant_
-xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal = (xavier_uniform_, xavier_normal_,
-                                                                  kaiming_uniform_, kaiming_normal_)
+def _make_deprecate(meth: Callable) -> Callable:
+    """The old name without the underscore: warns (FutureWarning, torch's text) and calls `meth`."""
+    new_name = meth.__name__
+    old_name = new_name[:-1]
+
+    def deprecated_init(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old_name}` is now deprecated in favor of `nn.init.{new_name}`.", FutureWarning,
+                      stacklevel=2)
+        return meth(*args, **kwargs)
+
+    deprecated_init.__doc__ = f"{old_name}(...): deprecated in favor of `nn.init.{new_name}`."
+    deprecated_init.__name__ = old_name
+    return deprecated_init
+
+
+uniform = _make_deprecate(uniform_)
+normal = _make_deprecate(normal_)
+constant = _make_deprecate(constant_)
+eye = _make_deprecate(eye_)
+dirac = _make_deprecate(dirac_)
+xavier_uniform = _make_deprecate(xavier_uniform_)
+xavier_normal = _make_deprecate(xavier_normal_)
+kaiming_uniform = _make_deprecate(kaiming_uniform_)
+kaiming_normal = _make_deprecate(kaiming_normal_)
+orthogonal = _make_deprecate(orthogonal_)
+sparse = _make_deprecate(sparse_)
