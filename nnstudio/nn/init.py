@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
+from contextvars import ContextVar
 
 import numpy as np
 
@@ -41,7 +42,14 @@ def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
 
 
+#: True while `nn.utils.skip_init` builds a module: every fill below leaves its tensor as it is,
+#: drawing nothing
+skipping: ContextVar[bool] = ContextVar("nnstudio_skip_init", default=False)
+
+
 def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
+    if skipping.get():
+        return tensor
     with no_grad():
         tensor._data[...] = to_device(values.astype(tensor._data.dtype), tensor.device)
         tensor._version += 1
@@ -57,6 +65,8 @@ def _fan(tensor: Tensor, mode: str) -> int:
 
 def _fill_drawn(tensor: Tensor, draw) -> Tensor:
     """`draw(array)` fills the tensor's own array in place (float32/64 on the CPU) or returns values to copy in."""
+    if skipping.get():
+        return tensor
     with no_grad():
         values = draw(tensor._data)
         if values is not tensor._data:
@@ -129,6 +139,8 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinea
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
                   generator=None) -> Tensor:
+    if skipping.get():
+        return tensor
     rng = _rng(generator)
     values = rng.normal(mean, std, tensor.shape)
     bad = (values < a) | (values > b)
@@ -160,7 +172,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     of a standard normal matrix, with the signs of diag(R) (torch's Haar-uniform correction)."""
     if tensor.dim() < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
-    if tensor.numel() == 0:
+    if tensor.numel() == 0 or skipping.get():
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
@@ -179,6 +191,8 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) 
     permutation from the global generator, as torch's). 2-D tensors only."""
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
+    if skipping.get():
+        return tensor
     rows, cols = tensor.shape
     num_zeros = math.ceil(sparsity * rows)
     values = _rng(generator).normal(0, std, (rows, cols))
