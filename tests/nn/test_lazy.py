@@ -212,3 +212,23 @@ def test_errors_as_torch():
             mod.LazyConv2d(4, 3)(lib.ones(5, 5))
         with pytest.raises(NotImplementedError, match="initialize_parameters is not implemented"):
             mod.modules.lazy.LazyModuleMixin.initialize_parameters(mod.Linear(1, 1))
+
+
+@pytest.mark.parametrize("name, args, shape", [("LazyLinear", (3,), (5, 4)), ("LazyConv2d", (4, 3), (2, 3, 6, 6)),
+                                               ("LazyBatchNorm1d", (), (6, 3))])
+def test_placeholders_materialise_on_their_device(name, args, shape, device):
+    ns, tm = getattr(nn, name)(*args, device=device), getattr(torch.nn, name)(*args)
+    x = rng.standard_normal(shape).astype(np.float32)
+    ns(nnstudio.tensor(x, device=device))
+    tm(torch.tensor(x))
+    assert all(str(t.device).startswith(device) for t in ns.state_dict().values())
+    check_module_parity(ns, tm, [x], device=device)
+
+
+def test_an_uninitialized_buffer_assigned_as_an_attribute_is_a_buffer_as_torch():
+    for mod in (nn, torch.nn):
+        m = mod.Module()
+        m.b = mod.UninitializedBuffer()
+        m.c = mod.UninitializedBuffer(persistent=False)
+        assert list(m._buffers) == ["b", "c"] and all(mod.parameter.is_lazy(v) for v in m._buffers.values())
+        assert list(m.state_dict(keep_vars=True)) == ["b"]

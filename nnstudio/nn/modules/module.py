@@ -13,7 +13,7 @@ from ..._dtype import to_numpy_dtype
 from ...autograd import no_grad
 from ...tensor import Tensor
 from .. import _backward_hooks
-from ..parameter import Buffer, Parameter, is_lazy
+from ..parameter import Buffer, Parameter, UninitializedBuffer, is_lazy
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -87,6 +87,12 @@ class Module:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             self._drop(name, keep="_modules")
             d["_modules"][name] = value
+        elif isinstance(value, UninitializedBuffer):  # a lazy module's placeholder: kept as it is, in its slot
+            if params is None:
+                raise AttributeError("cannot assign buffer before Module.__init__() call")
+            self._drop(name, keep="_buffers")
+            d["_buffers"][name] = value
+            (d["_non_persistent_buffers"].discard if value.persistent else d["_non_persistent_buffers"].add)(name)
         elif isinstance(value, Buffer):
             self._drop(name)
             self.register_buffer(name, Tensor._wrap(value._data, None), value.persistent)
