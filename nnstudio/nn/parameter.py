@@ -60,6 +60,7 @@ class UninitializedTensorMixin:
 
     __slots__ = ()
     cls_to_become: type = Tensor
+    _unknown_shape = True  # nnstudio.save stores it as a placeholder (nn/saved_modules.py), not as an array
 
     def __getattribute__(self, name: str):
         if name[0] != "_" and name not in _UNINITIALIZED_OK and callable(getattr(Tensor, name, None)):

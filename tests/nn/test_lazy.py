@@ -232,3 +232,27 @@ def test_an_uninitialized_buffer_assigned_as_an_attribute_is_a_buffer_as_torch()
         m.c = mod.UninitializedBuffer(persistent=False)
         assert list(m._buffers) == ["b", "c"] and all(mod.parameter.is_lazy(v) for v in m._buffers.values())
         assert list(m.state_dict(keep_vars=True)) == ["b"]
+
+
+def test_a_lazy_state_dict_saves_and_loads_as_torch(tmp_path):
+    """torch pickles the placeholders' kind and requires_grad (they come back float32; its weights_only load
+    refuses them); nnstudio stores the same, no pickle, so either load gives them back."""
+    import io
+
+    def build(mod):
+        return mod.Sequential(mod.LazyLinear(3), mod.LazyBatchNorm1d())
+
+    buf = io.BytesIO()
+    torch.save(build(torch.nn).double().state_dict(), buf)
+    buf.seek(0)
+    t_sd = torch.load(buf, weights_only=False)
+    nnstudio.save(build(nn).double().state_dict(), tmp_path / "lazy.npz")
+    for weights_only in (False, True):
+        n_sd = nnstudio.load(tmp_path / "lazy.npz", weights_only=weights_only)
+        assert repr(n_sd).replace("nnstudio", "torch") == repr(t_sd)
+        assert [(type(v).__name__, str(v.dtype).split(".")[1], v.requires_grad) for v in n_sd.values()] == [
+            (type(v).__name__, str(v.dtype).split(".")[1], v.requires_grad) for v in t_sd.values()]
+    fresh_n, fresh_t = build(nn), build(torch.nn)
+    fresh_n.load_state_dict(n_sd)
+    fresh_t.load_state_dict(t_sd)
+    assert fresh_n[0].has_uninitialized_params() and fresh_t[0].has_uninitialized_params()
