@@ -48,7 +48,7 @@ def _all_leaves(tree) -> list:
 class _Linearised:
     """func evaluated at the primals, with the graph of g(u) = J^T u kept for any number of J t products."""
 
-    def __init__(self, api: str, func: Callable, primals: tuple, has_aux: bool):
+    def __init__(self, api: str, func: Callable, primals: tuple, has_aux: bool, strict: bool = False):
         self.api, self.primals = api, primals
         self.flat_primals = leaves(primals)
         self.nested = any(p.requires_grad for p in self.flat_primals)
@@ -66,7 +66,14 @@ class _Linearised:
             if not self.flat_out:
                 raise RuntimeError(f"{api}: Expected f to be a function that has non-empty output (got output = "
                                    f"{out})")
+            odd = next((x for x in _all_leaves(out) if not isinstance(x, Tensor)), None)
+            if odd is not None:
+                raise RuntimeError(f"{api}: expected f(*args) to return only tensors, got unsupported type "
+                                   f"{type(odd)}")
             self.live = [i for i, o in enumerate(self.flat_out) if o.requires_grad]
+            if strict and len(self.live) < len(self.flat_out):
+                raise RuntimeError(f"{api[:-1]}, strict=True): The output of f is independent of the inputs. This "
+                                   "is not allowed with strict=True.")
             from .. import zeros_like
 
             self.dummies = [zeros_like(self.flat_out[i]).requires_grad_(True) for i in self.live]
@@ -102,7 +109,8 @@ class _Linearised:
 
 def jvp(func: Callable, primals, tangents, *, strict: bool = False, has_aux: bool = False):
     """(func(*primals), J t): the Jacobian of `func` at `primals` times `tangents` (pytrees of the primals'
-    structure and shapes), with the output's structure; (output, J t, aux) with has_aux."""
+    structure and shapes), with the output's structure; (output, J t, aux) with has_aux. `strict`: an output
+    that does not depend on the primals is an error (else its J t is zeros)."""
     api = "jvp(f, primals, tangents)"
     if not isinstance(primals, tuple):
         raise RuntimeError(f"{api}: Expected primals to be a tuple. E.g. it should be valid to call f(*primals).")
@@ -113,7 +121,7 @@ def jvp(func: Callable, primals, tangents, *, strict: bool = False, has_aux: boo
     _non_empty_tensors(api, flat_primals, primals, "primals")
     _non_empty_tensors(api, flat_tangents, tangents, "tangents")
     _check_tangents(api, flat_primals, flat_tangents)
-    lin = _Linearised(api, func, primals, has_aux)
+    lin = _Linearised(api, func, primals, has_aux, strict)
     out = (lin.output(), lin.times(flat_tangents, retain=False))
     return out + (lin.aux,) if has_aux else out
 

@@ -135,6 +135,10 @@ def test_jvp_errors_as_torch():
         (lambda lib: lib.func.jvp(lambda: lib.ones(1), (), ()), "at least one Tensor"),
         (lambda lib: lib.func.jvp(lambda x: x, (lib.ones(2),), (lib.ones(2),), has_aux=True), r"\(output, aux\)"),
         (lambda lib: lib.func.jvp(lambda x: x, (lib.ones(2),), (lib.ones(3),)), "size|shape"),
+        (lambda lib: lib.func.jvp(lambda x: (x * 2, lib.ones(2)), (lib.ones(2),), (lib.ones(2),), strict=True),
+         r"^jvp\(f, primals, tangents, strict=True\): The output of f is independent of the inputs\. This is not "
+         r"allowed with strict=True\.$"),
+        (lambda lib: lib.func.jvp(lambda x: (x * 2, 3), (lib.ones(2),), (lib.ones(2),)), "return only tensors"),
     ]
     for call, pattern in cases:
         with pytest.raises(RuntimeError, match=pattern):

@@ -117,3 +117,17 @@ def test_empty_orthogonal_is_a_no_op_as_torch():
     for lib in (nnstudio, torch):
         t = lib.empty(0, 3)
         assert lib.nn.init.orthogonal_(t) is t
+
+
+@pytest.mark.parametrize("call", [lambda lib: lib.nn.init.kaiming_uniform_(lib.empty(0, 3)),
+                                  lambda lib: lib.nn.init.kaiming_normal_(lib.empty(3, 0)),
+                                  lambda lib: lib.nn.Linear(0, 3), lambda lib: lib.nn.Conv1d(2, 0, 3)])
+def test_zero_element_kaiming_warns_as_torch(call):
+    for lib in (nnstudio, torch):
+        with pytest.warns(UserWarning, match="^Initializing zero-element tensors is a no-op$") as record:
+            call(lib)
+        assert len(record) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nn.LazyLinear(3)  # its placeholder Linear(0, 0) skips the init, as torch's
+        torch.nn.LazyLinear(3)
