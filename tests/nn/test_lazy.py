@@ -256,3 +256,14 @@ def test_a_lazy_state_dict_saves_and_loads_as_torch(tmp_path):
     fresh_n.load_state_dict(n_sd)
     fresh_t.load_state_dict(t_sd)
     assert fresh_n[0].has_uninitialized_params() and fresh_t[0].has_uninitialized_params()
+
+
+def test_a_deep_copy_initialises_on_its_own_as_torch():
+    for mod, lib in ((nn, nnstudio), (torch.nn, torch)):
+        m = mod.LazyLinear(3)
+        c = copy.deepcopy(m)
+        c(lib.ones(2, 5))
+        assert type(c) is mod.Linear and c.in_features == 5
+        assert type(m) is mod.LazyLinear and m.has_uninitialized_params()
+        m(lib.ones(2, 7))
+        assert type(m) is mod.Linear and m.in_features == 7
