@@ -66,7 +66,8 @@ def register_object_codec(codec) -> None:
 def _is_flat_state(obj) -> bool:
     return isinstance(obj, dict) and bool(obj) and all(
         isinstance(k, str) and not k.startswith("__")
-        and (isinstance(v, Tensor) or (isinstance(v, np.ndarray) and not v.dtype.hasobject)) for k, v in obj.items())
+        and ((isinstance(v, Tensor) and not getattr(v, "_unknown_shape", False))  # a lazy module's placeholder:
+             or (isinstance(v, np.ndarray) and not v.dtype.hasobject)) for k, v in obj.items())  # the codec's
 
 
 def _encode(obj, arrays: list, path: str, depth: int = 0, memo: dict | None = None):

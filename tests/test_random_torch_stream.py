@@ -52,7 +52,14 @@ DRAWS = {
     "kaiming_normal_": lambda L: L.nn.init.kaiming_normal_(L.empty(64, 32)),
     "trunc_normal_ wide": lambda L: L.nn.init.trunc_normal_(L.empty(300), std=0.02),
     "trunc_normal_ narrow": lambda L: L.nn.init.trunc_normal_(L.empty(64, 3), a=-0.1, b=0.1),
+    "sparse_": lambda L: L.nn.init.sparse_(L.empty(8, 5), 0.5),
+    "LazyLinear after its first call": lambda L: _called(L.nn.LazyLinear(4), L.ones(2, 3)).weight,
 }
+
+
+def _called(module, x):
+    module(x)
+    return module
 
 
 @pytest.mark.parametrize("seed", [0, 7, 2**40 + 3])
