@@ -301,6 +301,19 @@ def test_script_matches_torch(script: Path, tmp_path: Path, monkeypatch):
     compare_outputs(ours, theirs, rtol=RTOL.get(script.stem, 1e-4))
 
 
+SEEDED = [p for p in COMPARED if "torch.manual_seed(" in p.read_text()]  # the global seed
+
+
+@pytest.mark.parametrize("script", SEEDED, ids=lambda p: p.stem)
+def test_seeded_script_matches_torch_without_help(script: Path, tmp_path: Path, monkeypatch):
+    """No weight copying, no shared draws: a script that seeds torch prints torch's numbers under nnstudio as it
+    stands, since every draw is torch's own for the seed (nnstudio/_random_stream.py). (A script that never seeds
+    prints different numbers in every torch process too.)"""
+    theirs = run_script(script, torch, tmp_path, monkeypatch)
+    ours = run_script(script, nnstudio, tmp_path, monkeypatch)
+    compare_outputs(ours, theirs, rtol=RTOL.get(script.stem, 1e-4))
+
+
 @pytest.mark.parametrize("script", SMOKE, ids=lambda p: p.stem)
 def test_smoke_script_learns(script: Path, tmp_path: Path, monkeypatch):
     theirs = run_script(script, torch, tmp_path, monkeypatch)

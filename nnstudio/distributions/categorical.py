@@ -25,16 +25,15 @@ def _normalised(probs, logits):
 
 
 def draw_categories(probs: Tensor, sample_shape: Size) -> Tensor:
-    """Indices drawn from the last-dim distributions of `probs` by inverse CDF: (*sample_shape, *batch) int64."""
-    p = probs.detach().cpu().numpy().astype(np.float64)
+    """Indices drawn from the last-dim distributions of `probs`: (*sample_shape, *batch) int64, as torch's
+    Categorical.sample (`multinomial(probs_2d, n, replacement=True).T`: torch's numbers for the stream)."""
+    p = probs.detach().cpu().numpy()
     k = p.shape[-1]
     batch = p.shape[:-1]
-    cdf = np.cumsum(p.reshape(-1, k), axis=-1)
-    cdf /= cdf[:, -1:]
     m = int(np.prod(tuple(sample_shape), dtype=np.int64))
-    u = rng().random((m, cdf.shape[0]))
-    idx = (u[..., None] >= cdf[None, :, :]).sum(-1).clip(0, k - 1)
-    return Tensor._wrap(idx.reshape(tuple(sample_shape) + batch).astype(np.int64), None).to(probs.device)
+    rows = p.reshape(-1, k)
+    idx = rng().torch_multinomial(rows, m, True).T if m else np.zeros((0, rows.shape[0]), np.int64)
+    return Tensor._wrap(np.ascontiguousarray(idx).reshape(tuple(sample_shape) + batch), None).to(probs.device)
 
 
 class Categorical(Distribution):

@@ -86,13 +86,18 @@ def draw(shape, like: Tensor, fn) -> Tensor:
     return Tensor._wrap(values.astype(dtype, copy=False), None).to(like.device)
 
 
+def _float_dtype(like: Tensor) -> np.dtype:
+    return like.detach().cpu().numpy().dtype if like.is_floating_point() else np.dtype(np.float32)
+
+
 def standard_normal(shape, like: Tensor) -> Tensor:
-    return draw(shape, like, lambda g, s: g.standard_normal(s))
+    """N(0, 1) draws in `like`'s dtype (torch's `empty(shape, dtype=like.dtype).normal_()`: its numbers)."""
+    return draw(shape, like, lambda g, s: g.standard_normal(s, dtype=_float_dtype(like)))
 
 
 def uniform(shape, like: Tensor) -> Tensor:
     """Uniform draws in [0, 1)."""
-    return draw(shape, like, lambda g, s: g.random(s))
+    return draw(shape, like, lambda g, s: g.random(s, dtype=_float_dtype(like)))  # torch's rand(dtype=like's)
 
 
 def tiny(t: Tensor) -> float:
