@@ -10,6 +10,7 @@ from . import (
     _malloc,  # noqa: F401  tunes glibc on import: freed activations stay in the heap (no page faults per step)
     backends,
     linalg,  # torch.linalg
+    return_types,  # torch.return_types: max(dim), sort, topk, linalg.slogdet ... named tuples
 )
 from . import tensor as _tensor_module  # noqa: F401  the module first: `nnstudio.tensor` is the function below
 from ._backend import cuda_is_available as _cuda_is_available

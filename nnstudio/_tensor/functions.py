@@ -622,7 +622,9 @@ def lu_unpack(LU_data, LU_pivots, unpack_data: bool = True, unpack_pivots: bool 
         P[perm, np.arange(m)] = 1
         Ps.append(P)
     P = np.stack(Ps).reshape(lu_.shape[:-2] + (m, m))
-    return tuple(wrap(a, None) for a in (P, L, U))
+    from .. import return_types
+
+    return return_types.lu_unpack(tuple(wrap(a, None) for a in (P, L, U)))
 
 
 def nuclear_norm(input, dim=None, keepdim: bool = False, *, out=None) -> Tensor:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import builtins
-from collections import namedtuple
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _dtype as dt
+from .. import return_types
 from .._backend import xp_of
 from ..autograd import apply
 from ..ops import reduction as R
@@ -22,9 +22,6 @@ from ..ops import scan as C
 from .functions import maximum, minimum
 
 _pyfloat, _pyint, _pybool = builtins.float, builtins.int, builtins.bool
-
-values_indices = namedtuple("values_indices", ["values", "indices"])
-
 
 def _arg_extreme(x: Tensor, dim, keepdim, is_max):
     fn = x._data.argmax if is_max else x._data.argmin
@@ -87,7 +84,7 @@ class ReductionMixin:
         idx = fn(axis=axis)
         if keepdim:
             idx = xp_of(idx).expand_dims(idx, axis)
-        return values_indices(values, wrap(idx.astype(np.int64), None))
+        return (return_types.max if is_max else return_types.min)((values, wrap(idx.astype(np.int64), None)))
 
     def max(self, dim=None, keepdim=False):
         return self._extreme(dim, keepdim, True)

@@ -9,7 +9,7 @@ from ...tensor import Tensor
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x W^T + b.  input (*, in_features), weight (out_features, in_features), bias (out_features,)."""
-    if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
+    if input.ndim == 0 or input._data.shape[-1] != weight._data.shape[-1]:
         got = "x".join(map(str, input.shape)) if input.ndim <= 2 else str(list(input.shape))
         raise RuntimeError(
             f"linear: expected input with last dimension in_features={weight.shape[-1]}, got shape "

@@ -90,11 +90,12 @@ def _check_class_target(name: str, input: Tensor, target: Tensor, ignore_index: 
         raise RuntimeError(f"{name}: expected target dtype to be Long or Byte, but got {got}: a target of shape "
                            f"{tuple(target.shape)} holds class indices, so use target.long() (int64); class "
                            f"probabilities are floats with the input's shape {tuple(input.shape)}")
-    expected = (input.shape[0],) + tuple(input.shape[2:]) if input.ndim >= 2 else ()
-    if tuple(target.shape) != expected:
+    shape = input._data.shape
+    expected = (shape[0],) + shape[2:] if input.ndim >= 2 else ()
+    if target._data.shape != expected:
         raise ValueError(f"{name}: expected target of shape {expected} for input of shape {tuple(input.shape)}"
                          f" (class dimension 1), got {tuple(target.shape)}")
-    c = input.shape[1] if input.ndim >= 2 else input.shape[0]
+    c = shape[1] if input.ndim >= 2 else shape[0]
     t = target._data
     if t.size:
         bad = (t >= c) | (t < 0)
@@ -117,7 +118,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
         raise ValueError(f"{reduction} is not a valid value for reduction")
     target = _as_tensor(target)
     _check_class_target("nll_loss", input, target, ignore_index)
-    _check_class_weight("nll_loss", weight, input.shape[1] if input.ndim >= 2 else input.shape[0])
+    _check_class_weight("nll_loss", weight, input._data.shape[1 if input.ndim >= 2 else 0])
     flat = _class_last(input)
     w = None if weight is None else weight._data
     out = apply(LO.NllLoss, flat, target=target._data.reshape(-1), weight=w, ignore_index=ignore_index,
@@ -141,7 +142,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     target = _as_tensor(target)
     class_dim = 0 if input.ndim == 1 else 1
     logp = input.log_softmax(class_dim)
-    n_classes = input.shape[class_dim]
+    n_classes = input._data.shape[class_dim]
     _check_class_weight("cross_entropy", weight, n_classes)
     if target._data.dtype.kind == "f" and target.shape != input.shape and target.ndim == input.ndim - 1:
         _check_class_target("cross_entropy", input, target, ignore_index)  # class indices given as floats
