@@ -72,7 +72,7 @@ class Tensor(*MIXINS, TensorBase):
     """
 
     __slots__ = ()
-    __module__ = "nnstudio.tensor"
+    __module__ = "nnstudio"  # printed as torch prints its class: <class 'nnstudio.Tensor'>
 
 
 bind_tensor_class(Tensor)

@@ -253,7 +253,9 @@ class TensorBase:
         if dtype is None:
             cuda = ".cuda" if self.device.type == "cuda" else ""
             return f"nnstudio{cuda}.{type_name(self.dtype)}"
-        return self._cast(dt.to_numpy_dtype(resolve(dtype)))
+        target, device = resolve(dtype)
+        out = self._cast(dt.to_numpy_dtype(target))
+        return out if device is None or out.device.type == device else out.to(device)
 
     def float(self, memory_format=None) -> Tensor:
         return self._cast(np.float32)
