@@ -25,7 +25,7 @@ from ..ops import shape as S
 from ..ops._util import wrap_dim
 from ..ops.einsum import Einsum, parse_equation
 from .base import TensorBase, as_tensor, wrap
-from .promotion import broadcast_or_raise, check_cast, promote
+from .promotion import broadcast_or_raise, check_cast, promote, scalar_name
 from .statistics import bucketize, searchsorted  # noqa: F401  (exported through FREE)
 
 if TYPE_CHECKING:
@@ -49,8 +49,21 @@ def matmul(input, other) -> Tensor:
     if a.ndim > 2 or b.ndim > 2:
         broadcast_or_raise("matmul batch dimensions", ("a", "b"), (a._data.shape[:-2], b._data.shape[:-2]))
     if a._data.dtype != b._data.dtype:
-        a, b = promote(a, b)
+        raise RuntimeError(_mixed_dtypes(a, b))
     return apply(L.MatMul, a, b)
+
+
+def _mixed_dtypes(a: Tensor, b: Tensor) -> str:
+    """torch's message for a product of two dtypes (matrix products never promote, unlike `*`)."""
+    x, y = scalar_name(a), scalar_name(b)
+    if a.ndim == 1 and b.ndim == 1:
+        head = f"dot : expected both vectors to have same dtype, but found {x} and {y}"
+    elif a.ndim > 2 and b.ndim > 2:
+        head = f"expected scalar type {x} but found {y}"
+    else:
+        head = f"expected m1 and m2 to have the same dtype, but got: {x} != {y}"
+    return (f"{head} (shapes {list(a._data.shape)} and {list(b._data.shape)}: matrix products do not promote; cast "
+            f"one operand, e.g. b.to(a.dtype))")
 
 
 def _mat_str(t: Tensor) -> str:
@@ -246,11 +259,10 @@ def einsum(equation: str, *operands) -> Tensor:
         raise RuntimeError("einsum(): must provide at least one operand")
     tensors = [as_tensor(t) for t in operands]
     ins, out, sizes = parse_equation(equation, [tuple(t.shape) for t in tensors])
-    if any(t._data.dtype != tensors[0]._data.dtype for t in tensors):
-        ref = tensors[0]
-        for t in tensors[1:]:
-            ref, _ = promote(ref, t)
-        tensors = [t._cast(ref._data.dtype) for t in tensors]
+    for t in tensors[1:]:
+        if t._data.dtype != tensors[0]._data.dtype:
+            raise RuntimeError(f"einsum(): expected scalar type {scalar_name(tensors[0])} but found "
+                               f"{scalar_name(t)} (einsum does not promote: give every operand one dtype)")
     return apply(Einsum, *tensors, ins=tuple(ins), out=out, sizes=sizes)
 
 
