@@ -127,6 +127,10 @@ globals().update(_STORAGE_LESS_DTYPES)  # torch.bfloat16, torch.complex64, float
 for _alias, _name in (("chalf", "complex32"), ("cfloat", "complex64"), ("cdouble", "complex128")):
     globals()[_alias] = _STORAGE_LESS_DTYPES[_name]
 
+from ._tensor.keyword_aliases import accept_numpy_keywords_in as _accept_numpy_keywords_in  # noqa: E402
+
+_accept_numpy_keywords_in(globals())  # torch.std_mean(x, axis=1), torch.sum(x, axis=0, keepdims=True)
+
 
 def __getattr__(name: str):
     # subpackages load lazily so `import nnstudio` stays fast and free of import cycles

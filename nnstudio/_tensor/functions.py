@@ -25,6 +25,7 @@ from ..ops import shape as S
 from ..ops._util import wrap_dim
 from ..ops.einsum import Einsum, parse_equation
 from .base import TensorBase, as_tensor, wrap
+from .keyword_aliases import with_numpy_keywords
 from .promotion import broadcast_or_raise, check_cast, promote, scalar_name
 from .statistics import bucketize, searchsorted  # noqa: F401  (exported through FREE)
 
@@ -889,10 +890,12 @@ FREE = ("pi", "e", "inf", "nan", "is_floating_point", "hstack", "vstack", "broad
         "matrix_rank", "lu", "lu_unpack", "nuclear_norm", "frobenius_norm", "pdist", "poisson", "binomial", "fill",
         "vander", "gradient", "imag", "view_as_real", "view_as_complex", "complex", "polar", "asarray",
         "empty_strided")
-PUBLIC = {**_GENERATED, **{n: globals()[n] for n in FREE}, "matmul": with_out(matmul), "cat": with_out(cat),
-          "concat": with_out(cat, "concat"),
-          "concatenate": with_out(cat, "concatenate"), "stack": with_out(stack), "maximum": with_out(maximum),
-          "minimum": with_out(minimum), "where": where, "split": split, "chunk": chunk}
+_cat, _stack = with_numpy_keywords(cat), with_numpy_keywords(stack)  # torch.cat(ts, axis=1)
+PUBLIC = {**_GENERATED, **{n: globals()[n] for n in FREE}, "matmul": with_out(matmul),
+          "cat": with_out(_cat, "cat"), "concat": with_out(_cat, "concat"),
+          "concatenate": with_out(_cat, "concatenate"), "stack": with_out(_stack, "stack"),
+          "maximum": with_out(maximum), "minimum": with_out(minimum), "where": where, "split": split,
+          "chunk": with_numpy_keywords(chunk)}
 
 __all__ = ["matmul", "maximum", "minimum", "where", "cat", "concat", "concatenate", "stack", "split", "chunk",
            "function_from_method", "with_out", "write_out", "PUBLIC", *FREE]
