@@ -71,3 +71,13 @@ def test_recurrent_output_names_match_torch(kind, dtype, opts):
         states = h if isinstance(h, tuple) else (h,)
         names.append([_grad_fn(out)] + [_grad_fn(s) for s in states])
     assert names[1] == names[0]
+
+
+@pytest.mark.parametrize("index", ["None", ":, None", "None, 0", "0, None", ":", "..., None", ":, 1:", "1:, None",
+                                   "None, :, None", "0", ":, 0", "1:3, ..."])
+def test_basic_indexing_names_match_torch(index):
+    names = []
+    for lib in (torch, nnstudio):
+        x = lib.ones(3, 4, requires_grad=True)
+        names.append(eval(f"x[{index}]", {"x": x}).grad_fn.name())  # noqa: S307
+    assert names[0] == names[1]

@@ -51,6 +51,8 @@ def matmul(input, other) -> Tensor:
         broadcast_or_raise("matmul batch dimensions", ("a", "b"), (a._data.shape[:-2], b._data.shape[:-2]))
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(_mixed_dtypes(a, b))
+    if b.ndim == 1 and a.ndim <= 2:  # torch's dot and mv (the default name, MmBackward0, is for matrices)
+        return as_torch_node(apply(L.MatMul, a, b), "DotBackward0" if a.ndim == 1 else "MvBackward0", a, b)
     return apply(L.MatMul, a, b)
 
 

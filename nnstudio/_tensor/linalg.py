@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import return_types
 from ..autograd import apply
+from ..autograd.names import as_torch_node
 from ..ops.pairwise import CDist
 from .base import TensorBase
 from .functions import matmul, tensordot
@@ -60,7 +61,7 @@ class LinalgMixin:
         _check_3d(self, mat2, "bmm")
         if self.shape[0] != mat2.shape[0]:
             raise RuntimeError(f"bmm: batch sizes differ: {list(self.shape)} and {list(mat2.shape)}")
-        return matmul(self, mat2)
+        return as_torch_node(matmul(self, mat2), "BmmBackward0", self, mat2)
 
     def dot(self, tensor) -> Tensor:
         """(n,) . (n,) -> a 0-d tensor."""

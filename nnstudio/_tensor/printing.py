@@ -107,15 +107,19 @@ def grad_fn_name(ctx) -> str:
     """torch's class name for the backward node of `ctx` (e.g. SumBackward0 for a full sum, SumBackward1 by dim)."""
     if getattr(ctx, "torch_name", None):  # set by `autograd.names.as_torch_node` where the op names it
         return ctx.torch_name
-    name = ctx.name
+    name = type(ctx).__name__
     if name in ("Sum", "Mean", "MaxMin"):
         reduced_all = getattr(ctx, "axes", getattr(ctx, "axis", None)) is None
         base = "Max" if name == "MaxMin" else name
         return f"{base}Backward{0 if reduced_all else 1}"
+    if name == "Linear" and len(ctx.parents) == 2:  # no bias: torch's mm of the input and the weight's .t()
+        return "MmBackward0"
     if name == "GetItem" and not getattr(ctx, "advanced", True):
         index = ctx.index if isinstance(ctx.index, tuple) else (ctx.index,)
-        last = [i for i in index if i is not Ellipsis and i is not None][-1:] or [slice(None)]
-        return "SliceBackward0" if isinstance(last[0], slice) else "SelectBackward0"
+        full = slice(None)  # torch skips `:` (unless it is all there is) and names the node by the last step
+        last = [i for i in index if i is not Ellipsis and i != full][-1:] or [full]
+        return "SliceBackward0" if isinstance(last[0], slice) else \
+            "UnsqueezeBackward0" if last[0] is None else "SelectBackward0"
     return _GRAD_FN_NAMES.get(name, f"{name}Backward0")
 
 

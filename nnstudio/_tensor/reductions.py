@@ -11,6 +11,7 @@ from .. import _dtype as dt
 from .. import return_types
 from .._backend import xp_of
 from ..autograd import apply
+from ..autograd.names import as_torch_node
 from ..ops import reduction as R
 from ..ops._util import normalize_dims, wrap_dim
 from .base import TensorBase, wrap
@@ -77,7 +78,8 @@ class ReductionMixin:
             return (maximum if is_max else minimum)(self, dim)
         if dim is None:
             R.check_reducible("max" if is_max else "min", self.shape, None)
-            return apply(R.AMaxMin, self, axes=None, is_max=is_max)
+            return as_torch_node(apply(R.AMaxMin, self, axes=None, is_max=is_max),
+                                 "MaxBackward1" if is_max else "MinBackward1", self)
         axis = wrap_dim(dim, self.ndim)
         values = apply(R.MaxMin, self, axis=axis, keepdim=keepdim, is_max=is_max)
         fn = self._data.argmax if is_max else self._data.argmin

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..._backend import defer, xp_of
 from ...autograd import apply
+from ...autograd.names import as_torch_composite
 from ...ops import loss as LO
 from ...tensor import Tensor, _as_tensor, where
 from .activation import (
@@ -198,7 +199,8 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, redu
     reduction = _legacy_reduction(size_average, reduce, reduction)
     x, target = _broadcast_target("mse_loss", input, _as_tensor(target, input))
     diff = x - target
-    return _weighted(diff * diff, input, weight, reduction, True)
+    return as_torch_composite(_weighted(diff * diff, input, weight, reduction, True), "MseLossBackward0", input,
+                              target)
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
@@ -218,13 +220,15 @@ def _smooth_l1(x: Tensor, target: Tensor, beta: float) -> Tensor:
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
     x, target = _broadcast_target("smooth_l1_loss", input, _as_tensor(target, input))
-    return _reduce(_smooth_l1(x, target, beta), _legacy_reduction(size_average, reduce, reduction))
+    loss = _reduce(_smooth_l1(x, target, beta), _legacy_reduction(size_average, reduce, reduction))
+    return as_torch_composite(loss, "SmoothL1LossBackward0", input, target)
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
                weight: Tensor | None = None) -> Tensor:
     x, target = _broadcast_target("huber_loss", input, _as_tensor(target, input))
-    return _weighted(_smooth_l1(x, target, delta) * delta, input, weight, reduction, False)
+    loss = _weighted(_smooth_l1(x, target, delta) * delta, input, weight, reduction, False)
+    return as_torch_composite(loss, "HuberLossBackward0", input, target)
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
@@ -246,7 +250,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     loss = apply(LO.BinaryCrossEntropy, input, target)
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction)
+    return as_torch_composite(_reduce(loss, reduction), "BinaryCrossEntropyBackward0", input, target)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -265,7 +269,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         loss = (1 - target) * input + log_sig_neg
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction)
+    return as_torch_composite(_reduce(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0", input, target)
 
 
 def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
@@ -338,7 +342,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=No
                      reduction: str = "mean") -> Tensor:
     """log(1 + exp(-y x))."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    return _reduce((-target * input).exp().log1p(), reduction)
+    return as_torch_composite(_reduce((-target * input).exp().log1p(), reduction), "SoftMarginLossBackward0", input)
 
 
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0, size_average=None,
