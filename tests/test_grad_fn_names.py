@@ -81,3 +81,14 @@ def test_basic_indexing_names_match_torch(index):
         x = lib.ones(3, 4, requires_grad=True)
         names.append(eval(f"x[{index}]", {"x": x}).grad_fn.name())  # noqa: S307
     assert names[0] == names[1]
+
+
+@pytest.mark.parametrize("expr", ["x.max()", "x.min()", "x.max(1).values", "x.min(0).values", "x.max(1, True)[0]",
+                                  "x.amax(1)", "x.amin()", "x.sum()", "x.sum(1)", "x.mean()", "x.mean(0)",
+                                  "torch.max(x, 0)[0]", "torch.min(x, dim=1).values"])
+def test_reduction_names_match_torch(expr):
+    names = []
+    for lib in (torch, nnstudio):
+        x = lib.arange(6.0).reshape(2, 3).requires_grad_()
+        names.append(eval(expr, {"x": x, "torch": lib}).grad_fn.name())  # noqa: S307
+    assert names[0] == names[1]

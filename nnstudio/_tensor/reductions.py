@@ -82,6 +82,8 @@ class ReductionMixin:
                                  "MaxBackward1" if is_max else "MinBackward1", self)
         axis = wrap_dim(dim, self.ndim)
         values = apply(R.MaxMin, self, axis=axis, keepdim=keepdim, is_max=is_max)
+        if not is_max:  # (max(dim) is MaxMin's own name)
+            as_torch_node(values, "MinBackward0", self)
         fn = self._data.argmax if is_max else self._data.argmin
         idx = fn(axis=axis)
         if keepdim:
@@ -102,7 +104,7 @@ class ReductionMixin:
     def amin(self, dim=(), keepdim=False):
         """Minimum over `dim` (an int or a tuple; all dims by default); ties share the gradient evenly."""
         axes = None if dim is None or dim == () else normalize_dims(dim, self.ndim)
-        return apply(R.AMaxMin, self, axes=axes, keepdim=keepdim, is_max=False)
+        return as_torch_node(apply(R.AMaxMin, self, axes=axes, keepdim=keepdim, is_max=False), "AminBackward0", self)
 
     def argmax(self, dim=None, keepdim=False):
         return _arg_extreme(self, dim, keepdim, True)
