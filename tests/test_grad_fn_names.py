@@ -92,3 +92,16 @@ def test_reduction_names_match_torch(expr):
         x = lib.arange(6.0).reshape(2, 3).requires_grad_()
         names.append(eval(expr, {"x": x, "torch": lib}).grad_fn.name())  # noqa: S307
     assert names[0] == names[1]
+
+
+@pytest.mark.parametrize("shapes", [((3, 4), (4, 5)), ((4,), (4,)), ((3, 4), (4,)), ((4,), (4, 5)),
+                                    ((2, 3, 4), (2, 4, 5)), ((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5)),
+                                    ((2, 2, 3, 4), (2, 2, 4, 5)),
+                                    ((2, 3, 4), (4,)), ((4,), (2, 4, 5)), ((1, 3, 4), (2, 4, 5)),
+                                    ((2, 2, 3, 4), (2, 4, 5)), ((2, 2, 3, 4), (4, 5))], ids=str)
+def test_matmul_names_match_torch(shapes):
+    names = []
+    for lib in (torch, nnstudio):
+        a, b = (lib.ones(*s, requires_grad=True) for s in shapes)
+        names.append((a @ b).grad_fn.name())
+    assert names[0] == names[1]

@@ -51,9 +51,21 @@ def matmul(input, other) -> Tensor:
         broadcast_or_raise("matmul batch dimensions", ("a", "b"), (a._data.shape[:-2], b._data.shape[:-2]))
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(_mixed_dtypes(a, b))
-    if b.ndim == 1 and a.ndim <= 2:  # torch's dot and mv (the default name, MmBackward0, is for matrices)
-        return as_torch_node(apply(L.MatMul, a, b), "DotBackward0" if a.ndim == 1 else "MvBackward0", a, b)
-    return apply(L.MatMul, a, b)
+    if a.ndim == 2 and b.ndim == 2:
+        return apply(L.MatMul, a, b)  # MmBackward0, the primitive's own name
+    return as_torch_node(apply(L.MatMul, a, b), _matmul_node_name(a._data.shape, b._data.shape), a, b)
+
+
+def _matmul_node_name(a: tuple, b: tuple) -> str:
+    """The name of the node torch's matmul ends with for operands of shapes a and b (not both matrices): dot, mv,
+    the squeeze of a vector @ matrix, else the view back from its folded mm / bmm (a clone when a's batch dims
+    were broadcast)."""
+    if len(b) == 1 and len(a) <= 2:
+        return "DotBackward0" if len(a) == 1 else "MvBackward0"
+    if len(a) == 1:
+        return "SqueezeBackward4" if len(b) == 2 else "UnsafeViewBackward0"
+    batch = np.broadcast_shapes(a[:-2], b[:-2]) if len(b) > 2 else a[:-2]
+    return "UnsafeViewBackward0" if tuple(batch) == tuple(a[:-2]) else "CloneBackward0"
 
 
 def _mixed_dtypes(a: Tensor, b: Tensor) -> str:

@@ -24,7 +24,7 @@ def test_zero_dim_parameter_steps_as_torch(name):
         w = lib.nn.Parameter(lib.ones(2))
         opt = getattr(lib.optim, name)([p, w], **OPTIONS.get(name, {}))
 
-        def closure():
+        def closure(opt=opt, p=p, w=w):
             opt.zero_grad()
             loss = (p * p * 3 + (w * p).sum()) ** 2
             loss.backward()
