@@ -136,7 +136,12 @@ class TensorBase:
 
     @property
     def grad_fn(self):
-        return self._ctx
+        """The node that made this tensor, as torch's node (its class named `MseLossBackward0`, ...)."""
+        if self._ctx is None:
+            return None
+        from ..autograd.graph import as_torch_class
+
+        return as_torch_class(self._ctx)
 
     @property
     def is_leaf(self) -> bool:

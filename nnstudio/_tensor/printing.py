@@ -108,7 +108,7 @@ def grad_fn_name(ctx) -> str:
     """torch's class name for the backward node of `ctx` (e.g. SumBackward0 for a full sum, SumBackward1 by dim)."""
     if getattr(ctx, "torch_name", None):  # set by `autograd.names.as_torch_node` where the op names it
         return ctx.torch_name
-    name = type(ctx).__name__
+    name = getattr(type(ctx), "primitive", None) or type(ctx).__name__  # (a node shown as torch's class)
     if name in ("Sum", "Mean"):
         reduced_all = getattr(ctx, "axes", getattr(ctx, "axis", None)) is None
         return f"{name}Backward{0 if reduced_all else 1}"

@@ -48,6 +48,17 @@ class TorchNode(Node):
         return self._edges
 
 
+_TORCH_NODE_CLASSES: dict = {}
+
+
+def torch_node(name: str, edges: tuple) -> TorchNode:
+    """A TorchNode whose class is named `name` too (`type(node).__name__ == "TBackward0"`, as in torch)."""
+    cls = _TORCH_NODE_CLASSES.get(name)
+    if cls is None:
+        cls = _TORCH_NODE_CLASSES[name] = type(name, (TorchNode,), {"__slots__": ()})
+    return cls(name, edges)
+
+
 class AccumulateGrad(Node):
     """The node that adds a leaf's gradient into its `.grad`; `variable` is the leaf (None once the node that
     led here has run its backward and let go of its inputs)."""
@@ -67,6 +78,30 @@ class AccumulateGrad(Node):
 
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+_TORCH_CLASSES: dict = {}  # (primitive class, torch's node name) -> the subclass of that name
+
+
+def as_torch_class(node):
+    """`node`, now an instance of a subclass of its primitive named as torch's node class is (`Mean` computing an
+    mse_loss becomes a `MseLossBackward0`), so that `type(loss.grad_fn).__name__` reads as in torch, as graph
+    drawing tools (torchviz) print it. Behaviour and isinstance checks are the primitive's. Done when a program
+    first reaches the node (`Tensor.grad_fn`, `next_functions`), never in the training step's own path."""
+    cls = type(node)
+    if node is None or cls.__dict__.get("torch_class", False) or not hasattr(node, "next_functions"):
+        return node
+    name = node.name()
+    torch_cls = _TORCH_CLASSES.get((cls, name))
+    if torch_cls is None:
+        torch_cls = type(name, (cls,), {"torch_class": True, "primitive": cls.__name__, "__module__": cls.__module__,
+                                       "__doc__": f"torch's {name}: nnstudio's {cls.__name__} primitive."})
+        _TORCH_CLASSES[(cls, name)] = torch_cls
+    try:
+        node.__class__ = torch_cls
+    except TypeError:  # a primitive with its own __slots__: it keeps its class
+        pass
+    return node
 
 
 _ACCUMULATORS: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # id(leaf) -> its AccumulateGrad
@@ -97,13 +132,13 @@ def next_functions_of(fn) -> tuple:
     primitive that torch splits in two gives torch's layout (`torch_edges`)."""
     d = fn.__dict__
     if "torch_edges" in d:
-        return tuple([((node if node is not None else accumulate_grad(leaf) if leaf is not None else None), 0)
-                      for node, leaf in d["torch_edges"]])
+        return tuple([((as_torch_class(node) if node is not None else accumulate_grad(leaf) if leaf is not None
+                        else None), 0) for node, leaf in d["torch_edges"]])
     inputs = d.get("inputs")  # gone once fn has run its backward without retain_graph
     edges = []
     for i, (parent, need) in enumerate(zip(fn.parents, fn.needs_input_grad)):
         if parent is not None:
-            edges.append((parent, 0))
+            edges.append((as_torch_class(parent), 0))
         elif need:
             edges.append((accumulate_grad(inputs[i] if inputs else None), 0))
         else:

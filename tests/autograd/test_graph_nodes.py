@@ -1,5 +1,6 @@
-"""grad_fn.name() and grad_fn.next_functions: torch's node names and edges, so that programs that walk the
-backward graph (and print what they find) see torch's graph; AccumulateGrad nodes for leaves."""
+"""grad_fn.name(), type(grad_fn).__name__ and grad_fn.next_functions: torch's node names, classes and edges, so
+that programs that walk the backward graph (and print what they find) see torch's graph; AccumulateGrad nodes
+for leaves."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def _walk(fn, depth=0):
     if fn is None:
         print("  " * depth + "None")
         return
-    print("  " * depth + fn.name())
+    print("  " * depth + fn.name(), type(fn).__name__)  # (torchviz prints the class's name)
     for nxt, index in fn.next_functions:
         assert index == 0
         _walk(nxt, depth + 1)
@@ -69,3 +70,17 @@ def test_accumulate_grad_nodes(lib):
     y.backward()
     assert y.grad_fn.name() == "SumBackward0"
     assert [n.name() for n, _ in y.grad_fn.next_functions] == ["AddBackward0"]  # edges stay after backward
+
+
+def test_torch_class_keeps_the_primitive():
+    from nnstudio.ops import reduction
+
+    x = nnstudio.ones(3, requires_grad=True)
+    loss = nnstudio.nn.functional.mse_loss(x * 2, nnstudio.zeros(3))
+    node = loss.grad_fn
+    assert type(node).__name__ == "MseLossBackward0" and isinstance(node, reduction.Mean)
+    assert type(loss.grad_fn) is type(node) and node.name() == "MseLossBackward0"
+    assert "MseLossBackward0" in repr(loss)
+    loss.backward()
+    assert x.grad.tolist() == pytest.approx([8 / 3] * 3)
+    assert type(nnstudio.ones(2, requires_grad=True).sum().grad_fn).__name__ == "SumBackward0"
