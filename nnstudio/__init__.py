@@ -17,6 +17,10 @@ from ._backend import cuda_is_available as _cuda_is_available
 from ._backend import device
 from ._dtype import (
     bool_,
+    cdouble,
+    cfloat,
+    complex64,
+    complex128,
     double,
     dtype,
     float16,
@@ -116,6 +120,7 @@ from .amp.autocast_mode import (  # noqa: E402
     set_autocast_enabled,
     set_autocast_gpu_dtype,
 )
+from .functional import istft, stft  # noqa: E402  (torch.functional's short-time Fourier transforms)
 from .sparse import sparse_coo_tensor, spmm  # noqa: E402
 
 for _part in (_config, _control_flow, _layer_forms):
@@ -123,9 +128,8 @@ for _part in (_config, _control_flow, _layer_forms):
 globals().update(_config.NN_FUNCTIONAL_ALIASES)  # torch.conv2d, torch.dropout, ... (nn.functional's)
 del _part
 
-globals().update(_STORAGE_LESS_DTYPES)  # torch.bfloat16, torch.complex64, float8...: named, not storable
-for _alias, _name in (("chalf", "complex32"), ("cfloat", "complex64"), ("cdouble", "complex128")):
-    globals()[_alias] = _STORAGE_LESS_DTYPES[_name]
+globals().update(_STORAGE_LESS_DTYPES)  # torch.bfloat16, torch.complex32, float8...: named, not storable
+chalf = _STORAGE_LESS_DTYPES["complex32"]
 
 from ._tensor.keyword_aliases import accept_numpy_keywords_in as _accept_numpy_keywords_in  # noqa: E402
 

@@ -8,13 +8,15 @@ import numpy as np
 class dtype:
     """A tensor element type. Compares equal to itself and to the matching NumPy dtype."""
 
-    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize")
+    __slots__ = ("name", "np", "kind", "is_floating_point", "is_complex", "is_signed", "itemsize")
 
     def __init__(self, name: str, np_dtype):
         self.name = name
         self.np = np.dtype(np_dtype)
+        self.kind = self.np.kind  # NumPy's kind letter, so `x.dtype.kind` reads the same on arrays and Tensors
         self.is_floating_point = self.np.kind == "f"
-        self.is_signed = self.np.kind in "if"
+        self.is_complex = self.np.kind == "c"
+        self.is_signed = self.np.kind in "ifc"
         self.itemsize = self.np.itemsize
 
     def __repr__(self) -> str:
@@ -41,8 +43,11 @@ int16 = short = dtype("int16", np.int16)
 int32 = int = dtype("int32", np.int32)
 int64 = long = dtype("int64", np.int64)
 bool_ = dtype("bool", np.bool_)
+complex64 = cfloat = dtype("complex64", np.complex64)  # pairs of float32 (nnstudio/_tensor/complex.py)
+complex128 = cdouble = dtype("complex128", np.complex128)
 
-_BY_NUMPY = {d.np: d for d in (float16, float32, float64, int8, uint8, int16, int32, int64, bool_)}
+_BY_NUMPY = {d.np: d for d in (float16, float32, float64, int8, uint8, int16, int32, int64, bool_, complex64,
+                               complex128)}
 
 
 class _StorageLessDtype(dtype):
@@ -50,10 +55,10 @@ class _StorageLessDtype(dtype):
     comparing, printing and `is_floating_point` work; creating a tensor with it raises a TypeError that says so
     (see docs of `to_numpy_dtype`)."""
 
-    __slots__ = ("is_complex", "why")
+    __slots__ = ("why",)
 
     def __init__(self, name: str, itemsize: float, kind: str, why: str):
-        self.name, self.np, self.why = name, None, why
+        self.name, self.np, self.why, self.kind = name, None, why, kind
         self.is_floating_point, self.is_complex = kind == "f", kind == "c"
         self.is_signed = kind in "fci"
         self.itemsize = itemsize
@@ -69,12 +74,10 @@ _NO_NUMPY = "NumPy has no such type"
 _UNSUPPORTED = "nnstudio does not support this dtype yet"
 bfloat16 = _StorageLessDtype("bfloat16", 2, "f", _NO_NUMPY + " (use float32, or float16 for half precision)")
 complex32 = chalf = _StorageLessDtype("complex32", 4, "c", _NO_NUMPY)
-complex64 = cfloat = _StorageLessDtype("complex64", 8, "c", _UNSUPPORTED)
-complex128 = cdouble = _StorageLessDtype("complex128", 16, "c", _UNSUPPORTED)
 uint16 = _StorageLessDtype("uint16", 2, "u", _UNSUPPORTED)
 uint32 = _StorageLessDtype("uint32", 4, "u", _UNSUPPORTED)
 uint64 = _StorageLessDtype("uint64", 8, "u", _UNSUPPORTED)
-_STORAGE_LESS = {d.name: d for d in (bfloat16, complex32, complex64, complex128, uint16, uint32, uint64)}
+_STORAGE_LESS = {d.name: d for d in (bfloat16, complex32, uint16, uint32, uint64)}
 for _name in ("float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2", "float8_e5m2fnuz", "float8_e8m0fnu"):
     _STORAGE_LESS[_name] = _StorageLessDtype(_name, 1, "f", _NO_NUMPY + " (float8 is a GPU storage format)")
 _STORAGE_LESS["float4_e2m1fn_x2"] = _StorageLessDtype("float4_e2m1fn_x2", 1, "f", _NO_NUMPY)
@@ -95,7 +98,7 @@ def from_numpy_dtype(np_dtype) -> dtype:
         return _BY_NUMPY[np.dtype(np_dtype)]
     except (KeyError, TypeError):
         raise TypeError(f"unsupported dtype {np_dtype!r}: nnstudio supports float16/32/64, int8/16/32/64, "
-                        "uint8 and bool") from None
+                        "uint8, bool and complex64/128") from None
 
 
 def to_numpy_dtype(dt) -> np.dtype:
@@ -112,6 +115,8 @@ def to_numpy_dtype(dt) -> np.dtype:
         return _default_float.np
     if dt is builtins_int:
         return np.dtype(np.int64)
+    if dt is builtins_complex:
+        return default_complex().np
     name = dt if isinstance(dt, str) else (getattr(dt, "name", None) or str(dt))  # str(torch.float32)
     try:
         return from_numpy_dtype(np.dtype(dt)).np
@@ -125,6 +130,12 @@ def to_numpy_dtype(dt) -> np.dtype:
         if name in _STORAGE_LESS:
             raise TypeError(f"nnstudio cannot store {name} tensors: {_STORAGE_LESS[name].why}")
     raise TypeError(f"unknown dtype {dt!r}: use nnstudio.float32, nnstudio.float64, nnstudio.int64, ...")
+
+
+def default_complex() -> dtype:
+    """torch's complex dtype for Python complex numbers: complex128 when the default float is float64, else
+    complex64."""
+    return complex128 if _default_float is float64 else complex64
 
 
 def get_default_dtype() -> dtype:
@@ -145,6 +156,7 @@ import builtins as _builtins  # noqa: E402
 
 builtins_float = _builtins.float
 builtins_int = _builtins.int
+builtins_complex = _builtins.complex
 
 
 # ----------------------------------------------------------------- layouts

@@ -112,7 +112,8 @@ def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False,
          pin_memory: bool = False) -> Tensor:
     if dtype is None:
         default = (np.bool_ if isinstance(fill_value, bool) else
-                   np.int64 if isinstance(fill_value, int) else dt.get_default_dtype().np)
+                   np.int64 if isinstance(fill_value, int) else
+                   dt.default_complex().np if isinstance(fill_value, complex) else dt.get_default_dtype().np)
         dtype = default
     return _finish(np.full(_size((size,)), fill_value, _np_dtype(dtype)), device, requires_grad)
 
@@ -202,7 +203,7 @@ def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None
         low, high = 0, low
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    arr = rng_of(generator).integers(low, high, size=_size((size,))).astype(_np_dtype(dtype, np.int64))
+    arr = rng_of(generator).randint(low, high, _size((size,))).astype(_np_dtype(dtype, np.int64))
     return _finish(arr, device, requires_grad)
 
 
@@ -212,8 +213,34 @@ def randperm(n: int, generator=None, dtype=None, device=None, requires_grad: boo
     return _finish(permutation(n, generator).astype(_np_dtype(dtype, np.int64)), device, False)
 
 
-def normal(mean: float, std: float, size, generator=None, dtype=None, device=None) -> Tensor:
-    return _finish(rng_of(generator).normal(mean, std, _size((size,))).astype(_np_dtype(dtype)), device, False)
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+           pin_memory: bool = False, requires_grad: bool = False) -> Tensor:
+    """torch.normal's four forms: `normal(mean, std, size)` with numbers, or a Tensor `mean` and/or `std`
+    (shapes broadcast; as torch: N(0, 1) drawn for the broadcast shape, times std, plus mean, and no gradient
+    reaches mean or std: torch's derivative for them is zero)."""
+    from ._backend import to_numpy
+    from ._tensor.functions import write_out
+
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        m = to_numpy(mean._data) if isinstance(mean, Tensor) else mean
+        s = to_numpy(std._data) if isinstance(std, Tensor) else std
+        if isinstance(s, (int, float)) and s < 0 or not isinstance(s, (int, float)) and (np.asarray(s) < 0).any():
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+        like = mean if isinstance(mean, Tensor) else std
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        arr = rng_of(generator).normal_array(shape, like._data.dtype if like._data.dtype.kind == "f"
+                                             else _np_dtype(None))
+        arr *= np.asarray(s, dtype=arr.dtype)
+        arr += np.asarray(m, dtype=arr.dtype)
+        result = _finish(arr, like.device, False)
+    else:
+        if size is None:
+            raise TypeError("normal() with a number mean and std needs a size (normal(0.0, 1.0, size=(2, 3)))")
+        if std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        result = _finish(rng_of(generator).normal_array(_size((size,)), _np_dtype(dtype), mean, std), device,
+                         requires_grad)
+    return result if out is None else write_out(result, out, "normal")
 
 
 def numel(x: Tensor) -> int:

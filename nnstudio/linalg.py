@@ -24,7 +24,7 @@ from .tensor import Tensor, _as_tensor, _promote, cat, maximum, stack, where
 
 
 def _check_float(x: Tensor, op: str) -> None:
-    if not x.is_floating_point():
+    if not x.is_floating_point() and not x.is_complex():
         raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got "
                            f"{x.dtype.name.capitalize()}")
 
@@ -35,6 +35,8 @@ def vector_norm(x, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Ten
     if dtype is not None:
         x = x.to(dtype)
     _check_float(x, "linalg.vector_norm")
+    if x._data.dtype.kind == "c":  # the norm of the magnitudes (real), as torch
+        x = x.abs()
     if isinstance(ord, str):
         raise RuntimeError(f"linalg.vector_norm: ord must be a number, got {ord!r} (use matrix_norm for 'fro' and "
                            "'nuc')")

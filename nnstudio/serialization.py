@@ -73,6 +73,7 @@ def _is_flat_state(obj) -> bool:
     """A state dict (an OrderedDict of plain tensors that need no gradient): one named array per key."""
     return isinstance(obj, OrderedDict) and bool(obj) and all(
         isinstance(k, str) and not k.startswith("__") and type(v) is Tensor and not v.requires_grad
+        and not getattr(v, "_unknown_shape", False)  # (a lazy module's placeholder goes through the codec)
         for k, v in obj.items())
 
 
@@ -226,7 +227,7 @@ def _array(data, index) -> np.ndarray:
     if name not in data.files:
         raise _Unreadable(f"the structure names the array {name!r}, which the file does not hold")
     array = np.array(data[name])
-    if array.dtype.kind not in "biuf" or array.dtype.itemsize > 8:
+    if array.dtype.kind not in "biufc" or array.dtype.itemsize > (16 if array.dtype.kind == "c" else 8):
         raise _Unreadable(f"its entry {name[:80]!r} has the dtype {array.dtype}, which no tensor holds")
     return array
 

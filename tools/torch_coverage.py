@@ -53,8 +53,8 @@ EXCLUDED: list[tuple[str, str, str]] = [
           r"|set_autocast_cache_enabled",
      "autocast internals and IPU/XLA autocast"),
     ("*", r"is_distributed|is_shared|share_memory_", "distributed / shared-memory backends"),
-    ("nn", r"factory_kwargs|SyncBatchNorm|LinearCrossEntropy\w*|Lazy\w+|Uninitialized(Buffer|Parameter)",
-     "distributed SyncBatchNorm, lazy modules (shape inference at first call) and torch-internal helpers"),
+    ("nn", r"factory_kwargs|SyncBatchNorm|LinearCrossEntropy\w*",
+     "distributed SyncBatchNorm and torch-internal helpers"),
     ("nn.functional", r"ScalingType|SwizzleType|scaled_mm|scaled_grouped_mm|grouped_mm|linear_cross_entropy"
                       r"|assert_int_or_pair|GRID_SAMPLE_\w+|DType",
      "float8 scaled matmuls (GPU-only kernels) and internal helpers"),

@@ -3,6 +3,7 @@
     base.py         storage, properties, conversion and casting, autograd handles, factories (TensorBase)
     arithmetic.py   + - * / ** % //, comparisons, logical and bitwise ops, clamp, isclose
     elementwise.py  the elementwise table's methods (ops/pointwise.py) and activations
+    complex.py      complex dtypes: .real / .imag, conj, angle, view_as_real / view_as_complex, complex, polar
     reductions.py   sum / mean / var / max ..., scans (cumsum, cumprod), logsumexp
     statistics.py   order statistics and running reductions: median, mode, quantile, cummax, histc, diff, cov
     movement.py     views and rearrangements: view, permute, squeeze, expand, split, flip, roll, triangles
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 from .arithmetic import ArithmeticMixin
 from .base import Size, TensorBase, as_tensor, bind_tensor_class, infer_numpy, wrap
+from .complex import ComplexMixin
 from .elementwise import ElementwiseMixin
 from .indexing import IndexingMixin, convert_index
 from .inplace import InplaceMixin
@@ -36,8 +38,8 @@ from .reductions import ReductionMixin
 from .sparse import SparseMixin
 from .statistics import StatisticsMixin
 
-MIXINS = (ArithmeticMixin, ElementwiseMixin, ReductionMixin, StatisticsMixin, MovementMixin, IndexingMixin,
-          InplaceMixin, LinalgMixin, PrintingMixin, SparseMixin)
+MIXINS = (ArithmeticMixin, ComplexMixin, ElementwiseMixin, ReductionMixin, StatisticsMixin, MovementMixin,
+          IndexingMixin, InplaceMixin, LinalgMixin, PrintingMixin, SparseMixin)
 _IGNORED = {"__module__", "__doc__", "__slots__", "__qualname__", "__dict__", "__weakref__", "__firstlineno__",
             "__static_attributes__"}
 

@@ -158,17 +158,27 @@ class ArithmeticMixin:
             return True
         return self._compare(other, lambda a, b: a != b)
 
+    def _order(self, other, op, kernel: str):
+        """An ordering comparison: complex values have no order (torch's NotImplementedError)."""
+        o = self._operand(other)._data
+        if self._data.dtype.kind == "c" or o.dtype.kind == "c":
+            from .promotion import scalar_name
+
+            raise NotImplementedError(f'"{kernel}_cpu" not implemented for '
+                                      f"'{scalar_name(self._data.dtype if self._data.dtype.kind == 'c' else o.dtype)}'")
+        return wrap(op(self._data, o), None)
+
     def __lt__(self, other):
-        return self._compare(other, lambda a, b: a < b)
+        return self._order(other, lambda a, b: a < b, "lt")
 
     def __le__(self, other):
-        return self._compare(other, lambda a, b: a <= b)
+        return self._order(other, lambda a, b: a <= b, "le")
 
     def __gt__(self, other):
-        return self._compare(other, lambda a, b: a > b)
+        return self._order(other, lambda a, b: a > b, "gt")
 
     def __ge__(self, other):
-        return self._compare(other, lambda a, b: a >= b)
+        return self._order(other, lambda a, b: a >= b, "ge")
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
@@ -205,6 +215,8 @@ class ArithmeticMixin:
     def clamp(self, min=None, max=None):
         if min is None and max is None:
             raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
+        if self._data.dtype.kind == "c":
+            raise NotImplementedError("clamp is not supported for complex types")
         if isinstance(min, TensorBase) or isinstance(max, TensorBase):
             out = self
             if min is not None:
@@ -263,9 +275,6 @@ class ArithmeticMixin:
     def isneginf(self) -> Tensor:
         return wrap(xp_of(self._data).isneginf(self._data), None)
 
-    def isreal(self) -> Tensor:
-        return wrap(xp_of(self._data).ones(self._data.shape, dtype=bool), None)
-
     def greater(self, other) -> Tensor:
         return self > other
 
@@ -300,37 +309,13 @@ class ArithmeticMixin:
         return tuple(self.shape) == tuple(other.shape)
 
     def is_signed(self) -> bool:
-        return self._data.dtype.kind in "fi"
-
-    def is_complex(self) -> bool:
-        return False
-
-    def is_conj(self) -> bool:
-        return False
+        return self._data.dtype.kind in "fic"
 
     def is_neg(self) -> bool:
         return False
 
-    def resolve_conj(self) -> Tensor:
-        return self
-
     def resolve_neg(self) -> Tensor:
         return self
-
-    def conj(self) -> Tensor:
-        return self
-
-    def conj_physical(self) -> Tensor:
-        return self.clone()
-
-    @property
-    def real(self) -> Tensor:
-        return self
-
-    def angle(self) -> Tensor:
-        """0 for non-negative real values, pi for negative ones (nan stays nan)."""
-        x = self._true_float()
-        return (x < 0).to(x.dtype) * 3.141592653589793 + x * 0
 
     def float_power(self, exponent) -> Tensor:
         """input ** exponent computed in float64 (as torch)."""

@@ -51,6 +51,11 @@ class TensorBase:
     __array_priority__ = 1000  # so NumPy scalars on the left defer to our reflected operators
 
     _version = 0  # bumped by every in-place write into `_data`; backward checks the versions it recorded
+    # True on the result of one of torch's view ops (permute / transpose, expand, basic indexing, view / reshape)
+    # of a tensor that is C-contiguous or itself so marked: then `_data`'s strides are torch's, and `view` applies
+    # torch's stride rule. Other results are unmarked: NumPy may lay them out otherwise than torch (a reduction
+    # over a permuted tensor, a gather), and `view` never refuses them.
+    _torch_strides = False
 
     def __init__(self, *args, requires_grad: bool = False, device=None, dtype=None):
         """`Tensor(data)` copies data; `Tensor(n)`, `Tensor(a, b)` or `Tensor(Size)` make a zero-filled tensor of
@@ -246,8 +251,13 @@ class TensorBase:
     def _cast(self, np_dtype) -> Tensor:
         if self._data.dtype == np_dtype:
             return self
-        if _is_float(self._data) and np.dtype(np_dtype).kind == "f":
+        kind, src = np.dtype(np_dtype).kind, self._data.dtype.kind
+        if src == "f" and kind == "f":
             return apply(S.Cast, self, dtype=np_dtype)
+        if src == "c" or kind == "c":  # differentiable between float and complex (ops/complex.py)
+            from ..ops.complex import cast
+
+            return cast(self, np_dtype)
         return wrap(self._data.astype(np_dtype), None)
 
     def type(self, dtype=None, non_blocking: bool = False, **kwargs):
@@ -294,10 +304,10 @@ class TensorBase:
         return self.to(dt.STORAGE_LESS_DTYPES["bfloat16"])
 
     def cfloat(self, memory_format=None) -> Tensor:
-        return self.to(dt.STORAGE_LESS_DTYPES["complex64"])
+        return self._cast(np.complex64)
 
     def cdouble(self, memory_format=None) -> Tensor:
-        return self.to(dt.STORAGE_LESS_DTYPES["complex128"])
+        return self._cast(np.complex128)
 
     def chalf(self, memory_format=None) -> Tensor:
         return self.to(dt.STORAGE_LESS_DTYPES["complex32"])
@@ -386,6 +396,8 @@ class TensorBase:
                                "nothing upstream of this tensor has requires_grad=True (did you compute it "
                                "under no_grad() or from detached tensors?)")
         if gradient is None:
+            if self._data.dtype.kind == "c":
+                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {self.dtype}")
             if self._data.size != 1:
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs: this tensor has shape "
@@ -413,8 +425,9 @@ class TensorBase:
         if self._ctx is not None and not requires_grad:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. Use .detach() to get "
                                "a tensor that does not require grad")
-        if requires_grad and not _is_float(self._data):
-            raise RuntimeError(f"only Tensors of floating point dtype can require gradients, got {self.dtype}")
+        if requires_grad and self._data.dtype.kind not in "fc":
+            raise RuntimeError(f"only Tensors of floating point and complex dtype can require gradients, got "
+                               f"{self.dtype}")
         self.requires_grad = requires_grad
         return self
 
@@ -455,6 +468,14 @@ class TensorBase:
         """A Python number / array as a tensor that combines with `self` by torch's promotion rules."""
         if isinstance(other, TensorBase):
             return other
+        cls = type(other)
+        if cls is _pyfloat or cls is _pyint:  # the common case, without the numbers ABCs' slow isinstance
+            data = self._data
+            kind = data.dtype.kind
+            if cls is _pyfloat:
+                return wrap(xp_of(data).asarray(other, dtype=data.dtype if kind == "f" else dt.get_default_dtype().np),
+                            None)
+            return wrap(xp_of(data).asarray(other, dtype=data.dtype if kind != "b" else np.int64), None)
         if isinstance(other, numbers.Number) and not isinstance(other, np.ndarray):
             kind = self._data.dtype.kind
             if isinstance(other, (_pybool, np.bool_)):
@@ -462,7 +483,10 @@ class TensorBase:
             elif isinstance(other, numbers.Integral):
                 arr_dtype = self._data.dtype if kind != "b" else np.int64
             elif isinstance(other, numbers.Real):
-                arr_dtype = self._data.dtype if kind == "f" else dt.get_default_dtype().np
+                arr_dtype = self._data.dtype if kind in "fc" else dt.get_default_dtype().np
+            elif isinstance(other, numbers.Complex):  # torch: float64 with 1j is complex128, else complex64
+                arr_dtype = (self._data.dtype if kind == "c" else np.complex128 if self._data.dtype == np.float64
+                             else dt.default_complex().np)
             else:
                 raise TypeError(f"unsupported operand {other!r} of type {type(other).__name__}")
             return wrap(xp_of(self._data).asarray(other, dtype=arr_dtype), None)
@@ -473,7 +497,7 @@ class TensorBase:
         raise TypeError(f"unsupported operand type: {type(other).__name__} (expected a Tensor or a number)")
 
     def _true_float(self) -> Tensor:
-        return self if _is_float(self._data) else self._cast(dt.get_default_dtype().np)
+        return self if self._data.dtype.kind in "fc" else self._cast(dt.get_default_dtype().np)
 
     def _alias(self) -> Tensor:
         """A second handle on this tensor's current value and graph node, for in-place ops that rebind self.
@@ -625,9 +649,11 @@ def _infer_numpy(data, dtype=None):
                 arr = arr.astype(dt.get_default_dtype().np)
             elif arr.dtype.kind in "iu" and arr.dtype != np.uint8:
                 arr = arr.astype(np.int64)
+            elif arr.dtype.kind == "c":
+                arr = arr.astype(dt.default_complex().np)
     if dtype is not None:
         arr = arr.astype(dt.to_numpy_dtype(dtype), copy=False)
-    elif arr.dtype.kind not in "fiub":
+    elif arr.dtype.kind not in "fiubc":
         raise TypeError(f"can't convert data of dtype {arr.dtype} to a tensor: only numbers and booleans are "
                         "supported")
     return arr

@@ -61,7 +61,7 @@ def _binder(op: Pointwise):
 
 
 def _float_of(t: Tensor) -> Tensor:
-    return t if t._data.dtype.kind == "f" else t._cast(dt.get_default_dtype().np)
+    return t if t._data.dtype.kind in "fc" else t._cast(dt.get_default_dtype().np)
 
 
 def _refuse_integers(op: Pointwise, t: Tensor) -> None:
@@ -188,6 +188,8 @@ class _ElementwiseWritten:
         return apply(A.Relu, self)
 
     def sigmoid(self):
+        if self._data.dtype.kind == "c":  # torch's complex sigmoid, composed (holomorphic: torch's gradient)
+            return 1 / (1 + (-self).exp())
         return apply(A.Sigmoid, self._true_float())
 
     def tanh(self):
@@ -209,10 +211,6 @@ class _ElementwiseWritten:
         """max(0, x) + weight * min(0, x), weight per channel (dim 1) or one value."""
         w = weight.reshape((1, -1) + (1,) * (self.dim() - 2)) if weight.numel() > 1 and self.dim() > 1 else weight
         return self.clamp(min=0) + w * self.clamp(max=0)
-
-    @property
-    def imag(self):
-        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
 
     def lerp(self, end, weight):
         """self + weight * (end - self), elementwise (weight a number or a tensor)."""

@@ -25,6 +25,7 @@ from ..ops import shape as S
 from ..ops._util import wrap_dim
 from ..ops.einsum import Einsum, parse_equation
 from .base import TensorBase, as_tensor, wrap
+from .complex import complex, imag, is_complex, polar, real, view_as_complex, view_as_real  # noqa: F401  (FREE)
 from .keyword_aliases import with_numpy_keywords
 from .promotion import broadcast_or_raise, check_cast, promote, scalar_name
 from .statistics import bucketize, searchsorted  # noqa: F401  (exported through FREE)
@@ -238,17 +239,20 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
     if not replacement and num_samples > rows.shape[1]:
         raise RuntimeError(f"multinomial: cannot sample n_sample > prob_dist.size(-1) samples without "
                            f"replacement ({num_samples} > {rows.shape[1]})")
-    rng = rng_of(generator)
-    out = np.stack([rng.choice(rows.shape[1], num_samples, replace=replacement, p=r / r.sum()) for r in rows])
-    out = out.reshape(probs.shape[:-1] + (num_samples,)).astype(np.int64)
+    weights = input.detach().cpu().numpy().reshape(rows.shape)  # in its own dtype, as torch divides by Exp(1)
+    out = rng_of(generator).torch_multinomial(weights if weights.dtype.kind == "f" else rows, num_samples, replacement)
+    out = out.reshape(probs.shape[:-1] + (num_samples,))
     return wrap(to_device(out, input.device), None)
 
 
 def bernoulli(input: Tensor, p=None, *, generator=None) -> Tensor:
     """1 with probability `input` (elementwise), else 0, in input's dtype."""
-    probs = input._data if p is None else xp_of(input._data).full(input._data.shape, p)
-    draw = rng_of(generator).random(tuple(input.shape))
-    return wrap(to_device((draw < to_numpy(probs)).astype(input._data.dtype), input.device), None)
+    rng = rng_of(generator)
+    if p is None:  # torch: a float32 uniform per element against its probability
+        drawn = rng.bernoulli_tensor(to_numpy(input._data))
+    else:  # a scalar p: float64 uniforms, as bernoulli_(p)
+        drawn = rng.bernoulli_scalar(float(p), tuple(input.shape))
+    return wrap(to_device(drawn.astype(input._data.dtype), input.device), None)
 
 
 def polygamma(n: int, input, *, out=None) -> Tensor:
@@ -448,10 +452,6 @@ def can_cast(from_, to) -> bool:
     from .promotion import can_cast as rule
 
     return rule(dt.to_numpy_dtype(from_), dt.to_numpy_dtype(to))
-
-
-def is_complex(input) -> bool:
-    return False
 
 
 def is_nonzero(input) -> bool:
@@ -753,18 +753,6 @@ def empty_strided(size, stride, *, dtype=None, device=None, requires_grad: bool 
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def _no_complex(name: str):
-    def fn(*args, **kwargs):
-        raise NotImplementedError(f"torch.{name}: nnstudio has no complex dtypes (complex64/complex128 are named "
-                                  "but cannot be stored); see the README's coverage notes")
-
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"torch.{name} needs complex dtypes, which nnstudio does not store."
-    return fn
-
-
-imag, view_as_real, view_as_complex, complex, polar = (_no_complex(n) for n in
-                                                       ("imag", "view_as_real", "view_as_complex", "complex", "polar"))
 
 
 def _copy_function(method: str):
@@ -889,8 +877,6 @@ _GENERATED = {name: function_from_method(name) for name in METHOD_FUNCTIONS}
 _GENERATED.update({f"{n}_": function_from_method(f"{n}_", out=False) for n in _INPLACE_FUNCTIONS})
 _GENERATED.update({f"{n}_copy": _copy_function(n) for n in _COPY_OF if n != "clone"})
 _GENERATED["alias_copy"] = _copy_function("clone")
-_GENERATED["real"] = function_from_method("real", "The real part: the input itself (no complex dtypes).",
-                                          out=False, method="resolve_conj")
 _GENERATED.update(_table_functions())
 
 # what `nnstudio` exports from here: the generated functions and the free ones, with `out=` where torch has it
@@ -902,7 +888,7 @@ FREE = ("pi", "e", "inf", "nan", "is_floating_point", "hstack", "vstack", "broad
         "unravel_index", "rsub", "isin", "hann_window", "hamming_window", "blackman_window", "bartlett_window",
         "kaiser_window", "logspace", "tensordot", "searchsorted", "bucketize", "solve", "lstsq", "symeig", "eig",
         "matrix_rank", "lu", "lu_unpack", "nuclear_norm", "frobenius_norm", "pdist", "poisson", "binomial", "fill",
-        "vander", "gradient", "imag", "view_as_real", "view_as_complex", "complex", "polar", "asarray",
+        "vander", "gradient", "real", "imag", "view_as_real", "view_as_complex", "complex", "polar", "asarray",
         "empty_strided")
 _cat, _stack = with_numpy_keywords(cat), with_numpy_keywords(stack)  # torch.cat(ts, axis=1)
 PUBLIC = {**_GENERATED, **{n: globals()[n] for n in FREE}, "matmul": with_out(matmul),

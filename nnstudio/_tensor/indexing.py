@@ -135,7 +135,10 @@ class IndexingMixin:
 
     def __getitem__(self, index):
         index, advanced = convert_index(index)
-        return apply(S.GetItem, self, index=index, advanced=advanced)
+        out = apply(S.GetItem, self, index=index, advanced=advanced)
+        if not advanced and (self._data.flags.c_contiguous or self._torch_strides):
+            out._torch_strides = True  # a view, strided as torch's (see TensorBase._torch_strides)
+        return out
 
     def __setitem__(self, index, value):
         index, _ = convert_index(index)
@@ -236,6 +239,7 @@ class IndexingMixin:
             raise RuntimeError(f"selected index k out of range (k={k}, dimension {d} has size {n})")
         s = self.sort(d, descending=largest, stable=True)
         values, indices = as_torch_node(s.values.narrow(d, 0, k), "TopkBackward0", self), s.indices.narrow(d, 0, k)
+        values._torch_strides = indices._torch_strides = False  # new tensors in torch, slices of the sort here
         return return_types.topk((values, indices))
 
     def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,

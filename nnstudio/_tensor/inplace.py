@@ -149,25 +149,30 @@ class _InplaceWritten:
         torch's keyword for from_ is `from` (`random_(**{"from": 0, "to": 3})`)."""
         from_, to = _from_to("random_", from_, to, kw)
         lo, hi = (0, from_) if to is None and from_ else (from_, to)
-        if hi is None:
-            hi = 2 ** 24 if self._data.dtype.kind == "f" else np.iinfo(self._data.dtype).max
-        return self._draw_("random_", lambda g, shape: g.integers(lo, hi, shape), generator)
+        if hi is None:  # torch's full range: [0, 2**mantissa digits] for floats, [0, max] for integers
+            return self._draw_("random_", lambda g, shape: g.random_full(shape, self._data.dtype), generator)
+        return self._draw_("random_", lambda g, shape: g.randint(lo, hi, shape), generator)
 
     def exponential_(self, lambd: float = 1.0, *, generator=None) -> Tensor:
-        return self._draw_("exponential_", lambda g, shape: g.exponential(1.0 / lambd, shape), generator)
+        return self._draw_("exponential_", lambda g, shape: g.exponential_array(shape, lambd), generator)
 
     def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator=None) -> Tensor:
-        return self._draw_("cauchy_", lambda g, shape: median + sigma * g.standard_cauchy(shape), generator)
+        return self._draw_("cauchy_", lambda g, shape: median + sigma * np.tan(
+            np.pi * (g.uniform_array(shape, np.float64) - 0.5)), generator)  # torch's transform of a float64 U
 
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator=None) -> Tensor:
-        return self._draw_("log_normal_", lambda g, shape: g.lognormal(mean, std, shape), generator)
+        return self._draw_("log_normal_", lambda g, shape: np.exp(  # per element, as torch's (float64 pairs)
+            g._serial_normal(int(np.prod(shape, dtype=np.int64)), mean, std).reshape(shape)), generator)
 
     def geometric_(self, p: float, *, generator=None) -> Tensor:
-        return self._draw_("geometric_", lambda g, shape: g.geometric(p, shape), generator)
+        return self._draw_("geometric_", lambda g, shape: np.ceil(
+            np.log(g.uniform_array(shape, np.float64)) / np.log1p(-p)), generator)  # torch's transform
 
     def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
-        probs = p._data if isinstance(p, TensorBase) else p
-        return self._draw_("bernoulli_", lambda g, shape: g.random(shape) < np.asarray(probs), generator)
+        if isinstance(p, TensorBase):  # torch: a float32 uniform per element against its probability
+            probs = np.broadcast_to(to_numpy(p._data), self._data.shape)
+            return self._draw_("bernoulli_", lambda g, shape: g.bernoulli_tensor(probs), generator)
+        return self._draw_("bernoulli_", lambda g, shape: g.bernoulli_scalar(float(p), shape), generator)
 
     def fill_diagonal_(self, fill_value, wrap: bool = False) -> Tensor:
         """Write fill_value on the main diagonal (all dims of equal size for more than 2 dims); `wrap` continues

@@ -55,6 +55,8 @@ def type_name(dtype: dt.dtype) -> str:
     for name, d in LEGACY.items():
         if d == dtype:
             return name
+    if dtype.is_complex:  # torch names them but has no legacy class for them
+        return "ComplexFloatTensor" if dtype.itemsize == 8 else "ComplexDoubleTensor"
     return f"{dtype.name.capitalize()}Tensor"
 
 

@@ -116,7 +116,7 @@ class LinalgMixin:
     def vdot(self, other) -> Tensor:
         if self.dim() != 1 or other.dim() != 1:
             raise RuntimeError(f"1D tensors expected, but got {self.dim()}D and {other.dim()}D tensors")
-        return (self * other).sum()
+        return (self.conj() * other).sum()  # the first argument conjugated, as torch
 
     def kron(self, other) -> Tensor:
         """The Kronecker product: out[i*q + k, j*r + l] = self[i, j] * other[k, l] (any number of dims)."""

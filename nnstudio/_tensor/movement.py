@@ -45,6 +45,41 @@ def resolve_shape(shape: tuple, size: int, op: str, old) -> tuple:
     return shape
 
 
+def view_strides(shape: tuple, strides: tuple, new_shape: tuple) -> tuple | None:
+    """torch's `computeStride`: the strides (in the units of `strides`) of `new_shape` viewing memory laid out as
+    `shape` / `strides`, or None when a new dimension would span two contiguous subspaces of the old layout."""
+    if not shape:
+        return (1,) * len(new_shape)
+    numel = 1
+    for n in shape:
+        numel *= n
+    if numel == 0:
+        if tuple(shape) == tuple(new_shape):
+            return tuple(strides)
+        out, acc = [0] * len(new_shape), 1
+        for d in range(len(new_shape) - 1, -1, -1):
+            out[d] = acc
+            acc *= builtins.max(new_shape[d], 1)
+        return tuple(out)
+    out = [0] * len(new_shape)
+    view_d = len(new_shape) - 1
+    base = strides[-1]
+    tensor_numel = view_numel = 1
+    for d in range(len(shape) - 1, -1, -1):
+        tensor_numel *= shape[d]
+        if d == 0 or (shape[d - 1] != 1 and strides[d - 1] != tensor_numel * base):
+            while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
+                out[view_d] = view_numel * base
+                view_numel *= new_shape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if d > 0:
+                base = strides[d - 1]
+                tensor_numel = view_numel = 1
+    return None if view_d != -1 else tuple(out)
+
+
 def _tri(self, diagonal: int, upper: bool) -> Tensor:
     if self.dim() < 2:
         raise RuntimeError(f"{'triu' if upper else 'tril'}: input tensor must have at least 2 dimensions, got "
@@ -71,11 +106,24 @@ class MovementMixin:
         if len(shape) == 1 and isinstance(shape[0], (dt.dtype, np.dtype)):
             raise NotImplementedError("view(dtype) is not supported; use .to(dtype)")
         shape = self._shape_arg(shape)
-        new = resolve_shape(shape, self._data.size, "view", self.shape)
-        return apply(S.Reshape, self, shape=new)
+        data = self._data
+        new = resolve_shape(shape, data.size, "view", self.shape)
+        if not data.flags.c_contiguous and self._torch_strides and view_strides(data.shape, data.strides,
+                                                                               new) is None:
+            raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
+                               "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+        out = apply(S.Reshape, self, shape=new)
+        if data.flags.c_contiguous or self._torch_strides:  # inline: no extra call on this hot path
+            out._torch_strides = True
+        return out
 
     def reshape(self, *args, shape=None):
-        return self.view(*(args if shape is None else (shape,)))
+        """`view` where the layout allows one, else a copy (never refused for the layout)."""
+        shape = self._shape_arg(args if shape is None else (shape,))
+        out = apply(S.Reshape, self, shape=resolve_shape(shape, self._data.size, "reshape", self.shape))
+        if self._data.flags.c_contiguous or self._torch_strides:
+            out._torch_strides = True
+        return out
 
     def view_as(self, other):
         return self.view(other.shape)
@@ -105,7 +153,10 @@ class MovementMixin:
         if sorted(d % self.ndim for d in dims) != list(range(self.ndim)):
             raise RuntimeError(f"permute: dims {dims} are not a permutation of the {self.ndim} dimensions of a "
                                f"tensor of shape {tuple(self.shape)}")
-        return apply(S.Permute, self, dims=tuple(d % self.ndim for d in dims))
+        out = apply(S.Permute, self, dims=tuple(d % self.ndim for d in dims))
+        if self._data.flags.c_contiguous or self._torch_strides:
+            out._torch_strides = True
+        return out
 
     def transpose(self, dim0, dim1):
         n = builtins.max(self.ndim, 1)
@@ -114,7 +165,10 @@ class MovementMixin:
             return self
         dims = list(range(self.ndim))
         dims[d0], dims[d1] = dims[d1], dims[d0]
-        return as_torch_node(apply(S.Permute, self, dims=tuple(dims)), "TransposeBackward0")
+        out = as_torch_node(apply(S.Permute, self, dims=tuple(dims)), "TransposeBackward0")
+        if self._data.flags.c_contiguous or self._torch_strides:
+            out._torch_strides = True
+        return out
 
     def swapaxes(self, axis0: int, axis1: int) -> Tensor:
         return self.transpose(axis0, axis1)
@@ -170,7 +224,12 @@ class MovementMixin:
                                    f"{list(s)}")
             target.append(n)
         target = tuple(target)
-        return self if target == s else apply(S.Expand, self, shape=target)
+        if target == s:
+            return self
+        out = apply(S.Expand, self, shape=target)
+        if self._data.flags.c_contiguous or self._torch_strides:
+            out._torch_strides = True
+        return out
 
     def expand_as(self, other):
         return self.expand(other.shape)
@@ -275,7 +334,7 @@ class MovementMixin:
         d1, d2 = wrap_dim(dim1, self.ndim), wrap_dim(dim2, self.ndim)
         if d1 == d2:
             raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-        return apply(D.Diagonal, self, offset=int(offset), dim1=d1, dim2=d2)
+        return apply(D.Diagonal, self, offset=int(offset), dim1=d1, dim2=d2)  # a copy here: view never refuses it
 
     def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
         """A tensor whose (dim1, dim2) matrices have the last dimension of `self` on their `offset` diagonal."""
@@ -334,18 +393,18 @@ class MovementMixin:
         return self.transpose(dim0, dim1)
 
     def adjoint(self) -> Tensor:
-        """The transpose of the last two dims (real tensors: the conjugate transpose)."""
-        return self.transpose(-2, -1)
+        """The conjugate transpose of the last two dims."""
+        return self.transpose(-2, -1).conj()
 
     @property
     def mH(self) -> Tensor:
-        return self.transpose(-2, -1)
+        return self.transpose(-2, -1).conj()
 
     @property
     def H(self) -> Tensor:
         if self.ndim > 2:
             raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor.")
-        return self.t() if self.ndim == 2 else self
+        return self.t().conj() if self.ndim == 2 else self.conj()
 
     def ravel(self) -> Tensor:
         return self.reshape(-1)
@@ -414,7 +473,9 @@ class MovementMixin:
         idx = (starts[:, None] + np.arange(size)[None, :]).reshape(-1)
         picked = x.index_select(d, wrap(to_device(idx.astype(np.int64), self.device), None))
         shape = tuple(x.shape[:d]) + (len(starts), size) + tuple(x.shape[d + 1:])
-        return picked.reshape(shape).movedim(d + 1, -1)
+        out = picked.reshape(shape).movedim(d + 1, -1)
+        out._torch_strides = False  # a gather here, a strided view in torch: the strides differ
+        return out
 
     def sum_to_size(self, *size) -> Tensor:
         """Sum over the dims that broadcasting `size` to this shape would expand."""

@@ -164,6 +164,20 @@ class _Formatter:
         return " " * (self.width - len(s)) + s
 
 
+class _ComplexFormatter:
+    """torch's complex format: the real parts with one formatter, the imaginary parts with another, joined as
+    `1.5000+2.0000e+00j` (the imaginary part unpadded, its sign always shown)."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.real, self.imag = _Formatter(values.real), _Formatter(values.imag)
+        self.width = self.real.width + self.imag.width + 1  # the "j"
+
+    def format(self, v) -> str:
+        re_s = self.real.format(v.real)
+        im_s = (self.imag.format(v.imag) + "j").lstrip()
+        return re_s + im_s if im_s[0] in "+-" else re_s + "+" + im_s
+
+
 def _summary(arr: np.ndarray) -> np.ndarray:
     """The elements torch looks at when summarising: the first and last `edgeitems` along every dim."""
     if arr.ndim == 0:
@@ -225,7 +239,8 @@ def tensor_repr(arr: np.ndarray, *, dtype_name: str, show_dtype: bool, device: s
     else:
         summarize = arr.size > PRINT_OPTS.threshold
         values = arr.astype(np.float32) if arr.dtype == np.float16 else arr
-        fmt = _Formatter(_summary(values) if summarize else values)
+        formatter = _ComplexFormatter if values.dtype.kind == "c" else _Formatter
+        fmt = formatter(_summary(values) if summarize else values)
         body = _nested(values, indent, summarize, fmt)
     if show_dtype:
         suffixes.append(f"dtype={dtype_name}")
@@ -249,7 +264,8 @@ class PrintingMixin:
     def __repr__(self) -> str:
         arr = to_numpy(self._data)
         default = dt.get_default_dtype().np
-        show_dtype = arr.dtype != default if arr.size == 0 else arr.dtype not in (default, np.int64, np.bool_)
+        show_dtype = (arr.dtype != default if arr.size == 0 else
+                      arr.dtype not in (default, dt.default_complex().np, np.int64, np.bool_))
         return tensor_repr(arr, dtype_name=str(self.dtype), show_dtype=show_dtype,
                            device=None if self.device.type == "cpu" else str(self.device),
                            grad_fn=None if self._ctx is None else grad_fn_name(self._ctx),

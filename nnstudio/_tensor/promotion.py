@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 # torch's scalar-type names, as its error messages spell them
 _SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
-                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+                 "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
 def scalar_name(dtype) -> str:
@@ -29,7 +30,9 @@ def can_cast(src, dst) -> bool:
     """torch's `canCast`: a float result can't go into an integer or bool tensor, an integer one not into bool."""
     sk, dk = np.dtype(src).kind, np.dtype(dst).kind
     if sk == "f":
-        return dk == "f"
+        return dk in "fc"
+    if sk == "c":
+        return dk == "c"
     if sk in "iu":
         return dk != "b"
     return True
@@ -43,12 +46,17 @@ def check_cast(src, dst) -> None:
 
 
 def promote(a: Tensor, b: Tensor):
-    """torch's promotion between two tensors: a float beats an int; wider floats win."""
+    """torch's promotion between two tensors: a float beats an int; wider floats win; a complex beats a float
+    (float64 with complex64 is complex128, an integer with complex64 stays complex64)."""
     da, db = a._data.dtype, b._data.dtype
-    if da.kind == "f" and db.kind != "f":
+    if da.kind == "f" and db.kind not in "fc":
         target = da
-    elif db.kind == "f" and da.kind != "f":
+    elif db.kind == "f" and da.kind not in "fc":
         target = db
+    elif da.kind == "c" and db.kind != "c":
+        target = da if db.kind != "f" else np.promote_types(da, db)
+    elif db.kind == "c" and da.kind != "c":
+        target = db if da.kind != "f" else np.promote_types(da, db)
     else:
         target = np.promote_types(da, db)
     return a._cast(target), b._cast(target)

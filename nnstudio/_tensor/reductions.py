@@ -49,7 +49,7 @@ class ReductionMixin:
 
     def mean(self, dim=None, keepdim=False, dtype=None):
         x = self if dtype is None else self._cast(dt.to_numpy_dtype(dtype))
-        if x._data.dtype.kind != "f":
+        if x._data.dtype.kind not in "fc":
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
                                f"point or complex dtype. Got: {x.dtype} (call .float() first)")
         return apply(R.Mean, x, axes=normalize_dims(dim, self.ndim), keepdim=keepdim)
@@ -60,7 +60,8 @@ class ReductionMixin:
         axes = normalize_dims(dim, self.ndim)
         n = self._data.size if axes is None else int(np.prod([self._data.shape[a] for a in axes]))
         centered = self - self.mean(dim=axes, keepdim=True)
-        return (centered * centered).sum(dim=axes, keepdim=keepdim) / builtins.max(n - correction, 0)
+        squared = centered * centered if self._data.dtype.kind != "c" else (centered * centered.conj()).real
+        return squared.sum(dim=axes, keepdim=keepdim) / builtins.max(n - correction, 0)
 
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
         return self.var(dim, unbiased, keepdim, correction=correction).sqrt()

@@ -195,33 +195,26 @@ def set_default_tensor_type(t) -> None:
 
 
 def get_rng_state():
-    """The global generator's state as a uint8 tensor (restorable with set_rng_state): PCG64's 128-bit state
-    and increment, then its buffered-uint32 flag and value (no pickle)."""
+    """The global generator's state as a uint8 tensor (restorable with set_rng_state): the Mersenne Twister's 624
+    words and position, then torch's cached normal value and its flag (no pickle)."""
     from .. import _random
     from ..tensor import Tensor
 
-    st = _random.generator().bit_generator.state
-    parts = [st["state"]["state"].to_bytes(16, "little"), st["state"]["inc"].to_bytes(16, "little"),
-             int(st["has_uint32"]).to_bytes(8, "little"), int(st["uinteger"]).to_bytes(8, "little")]
-    return Tensor._wrap(np.frombuffer(b"".join(parts), dtype=np.uint8).copy(), None)
+    return Tensor._wrap(_random.generator().state_bytes(), None)
 
 
 def set_rng_state(new_state) -> None:
     """Restore the global generator from `get_rng_state()`."""
     from .. import _random
 
-    data = bytes(new_state.detach().cpu().numpy().astype(np.uint8)) if hasattr(new_state, "detach") \
-        else bytes(new_state)
-    if len(data) != 48:
-        raise RuntimeError(f"set_rng_state: expected the 48-byte state of get_rng_state(), got {len(data)} bytes")
-    gen = _random.generator().bit_generator
-    gen.state = {"bit_generator": "PCG64",
-                 "state": {"state": int.from_bytes(data[:16], "little"), "inc": int.from_bytes(data[16:32], "little")},
-                 "has_uint32": int.from_bytes(data[32:40], "little"), "uinteger": int.from_bytes(data[40:48], "little")}
+    _random.generator().load_state_bytes(_random.state_bytes_of(new_state))
 
 
 class _DefaultGenerator:
-    """`torch.default_generator`: the global stream, with Generator's seeding methods."""
+    """`torch.default_generator`: the global stream, with Generator's seeding methods (as `generator=` it means
+    the global stream)."""
+
+    _is_default_generator = True
 
     def manual_seed(self, seed: int):
         from .._random import manual_seed

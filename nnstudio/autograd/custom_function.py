@@ -55,6 +55,7 @@ class CustomNode(Function):
     """The graph node of one call of a custom function (see the module docstring)."""
 
     tensor_saves = {"packed": "out"}  # under create_graph: the packed outputs with this node as grad_fn
+    complex_backward = True  # a custom backward receives torch's complex gradient as it is
 
     def backward(self, grad):
         from ..tensor import Tensor

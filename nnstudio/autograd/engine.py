@@ -70,14 +70,18 @@ _wrap = None
 def _accumulate_leaf(tensor, grad, handed: set) -> None:
     """Add `grad` into `tensor.grad`. A new `.grad` owns its buffer: it may not be a view, nor an array already
     given to another leaf (Add passes one array to both inputs), nor the caller's `gradient`, which are all in
-    `handed`; otherwise an in-place edit of one `.grad` (clipping, zero_grad) would change the others."""
+    `handed`; otherwise an in-place edit of one `.grad` (clipping, zero_grad) would change the others.
+    As torch's layout contract, the `.grad` of a contiguous leaf is contiguous (so `p.grad.view(-1)` works)."""
     if tensor.grad is None:
-        if grad.base is not None or id(grad) in handed:
+        if grad.base is not None or id(grad) in handed or (
+                not grad.flags.c_contiguous and tensor._data.flags.c_contiguous):
             grad = grad.copy()
         handed.add(id(grad))
         tensor.grad = (_wrap or _bind_wrap())(grad, None)
     else:
         summed = tensor.grad._data + grad
+        if not summed.flags.c_contiguous and tensor._data.flags.c_contiguous:
+            summed = summed.copy()
         # NumPy turns a 0-d sum into a scalar; keep an array so `p.grad.zero_()` works on 0-d parameters
         tensor.grad._data = np.asarray(summed) if isinstance(summed, np.generic) else summed
 
@@ -171,7 +175,10 @@ def _sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple 
         for t, v in zip(inputs, fn.versions):
             if t._version != v and _saved(fn, t._data):
                 raise RuntimeError(_modified_message(fn, t, v))
-        in_grads = fn.backward(g) if not create_graph else graph_backward(fn, g, wrap)
+        if (g._data if create_graph else g).dtype.kind == "c" and not fn.complex_backward:
+            in_grads = _conjugated_backward(fn, g, wrap, create_graph)
+        else:
+            in_grads = fn.backward(g) if not create_graph else graph_backward(fn, g, wrap)
         if not isinstance(in_grads, tuple):
             in_grads = (in_grads,)
         if check_nan:
@@ -191,9 +198,9 @@ def _sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple 
                                    f"{tuple(ig.shape)} does not match input shape {t._data.shape}")
             if create_graph:
                 if ig._data.dtype != t._data.dtype:
-                    ig = ig._cast(t._data.dtype)
-            elif ig.dtype != t._data.dtype:
-                ig = ig.astype(t._data.dtype)
+                    ig = (ig.real if ig._data.dtype.kind == "c" else ig)._cast(t._data.dtype)
+            elif ig.dtype != t._data.dtype:  # a real input of a complex result gets the real part (as torch)
+                ig = (ig.real if ig.dtype.kind == "c" else ig).astype(t._data.dtype)
             if parent is None:
                 prev = leaves.get(id(t))
                 leaves[id(t)] = (t, ig if prev is None else prev[1] + ig)
@@ -214,6 +221,18 @@ def _sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple 
     for t, g in retained:
         accumulate(t, g, handed)
     return captured
+
+
+def _conjugated_backward(fn, g, wrap, create_graph: bool) -> tuple:
+    """A real backward formula applied to a complex gradient, in torch's convention: conj(backward(conj(g)))
+    (for a holomorphic op, g * conj(f'(z)); see ops/complex.py)."""
+    if create_graph:
+        in_grads = graph_backward(fn, g.conj(), wrap)
+    else:
+        in_grads = fn.backward(g.conj())
+    if not isinstance(in_grads, tuple):
+        in_grads = (in_grads,)
+    return tuple(None if ig is None else ig.conj() for ig in in_grads)
 
 
 def _accumulate_graph_leaf(tensor, grad, handed: set) -> None:

@@ -26,6 +26,10 @@ class Function(Node):
     freed = False
     # create_graph support (see engine.py): saved attribute -> input index or "out"; None = no 2nd derivative
     tensor_saves: dict | None = None
+    # complex gradients (torch's conjugate-Wirtinger convention): False means `backward` is the real formula and
+    # the engine passes conj(backward(conj(g))) for a complex g (exact for holomorphic ops); True means the
+    # backward already gives torch's gradient (the non-holomorphic primitives of ops/complex.py and ops/fft.py)
+    complex_backward = False
 
     def forward(self, *arrays, **options):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -115,6 +119,24 @@ def apply(fn_class: type[Function], *tensors, **options):
     """
     wrap = _wrap or _bind_wrap()
     fn = fn_class()
+    if len(tensors) == 1:  # the common unary case, spelled out: this runs once per op
+        t = tensors[0]
+        if t.requires_grad and _state.enabled:
+            fn.needs_input_grad = (True,)
+            out = fn.forward(t._data, **options)
+            fn.inputs, fn.parents, fn.versions = tensors, (t._ctx,), (t._version,)
+            return wrap(out, fn)
+        fn.needs_input_grad = (False,)
+        return wrap(fn.forward(t._data, **options), None)
+    if len(tensors) == 2:  # and the binary one
+        a, b = tensors
+        if _state.enabled and (a.requires_grad or b.requires_grad):
+            fn.needs_input_grad = (a.requires_grad, b.requires_grad)
+            out = fn.forward(a._data, b._data, **options)
+            fn.inputs, fn.parents, fn.versions = tensors, (a._ctx, b._ctx), (a._version, b._version)
+            return wrap(out, fn)
+        fn.needs_input_grad = (False, False)
+        return wrap(fn.forward(a._data, b._data, **options), None)
     needs = tuple([t.requires_grad for t in tensors]) if _state.enabled else (False,) * len(tensors)
     fn.needs_input_grad = needs
     out = fn.forward(*[t._data for t in tensors], **options)

@@ -1,82 +1,37 @@
 """`torch.func`: function transforms on nnstudio's tape-based autograd.
 
 - `functional_call(module, params_and_buffers, args)`: run a module with other tensors in place of some of its
-  parameters and buffers (the module is left as it was, even when the call raises).
+  parameters and buffers (the module is left as it was, even when the call raises); `stack_module_state(models)`
+  stacks M like models' tensors for ensembling with `vmap` (`_functional_call.py`).
 - `grad`, `grad_and_value`: the gradient of a function returning a scalar, with respect to `argnums`; built on
   `autograd.grad(..., create_graph=True)`, so transforms nest (`grad(grad(f))` is the second derivative).
 - `vjp`, `jacrev`, `jacfwd`, `hessian`: on `autograd.functional` (rows of the Jacobian one backward pass each).
+- `jvp`, `linearize`: Jacobian-vector products by the double-backward trick; `functionalize` (eager here: the
+  function as it is) (`_eager_transforms.py`).
 - `vmap(func, in_dims, out_dims)`: maps `func` over a dimension by calling it once per slice and stacking the
   results (no batching rule is needed, so every op works; it costs one call per slice). `randomness` is
   accepted as in torch ("error", "different", "same": slices draw in turn, so "different" is what happens).
+- `replace_all_batch_norm_modules_(root)`: BatchNorm without running statistics (`_batch_norm_replacement.py`).
 
-Pytrees: arguments and results may be tensors or (nested) tuples, lists and dicts of tensors.
+Pytrees (`_pytree.py`): arguments and results may be tensors or (nested) tuples, lists and dicts of tensors.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import contextmanager
 
 from ..autograd import functional as _functional
 from ..autograd.functional_grad import grad as _autograd_grad
 from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
+from ._batch_norm_replacement import replace_all_batch_norm_modules_
+from ._eager_transforms import functionalize, jvp, linearize
+from ._functional_call import functional_call, stack_module_state
+from ._pytree import leaves as _leaves
+from ._pytree import rebuild as _rebuild
 
-__all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jacrev", "jacfwd", "hessian", "vmap"]
-
-
-# ----------------------------------------------------------------------------------------------- functional_call
-@contextmanager
-def _swapped(module, tensors: dict, strict: bool):
-    """Put `tensors` (dotted names) in place of the module's parameters, buffers or attributes meanwhile."""
-    known = dict(module.named_parameters(remove_duplicate=False)) | dict(module.named_buffers(remove_duplicate=False))
-    if strict:
-        missing, unexpected = sorted(set(known) - set(tensors)), sorted(set(tensors) - set(known))
-        if missing or unexpected:
-            raise RuntimeError(f"functional_call got unexpected keys {unexpected[:5]} and misses keys {missing[:5]}")
-    saved = []
-    try:
-        for name, value in tensors.items():
-            owner_name, _, attr = name.rpartition(".")
-            owner = module.get_submodule(owner_name) if owner_name else module
-            for group in ("_parameters", "_buffers"):
-                table = owner.__dict__.get(group, {})
-                if attr in table:
-                    saved.append((table, attr, table[attr]))
-                    table[attr] = value
-                    break
-            else:
-                saved.append((owner.__dict__, attr, owner.__dict__.get(attr, _MISSING)))
-                owner.__dict__[attr] = value
-        yield
-    finally:
-        for table, attr, old in reversed(saved):
-            if old is _MISSING:
-                table.pop(attr, None)
-            else:
-                table[attr] = old
-
-
-_MISSING = object()
-
-
-def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs: dict | None = None, *,
-                    tie_weights: bool = True, strict: bool = False):
-    """`module(*args, **kwargs)` with the tensors of `parameter_and_buffer_dicts` (a dict of dotted names, or a
-    sequence of dicts) standing in for the module's own; the module is unchanged afterwards."""
-    dicts = parameter_and_buffer_dicts
-    if isinstance(dicts, dict):
-        merged = dict(dicts)
-    else:
-        merged = {}
-        for d in dicts:
-            overlap = set(merged) & set(d)
-            if overlap:
-                raise ValueError(f"functional_call: {sorted(overlap)[0]!r} appears in more than one dict")
-            merged.update(d)
-    args = () if args is None else (args if isinstance(args, tuple) else (args,))
-    with _swapped(module, merged, strict):
-        return module(*args, **(kwargs or {}))
+__all__ = ["functional_call", "stack_module_state", "grad", "grad_and_value", "vjp", "jvp", "linearize", "jacrev",
+           "jacfwd", "hessian", "vmap", "functionalize", "replace_all_batch_norm_modules_"]
 
 
 # ----------------------------------------------------------------------------------------------- grad
@@ -86,27 +41,6 @@ def _argnums(argnums, n_args: int) -> tuple[int, ...]:
         raise RuntimeError(f"Got argnums={argnums!r}, but the function was called with {n_args} positional "
                            "argument(s)")
     return tuple(a % n_args for a in nums)
-
-
-def _leaves(tree) -> list:
-    if isinstance(tree, Tensor):
-        return [tree]
-    if isinstance(tree, (tuple, list)):
-        return [leaf for item in tree for leaf in _leaves(item)]
-    if isinstance(tree, dict):
-        return [leaf for item in tree.values() for leaf in _leaves(item)]
-    return []
-
-
-def _rebuild(tree, leaves: list):
-    """`tree` with its tensors replaced, in order, by `leaves` (consumed from the front)."""
-    if isinstance(tree, Tensor):
-        return leaves.pop(0)
-    if isinstance(tree, (tuple, list)):
-        return type(tree)(_rebuild(item, leaves) for item in tree)
-    if isinstance(tree, dict):
-        return {k: _rebuild(v, leaves) for k, v in tree.items()}
-    return tree
 
 
 def grad_and_value(func: Callable, argnums=0, has_aux: bool = False) -> Callable:

@@ -14,4 +14,4 @@ from . import (
 )
 from .modules import *  # noqa: F403
 from .parallel.data_parallel import DataParallel
-from .parameter import Buffer, Parameter
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter

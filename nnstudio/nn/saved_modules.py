@@ -23,7 +23,7 @@ from .. import serialization
 from .._backend import device as Device
 from .._dtype import dtype as DType
 from .modules.module import Module
-from .parameter import Parameter
+from .parameter import Parameter, UninitializedBuffer, UninitializedParameter, is_lazy
 
 _PUBLIC_HOMES = ("nnstudio", "nnstudio.nn.functional", "nnstudio.nn.init", "nnstudio.linalg", "nnstudio.special")
 
@@ -102,14 +102,16 @@ class ModuleCodec:
     """Encodes nn.Module objects (and Parameters, functions, classes, dtypes and devices inside them)."""
 
     def handles(self, obj) -> bool:
-        return isinstance(obj, (Module, Parameter, DType, Device, types.FunctionType, types.BuiltinFunctionType,
-                                type))
+        return isinstance(obj, (Module, Parameter, UninitializedBuffer, DType, Device, types.FunctionType,
+                                types.BuiltinFunctionType, type))
 
     def encode(self, obj, encode, path: str) -> dict:
         if isinstance(obj, DType):
             return {"dtype": obj.name}
         if isinstance(obj, Device):
             return {"device": str(obj)}
+        if is_lazy(obj):  # shape unknown: its kind and requires_grad, what torch pickles (it comes back float32)
+            return {"uninitialized": type(obj).__name__, "requires_grad": bool(obj.requires_grad)}
         if isinstance(obj, Parameter):
             plain = obj.detach()
             return {"parameter": encode(plain, path), "requires_grad": bool(obj.requires_grad)}
@@ -123,6 +125,12 @@ class ModuleCodec:
         return {"module": _name_of(type(obj), path), "attrs": encode(attrs, f"{path}.__dict__")}
 
     def decode(self, node: dict, decode, allowed) -> object:
+        if "uninitialized" in node:
+            kind = {"UninitializedParameter": UninitializedParameter, "UninitializedBuffer": UninitializedBuffer}.get(
+                str(node["uninitialized"]))
+            if kind is None:
+                raise serialization.Unreadable(f"it holds an unknown placeholder {str(node)[:80]}")
+            return kind(requires_grad=bool(node.get("requires_grad")))
         if "dtype" in node:
             from .. import _dtype
 

@@ -1,4 +1,5 @@
-"""Activation primitives: relu, leaky_relu, sigmoid, tanh, gelu, softplus, elu, softmax, log_softmax.
+"""Activation primitives: relu, leaky_relu, hardtanh (relu6), hardswish, sigmoid, log_sigmoid, tanh, gelu, softplus,
+elu, softmax, log_softmax.
 
 The backwards also run on Tensors under create_graph (`tensor_saves`, see autograd/engine.py); a value the fast
 path caches from the input (gelu's CDF, softplus's sigmoid) is recomputed from the input Tensor there.
@@ -6,12 +7,14 @@ path caches from the input (gelu's CDF, softplus's sigmoid) is recomputed from t
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 from .._backend import xp_of
 from ..autograd import Function
 from ._ns import ns_of
-from .intraop import elementwise
+from .intraop import MIN_PART_ELEMENTS, elementwise
+from .pointwise import array_namespace
 
 
 def _erf(x):
@@ -45,8 +48,14 @@ class Relu(Function):
     tensor_saves: dict = {}  # the mask is a constant of the derivative
 
     def forward(self, a):
+        if a.dtype.kind == "c":
+            raise NotImplementedError("clamp is not supported for complex types")  # torch's relu is a clamp
         xp = xp_of(a)
         zero = a.dtype.type(0)
+        if a.size < MIN_PART_ELEMENTS:  # one core: two ufuncs, without the row-block machinery's cost
+            z = xp.maximum(a, zero)  # NaN stays NaN
+            self.mask = z != zero
+            return z
         z, self.mask = xp.empty_like(a), xp.empty(a.shape, dtype=bool)
 
         def relu(a, mask, out):
@@ -56,7 +65,7 @@ class Relu(Function):
         return z
 
     def backward(self, g):
-        if hasattr(g, "_ctx"):
+        if hasattr(g, "_ctx") or g.size < MIN_PART_ELEMENTS:
             return (g * self.mask,)
         xp = xp_of(g)
         return (elementwise(xp, xp.empty(g.shape, dtype=g.dtype), xp.multiply, g, self.mask),)
@@ -76,21 +85,76 @@ class LeakyRelu(Function):
         return (g * self.scale,)
 
 
+class Hardtanh(Function):
+    """z = clamp(a, min_val, max_val);  dz/da = 1 where min_val < a < max_val, else +0 (torch's vectorised
+    hardtanh_backward: 0 at both ends and at NaN). relu6 is hardtanh(a, 0, 6)."""
+
+    tensor_saves: dict = {}  # the mask is a constant of the derivative
+
+    def forward(self, a, min_val=-1.0, max_val=1.0):
+        xp = xp_of(a)
+        lo, hi = a.dtype.type(min_val), a.dtype.type(max_val)
+        self.mask = (a > lo) & (a < hi)
+        return xp.minimum(xp.maximum(a, lo), hi)  # NaN stays NaN, as torch's clamp
+
+    def backward(self, g):
+        return (ns_of(g).where(self.mask, g, 0),)
+
+
+class Hardswish(Function):
+    """z = a relu6(a + 3) / 6;  dz/da = +0 for a <= -3, 1 for a >= 3, a / 3 + 1/2 otherwise (NaN at NaN): torch's
+    vectorised hardswish_backward, in its order of operations."""
+
+    tensor_saves = {"a": 0}
+
+    def forward(self, a):
+        xp = xp_of(a)
+        self.a = a
+        with xp.errstate(invalid="ignore") if hasattr(xp, "errstate") else contextlib.nullcontext():  # -inf * 0: NaN
+            return a * xp.minimum(xp.maximum(a + 3, 0), 6) / 6
+
+    def backward(self, g):
+        ns, a = ns_of(g), self.a
+        return (ns.where(a <= -3, 0, ns.where(a >= 3, g, g * (a / 3 + 0.5))),)
+
+
 class Sigmoid(Function):
     """z = 1 / (1 + e^-a);  dz/da = z (1 - z)"""
 
     tensor_saves = {"z": "out"}
 
     def forward(self, a):
-        xp = xp_of(a)
-        # split by sign so neither branch overflows
-        e = xp.exp(-xp.abs(a))
-        self.z = xp.where(a >= 0, 1 / (1 + e), e / (1 + e))
+        # scipy.special.expit (cupyx's on the GPU): one stable pass, within an ulp of torch's, and faster at every
+        # size than the sign-split exp formula (0.4 against 3.8 us on 64 elements, 0.68 against 2.6 ms on 262144)
+        self.z = array_namespace(xp_of(a)).expit(a)
         return self.z
 
     def backward(self, g):
         z = self.z
         return (g * z * (1 - z),)
+
+
+class LogSigmoid(Function):
+    """z = min(a, 0) - log1p(e^-|a|) (torch's form);  dz/da = [a < 0] - (1 if a < 0 else -1) e^-|a| / (1 + e^-|a|),
+    torch's log_sigmoid_backward (so 1/2 at a = 0, where the composite form's abs / relu gave 0). With history
+    (create_graph) it is the same sigmoid(-a), whose derivative -sigmoid(a) sigmoid(-a) is torch's double
+    backward."""
+
+    tensor_saves = {"a": 0}
+
+    def forward(self, a):
+        xp = xp_of(a)
+        self.a = a
+        return xp.minimum(a, 0) - xp.log1p(xp.exp(-xp.abs(a)))
+
+    def backward(self, g):
+        ns, a = ns_of(g), self.a
+        if ns.is_tensor:
+            return (g * (-a).sigmoid(),)
+        max_deriv = (a < 0).astype(a.dtype)  # in a's dtype, as torch
+        sign = max_deriv * 2 - 1
+        z = ns.exp(-ns.abs(a))
+        return (g * (max_deriv - sign * (z / (1 + z))),)
 
 
 class Tanh(Function):

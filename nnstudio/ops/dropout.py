@@ -12,14 +12,15 @@ from .gpu_kernels import DROPOUT_MASK, kernel
 
 def dropout_keep(shape: tuple, p: float, like) -> object:
     """A dropout multiplier of `shape` in `like`'s dtype and on its device: 0 with probability p, else
-    1 / (1 - p) (0 everywhere for p = 1). The uniforms come from the library's generator in `like`'s dtype
-    (float32 unless `like` is float64: half the bits and time of float64 draws): on the CPU from the NumPy
-    generator, on the GPU from the device stream seeded from it (no mask crosses the bus)."""
+    1 / (1 - p) (0 everywhere for p = 1), computed in `like`'s dtype as torch divides its noise. On the CPU the
+    mask is torch's own for the stream's state; on the GPU it is drawn by the device stream seeded from it (no
+    mask crosses the bus)."""
     draw = np.float64 if like.dtype == np.float64 else np.float32
-    scale = like.dtype.type(1.0 / (1.0 - p) if p < 1.0 else 0.0)
+    one = like.dtype.type(1)
+    scale = one / like.dtype.type(1.0 - p) if p < 1.0 else like.dtype.type(0)
     xp = xp_of(like)
-    if xp is np:
-        keep = generator().random(shape, dtype=draw) >= p
+    if xp is np:  # torch's mask: bernoulli_(1 - p) (float64 uniforms below 1 - p), then divided by 1 - p
+        keep = generator().bernoulli_scalar(1.0 - p, shape)
         return keep * scale  # bool times a scalar of like's dtype: one pass, already in like's dtype
     u = device_generator(xp).random_sample(shape, dtype=draw).astype(like.dtype, copy=False)
     return kernel(xp, DROPOUT_MASK)(u, like.dtype.type(p), scale)  # one launch: u >= p ? scale : 0

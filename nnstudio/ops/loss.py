@@ -1,4 +1,5 @@
-"""Loss primitives that are worth fusing: the negative log-likelihood gather."""
+"""Loss primitives that are worth fusing: the negative log-likelihood gather, binary cross-entropy, and
+soft-margin loss (one op as torch's, with its reduction inside)."""
 
 from __future__ import annotations
 
@@ -77,6 +78,35 @@ class BinaryCrossEntropy(Function):
             else:
                 gy = g * (self.log_1mx - self.log_x)
         return gx, gy
+
+
+class SoftMarginLoss(Function):
+    """loss = log1p(exp(-x y)) elementwise, in x's dtype, as torch computes it (no guard: inf where -x y is
+    large, with a NaN gradient there), reduced inside ('mean', 'sum' or 'none', as torch's op);
+    dx = -norm y z / (1 + z) g with z = exp(-y x) and norm = 1 / numel for 'mean' (torch's backward, in its
+    order). The target gets no gradient (torch refuses one). x (*), y broadcastable to x's shape."""
+
+    tensor_saves = {"x": 0, "y": 1}
+
+    def forward(self, x, y, reduction="mean"):
+        xp = xp_of(x)
+        self.x, self.y, self.norm = x, y, 1.0 / x.size if reduction == "mean" and x.size else 1.0
+        with xp.errstate(over="ignore") if hasattr(xp, "errstate") else _nullcontext():
+            loss = xp.log1p(xp.exp(((-x) * y).astype(x.dtype, copy=False)))
+        if reduction == "none":
+            return loss
+        return xp.asarray(loss.sum() if reduction == "sum" else loss.mean(), dtype=x.dtype)
+
+    def backward(self, g):
+        ns, x, y, norm = ns_of(g), self.x, self.y, self.norm
+        if ns.is_tensor:
+            z = ns.exp(-y * x)
+            return (y * z * (-norm) / (z + 1) * g, None)
+        xp = xp_of(x)
+        with xp.errstate(over="ignore", invalid="ignore") if hasattr(xp, "errstate") else _nullcontext():
+            z = xp.exp((-y) * x)
+            gx = y * z * (-norm) / (z + 1) * g
+        return (gx.astype(x.dtype, copy=False), None)
 
 
 def _nullcontext():

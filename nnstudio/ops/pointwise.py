@@ -172,6 +172,12 @@ def _fmax_d(pick_first):
     return d, d_other
 
 
+def _complex_abs_d(x, out, g, ns):
+    """d|z| for complex z in torch's convention: g z / |z| (0 at z = 0), written so it differentiates again."""
+    zero = out == 0
+    return ns.where(zero, g * 0, g / ns.where(zero, out * 0 + 1, out)) * x
+
+
 def _round(ns, x, decimals=0):
     if x.dtype.kind != "f":
         return x.copy()
@@ -337,8 +343,9 @@ TABLE: tuple[Pointwise, ...] = (
     P("logit", _logit, (_logit_d,), params=(("eps", None),), domain=("01",), special="logit",
       doc="log(p / (1 - p)), input clamped to [eps, 1 - eps] when eps is given"),
     # piecewise and sign-like (zero gradient almost everywhere)
-    P("abs", lambda ns, x: ns.abs(x), (lambda x, out, g, ns: g * ns.sign(x),), dtype="keep", domain=("away0",),
-      doc="absolute value"),
+    P("abs", lambda ns, x: ns.abs(x),
+      (lambda x, out, g, ns: g * ns.sign(x) if x.dtype.kind != "c" else _complex_abs_d(x, out, g, ns),),
+      dtype="keep", domain=("away0",), doc="absolute value"),
     P("sign", lambda ns, x: ns.sign(x), (_zero,), dtype="keep", doc="-1, 0 or 1"),
     P("sgn", lambda ns, x: ns.sign(x), (_zero,), dtype="keep", doc="the sign (as sign for real inputs)"),
     P("floor", _keep_int("floor"), (_zero,), dtype="keep", doc="round down (gradient zero, as torch)"),
@@ -464,6 +471,25 @@ BY_NAME: dict[str, Pointwise] = {op.name: op for op in TABLE}
 # ---------------------------------------------------------------------- the primitive generated per entry
 
 
+# the rows torch refuses for complex inputs (NotImplementedError, or RuntimeError for the second set)
+NO_COMPLEX = frozenset("""airy_ai atan2 bessel_j0 bessel_j1 bessel_y0 bessel_y1 bitwise_left_shift bitwise_right_shift
+    ceil chebyshev_polynomial_t chebyshev_polynomial_u chebyshev_polynomial_v chebyshev_polynomial_w copysign digamma
+    entr erf erfc erfcx erfinv fix floor floor_divide fmod frac gammainc gammaincc gcd hermite_polynomial_h
+    hermite_polynomial_he hypot i0 i0e i1 i1e igamma igammac laguerre_polynomial_l lcm legendre_polynomial_p lgamma
+    log_ndtr logaddexp2 logit modified_bessel_i0 modified_bessel_i1 modified_bessel_k0 modified_bessel_k1 ndtr ndtri
+    nextafter remainder round scaled_modified_bessel_k0 scaled_modified_bessel_k1 shifted_chebyshev_polynomial_t
+    shifted_chebyshev_polynomial_u shifted_chebyshev_polynomial_v shifted_chebyshev_polynomial_w sign
+    spherical_bessel_j0 trunc xlog1py xlogy zeta""".split())
+NO_COMPLEX_RUNTIME = frozenset({"deg2rad", "rad2deg", "fmax", "fmin", "heaviside"})
+
+
+def _refuse_complex(op: Pointwise, array) -> None:
+    kind = "ComplexFloat" if array.dtype.itemsize == 8 else "ComplexDouble"
+    if op.name in NO_COMPLEX_RUNTIME:
+        raise RuntimeError(f"{op.name} is not supported for complex inputs (got {kind}), as in torch")
+    raise NotImplementedError(f'"{op.extra.get("kernel", op.name)}_cpu" not implemented for \'{kind}\'')
+
+
 class PointwiseFunction(Function):
     """A table entry as a differentiable primitive: forward and backward both evaluate the entry's formulas on
     the array namespace. Subclasses (one per entry, named after it) only set `op`."""
@@ -472,10 +498,13 @@ class PointwiseFunction(Function):
     tensor_saves = {"arrays": "inputs", "out": "out"}  # lifted to Tensors under create_graph (autograd/engine.py)
 
     def forward(self, *arrays, **params):
+        if arrays[0].dtype.kind == "c" and (self.op.name in NO_COMPLEX or self.op.name in NO_COMPLEX_RUNTIME):
+            _refuse_complex(self.op, arrays[0])
         xp = xp_of(arrays[0])
         ns = _NAMESPACES.get(xp) or array_namespace(xp)
         out = self.op.forward(ns, *arrays, **params)
-        if getattr(out, "dtype", None) != arrays[0].dtype and self.op.dtype != "bool":
+        if getattr(out, "dtype", None) != arrays[0].dtype and self.op.dtype != "bool" and \
+                arrays[0].dtype.kind != "c":  # abs of a complex tensor is real
             out = xp.asarray(out, dtype=arrays[0].dtype)
         if True in self.needs_input_grad:
             self.arrays, self.out, self.params = arrays, out, params

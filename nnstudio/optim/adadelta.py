@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._backend import xp_of
-from .optimizer import Optimizer
+from .optimizer import Optimizer, count_step, scalar_tensor, zeros_state
 
 
 class Adadelta(Optimizer):
@@ -15,19 +15,19 @@ class Adadelta(Optimizer):
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho} (it must be in [0, 1])")
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
-                                      foreach=foreach, capturable=capturable, differentiable=differentiable))
+                                      capturable=capturable, foreach=foreach, differentiable=differentiable))
 
     def _update(self, group, p, g, state):
         xp = xp_of(p)
         lr, rho, eps, wd = group["lr"], group["rho"], group["eps"], group["weight_decay"]
         if not state:
-            state["step"] = 0.0
-            state["square_avg"] = xp.zeros_like(p)
-            state["acc_delta"] = xp.zeros_like(p)
-        state["step"] += 1
+            state["step"] = scalar_tensor(0.0)
+            state["square_avg"] = zeros_state(p)
+            state["acc_delta"] = zeros_state(p)
+        count_step(state)
         if wd:
             g = g + wd * p
-        square_avg, acc_delta = state["square_avg"], state["acc_delta"]
+        square_avg, acc_delta = state["square_avg"]._data, state["acc_delta"]._data
         square_avg *= rho
         square_avg += (1 - rho) * (g * g)
         std = xp.sqrt(square_avg + eps)

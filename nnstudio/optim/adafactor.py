@@ -9,7 +9,7 @@ import numpy as np
 
 from .._backend import xp_of
 from ._hyperparams import check_hyperparameters
-from .optimizer import Optimizer
+from .optimizer import Optimizer, count_step, scalar_tensor, state_tensor
 
 
 class Adafactor(Optimizer):
@@ -44,27 +44,26 @@ class Adafactor(Optimizer):
         eps1, eps2 = group["eps"]
         eps1 = float(np.finfo(g.dtype).eps) if eps1 is None else eps1
         if not state:
-            state["step"] = 0.0
+            state["step"] = scalar_tensor(0.0)
             if g.ndim > 1:
-                state["row_var"] = xp.zeros(g.shape[:-1] + (1,), dtype=g.dtype)
-                state["col_var"] = xp.zeros(g.shape[:-2] + (1, g.shape[-1]), dtype=g.dtype)
+                state["row_var"] = state_tensor(xp.zeros(g.shape[:-1] + (1,), dtype=g.dtype))
+                state["col_var"] = state_tensor(xp.zeros(g.shape[:-2] + (1, g.shape[-1]), dtype=g.dtype))
             else:
-                state["variance"] = xp.zeros_like(g)
-        state["step"] += 1
-        t = state["step"]
+                state["variance"] = state_tensor(xp.zeros_like(g))
+        t = count_step(state)
         beta2_t = t ** group["beta2_decay"]
         rho = min(group["lr"], 1 / math.sqrt(t))
         alpha = max(eps2, float(xp.linalg.norm(p.ravel())) / math.sqrt(p.size)) * rho
         if group["weight_decay"]:
             p *= 1 - group["lr"] * group["weight_decay"]
         if g.ndim > 1:
-            row_var, col_var = state["row_var"], state["col_var"]
+            row_var, col_var = state["row_var"]._data, state["col_var"]._data
             row_var += beta2_t * ((g * g).sum(axis=-1, keepdims=True) / g.shape[-1] - row_var)
             col_var += beta2_t * ((g * g).sum(axis=-2, keepdims=True) / g.shape[-2] - col_var)
             var = row_var @ col_var
             var /= xp.maximum(row_var.mean(axis=-2, keepdims=True), eps1)
         else:
-            variance = state["variance"]
+            variance = state["variance"]._data
             variance += beta2_t * (g * g - variance)
             var = variance.copy()
         update = 1 / xp.sqrt(xp.maximum(var, eps1 * eps1))

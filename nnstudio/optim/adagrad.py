@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._backend import xp_of
-from .optimizer import Optimizer
+from .optimizer import Optimizer, count_step, scalar_tensor, state_tensor
 
 
 class Adagrad(Optimizer):
@@ -16,19 +16,19 @@ class Adagrad(Optimizer):
             raise ValueError(f"Invalid lr_decay value: {lr_decay}")
         if initial_accumulator_value < 0:
             raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
-        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay, eps=eps,
-                                      initial_accumulator_value=initial_accumulator_value, maximize=maximize,
-                                      foreach=foreach, differentiable=differentiable, fused=fused))
+        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
+                                      initial_accumulator_value=initial_accumulator_value, foreach=foreach,
+                                      maximize=maximize, differentiable=differentiable, fused=fused))
 
     def _update(self, group, p, g, state):
         xp = xp_of(p)
         if not state:
-            state["step"] = 0.0
-            state["sum"] = xp.full_like(p, group["initial_accumulator_value"])
-        state["step"] += 1
+            state["step"] = scalar_tensor(0.0)
+            state["sum"] = state_tensor(xp.full_like(p, group["initial_accumulator_value"]))
+        t = count_step(state)
         if group["weight_decay"]:
             g = g + group["weight_decay"] * p
-        clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-        s = state["sum"]
+        clr = group["lr"] / (1 + (t - 1) * group["lr_decay"])
+        s = state["sum"]._data
         s += g * g
         p -= clr * (g / (xp.sqrt(s) + group["eps"]))

@@ -7,7 +7,7 @@ import numpy as np
 from .._backend import xp_of
 from ..ops.intraop import batch_parts, run_parts
 from ._fused_gpu import adam_step
-from .optimizer import Optimizer
+from .optimizer import Optimizer, count_step, scalar_tensor, zeros_state
 
 
 class Adam(Optimizer):
@@ -33,23 +33,22 @@ class Adam(Optimizer):
         b1, b2 = group["betas"]
         lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
         if not state:
-            state["step"] = 0.0
-            state["exp_avg"] = xp.zeros_like(p)
-            state["exp_avg_sq"] = xp.zeros_like(p)
+            state["step"] = scalar_tensor(0.0)
+            state["exp_avg"] = zeros_state(p)
+            state["exp_avg_sq"] = zeros_state(p)
             if group["amsgrad"]:
-                state["max_exp_avg_sq"] = xp.zeros_like(p)
+                state["max_exp_avg_sq"] = zeros_state(p)
         if wd:
             if group.get("decoupled_weight_decay", self._decoupled):
                 p *= 1 - lr * wd
             else:
                 g = g + wd * p
-        state["step"] += 1
-        t = state["step"]
-        m, v = state["exp_avg"], state["exp_avg_sq"]
+        t = count_step(state)
+        m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
         if xp is not np and not group["amsgrad"]:  # the GPU: the same arithmetic in one kernel launch
             adam_step(xp, p, g, m, v, b1, b2, lr / (1 - b1**t), (1 - b2**t) ** 0.5, eps)
             return
-        vmax = state["max_exp_avg_sq"] if group["amsgrad"] else None
+        vmax = state["max_exp_avg_sq"]._data if group["amsgrad"] else None
         coefs = (b1, b2, 1 - b1**t, (1 - b2**t) ** 0.5, lr, eps)
         if p.ndim == 0:  # as 1-element views: NumPy's ufuncs turn 0-d arrays into scalars, which `out=` refuses
             _adam_rows(p.reshape(1), xp.reshape(g, 1), m.reshape(1), v.reshape(1),

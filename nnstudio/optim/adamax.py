@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .._backend import xp_of
 from ._checks import check_adam_args
-from .optimizer import Optimizer
+from .optimizer import Optimizer, count_step, scalar_tensor, zeros_state
 
 
 class Adamax(Optimizer):
@@ -23,14 +23,14 @@ class Adamax(Optimizer):
         b1, b2 = group["betas"]
         lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
         if not state:
-            state["step"] = 0.0
-            state["exp_avg"] = xp.zeros_like(p)
-            state["exp_inf"] = xp.zeros_like(p)
-        state["step"] += 1
+            state["step"] = scalar_tensor(0.0)
+            state["exp_avg"] = zeros_state(p)
+            state["exp_inf"] = zeros_state(p)
+        t = count_step(state)
         if wd:
             g = g + wd * p
-        m, u = state["exp_avg"], state["exp_inf"]
+        m, u = state["exp_avg"]._data, state["exp_inf"]._data
         m += (1 - b1) * (g - m)
         u *= b2
         xp.maximum(u, xp.abs(g) + eps, out=u)
-        p -= (lr / (1 - b1 ** state["step"])) * (m / u)
+        p -= (lr / (1 - b1 ** t)) * (m / u)

@@ -1,7 +1,8 @@
 """L-BFGS (Nocedal 1980; the minFunc variant torch ports), with an optional strong-Wolfe line search.
 
 `step(closure)` runs up to `max_iter` iterations on the flattened parameters. Scalars stay 0-d float32 values,
-as torch's tensors do, so the iterates follow torch's to float32 rounding.
+as torch's tensors do, so the iterates follow torch's to float32 rounding. Between steps `state` holds what torch's
+holds (`d`, `old_dirs`, `ro`, `H_diag`, `prev_flat_grad` ... as Tensors, `func_evals` and `n_iter` as ints).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ class LBFGS(Optimizer):
         line_search_fn, history_size = group["line_search_fn"], group["history_size"]
         xp = xp_of(self._params[0]._data)
 
-        state = self.state.setdefault(self._params[0], {})
+        state = self.state[self._params[0]]
         state.setdefault("func_evals", 0)
         state.setdefault("n_iter", 0)
         orig_loss = evaluate()
@@ -98,9 +99,9 @@ class LBFGS(Optimizer):
         if xp.abs(flat_grad).max() <= tolerance_grad:
             return orig_loss
 
-        d, t = state.get("d"), state.get("t")
-        old_dirs, old_stps, ro = state.get("old_dirs"), state.get("old_stps"), state.get("ro")
-        H_diag, prev_flat_grad, prev_loss = state.get("H_diag"), state.get("prev_flat_grad"), state.get("prev_loss")
+        d, t, old_dirs, old_stps, ro, H_diag, prev_flat_grad, prev_loss, al = (
+            _raw(state.get(k)) for k in ("d", "t", "old_dirs", "old_stps", "ro", "H_diag", "prev_flat_grad",
+                                         "prev_loss", "al"))
 
         n_iter = 0
         while n_iter < max_iter:
@@ -125,9 +126,8 @@ class LBFGS(Optimizer):
                     ro.append(1.0 / ys)
                     H_diag = ys / xp.dot(y, y)
                 num_old = len(old_dirs)
-                if "al" not in state:
-                    state["al"] = [None] * history_size
-                al = state["al"]
+                if al is None:
+                    al = [None] * history_size
                 q = -flat_grad
                 for i in range(num_old - 1, -1, -1):
                     al[i] = xp.dot(old_stps[i], q) * ro[i]
@@ -182,37 +182,28 @@ class LBFGS(Optimizer):
             if abs(loss - prev_loss) < tolerance_change:
                 break
 
-        state.update(d=d, t=t, old_dirs=old_dirs, old_stps=old_stps, ro=ro, H_diag=H_diag,
-                     prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
+        if al is not None:
+            state["al"] = _pack(al)
+        state.update(d=_pack(d), t=_pack(t), old_dirs=_pack(old_dirs), old_stps=_pack(old_stps), ro=_pack(ro),
+                     H_diag=_pack(H_diag), prev_flat_grad=_pack(prev_flat_grad), prev_loss=prev_loss)
         return orig_loss
-
-    # ---------------------------------------------------------------- state_dict as torch's: tensors throughout
-    def state_dict(self) -> dict:
-        sd = super().state_dict()
-        sd["state"] = {i: {k: _pack(v) for k, v in st.items()} for i, st in sd["state"].items()}
-        return sd
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        raw = state_dict["state"]
-        super().load_state_dict({"state": {}, "param_groups": state_dict["param_groups"]})
-        self._params = self.param_groups[0]["params"]
-        xp = xp_of(self._params[0]._data)
-        for i, st in raw.items():
-            self.state[self._params[int(i)]] = {k: _unpack(v, xp) for k, v in st.items()}
 
 
 def _pack(v):
+    """A value as torch's state holds it: arrays and NumPy scalars as Tensors (no copy), lists walked."""
     if isinstance(v, list):
         return [_pack(x) for x in v]
-    if isinstance(v, (np.floating, np.ndarray)) or (hasattr(v, "shape") and not isinstance(v, Tensor)):
-        return Tensor._wrap(np.array(v) if isinstance(v, np.floating) else v.copy(), None)
+    if isinstance(v, np.floating):
+        return Tensor._wrap(np.array(v), None)
+    if hasattr(v, "shape") and not isinstance(v, Tensor):
+        return Tensor._wrap(v, None)
     return v
 
 
-def _unpack(v, xp):
+def _raw(v):
+    """The inverse of `_pack`: each Tensor's array (0-d ones as scalars, as the iteration computes them)."""
     if isinstance(v, list):
-        return [_unpack(x, xp) for x in v]
-    if isinstance(v, Tensor) or hasattr(v, "detach"):
-        arr = np.array(v.detach().cpu().numpy())  # a copy: never share memory with the saved state
-        return arr[()] if arr.ndim == 0 else xp.asarray(arr)
+        return [_raw(x) for x in v]
+    if isinstance(v, Tensor):
+        return v._data[()] if v._data.ndim == 0 else v._data
     return v

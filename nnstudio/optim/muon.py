@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from .._backend import xp_of
-from .optimizer import Optimizer
+from .optimizer import Optimizer, state_tensor
 
 
 def _bf16(x):
@@ -83,9 +83,9 @@ class Muon(Optimizer):
 
     def _update(self, group, p, g, state):
         mu, lr = group["momentum"], float(group["lr"])
-        buf = state.get("momentum_buffer")
-        if buf is None:
-            buf = state["momentum_buffer"] = xp_of(p).zeros_like(g)
+        if "momentum_buffer" not in state:
+            state["momentum_buffer"] = state_tensor(xp_of(p).zeros_like(g))
+        buf = state["momentum_buffer"]._data
         buf += (1 - mu) * (g - buf)
         update = g + mu * (buf - g) if group["nesterov"] else buf
         ortho = zeropower_via_newtonschulz(update, tuple(group["ns_coefficients"]), group["ns_steps"], group["eps"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .._backend import xp_of
 from ._checks import check_adam_args
-from .optimizer import Optimizer
+from .optimizer import Optimizer, count_step, scalar_tensor, zeros_state
 
 
 class RAdam(Optimizer):
@@ -29,17 +29,16 @@ class RAdam(Optimizer):
         b1, b2 = group["betas"]
         lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
         if not state:
-            state["step"] = 0.0
-            state["exp_avg"] = xp.zeros_like(p)
-            state["exp_avg_sq"] = xp.zeros_like(p)
-        state["step"] += 1
-        t = state["step"]
+            state["step"] = scalar_tensor(0.0)
+            state["exp_avg"] = zeros_state(p)
+            state["exp_avg_sq"] = zeros_state(p)
+        t = count_step(state)
         if wd:
             if group["decoupled_weight_decay"]:
                 p *= 1 - lr * wd
             else:
                 g = g + wd * p
-        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
         m += (1 - b1) * (g - m)
         v *= b2
         v += (1 - b2) * (g * g)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._backend import xp_of
-from .optimizer import Optimizer
+from .optimizer import Optimizer, count_step, scalar_tensor, zeros_state
 
 
 class RMSprop(Optimizer):
@@ -17,35 +17,35 @@ class RMSprop(Optimizer):
             raise ValueError(f"Invalid momentum value: {momentum} (it must be >= 0)")
         if alpha < 0:
             raise ValueError(f"Invalid alpha value: {alpha} (it must be >= 0)")
-        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-                                      centered=centered, maximize=maximize, capturable=capturable, foreach=foreach,
-                                      differentiable=differentiable))
+        super().__init__(params, dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
+                                      weight_decay=weight_decay, capturable=capturable, foreach=foreach,
+                                      maximize=maximize, differentiable=differentiable))
 
     def _update(self, group, p, g, state):
         xp = xp_of(p)
         alpha, eps, wd, mu = group["alpha"], group["eps"], group["weight_decay"], group["momentum"]
         if not state:
-            state["step"] = 0.0
-            state["square_avg"] = xp.zeros_like(p)
+            state["step"] = scalar_tensor(0.0)
+            state["square_avg"] = zeros_state(p)
             if mu > 0:
-                state["momentum_buffer"] = xp.zeros_like(p)
+                state["momentum_buffer"] = zeros_state(p)
             if group["centered"]:
-                state["grad_avg"] = xp.zeros_like(p)
-        state["step"] += 1
+                state["grad_avg"] = zeros_state(p)
+        count_step(state)
         if wd:
             g = g + wd * p
-        sq = state["square_avg"]
+        sq = state["square_avg"]._data
         sq *= alpha
         sq += (1 - alpha) * (g * g)
         if group["centered"]:
-            ga = state["grad_avg"]
+            ga = state["grad_avg"]._data
             ga += (1 - alpha) * (g - ga)
             avg = xp.sqrt(sq - ga * ga)
         else:
             avg = xp.sqrt(sq)
         avg += eps
         if mu > 0:
-            buf = state["momentum_buffer"]
+            buf = state["momentum_buffer"]._data
             buf *= mu
             buf += g / avg
             p -= group["lr"] * buf

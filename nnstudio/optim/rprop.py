@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .._backend import xp_of
 from ._hyperparams import check_hyperparameters
-from .optimizer import Optimizer
+from .optimizer import Optimizer, count_step, scalar_tensor, state_tensor, zeros_state
 
 
 class Rprop(Optimizer):
@@ -28,16 +28,17 @@ class Rprop(Optimizer):
         etaminus, etaplus = group["etas"]
         low, high = group["step_sizes"]
         if not state:
-            state["step"] = 0.0
-            state["prev"] = xp.zeros_like(p)
-            state["step_size"] = xp.full_like(p, group["lr"])
-        state["step"] += 1
-        agree = xp.sign(g * state["prev"])
+            state["step"] = scalar_tensor(0.0)
+            state["prev"] = zeros_state(p)
+            state["step_size"] = state_tensor(xp.full_like(p, group["lr"]))
+        count_step(state)
+        prev = state["prev"]._data
+        agree = xp.sign(g * prev)
         factor = xp.where(agree > 0, p.dtype.type(etaplus), xp.where(agree < 0, p.dtype.type(etaminus),
                                                                      p.dtype.type(1)))
-        step_size = state["step_size"]
+        step_size = state["step_size"]._data
         step_size *= factor
         xp.clip(step_size, low, high, out=step_size)
         g = xp.where(factor == p.dtype.type(etaminus), p.dtype.type(0), g)
         p -= xp.sign(g) * step_size
-        state["prev"][...] = g
+        prev[...] = g

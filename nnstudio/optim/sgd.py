@@ -6,7 +6,7 @@ import numpy as np
 
 from .._backend import xp_of
 from ._fused_gpu import sgd_momentum_step
-from .optimizer import Optimizer
+from .optimizer import Optimizer, state_tensor
 
 
 class SGD(Optimizer):
@@ -24,6 +24,12 @@ class SGD(Optimizer):
                                       nesterov=nesterov, maximize=maximize, foreach=foreach,
                                       differentiable=differentiable, fused=fused))
 
+    _scalar_keys = ()
+
+    def _keeps_state(self, group) -> bool:
+        """Only momentum is state (torch's SGD leaves `state` empty without it)."""
+        return bool(group["momentum"])
+
     def _update(self, group, p, g, state):
         wd, mu = group["weight_decay"], group["momentum"]
         if wd:
@@ -31,12 +37,15 @@ class SGD(Optimizer):
         if mu:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = g.copy()
-            elif xp_of(p) is not np and not group["nesterov"]:  # the GPU: one kernel launch
-                sgd_momentum_step(xp_of(p), p, g, buf, mu, group["dampening"], group["lr"])
-                return
+                buf = g.copy()
+                state["momentum_buffer"] = state_tensor(buf)
             else:
+                buf = buf._data
+                if xp_of(p) is not np and not group["nesterov"]:  # the GPU: one kernel launch
+                    sgd_momentum_step(xp_of(p), p, g, buf, mu, group["dampening"], group["lr"])
+                    return
                 buf *= mu
-                buf += (1 - group["dampening"]) * g
+                dampening = group["dampening"]
+                buf += g if dampening == 0 else (1 - dampening) * g  # the same numbers, one pass fewer
             g = g + mu * buf if group["nesterov"] else buf
         p -= group["lr"] * g

@@ -13,8 +13,14 @@ import copy
 _MISSING = object()
 
 
-def _is_array(value) -> bool:
-    return hasattr(value, "shape") and hasattr(value, "dtype") and getattr(value, "ndim", 0) > 0
+def _array_of(value):
+    """The array to copy for a state entry: a Tensor's (0-d `step` included) or an array; None otherwise."""
+    data = getattr(value, "_data", None)
+    if data is not None and hasattr(data, "shape"):
+        return data
+    if hasattr(value, "shape") and hasattr(value, "dtype") and getattr(value, "ndim", 0) > 0:
+        return value
+    return None
 
 
 class StepSnapshot:
@@ -37,16 +43,17 @@ class StepSnapshot:
         for param, entries in getattr(optimizer, "state", {}).items():
             kept = {}
             for key, value in entries.items():
-                if _is_array(value):
+                array = _array_of(value)
+                if array is not None:
                     slot = (id(param), key)
                     buf = self._state_buffers.get(slot)
-                    if buf is None or buf.shape != value.shape or buf.dtype != value.dtype:
-                        buf = self._state_buffers[slot] = value.copy()
+                    if buf is None or buf.shape != array.shape or buf.dtype != array.dtype:
+                        buf = self._state_buffers[slot] = array.copy()
                     else:
-                        buf[...] = value
-                    kept[key] = (value, buf)
+                        buf[...] = array
+                    kept[key] = (value, array, buf)
                 else:
-                    kept[key] = (_MISSING, copy.deepcopy(value))
+                    kept[key] = (_MISSING, None, copy.deepcopy(value))
             saved[param] = kept
         self._state = saved
 
@@ -65,10 +72,10 @@ class StepSnapshot:
             entries = state.setdefault(param, {})
             for key in [k for k in entries if k not in kept]:
                 del entries[key]
-            for key, (array, value) in kept.items():
-                if array is _MISSING:
+            for key, (entry, array, value) in kept.items():
+                if entry is _MISSING:
                     entries[key] = copy.deepcopy(value)
                 else:
-                    if entries.get(key) is not array:
-                        entries[key] = array
+                    if entries.get(key) is not entry:
+                        entries[key] = entry
                     array[...] = value

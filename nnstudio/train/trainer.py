@@ -20,6 +20,7 @@ import threading
 import time
 import traceback
 import weakref
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future
 
@@ -395,7 +396,7 @@ class Trainer:
         if isinstance(name, str):
             self.optimizer = self._build_optimizer(name, lr, options)
         else:
-            self.optimizer.state = {}
+            self.optimizer.state = defaultdict(dict)
         self.history = History(self.param_shapes)
         self.steps = 0
         self.epoch = 0

@@ -155,3 +155,47 @@ def test_inplace_dropout_writes_into_its_input():
     h = nnstudio.ones(10, 10, requires_grad=True) * 1
     out = nn.Dropout(0.5, inplace=True)(h)
     assert out is h and (h.detach().numpy() == 0).any()
+
+
+def test_relu6_is_hardtanh_0_6_as_torch():
+    for inplace in (False, True):
+        ours, ref = nn.ReLU6(inplace=inplace), torch.nn.ReLU6(inplace=inplace)
+        assert repr(ours) == repr(ref)
+        assert isinstance(ours, nn.Hardtanh) and isinstance(ref, torch.nn.Hardtanh)
+        assert (ours.min_val, ours.max_val, ours.inplace) == (ref.min_val, ref.max_val, ref.inplace)
+    assert [c.__name__ for c in nn.ReLU6.__mro__] == [c.__name__ for c in torch.nn.ReLU6.__mro__]
+    assert nn.ReLU6.__module__ == torch.nn.ReLU6.__module__.replace("torch.", "nnstudio.")
+    assert repr(nn.Hardtanh(-2.0, 2.5, inplace=True)) == repr(torch.nn.Hardtanh(-2.0, 2.5, inplace=True))
+
+
+EDGES = np.array([-7.0, -1.0, -0.5, 0.0, 1e-7, 0.5, 1.0, 3.0, 6.0 - 1e-6, 6.0, 6.5, np.inf, -np.inf, np.nan])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("fn,args", [("relu6", ()), ("hardtanh", ()), ("hardtanh", (-0.5, 6.0)),
+                                     ("hardtanh", (0.0, 1.0))])
+def test_hardtanh_and_relu6_gradient_at_the_ends_is_torchs(fn, args, dtype):
+    """torch's hardtanh_backward: +0 at min_val and at max_val (relu6: at 0 and 6) and at NaN (torch's vectorised
+    loop; its scalar loop on a tail too short for a vector passes the gradient at NaN: the edges sit first in 256
+    values)."""
+    a = np.concatenate([EDGES, np.linspace(-8, 8, 256 - EDGES.size)]).astype(dtype)
+    x, tx = nnstudio.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    y, ty = getattr(F, fn)(x, *args), getattr(torch.nn.functional, fn)(tx, *args)
+    np.testing.assert_array_equal(y.detach().numpy(), ty.detach().numpy())
+    assert repr(y).split("grad_fn=")[-1] == repr(ty).split("grad_fn=")[-1]
+    g = (np.arange(a.size) - 100.0).astype(dtype)
+    y.backward(nnstudio.tensor(g))
+    ty.backward(torch.tensor(g))
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+    assert (np.signbit(x.grad.numpy()) == np.signbit(tx.grad.numpy())).all()
+
+
+def test_relu6_in_place_on_a_non_leaf_has_torchs_gradient():
+    grads = []
+    for lib in (nnstudio, torch):
+        x = lib.tensor(EDGES[:10].astype(np.float32), requires_grad=True)
+        y = x * 2
+        lib.nn.ReLU6(inplace=True)(y)
+        y.sum().backward()
+        grads.append(x.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])

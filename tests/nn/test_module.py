@@ -260,3 +260,23 @@ def test_module_list_repr_groups_repeats_as_torch():
     def build(L):
         return L.nn.ModuleList([L.nn.Linear(2, 2), L.nn.Linear(2, 2), L.nn.ReLU(), L.nn.Linear(2, 3)])
     assert repr(build(nnstudio)) == repr(build(torch))
+
+
+def test_load_state_dict_pre_hook_sees_the_prefix_and_may_edit_the_dict_as_torch():
+    seen = {}
+    for lib in (nnstudio, torch):
+        model = lib.nn.Sequential(lib.nn.Linear(2, 2), lib.nn.Linear(2, 1))
+        calls = []
+
+        def hook(module, state_dict, prefix, local_metadata, strict, missing, unexpected, errors, calls=calls):
+            calls.append((type(module).__name__, prefix, strict))
+            state_dict[prefix + "bias"] = state_dict[prefix + "bias"] * 0 + 7
+
+        handle = model[1].register_load_state_dict_pre_hook(hook)
+        state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        model.load_state_dict(state)
+        assert float(model[1].bias.detach()[0]) == 7.0
+        handle.remove()
+        model.load_state_dict({k: v * 0 for k, v in state.items()})
+        seen[lib.__name__] = calls
+    assert seen["nnstudio"] == seen["torch"] == [("Linear", "1.", True)]

@@ -114,3 +114,45 @@ def test_errors():
         F.cosine_similarity(nnstudio.zeros(2, 3), nnstudio.zeros(4, 3))
     with pytest.raises(RuntimeError, match=r"target shape \(2, 4\) must match input shape \(2, 3\)"):
         F.multilabel_soft_margin_loss(nnstudio.zeros(2, 3), nnstudio.zeros(2, 4))
+
+
+HARDSWISH_POINTS = np.array([-np.inf, -4.0, -3.0 - 1e-6, -3.0, -3.0 + 1e-6, -2.9, -1.5, -0.5, 0.0, 1e-7, 0.75, 2.0,
+                             3.0 - 1e-6, 3.0, 3.0 + 1e-6, 3.5, 10.0, np.inf, np.nan])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_hardswish_values_and_gradient_are_torchs_at_every_point(dtype):
+    """One primitive with torch's hardswish_backward: +0 for x <= -3, x / 3 + 1/2 inside, 1 for x >= 3, NaN at
+    NaN. (torch's scalar loop, which runs only on the tail of a tensor that does not fill its vector registers,
+    passes the gradient at NaN instead; the points sit first in 256 values, where torch runs vectorised.)"""
+    rng = np.random.default_rng(2)
+    a = np.concatenate([HARDSWISH_POINTS, rng.standard_normal(256 - HARDSWISH_POINTS.size) * 4]).astype(dtype)
+    x, tx = nnstudio.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    y, ty = F.hardswish(x), torch.nn.functional.hardswish(tx)
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-7 if dtype == "float32" else 1e-15,
+                               atol=0)
+    assert repr(y).split("grad_fn=")[-1] == repr(ty).split("grad_fn=")[-1] == "<HardswishBackward0>)"
+    g = rng.standard_normal(a.size).astype(dtype)
+    y.backward(nnstudio.tensor(g))
+    ty.backward(torch.tensor(g))
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-7 if dtype == "float32" else 1e-15, atol=0)
+    assert (np.signbit(x.grad.numpy()) == np.signbit(tx.grad.numpy())).all()  # torch's zeros are +0
+    m, tm = nn.Hardswish(), torch.nn.Hardswish()
+    assert repr(m) == repr(tm)
+    np.testing.assert_array_equal(m(nnstudio.tensor(a)).numpy(), F.hardswish(nnstudio.tensor(a)).numpy())
+
+
+def test_hardswish_gradcheck_and_second_derivative_in_float64():
+    from helpers.gradcheck import gradgradcheck
+
+    x = np.array([-4.0, -2.9, -1.0, 0.0, 0.4, 1.7, 2.95, 3.5, 5.0])
+    gradcheck(F.hardswish, [x])
+    gradgradcheck(F.hardswish, [x])
+    ours = nnstudio.tensor(x, requires_grad=True)
+    theirs = torch.tensor(x, requires_grad=True)
+    (g,) = nnstudio.autograd.grad(F.hardswish(ours).sum(), ours, create_graph=True)
+    (tg,) = torch.autograd.grad(torch.nn.functional.hardswish(theirs).sum(), theirs, create_graph=True)
+    np.testing.assert_allclose(g.detach().numpy(), tg.detach().numpy(), rtol=1e-15)
+    g.sum().backward()
+    tg.sum().backward()
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-15)

@@ -125,12 +125,19 @@ CASES = {
     "log_softmax": (lambda a: a.log_softmax(-1), [r(2, 3, 4)]),
     "leaky_relu": (lambda a: F.leaky_relu(a, 0.2), [away_from_zero(3, 4)]),
     "elu": (lambda a: F.elu(a, 1.5), [away_from_zero(3, 4)]),
+    "hardtanh": (lambda a: F.hardtanh(a, -0.5, 1.0), [np.array([[-1.3, -0.3, 0.4], [0.8, 1.6, -0.1]])]),
+    "relu6": (lambda a: F.relu6(a * 4), [np.array([[-1.3, 0.3, 1.1], [1.4, 1.6, 0.9]])]),
+    "hardswish": (lambda a: F.hardswish(a * 3), [np.array([[-1.6, -0.7, 0.2], [0.6, 1.4, -1.2]])]),
     "softplus": (lambda a: F.softplus(a), [r(3, 4) * 3]),
     "softplus_beta": (lambda a: F.softplus(a, beta=2.0, threshold=3.0), [away_from_zero(3, 4) * 2]),
     "silu": (lambda a: F.silu(a), [r(3, 4)]),
     # fused losses (input and target)
     "bce": (lambda a, y: F.binary_cross_entropy(a.sigmoid(), y), [r(3, 4), rng.uniform(0.1, 0.9, (3, 4))]),
     "nll": (lambda a: F.nll_loss(a, nnstudio.tensor([0, 2, 2])), [r(3, 4)]),
+    "logsigmoid": (lambda a: F.logsigmoid(a * 3), [r(3, 4)]),
+    "soft_margin_mean": (lambda a: F.soft_margin_loss(a, nnstudio.tensor([[1.0, -1.0, 0.5, -2.0]] * 3)), [r(3, 4)]),
+    "soft_margin_none": (lambda a: F.soft_margin_loss(a, nnstudio.tensor([1.0, -1.0, 0.5, -2.0]), reduction="none"),
+                         [r(3, 4)]),
     "cross_entropy_smooth": (lambda a: F.cross_entropy(a, nnstudio.tensor([1, 0, 3]), label_smoothing=0.2),
                              [r(3, 4)]),
     # shape
@@ -179,6 +186,23 @@ CASES = {
     "masked_fill": (lambda a: a.masked_fill(a.detach() < 0, -1.0), [r(3, 4)]),
     # conversions inside the graph
     "to_float32_and_back": (lambda a: (a.float() * 2).double(), [r(3)]),
+    # complex values inside real functions (ops/complex.py, ops/fft.py): torch's complex gradient convention
+    "complex_parts": (lambda a, b: ((nnstudio.complex(a, b) * nnstudio.complex(b, a)).real
+                                    + (nnstudio.complex(a, b) ** 2).imag), [r(3, 4), r(4)]),
+    "view_as_complex_and_back": (lambda a: nnstudio.view_as_real(nnstudio.view_as_complex(a) ** 2 / 3j), [r(3, 2)]),
+    "conj_and_conj_physical": (lambda a: nnstudio.view_as_real(nnstudio.view_as_complex(a).conj() * 1j
+                                                               * nnstudio.view_as_complex(a).conj_physical()),
+                               [r(4, 2)]),
+    "polar_angle": (lambda r_, t: (nnstudio.polar(r_, t) * nnstudio.complex(t, r_)).angle(), [pos(3), r(3)]),
+    "cast_to_complex_abs": (lambda a: (a.to(nnstudio.complex128) * (1 + 2j) + 0.5j).abs(), [r(2, 3)]),
+    "fft_c2c": (lambda a: nnstudio.view_as_real(nnstudio.fft.fft(nnstudio.view_as_complex(a), n=5, norm="ortho")),
+                [r(3, 4, 2)]),
+    "ifft2_real_input": (lambda a: nnstudio.view_as_real(nnstudio.fft.ifft2(a, s=(2, 5))), [r(3, 4)]),
+    "rfft2_r2c": (lambda a: nnstudio.view_as_real(nnstudio.fft.rfft2(a, s=(3, 6))), [r(2, 4, 5)]),
+    "irfftn_c2r": (lambda a: nnstudio.fft.irfftn(nnstudio.view_as_complex(a), s=(4, 6), norm="forward"),
+                   [r(3, 4, 2)]),
+    "hfft_ihfft": (lambda a, b: nnstudio.fft.hfft(nnstudio.view_as_complex(a), n=7)
+                   + nnstudio.view_as_real(nnstudio.fft.ihfft(b, n=12)).sum(-1), [r(3, 5, 2), r(3, 7)]),
     # convolution (its backward is transposed convolution and ConvWeightGrad), pooling, normalisation
     "conv2d": (lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1), [r(2, 3, 5, 6), r(4, 3, 3, 2), r(4)]),
     "conv2d_groups_dilation": (lambda x, w: F.conv2d(x, w, padding=2, dilation=2, groups=2),

@@ -3,6 +3,8 @@ groups), defaults, state_dict layout and round trips, and torch's argument error
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -183,9 +185,10 @@ def test_lbfgs_state_dict_as_torch_and_round_trip():
     fresh_opt.step(closure)
     th_opt.step(th_closure)
     _assert_same_weights(fresh, th, "after resuming from torch's state")
-    # and our own state_dict round trip continues exactly as the uninterrupted run
+    # and our own state_dict round trip continues exactly as the uninterrupted run (a deep copy: state_dict()
+    # holds the live state by reference, as torch's, which the next step of ns_opt changes)
     again = nnstudio.optim.LBFGS(ns.parameters(), max_iter=4, history_size=5)
-    again.load_state_dict(ns_opt.state_dict())
+    again.load_state_dict(copy.deepcopy(ns_opt.state_dict()))
     before = [p.detach().numpy().copy() for p in ns.parameters()]
     ns_opt.step(ns_closure)
     after_direct = [p.detach().numpy().copy() for p in ns.parameters()]

@@ -4,8 +4,7 @@ epochs, with and without drop_last, batch_size=None) pick the same indices as to
 import pytest
 
 import nnstudio
-from nnstudio._random import mt19937
-from nnstudio._random import torch_permutation as permutation
+from nnstudio._random_stream import TorchStream, mt19937
 
 torch = pytest.importorskip("torch")
 
@@ -30,7 +29,7 @@ def test_reseeding_restarts_the_stream():
 def test_stream_matches_reference_mersenne_twister():
     # first outputs of the reference MT19937 for init_genrand(5489) (std::mt19937's default seed)
     assert mt19937(5489).random_raw(3).tolist() == [3499211612, 581869302, 3890346734]
-    assert permutation(1, mt19937(0)).tolist() == [0]
+    assert TorchStream(0).permutation(1).tolist() == [0]
 
 
 @pytest.mark.parametrize("lengths", [[7, 3], [0.6, 0.25, 0.15], [10, 0]])

@@ -23,7 +23,8 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
-    return _maybe_inplace(input, inplace, lambda x: x.clamp(min_val, max_val))
+    """clamp(x, min_val, max_val), with torch's gradient: 0 at both ends. (*) -> (*)."""
+    return _maybe_inplace(input, inplace, lambda x: apply(A.Hardtanh, x, min_val=min_val, max_val=max_val))
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
@@ -95,12 +96,13 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x relu6(x + 3) / 6 (MobileNetV3). (*) -> (*)."""
-    return _maybe_inplace(input, inplace, lambda x: x * (x + 3).clamp(0, 6) / 6)
+    return _maybe_inplace(input, inplace, lambda x: apply(A.Hardswish, x))
 
 
 def logsigmoid(input: Tensor) -> Tensor:
-    """log(1 / (1 + e^-x)), computed as -(log1p(e^-|x|) + max(-x, 0)) without overflow. (*) -> (*)."""
-    return -(input.abs().neg().exp().log1p() + (-input).relu())
+    """log(1 / (1 + e^-x)) = min(x, 0) - log1p(e^-|x|) without overflow, with torch's gradient (1/2 at 0).
+    (*) -> (*)."""
+    return apply(A.LogSigmoid, input)
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717

@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from ..._backend import defer, xp_of
-from ...autograd import apply
+from ...autograd import apply, is_grad_enabled
 from ...autograd.names import as_torch_composite
 from ...ops import loss as LO
 from ...tensor import Tensor, _as_tensor, where
@@ -331,18 +331,41 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average=None, reduce=None,
                          reduction: str = "mean") -> Tensor:
-    """x where y = 1, max(0, margin - x) where y = -1."""
+    """torch's formula: max(0, margin - x) where y != 1, plus x where y != -1 (so x + max(0, margin - x) for a
+    target that is neither), in x's dtype. input (*), target broadcastable with it."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    zeros = input * 0
-    loss = where(target == 1, input, zeros) + where(target == -1, (margin - input).clamp(min=0), zeros)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    target = _as_tensor(target, input)
+    zeros = input.new_zeros(input.shape)
+    margin_clamp = (margin - input).clamp_min(0)
+    if margin_clamp.dtype != input.dtype:  # an integer input keeps its dtype, as torch's
+        margin_clamp = margin_clamp.to(input.dtype)
+    loss = where(target != 1, margin_clamp, zeros) + where(target != -1, input, zeros)
     return _reduce(loss, reduction)
 
 
 def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
                      reduction: str = "mean") -> Tensor:
-    """log(1 + exp(-y x))."""
+    """log(1 + exp(-y x)) in x's dtype, as one op with torch's gradient (and torch's inf / NaN where -y x is
+    large). input (*), target broadcastable to input's shape."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    return as_torch_composite(_reduce((-target * input).exp().log1p(), reduction), "SoftMarginLossBackward0", input)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    target = _as_tensor(target, input)
+    if not input.is_floating_point():
+        raise RuntimeError(f"soft_margin_loss: result type Float can't be cast to the desired output type "
+                           f"{_TORCH_DTYPE_NAMES.get(str(input._data.dtype), 'Long')} (the input {input.dtype})")
+    if target.requires_grad and is_grad_enabled():
+        raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument "
+                           "'target'. This input cannot have requires_grad True.")
+    shape = np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
+    if shape != tuple(input.shape):
+        raise RuntimeError(f"soft_margin_loss: output with shape {list(input.shape)} doesn't match the broadcast "
+                           f"shape {list(shape)} (the target must broadcast to the input's shape)")
+    # torch's node has one edge, to the input (the target is not differentiable here)
+    return as_torch_composite(apply(LO.SoftMarginLoss, input, target, reduction=reduction),
+                              "SoftMarginLossBackward0", input)
 
 
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0, size_average=None,
@@ -434,13 +457,19 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
 
     reduction = _legacy_reduction(size_average, reduce, reduction)
     target = _as_tensor(target, input)
-    if tuple(target.shape) != tuple(input.shape):
-        raise RuntimeError(f"multilabel_soft_margin_loss: target shape {tuple(target.shape)} must match input shape "
-                         f"{tuple(input.shape)}")
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as -1 but tensor has no dimensions")
+    try:
+        np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
+    except ValueError:
+        raise RuntimeError(f"multilabel_soft_margin_loss: target shape {tuple(target.shape)} must match input "
+                           f"shape {tuple(input.shape)} (or broadcast with it)") from None
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * weight
     loss = loss.sum(dim=input.ndim - 1) / input.shape[-1]
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not valid")
     return _reduce(loss, reduction)
 
 

@@ -309,7 +309,7 @@ def _fractional_max_pool(input: Tensor, nd: int, kernel_size, output_size, outpu
     if _random_samples is None:
         from ..._random import generator
 
-        samples = generator().random((n, c, nd)).astype(dtype)
+        samples = generator().uniform_array((n, c, nd), dtype)  # torch: rand((N, C, dims)) in the input's dtype
     else:
         samples = np.asarray(_random_samples.detach().cpu().numpy() if hasattr(_random_samples, "detach")
                              else _random_samples).astype(dtype)

@@ -17,6 +17,7 @@ from . import (
     flatten,
     fold,
     instancenorm,
+    lazy,  # noqa: F401  (LazyModuleMixin is not re-exported by torch.nn.modules)
     linear,
     loss,
     module,

@@ -29,13 +29,6 @@ class ReLU(Module):
         return "inplace=True" if self.inplace else ""
 
 
-class ReLU6(ReLU):
-    """min(max(x, 0), 6)"""
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.relu6(input, self.inplace)
-
-
 class LeakyReLU(Module):
     """x if x > 0 else negative_slope * x"""
 
@@ -146,7 +139,19 @@ class Hardtanh(Module):
         return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"min_val={self.min_val}, max_val={self.max_val}"
+        return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")
+
+
+class ReLU6(Hardtanh):
+    """min(max(x, 0), 6): Hardtanh(0, 6), as torch (its gradient is 0 at 0 and at 6)."""
+
+    min_val, max_val = 0.0, 6.0  # also for a ReLU6 saved whole before it was a Hardtanh (only `inplace` stored)
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class _DimModule(Module):

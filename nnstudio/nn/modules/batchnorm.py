@@ -1,5 +1,6 @@
 """`BatchNorm1d/2d/3d`: torch's arguments, parameters, buffers (running_mean, running_var, num_batches_tracked)
-and momentum rule."""
+and momentum rule; `LazyBatchNorm1d/2d/3d` (num_features from the first input) and `_LazyNormBase`, which the
+lazy instance norms share."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import numbers
 
 import numpy as np
 
+from ...autograd import no_grad
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
 from .._norm_checks import checked_eps
-from ..parameter import empty_param
+from ..parameter import UninitializedBuffer, UninitializedParameter, empty_param
+from .lazy import LazyModuleMixin
 from .module import Module
 
 
@@ -45,8 +48,8 @@ class _BatchNorm(Module):
                  track_running_stats: bool = True, device=None, dtype=None, *, bias: bool = True):
         super().__init__()
         name = type(self).__name__
-        if isinstance(num_features, bool) or not isinstance(num_features, numbers.Integral) or num_features <= 0:
-            raise ValueError(f"{name}: num_features must be a positive int, got {num_features!r}")
+        if isinstance(num_features, bool) or not isinstance(num_features, numbers.Integral) or num_features < 0:
+            raise ValueError(f"{name}: num_features must be a non-negative int, got {num_features!r}")
         if momentum is not None and not 0.0 <= momentum <= 1.0:
             raise ValueError(f"{name}: momentum must be in [0, 1] or None, got {momentum}")
         self.num_features, self.eps, self.momentum = int(num_features), checked_eps(name, eps), momentum
@@ -129,8 +132,67 @@ class BatchNorm3d(_BatchNorm):
     _shape_text = "5D"
 
 
-__all__ = [
-    "BatchNorm1d", "BatchNorm2d", "BatchNorm3d",
-]
-
 _NormBase = _BatchNorm  # torch splits the base in two; one class serves here
+
+
+class _LazyNormBase(LazyModuleMixin):
+    """The lazy norm constructor (torch's defaults: affine and track_running_stats True, for the instance norms
+    too): weight, bias, running_mean and running_var are placeholders until num_features = input.shape[1] is
+    known. Mixed in before `_BatchNorm` or `_InstanceNorm`."""
+
+    def __init__(self, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, device=None, dtype=None, *, bias: bool = True) -> None:
+        super().__init__(0, eps, momentum, False, False, device, dtype, bias=False)
+        self.affine, self.track_running_stats = affine, track_running_stats
+        if affine:
+            self.weight = UninitializedParameter(device=device, dtype=dtype)
+            if bias:
+                self.bias = UninitializedParameter(device=device, dtype=dtype)
+        if track_running_stats:
+            from ... import tensor
+
+            self.running_mean = UninitializedBuffer(device=device, dtype=dtype)
+            self.running_var = UninitializedBuffer(device=device, dtype=dtype)
+            self.num_batches_tracked = tensor(0, device=device)
+
+    def reset_parameters(self) -> None:
+        if not self.has_uninitialized_params() and self.num_features != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input: Tensor) -> None:
+        if self.has_uninitialized_params():
+            self.num_features = input.shape[1]
+            with no_grad():
+                names = (("weight", "bias") if self.affine else ()) + (
+                    ("running_mean", "running_var") if self.track_running_stats else ())
+                for name in names:
+                    t = getattr(self, name)
+                    if t is not None:
+                        t.materialize((self.num_features,))
+                self.reset_parameters()
+
+
+class LazyBatchNorm1d(_LazyNormBase, _BatchNorm):
+    """A BatchNorm1d with num_features inferred from the first input; becomes a BatchNorm1d."""
+
+    cls_to_become = BatchNorm1d
+    _ranks, _shape_text = BatchNorm1d._ranks, BatchNorm1d._shape_text
+
+
+class LazyBatchNorm2d(_LazyNormBase, _BatchNorm):
+    """A BatchNorm2d with num_features inferred from the first input; becomes a BatchNorm2d."""
+
+    cls_to_become = BatchNorm2d
+    _ranks, _shape_text = BatchNorm2d._ranks, BatchNorm2d._shape_text
+
+
+class LazyBatchNorm3d(_LazyNormBase, _BatchNorm):
+    """A BatchNorm3d with num_features inferred from the first input; becomes a BatchNorm3d."""
+
+    cls_to_become = BatchNorm3d
+    _ranks, _shape_text = BatchNorm3d._ranks, BatchNorm3d._shape_text
+
+
+__all__ = [
+    "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d",
+]

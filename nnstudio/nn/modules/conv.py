@@ -1,15 +1,18 @@
 """Convolutions: `Conv1d/2d/3d` (every padding mode) and `ConvTranspose1d/2d/3d`, torch's arguments, parameters
-and initialisation."""
+and initialisation; their lazy forms `LazyConv1d/2d/3d`, `LazyConvTranspose1d/2d/3d` (in_channels from the first
+input)."""
 
 from __future__ import annotations
 
 import math
 
+from ...autograd import no_grad
 from ...tensor import Tensor
 from .. import init
 from .._functional.conv import check_channels, conv_nd, conv_padding, conv_transpose_nd, ntuple
 from .._functional.padding import pad
-from ..parameter import empty_param
+from ..parameter import UninitializedParameter, empty_param
+from .lazy import LazyModuleMixin
 from .module import Module
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -213,6 +216,99 @@ class ConvTranspose3d(_ConvTransposeNd):
     _nd = 3
 
 
+class _LazyConvXdMixin(LazyModuleMixin):
+    """in_channels = input.shape[1] (batched) or input.shape[0] (unbatched) at the first forward; weight and
+    bias are then materialised with the convolution's own shapes and init."""
+
+    def _lazy_placeholders(self, out_channels: int, bias: bool, device, dtype) -> None:
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.out_channels = out_channels
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+    def reset_parameters(self) -> None:
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input: Tensor, *args, **kwargs) -> None:
+        if self.has_uninitialized_params():
+            self.in_channels = self._get_in_channels(input)
+            if self.in_channels % self.groups != 0:
+                raise ValueError("in_channels must be divisible by groups")
+            with no_grad():
+                if self.transposed:
+                    shape = (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
+                else:
+                    shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
+                self.weight.materialize(shape)
+                if self.bias is not None:
+                    self.bias.materialize((self.out_channels,))
+                self.reset_parameters()
+
+    def _get_in_channels(self, input: Tensor) -> int:
+        unbatched = self._nd + 1
+        if input.ndim not in (unbatched, unbatched + 1):
+            raise RuntimeError(f"Expected {unbatched}D (unbatched) or {unbatched + 1}D (batched) input to "
+                               f"{self.__class__.__name__}, but got input of size: {input.shape}")
+        return input.shape[1] if input.ndim == unbatched + 1 else input.shape[0]
+
+
+class _LazyConv(_LazyConvXdMixin):
+    """The lazy Conv1d/2d/3d constructor: Conv's arguments without in_channels."""
+
+    def __init__(self, out_channels: int, kernel_size, stride=1, padding=0, dilation=1, groups: int = 1,
+                 bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None) -> None:
+        super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode, device, dtype)
+        self._lazy_placeholders(out_channels, bias, device, dtype)
+
+
+class _LazyConvTranspose(_LazyConvXdMixin):
+    """The lazy ConvTranspose1d/2d/3d constructor: ConvTranspose's arguments without in_channels."""
+
+    def __init__(self, out_channels: int, kernel_size, stride=1, padding=0, output_padding=0, groups: int = 1,
+                 bias: bool = True, dilation=1, padding_mode: str = "zeros", device=None, dtype=None) -> None:
+        super().__init__(0, 0, kernel_size, stride, padding, output_padding, groups, False, dilation, padding_mode,
+                         device, dtype)
+        self._lazy_placeholders(out_channels, bias, device, dtype)
+
+
+class LazyConv1d(_LazyConv, Conv1d):
+    """A Conv1d with in_channels inferred from the first input; becomes a Conv1d."""
+
+    cls_to_become = Conv1d
+
+
+class LazyConv2d(_LazyConv, Conv2d):
+    """A Conv2d with in_channels inferred from the first input; becomes a Conv2d."""
+
+    cls_to_become = Conv2d
+
+
+class LazyConv3d(_LazyConv, Conv3d):
+    """A Conv3d with in_channels inferred from the first input; becomes a Conv3d."""
+
+    cls_to_become = Conv3d
+
+
+class LazyConvTranspose1d(_LazyConvTranspose, ConvTranspose1d):
+    """A ConvTranspose1d with in_channels inferred from the first input; becomes a ConvTranspose1d."""
+
+    cls_to_become = ConvTranspose1d
+
+
+class LazyConvTranspose2d(_LazyConvTranspose, ConvTranspose2d):
+    """A ConvTranspose2d with in_channels inferred from the first input; becomes a ConvTranspose2d."""
+
+    cls_to_become = ConvTranspose2d
+
+
+class LazyConvTranspose3d(_LazyConvTranspose, ConvTranspose3d):
+    """A ConvTranspose3d with in_channels inferred from the first input; becomes a ConvTranspose3d."""
+
+    cls_to_become = ConvTranspose3d
+
+
 __all__ = [
     "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
+    "LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d",
 ]

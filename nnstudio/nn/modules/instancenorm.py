@@ -1,4 +1,5 @@
-"""`InstanceNorm1d/2d/3d` (torch's arguments; affine and running statistics off by default)."""
+"""`InstanceNorm1d/2d/3d` (torch's arguments; affine and running statistics off by default) and their lazy forms
+`LazyInstanceNorm1d/2d/3d` (num_features from the first input)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from .. import init
 from .._functional.instancenorm import instance_norm
 from .._norm_checks import checked_eps
 from ..parameter import empty_param
+from .batchnorm import _LazyNormBase
 from .module import Module
 
 
@@ -86,6 +88,28 @@ class InstanceNorm3d(_InstanceNorm):
     _dims = 3
 
 
+class LazyInstanceNorm1d(_LazyNormBase, _InstanceNorm):
+    """An InstanceNorm1d with num_features = input.shape[1] at the first forward; becomes an InstanceNorm1d."""
+
+    cls_to_become = InstanceNorm1d
+    _dims = 1
+
+
+class LazyInstanceNorm2d(_LazyNormBase, _InstanceNorm):
+    """An InstanceNorm2d with num_features = input.shape[1] at the first forward; becomes an InstanceNorm2d."""
+
+    cls_to_become = InstanceNorm2d
+    _dims = 2
+
+
+class LazyInstanceNorm3d(_LazyNormBase, _InstanceNorm):
+    """An InstanceNorm3d with num_features = input.shape[1] at the first forward; becomes an InstanceNorm3d."""
+
+    cls_to_become = InstanceNorm3d
+    _dims = 3
+
+
 __all__ = [
-    "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
+    "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d",
+    "LazyInstanceNorm3d",
 ]

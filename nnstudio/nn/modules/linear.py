@@ -1,11 +1,13 @@
-"""Linear layers: `Identity`, `Linear`, `Bilinear`."""
+"""Linear layers: `Identity`, `Linear`, `Bilinear`, `LazyLinear`."""
 
 from __future__ import annotations
 
+from ...autograd import no_grad
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
-from ..parameter import empty_param
+from ..parameter import UninitializedParameter, empty_param
+from .lazy import LazyModuleMixin
 from .module import Module
 
 
@@ -89,8 +91,41 @@ def _check_positive(layer: str, **fields) -> None:
             raise RuntimeError(f"{layer}: {name} must be non-negative, got {value}")  # torch's kind
 
 
+class LazyLinear(LazyModuleMixin, Linear):
+    """A `Linear` whose in_features is inferred from the first input's last dimension; it then becomes a Linear
+    (torch's init). Args: out_features, bias=True, device, dtype."""
+
+    cls_to_become = Linear
+
+    def __init__(self, out_features: int, bias: bool = True, device=None, dtype=None) -> None:
+        super().__init__(0, 0, False)
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.out_features = out_features
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+    def reset_parameters(self) -> None:
+        if not self.has_uninitialized_params() and self.in_features != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input: Tensor) -> None:
+        """in_features = input.shape[-1]; weight (out_features, in_features), bias (out_features,)."""
+        if self.has_uninitialized_params():
+            with no_grad():
+                self.in_features = input.shape[-1]
+                self.weight.materialize((self.out_features, self.in_features))
+                if self.bias is not None:
+                    self.bias.materialize((self.out_features,))
+                self.reset_parameters()
+        if self.in_features == 0:  # loaded from a state_dict: in_features is the loaded weight's
+            if input.shape[-1] != self.weight.shape[-1]:
+                raise AssertionError(f"The in_features inferred from input: {input.shape[-1]} is not equal to "
+                                     f"in_features from self.weight: {self.weight.shape[-1]}")
+            self.in_features = input.shape[-1]
+
+
 class NonDynamicallyQuantizableLinear(Linear):
     """A plain `Linear` under the name torch gives MultiheadAttention's output projection."""
 
 
-__all__ = ["Identity", "Linear", "Bilinear"]
+__all__ = ["Identity", "Linear", "Bilinear", "LazyLinear"]

@@ -13,7 +13,7 @@ from ..._dtype import to_numpy_dtype
 from ...autograd import no_grad
 from ...tensor import Tensor
 from .. import _backward_hooks
-from ..parameter import Buffer, Parameter
+from ..parameter import Buffer, Parameter, UninitializedBuffer, is_lazy
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -87,6 +87,12 @@ class Module:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             self._drop(name, keep="_modules")
             d["_modules"][name] = value
+        elif isinstance(value, UninitializedBuffer):  # a lazy module's placeholder: kept as it is, in its slot
+            if params is None:
+                raise AttributeError("cannot assign buffer before Module.__init__() call")
+            self._drop(name, keep="_buffers")
+            d["_buffers"][name] = value
+            (d["_non_persistent_buffers"].discard if value.persistent else d["_non_persistent_buffers"].add)(name)
         elif isinstance(value, Buffer):
             self._drop(name)
             self.register_buffer(name, Tensor._wrap(value._data, None), value.persistent)
@@ -247,16 +253,20 @@ class Module:
     def state_dict(self, destination=None, prefix: str = "", keep_vars: bool = False) -> OrderedDict:
         """Parameters and persistent buffers by qualified name (tensors share memory with the module)."""
         out = OrderedDict() if destination is None else destination
-        for name, p in self._parameters.items():
-            if p is not None:
-                out[prefix + name] = p if keep_vars else p.detach()
-        for name, b in self._buffers.items():
-            if b is not None and name not in self._non_persistent_buffers:
-                out[prefix + name] = b if keep_vars else b.detach()
+        self._save_to_state_dict(out, prefix, keep_vars)
         for name, mod in self._modules.items():
             if mod is not None:
                 mod.state_dict(out, prefix + name + ".", keep_vars)
         return out
+
+    def _save_to_state_dict(self, destination: OrderedDict, prefix: str, keep_vars: bool) -> None:
+        """This module's own parameters and persistent buffers (not its children's) into `destination`."""
+        for name, p in self._parameters.items():
+            if p is not None:
+                destination[prefix + name] = p if keep_vars else p.detach()
+        for name, b in self._buffers.items():
+            if b is not None and name not in self._non_persistent_buffers:
+                destination[prefix + name] = b if keep_vars else b.detach()
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
         """Copy values into this module's parameters and buffers, in place.
@@ -267,6 +277,9 @@ class Module:
         """
         if not hasattr(state_dict, "items"):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict).__name__}.")
+        for prefix, m in self.named_modules(prefix=""):
+            for hook in tuple(m.__dict__.get("_load_state_dict_pre_hooks", {}).values()):
+                hook(state_dict, prefix + "." if prefix else "", {}, strict, [], [], [])
         own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
@@ -274,13 +287,17 @@ class Module:
         for key, target in own.items():
             if key not in state_dict:
                 continue
-            arr = _to_array(state_dict[key])
+            value = state_dict[key]
+            arr = _to_array(value)
             if arr is None:
                 problems.append(f'While copying the parameter named "{key}", expected a tensor or array, got '
-                                f"{type(state_dict[key]).__name__}.")
+                                f"{type(value).__name__}.")
                 continue
-            if tuple(arr.shape) != tuple(target.shape):
-                problems.append(f"size mismatch for {key}: copying a param with shape {list(arr.shape)} from "
+            if is_lazy(target):  # still of unknown shape: nothing to copy into (torch's rule)
+                continue
+            shape = tuple(value.shape) if isinstance(value, Tensor) else tuple(arr.shape)  # lazy: RuntimeError
+            if shape != tuple(target.shape):
+                problems.append(f"size mismatch for {key}: copying a param with shape {list(shape)} from "
                                 f"checkpoint, the shape in current model is {list(target.shape)}.")
                 continue
             staged.append((target, arr))
@@ -391,6 +408,17 @@ class Module:
     def register_forward_pre_hook(self, hook: Callable) -> _RemovableHandle:
         """`hook(module, args)` runs before forward; a non-None return replaces the arguments."""
         return self._add_hook(self._forward_pre_hooks, hook)
+
+    def _register_load_state_dict_pre_hook(self, hook: Callable, with_module: bool = False) -> _RemovableHandle:
+        """`hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)` (with
+        `with_module`, the module first) runs before `load_state_dict` reads this module's entries."""
+        store = self.__dict__.setdefault("_load_state_dict_pre_hooks", OrderedDict())
+        return self._add_hook(store, (lambda *a: hook(self, *a)) if with_module else hook)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable) -> _RemovableHandle:
+        """`hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)`
+        runs before `load_state_dict` reads this module's entries (it may edit `state_dict`)."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
 
     def register_full_backward_hook(self, hook: Callable) -> _RemovableHandle:
         """`hook(module, grad_input, grad_output)` runs when the gradients w.r.t. the module's inputs are known

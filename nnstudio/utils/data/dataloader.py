@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 
-from ..._random import draw_base_seed
+from ..._random import Generator, draw_base_seed, draw_seed
 from ...tensor import Tensor
 from ._utils.collate import default_collate, default_convert
 
@@ -64,11 +64,13 @@ class DataLoader:
             return np.asarray(list(iter(self.sampler)))
         if not self.shuffle:
             return np.arange(n)
+        # torch's RandomSampler without a generator seeds a fresh one from the global stream for each pass
+        self._pass_generator = self.generator or Generator().manual_seed(draw_seed())
         return self._randperm(n)
 
     def _randperm(self, n: int) -> np.ndarray:
         from ... import randperm  # looked up on the package each time, as torch's RandomSampler does
-        return randperm(n, generator=self.generator).numpy()
+        return randperm(n, generator=self._pass_generator).numpy()
 
     def _exhaust_sampler(self) -> None:
         """torch's RandomSampler draws one more (unused) permutation when it runs out, at the moment the
