@@ -10,6 +10,7 @@ from . import (
     _malloc,  # noqa: F401  tunes glibc on import: freed activations stay in the heap (no page faults per step)
     backends,
     linalg,  # torch.linalg
+    return_types,  # torch.return_types: max(dim), sort, topk, linalg.slogdet ... named tuples
 )
 from . import tensor as _tensor_module  # noqa: F401  the module first: `nnstudio.tensor` is the function below
 from ._backend import cuda_is_available as _cuda_is_available
@@ -129,6 +130,10 @@ del _part
 
 globals().update(_STORAGE_LESS_DTYPES)  # torch.bfloat16, torch.complex32, float8...: named, not storable
 chalf = _STORAGE_LESS_DTYPES["complex32"]
+
+from ._tensor.keyword_aliases import accept_numpy_keywords_in as _accept_numpy_keywords_in  # noqa: E402
+
+_accept_numpy_keywords_in(globals())  # torch.std_mean(x, axis=1), torch.sum(x, axis=0, keepdims=True)
 
 
 def __getattr__(name: str):

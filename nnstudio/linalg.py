@@ -8,10 +8,10 @@ in `dim`. norm: torch.linalg.norm's dispatch between the two.
 from __future__ import annotations
 
 import math
-from collections import namedtuple
 
 import numpy as np
 
+from . import return_types
 from ._backend import to_device, xp_of
 from ._dtype import int32
 from ._tensor.functions import write_out
@@ -131,20 +131,6 @@ def tensor_norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=N
 
 # ---------------------------------------------------------------------- decompositions and solvers
 
-_slogdet_result = namedtuple("slogdet", ["sign", "logabsdet"])
-_eigh_result = namedtuple("eigh", ["eigenvalues", "eigenvectors"])
-_qr_result = namedtuple("qr", ["Q", "R"])
-_svd_result = namedtuple("svd", ["U", "S", "Vh"])
-_lstsq_result = namedtuple("lstsq", ["solution", "residuals", "rank", "singular_values"])
-_inv_ex_result = namedtuple("inv_ex", ["inverse", "info"])
-_cholesky_ex_result = namedtuple("cholesky_ex", ["L", "info"])
-_solve_ex_result = namedtuple("solve_ex", ["result", "info"])
-_lu_factor_result = namedtuple("lu_factor", ["LU", "pivots"])
-_lu_result = namedtuple("lu", ["P", "L", "U"])
-_lu_factor_ex_result = namedtuple("lu_factor_ex", ["LU", "pivots", "info"])
-_ldl_factor_result = namedtuple("ldl_factor", ["LD", "pivots"])
-_ldl_factor_ex_result = namedtuple("ldl_factor_ex", ["LD", "pivots", "info"])
-_geqrf_result = namedtuple("geqrf", ["a", "tau"])
 
 
 def _square(A, op: str) -> Tensor:
@@ -190,7 +176,7 @@ def inv(A, *, out=None) -> Tensor:
 def inv_ex(A, *, check_errors: bool = False, out=None):
     """(inverse, info) with info 0 (a singular input raises, as with check_errors=True)."""
     result = inv(A)
-    return _inv_ex_result(result, zeros(result.shape[:-2], dtype=int32))
+    return return_types.linalg_inv_ex((result, zeros(result.shape[:-2], dtype=int32)))
 
 
 def det(A, *, out=None) -> Tensor:
@@ -203,7 +189,7 @@ def slogdet(A, *, out=None):
     """(sign, log|det|) of each square matrix; the gradient flows through log|det| (sign is constant)."""
     A = _square(A, "linalg.slogdet")
     sign = Tensor._wrap(xp_of(A._data).linalg.slogdet(A._data)[0].astype(A._data.dtype), None)
-    return _slogdet_result(sign, apply(D.LogAbsDet, A))
+    return return_types.linalg_slogdet((sign, apply(D.LogAbsDet, A)))
 
 
 def logdet(A) -> Tensor:
@@ -238,7 +224,7 @@ def solve(A, B, *, left: bool = True, out=None) -> Tensor:
 
 def solve_ex(A, B, *, left: bool = True, check_errors: bool = False, out=None):
     result = solve(A, B, left=left)
-    return _solve_ex_result(result, zeros(_as_tensor(A).shape[:-2], dtype=int32))
+    return return_types.linalg_solve_ex((result, zeros(_as_tensor(A).shape[:-2], dtype=int32)))
 
 
 def solve_triangular(A, B, *, upper: bool, left: bool = True, unitriangular: bool = False, out=None) -> Tensor:
@@ -262,7 +248,7 @@ def cholesky(A, *, upper: bool = False, out=None) -> Tensor:
 
 def cholesky_ex(A, *, upper: bool = False, check_errors: bool = False, out=None):
     L = cholesky(A, upper=upper)
-    return _cholesky_ex_result(L, zeros(L.shape[:-2], dtype=int32))
+    return return_types.linalg_cholesky_ex((L, zeros(L.shape[:-2], dtype=int32)))
 
 
 def qr(A, mode: str = "reduced", *, out=None):
@@ -277,18 +263,18 @@ def qr(A, mode: str = "reduced", *, out=None):
             raise NotImplementedError("linalg.qr: mode='complete' with m > n is not differentiable in nnstudio; "
                                       "use mode='reduced'")
         q, r = np.linalg.qr(A.detach().cpu().numpy(), mode="complete")
-        return _qr_result(_const(q, A), _const(r, A))
+        return return_types.linalg_qr((_const(q, A), _const(r, A)))
     if m < n:
         if A.requires_grad:
             raise NotImplementedError(f"linalg.qr: the gradient for a wide matrix ({m}x{n}) is not implemented in "
                                       "nnstudio")
         q, r = np.linalg.qr(A.detach().cpu().numpy(), mode="reduced")
-        return _qr_result(_const(q, A), _const(r, A))
+        return return_types.linalg_qr((_const(q, A), _const(r, A)))
     packed = apply(D.QRPair, A)
     Q, R = packed[..., :m, :], packed[..., m:, :]
     if mode == "r":
-        return _qr_result(_const(np.zeros((0,), dtype=A._data.dtype), A), R)
-    return _qr_result(Q, R)
+        return return_types.linalg_qr((_const(np.zeros((0,), dtype=A._data.dtype), A), R))
+    return return_types.linalg_qr((Q, R))
 
 
 def eigh(A, UPLO: str = "L", *, out=None):
@@ -297,7 +283,7 @@ def eigh(A, UPLO: str = "L", *, out=None):
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
     packed = apply(D.EighPair, A, uplo=UPLO)
-    return _eigh_result(packed[..., 0, :], packed[..., 1:, :])
+    return return_types.linalg_eigh((packed[..., 0, :], packed[..., 1:, :]))
 
 
 def eigvalsh(A, UPLO: str = "L", *, out=None) -> Tensor:
@@ -315,9 +301,9 @@ def svd(A, full_matrices: bool = True, *, driver=None, out=None):
             raise NotImplementedError("linalg.svd: the gradient with full_matrices=True for a non-square matrix is "
                                       "not implemented in nnstudio; pass full_matrices=False")
         u, s, vh = np.linalg.svd(A.detach().cpu().numpy(), full_matrices=True)
-        return _svd_result(_const(u, A), _const(s, A), _const(vh, A))
+        return return_types.linalg_svd((_const(u, A), _const(s, A), _const(vh, A)))
     packed = apply(D.SVDPair, A)
-    return _svd_result(packed[..., :m, :], packed[..., m, :], packed[..., m + 1:, :].mT)
+    return return_types.linalg_svd((packed[..., :m, :], packed[..., m, :], packed[..., m + 1:, :].mT))
 
 
 def svdvals(A, *, driver=None, out=None) -> Tensor:
@@ -366,7 +352,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
         residuals = ((A @ X - Bm) ** 2).sum(-2)
     else:
         residuals = A.new_zeros((0,))
-    return _lstsq_result(X.squeeze(-1) if vector else X, residuals, rank, A.new_zeros((0,)))
+    return return_types.linalg_lstsq((X.squeeze(-1) if vector else X, residuals, rank, A.new_zeros((0,))))
 
 
 def matrix_power(A, n: int, *, out=None) -> Tensor:
@@ -483,13 +469,13 @@ def lu_factor(A, *, pivot: bool = True, out=None):
     lu = np.stack(lus).reshape(arr.shape) if lus else arr.copy()
     piv = (np.stack(pivs) + 1).astype(np.int32).reshape(arr.shape[:-2] + (min(arr.shape[-2:]),)) if pivs else \
         np.zeros(arr.shape[:-2] + (0,), np.int32)
-    return _lu_factor_result(_const(lu, A), _const(piv, A))
+    return return_types.linalg_lu_factor((_const(lu, A), _const(piv, A)))
 
 
 def lu_factor_ex(A, *, pivot: bool = True, check_errors: bool = False, out=None):
     """(LU, pivots, info) as lu_factor, with info 0 per matrix (a singular U is factored all the same, as LAPACK)."""
     LU, piv = lu_factor(A, pivot=pivot)
-    return _lu_factor_ex_result(LU, piv, _const(np.zeros(LU.shape[:-2], np.int32), LU))
+    return return_types.linalg_lu_factor_ex((LU, piv, _const(np.zeros(LU.shape[:-2], np.int32), LU)))
 
 
 def _lapack(name: str, dtype):
@@ -520,13 +506,13 @@ def ldl_factor_ex(A, *, hermitian: bool = False, check_errors: bool = False, out
     if check_errors and (info != 0).any():
         raise LinAlgError(f"linalg.ldl_factor: the factorization failed (info {int(info[info != 0][0])}); D is "
                           "singular")
-    return _ldl_factor_ex_result(_const(ld, A), _const(piv, A), _const(info, A))
+    return return_types.linalg_ldl_factor_ex((_const(ld, A), _const(piv, A), _const(info, A)))
 
 
 def ldl_factor(A, *, hermitian: bool = False, out=None):
     """(LD, pivots) of ldl_factor_ex; a singular D raises LinAlgError as in torch."""
     LD, piv, _ = ldl_factor_ex(A, hermitian=hermitian, check_errors=True)
-    return _ldl_factor_result(LD, piv)
+    return return_types.linalg_ldl_factor((LD, piv))
 
 
 def ldl_solve(LD, pivots, B, *, hermitian: bool = False, out=None) -> Tensor:
@@ -553,7 +539,7 @@ def geqrf(input, *, out=None):
     a = np.stack([p[0] for p in parts]).reshape(arr.shape) if parts else arr.copy()
     tau = np.stack([p[1] for p in parts]).reshape(arr.shape[:-2] + (k,)) if parts else \
         np.zeros(arr.shape[:-2] + (k,), arr.dtype)
-    return _geqrf_result(_const(a, A), _const(tau, A))
+    return return_types.geqrf((_const(a, A), _const(tau, A)))
 
 
 def ormqr(input, tau, other, left: bool = True, transpose: bool = False, *, out=None) -> Tensor:
@@ -593,7 +579,7 @@ def lu(A, *, pivot: bool = True, out=None):
     P = np.stack([p for p, _, _ in parts]).reshape(arr.shape[:-2] + (arr.shape[-2], arr.shape[-2]))
     L = np.stack([lo for _, lo, _ in parts]).reshape(arr.shape[:-2] + (arr.shape[-2], k))
     U = np.stack([u for _, _, u in parts]).reshape(arr.shape[:-2] + (k, arr.shape[-1]))
-    return _lu_result(_const(P, A), _const(L, A), _const(U, A))
+    return return_types.linalg_lu((_const(P, A), _const(L, A), _const(U, A)))
 
 
 def lu_solve(LU, pivots, B, *, left: bool = True, adjoint: bool = False, out=None) -> Tensor:

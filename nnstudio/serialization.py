@@ -4,10 +4,15 @@ Two layouts, both read with `allow_pickle=False`, so a file can carry no code:
 
 - a flat dict of tensors (`model.state_dict()`): one array per key, named by the key (any NumPy tool reads it);
 - anything else torch scripts save, such as the checkpoint
-  `{"epoch": 5, "model_state_dict": ..., "optimizer_state_dict": ..., "loss": 0.42}`: nested dicts (str, int,
-  float or bool keys), lists, tuples, tensors, arrays, numbers, strings, booleans and None. Each tensor or array
+  `{"epoch": 5, "model_state_dict": ..., "optimizer_state_dict": ..., "loss": 0.42}`: nested dicts and
+  OrderedDicts (str, int, float or bool keys), lists, tuples, sets, tensors and Parameters, NumPy arrays and
+  scalars, numbers (complex too), strings, bytes, booleans, None, dtypes, devices and Sizes. Each tensor or array
   is stored as an array `__t<i>`, and the structure around them as JSON in the array `__structure__` (UTF-8
-  bytes). A tensor's `requires_grad` is kept, as torch keeps it.
+  bytes). A tensor's `requires_grad` and a Parameter's type are kept, as torch keeps them.
+
+`load(weights_only=True)` (the default) gives back what torch's weights-only unpickler allows, and refuses what it
+refuses (NumPy arrays and scalars, frozensets, whole modules), with the same error class; `weights_only=False`
+gives those back too.
 
 A path is written atomically (`_atomic_write`): a crash, a full disk or a file-size limit leaves the old file
 and no temporary behind. `load` never unpickles: every file it cannot read (empty, truncated, random bytes, a
@@ -17,6 +22,7 @@ error class, `LoadError` (a `RuntimeError`), naming the file and what is wrong w
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -28,7 +34,7 @@ import numpy as np
 
 from ._atomic_write import atomic_write
 from ._backend import to_numpy
-from .tensor import Tensor
+from .tensor import Size, Tensor
 
 _STRUCTURE = "__structure__"
 _FORMAT = "nnstudio.save/1"
@@ -64,10 +70,16 @@ def register_object_codec(codec) -> None:
 
 
 def _is_flat_state(obj) -> bool:
-    return isinstance(obj, dict) and bool(obj) and all(
-        isinstance(k, str) and not k.startswith("__")
-        and ((isinstance(v, Tensor) and not getattr(v, "_unknown_shape", False))  # a lazy module's placeholder:
-             or (isinstance(v, np.ndarray) and not v.dtype.hasobject)) for k, v in obj.items())  # the codec's
+    """A state dict (an OrderedDict of plain tensors that need no gradient): one named array per key."""
+    return isinstance(obj, OrderedDict) and bool(obj) and all(
+        isinstance(k, str) and not k.startswith("__") and type(v) is Tensor and not v.requires_grad
+        and not getattr(v, "_unknown_shape", False)  # (a lazy module's placeholder goes through the codec)
+        for k, v in obj.items())
+
+
+def _number(value: float):
+    """A float as JSON holds it (nan and the infinities as their repr)."""
+    return {"float": repr(value)} if value != value or value in (float("inf"), float("-inf")) else {"value": value}
 
 
 def _encode(obj, arrays: list, path: str, depth: int = 0, memo: dict | None = None):
@@ -95,13 +107,21 @@ def _encode(obj, arrays: list, path: str, depth: int = 0, memo: dict | None = No
         return {"array": len(arrays) - 1}
     if obj is None or isinstance(obj, (bool, str)):
         return {"value": obj}
-    if isinstance(obj, np.bool_):
-        return {"value": bool(obj)}
-    if isinstance(obj, (int, np.integer)):
+    if isinstance(obj, np.generic) and obj.dtype.kind in "biuf":  # a NumPy scalar keeps its type
+        return {"numpy_scalar": obj.dtype.str, "of": _encode(obj.item(), arrays, path, depth + 1, memo)}
+    if isinstance(obj, int):
         return {"value": int(obj)}
-    if isinstance(obj, (float, np.floating)):
-        value = float(obj)
-        return {"float": repr(value)} if value != value or value in (float("inf"), float("-inf")) else {"value": value}
+    if isinstance(obj, float):
+        return _number(float(obj))
+    if isinstance(obj, complex):
+        return {"complex": [_number(obj.real), _number(obj.imag)]}
+    if isinstance(obj, bytes):
+        return {"bytes": base64.b64encode(obj).decode("ascii")}
+    if isinstance(obj, Size):
+        return {"size": [int(n) for n in obj]}
+    if isinstance(obj, (set, frozenset)):
+        items = sorted(obj, key=repr)  # a set's order is not its own; this one is stable
+        return {type(obj).__name__: [_encode(v, arrays, f"{path}{{...}}", depth + 1, memo) for v in items]}
     if isinstance(obj, dict):
         items = []
         for k, v in obj.items():
@@ -131,6 +151,13 @@ class _Reader:
         return not self.weights_only or any(target is g or (isinstance(g, tuple) and target is g[0])
                                             for g in get_safe_globals())
 
+    def check_allowed(self, what: str, torch_name: str) -> None:
+        """torch's weights-only rule for the types its unpickler does not allow by default."""
+        if self.weights_only:
+            raise _Unreadable(f"it holds {what} ({torch_name}), which load(weights_only=True), the default, refuses "
+                              "as torch does: load it with weights_only=False if you trust where the file came "
+                              "from")
+
 
 def _decode(node, reader: _Reader, depth: int = 0):
     if not isinstance(node, dict):
@@ -159,7 +186,23 @@ def _decode(node, reader: _Reader, depth: int = 0):
             reader.memo[node["id"]] = t
         return t
     if "array" in node:
+        reader.check_allowed("a NumPy array", "numpy.ndarray")
         return _array(reader.data, node["array"])
+    if "numpy_scalar" in node:
+        reader.check_allowed("a NumPy scalar", "numpy.core.multiarray.scalar")
+        return np.dtype(node["numpy_scalar"]).type(_decode(node["of"], reader, depth + 1))
+    if "complex" in node:
+        real, imag = (_decode(v, reader, depth + 1) for v in node["complex"])
+        return complex(real, imag)
+    if "bytes" in node:
+        return base64.b64decode(node["bytes"].encode("ascii"))
+    if "size" in node:
+        return Size(int(n) for n in node["size"])
+    if "set" in node:
+        return {_decode(v, reader, depth + 1) for v in node["set"]}
+    if "frozenset" in node:
+        reader.check_allowed("a frozenset", "builtins.frozenset")
+        return frozenset(_decode(v, reader, depth + 1) for v in node["frozenset"])
     if "value" in node:
         value = node["value"]
         if value is not None and not isinstance(value, (bool, int, float, str)):

@@ -11,8 +11,7 @@ from ._tensor.base import _as_tensor, _infer_numpy
 from ._tensor.functions import cat, chunk, concat, concatenate, matmul, maximum, minimum, split, stack, where
 from ._tensor.indexing import convert_index as _convert_index
 from ._tensor.promotion import _promote
-from ._tensor.reductions import values_indices
 from .autograd import no_grad
 
 __all__ = ["Tensor", "Size", "matmul", "maximum", "minimum", "where", "cat", "concat", "concatenate", "stack",
-           "split", "chunk", "no_grad", "values_indices", "_as_tensor", "_infer_numpy", "_convert_index", "_promote"]
+           "split", "chunk", "no_grad", "_as_tensor", "_infer_numpy", "_convert_index", "_promote"]

@@ -71,3 +71,37 @@ def test_recurrent_output_names_match_torch(kind, dtype, opts):
         states = h if isinstance(h, tuple) else (h,)
         names.append([_grad_fn(out)] + [_grad_fn(s) for s in states])
     assert names[1] == names[0]
+
+
+@pytest.mark.parametrize("index", ["None", ":, None", "None, 0", "0, None", ":", "..., None", ":, 1:", "1:, None",
+                                   "None, :, None", "0", ":, 0", "1:3, ..."])
+def test_basic_indexing_names_match_torch(index):
+    names = []
+    for lib in (torch, nnstudio):
+        x = lib.ones(3, 4, requires_grad=True)
+        names.append(eval(f"x[{index}]", {"x": x}).grad_fn.name())  # noqa: S307
+    assert names[0] == names[1]
+
+
+@pytest.mark.parametrize("expr", ["x.max()", "x.min()", "x.max(1).values", "x.min(0).values", "x.max(1, True)[0]",
+                                  "x.amax(1)", "x.amin()", "x.sum()", "x.sum(1)", "x.mean()", "x.mean(0)",
+                                  "torch.max(x, 0)[0]", "torch.min(x, dim=1).values"])
+def test_reduction_names_match_torch(expr):
+    names = []
+    for lib in (torch, nnstudio):
+        x = lib.arange(6.0).reshape(2, 3).requires_grad_()
+        names.append(eval(expr, {"x": x, "torch": lib}).grad_fn.name())  # noqa: S307
+    assert names[0] == names[1]
+
+
+@pytest.mark.parametrize("shapes", [((3, 4), (4, 5)), ((4,), (4,)), ((3, 4), (4,)), ((4,), (4, 5)),
+                                    ((2, 3, 4), (2, 4, 5)), ((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5)),
+                                    ((2, 2, 3, 4), (2, 2, 4, 5)),
+                                    ((2, 3, 4), (4,)), ((4,), (2, 4, 5)), ((1, 3, 4), (2, 4, 5)),
+                                    ((2, 2, 3, 4), (2, 4, 5)), ((2, 2, 3, 4), (4, 5))], ids=str)
+def test_matmul_names_match_torch(shapes):
+    names = []
+    for lib in (torch, nnstudio):
+        a, b = (lib.ones(*s, requires_grad=True) for s in shapes)
+        names.append((a @ b).grad_fn.name())
+    assert names[0] == names[1]

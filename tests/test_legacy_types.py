@@ -46,3 +46,20 @@ def test_legacy_constructor_errors():
         torch.FloatTensor(2, "a")
     with pytest.raises(TypeError, match="FloatTensor"):
         nnstudio.FloatTensor(2, "a")
+
+
+@pytest.mark.parametrize("expr", ["str(type(lib.ones(2)))", "type(lib.ones(2)).__module__",
+                                  "lib.ones(2).type(lib.DoubleTensor).type()", "lib.ones(2).long().type()",
+                                  "lib.ones(2).type('torch.IntTensor').type()", "lib.ones(2).int().type()",
+                                  "lib.ones(2).type(lib.int8).type()", "lib.ones(2).type(lib.BoolTensor).tolist()",
+                                  "str(type(lib.nn.Parameter(lib.ones(1))))", "lib.nn.Parameter(lib.ones(1)).type()"])
+def test_type_names_are_torch_names(expr):
+    ours = eval(expr, {"lib": nnstudio})  # noqa: S307
+    theirs = eval(expr, {"lib": torch})  # noqa: S307
+    assert str(ours).replace("nnstudio", "torch") == str(theirs)
+
+
+def test_unknown_type_name_is_torch_value_error():
+    for lib in (nnstudio, torch):
+        with pytest.raises(ValueError, match="invalid type: 'torch.FooTensor'"):
+            lib.ones(2).type("torch.FooTensor")

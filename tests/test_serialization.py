@@ -85,7 +85,7 @@ def test_nested_values_round_trip_to_a_file_object():
     buf = io.BytesIO()
     nnstudio.save(obj, buf)
     buf.seek(0)
-    out = nnstudio.load(buf)
+    out = nnstudio.load(buf, weights_only=False)  # NumPy arrays and scalars: as torch, not with weights_only
     assert out["ints"] == [1, 2, (3, 4)]
     assert out["floats"][1.5] == math.inf and math.isnan(out["floats"]["nan"])
     assert out["flags"] == {True: False}
@@ -93,6 +93,7 @@ def test_nested_values_round_trip_to_a_file_object():
     assert out["t"].requires_grad and out["t"].tolist() == [1.0, 1.0]
     assert isinstance(out["od"], OrderedDict) and list(out["od"]) == ["b", "a"]
     assert out["empty"] == {} and out["np_scalar"] == 0.25 and out["n"] == 7
+    assert type(out["np_scalar"]) is np.float32 and type(out["n"]) is np.int64
 
 
 def test_map_location_moves_every_tensor(tmp_path):
@@ -122,3 +123,51 @@ def test_a_broken_file_gives_a_clear_error(tmp_path):
     np.savez(bad, __structure__=np.frombuffer(b"{not json", dtype=np.uint8))
     with pytest.raises(RuntimeError, match="is not a weights file or checkpoint saved by nnstudio.save"):
         nnstudio.load(bad)
+
+
+def _checkpoint(lib):
+    from collections import OrderedDict as OD
+
+    return {"w": lib.ones(2), "epoch": 3, "lr": 0.1, "name": "run1", "hist": [0.5, 0.25], "flag": True,
+            "none": None, "od": OD(a=lib.zeros(2, dtype=lib.long)), "plain": {"x": lib.ones(1, dtype=lib.float64)},
+            "param": lib.nn.Parameter(lib.ones(2)), "grad": lib.ones(2, requires_grad=True), "tuple": (1, "a"),
+            "int_keys": {1: "a", 2: lib.ones(1)}, "bytes": b"xy", "complex": 1 + 2j, "set": {1, 2},
+            "dtype": lib.float64, "device": lib.device("cpu"), "size": lib.Size([2, 3]), "nan": math.nan,
+            "state_dict": lib.nn.Linear(2, 1).state_dict(), "bools": lib.tensor([True, False])}
+
+
+def _picture(obj):
+    """Types and values, containers included, so that a round trip can be compared with torch's."""
+    if hasattr(obj, "detach"):
+        return (type(obj).__name__, str(obj.dtype).split(".")[-1], obj.requires_grad, tuple(obj.shape))
+    if isinstance(obj, dict):
+        return (type(obj).__name__, [(k, _picture(v)) for k, v in obj.items()])
+    if isinstance(obj, (list, tuple)):
+        return (type(obj).__name__, [_picture(v) for v in obj])
+    if isinstance(obj, float) and math.isnan(obj):
+        return ("float", "nan")
+    return (type(obj).__name__, str(obj).replace("nnstudio", "torch"))
+
+
+def test_checkpoint_of_plain_values_round_trips_as_torch(tmp_path):
+    torch = pytest.importorskip("torch")
+    pictures = []
+    for lib in (nnstudio, torch):
+        path = tmp_path / f"{lib.__name__}.pt"
+        lib.save(_checkpoint(lib), path)
+        pictures.append(_picture(lib.load(path)))
+    assert pictures[0] == pictures[1]
+
+
+@pytest.mark.parametrize("value", [np.ones(2), np.float32(1.5), frozenset({1})], ids=["array", "scalar", "frozenset"])
+def test_weights_only_refuses_what_torch_refuses(tmp_path, value):
+    import pickle
+
+    torch = pytest.importorskip("torch")
+    for lib in (nnstudio, torch):
+        path = tmp_path / f"{lib.__name__}.pt"
+        lib.save({"v": value}, path)
+        with pytest.raises(pickle.UnpicklingError):
+            lib.load(path)
+        back = lib.load(path, weights_only=False)["v"]
+        assert type(back) is type(value) and np.array_equal(np.asarray(back), np.asarray(value))

@@ -15,6 +15,7 @@
     functions.py    the free functions (cat, stack, where, ...) and `function_from_method`
     promotion.py    type promotion, broadcasting checks, the casting rule
     legacy_types.py FloatTensor, LongTensor, ...
+    keyword_aliases.py  NumPy's axis= / keepdims= for dim= / keepdim=, as torch's argument parser
 
 Where does a new method go? In the mixin of its topic; a new elementwise op is a row of `ops/pointwise.py`.
 Two mixins defining the same name is an error at import (`compose`), never a silent override.
@@ -28,6 +29,7 @@ from .complex import ComplexMixin
 from .elementwise import ElementwiseMixin
 from .indexing import IndexingMixin, convert_index
 from .inplace import InplaceMixin
+from .keyword_aliases import accept_numpy_keywords
 from .linalg import LinalgMixin
 from .movement import MovementMixin
 from .printing import PrintingMixin
@@ -65,6 +67,9 @@ def check_no_clash(name: str, root: type, mixins: tuple) -> None:
 
 
 check_no_clash("Tensor", TensorBase, MIXINS)
+for _part in (TensorBase, *MIXINS):
+    accept_numpy_keywords(_part)  # x.sum(axis=0, keepdims=True), as torch's argument parser takes them
+del _part
 
 
 class Tensor(*MIXINS, TensorBase):
@@ -74,7 +79,7 @@ class Tensor(*MIXINS, TensorBase):
     """
 
     __slots__ = ()
-    __module__ = "nnstudio.tensor"
+    __module__ = "nnstudio"  # printed as torch prints its class: <class 'nnstudio.Tensor'>
 
 
 bind_tensor_class(Tensor)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import builtins
 import numbers
-from collections import namedtuple
 from typing import TYPE_CHECKING
 
+from .. import return_types
 from .._backend import xp_of
 from ..autograd import apply
 from ..ops import arithmetic as M
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 _pyfloat, _pybool = builtins.float, builtins.bool
 
-
-_frexp = namedtuple("frexp", ["mantissa", "exponent"])
 
 
 class ArithmeticMixin:
@@ -299,7 +297,7 @@ class ArithmeticMixin:
         xp = xp_of(self._data)
         _, exponent = xp.frexp(self._data)
         scale = wrap(xp.ldexp(xp.ones_like(self._data), -exponent), None)  # 2 ** -exponent, exact
-        return _frexp(self * scale, wrap(exponent.astype("int32"), None))
+        return return_types.frexp((self * scale, wrap(exponent.astype("int32"), None)))
 
     def is_nonzero(self) -> bool:
         if self._data.size != 1:

@@ -141,7 +141,12 @@ class TensorBase:
 
     @property
     def grad_fn(self):
-        return self._ctx
+        """The node that made this tensor, as torch's node (its class named `MseLossBackward0`, ...)."""
+        if self._ctx is None:
+            return None
+        from ..autograd.graph import as_torch_class
+
+        return as_torch_class(self._ctx)
 
     @property
     def is_leaf(self) -> bool:
@@ -263,7 +268,9 @@ class TensorBase:
         if dtype is None:
             cuda = ".cuda" if self.device.type == "cuda" else ""
             return f"nnstudio{cuda}.{type_name(self.dtype)}"
-        return self._cast(dt.to_numpy_dtype(resolve(dtype)))
+        target, device = resolve(dtype)
+        out = self._cast(dt.to_numpy_dtype(target))
+        return out if device is None or out.device.type == device else out.to(device)
 
     def float(self, memory_format=None) -> Tensor:
         return self._cast(np.float32)
@@ -582,10 +589,37 @@ class TensorBase:
         return self.copy_(other).detach()
 
 class Size(tuple):
-    """The shape of a tensor: a tuple that prints like torch's (`nnstudio.Size([32, 10])`)."""
+    """The shape of a tensor: a tuple of ints that prints like torch's (`nnstudio.Size([32, 10])`). As torch's,
+    concatenation (`Size + tuple`, `tuple + Size`), repetition (`Size * n`) and slicing give a Size again."""
+
+    __slots__ = ()
 
     def __repr__(self) -> str:
         return f"nnstudio.Size({list(self)})"
+
+    def __getitem__(self, index):
+        item = tuple(self)[index]  # (not tuple.__getitem__: one Python call per `x.shape[i]`, no C call besides)
+        return Size(item) if type(index) is slice else item
+
+    def __add__(self, other) -> Size:
+        if not isinstance(other, tuple):
+            raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to torch.Size")
+        return Size(tuple(self) + tuple(other))
+
+    def __radd__(self, other) -> Size:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n) -> Size:
+        if not hasattr(type(n), "__index__"):
+            raise TypeError(f"can't multiply sequence by non-int of type '{type(n).__name__}'")
+        return Size(tuple(self) * n)
+
+    __rmul__ = __mul__
+
+    def __reduce__(self):
+        return Size, (tuple(self),)
 
     def numel(self) -> int:
         n = 1

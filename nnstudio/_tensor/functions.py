@@ -26,7 +26,8 @@ from ..ops._util import wrap_dim
 from ..ops.einsum import Einsum, parse_equation
 from .base import TensorBase, as_tensor, wrap
 from .complex import complex, imag, is_complex, polar, real, view_as_complex, view_as_real  # noqa: F401  (FREE)
-from .promotion import broadcast_or_raise, check_cast, promote
+from .keyword_aliases import with_numpy_keywords
+from .promotion import broadcast_or_raise, check_cast, promote, scalar_name
 from .statistics import bucketize, searchsorted  # noqa: F401  (exported through FREE)
 
 if TYPE_CHECKING:
@@ -50,8 +51,35 @@ def matmul(input, other) -> Tensor:
     if a.ndim > 2 or b.ndim > 2:
         broadcast_or_raise("matmul batch dimensions", ("a", "b"), (a._data.shape[:-2], b._data.shape[:-2]))
     if a._data.dtype != b._data.dtype:
-        a, b = promote(a, b)
-    return apply(L.MatMul, a, b)
+        raise RuntimeError(_mixed_dtypes(a, b))
+    if a.ndim == 2 and b.ndim == 2:
+        return apply(L.MatMul, a, b)  # MmBackward0, the primitive's own name
+    return as_torch_node(apply(L.MatMul, a, b), _matmul_node_name(a._data.shape, b._data.shape), a, b)
+
+
+def _matmul_node_name(a: tuple, b: tuple) -> str:
+    """The name of the node torch's matmul ends with for operands of shapes a and b (not both matrices): dot, mv,
+    the squeeze of a vector @ matrix, else the view back from its folded mm / bmm (a clone when a's batch dims
+    were broadcast)."""
+    if len(b) == 1 and len(a) <= 2:
+        return "DotBackward0" if len(a) == 1 else "MvBackward0"
+    if len(a) == 1:
+        return "SqueezeBackward4" if len(b) == 2 else "UnsafeViewBackward0"
+    batch = np.broadcast_shapes(a[:-2], b[:-2]) if len(b) > 2 else a[:-2]
+    return "UnsafeViewBackward0" if tuple(batch) == tuple(a[:-2]) else "CloneBackward0"
+
+
+def _mixed_dtypes(a: Tensor, b: Tensor) -> str:
+    """torch's message for a product of two dtypes (matrix products never promote, unlike `*`)."""
+    x, y = scalar_name(a), scalar_name(b)
+    if a.ndim == 1 and b.ndim == 1:
+        head = f"dot : expected both vectors to have same dtype, but found {x} and {y}"
+    elif a.ndim > 2 and b.ndim > 2:
+        head = f"expected scalar type {x} but found {y}"
+    else:
+        head = f"expected m1 and m2 to have the same dtype, but got: {x} != {y}"
+    return (f"{head} (shapes {list(a._data.shape)} and {list(b._data.shape)}: matrix products do not promote; cast "
+            f"one operand, e.g. b.to(a.dtype))")
 
 
 def _mat_str(t: Tensor) -> str:
@@ -250,11 +278,10 @@ def einsum(equation: str, *operands) -> Tensor:
         raise RuntimeError("einsum(): must provide at least one operand")
     tensors = [as_tensor(t) for t in operands]
     ins, out, sizes = parse_equation(equation, [tuple(t.shape) for t in tensors])
-    if any(t._data.dtype != tensors[0]._data.dtype for t in tensors):
-        ref = tensors[0]
-        for t in tensors[1:]:
-            ref, _ = promote(ref, t)
-        tensors = [t._cast(ref._data.dtype) for t in tensors]
+    for t in tensors[1:]:
+        if t._data.dtype != tensors[0]._data.dtype:
+            raise RuntimeError(f"einsum(): expected scalar type {scalar_name(tensors[0])} but found "
+                               f"{scalar_name(t)} (einsum does not promote: give every operand one dtype)")
     return apply(Einsum, *tensors, ins=tuple(ins), out=out, sizes=sizes)
 
 
@@ -622,7 +649,9 @@ def lu_unpack(LU_data, LU_pivots, unpack_data: bool = True, unpack_pivots: bool 
         P[perm, np.arange(m)] = 1
         Ps.append(P)
     P = np.stack(Ps).reshape(lu_.shape[:-2] + (m, m))
-    return tuple(wrap(a, None) for a in (P, L, U))
+    from .. import return_types
+
+    return return_types.lu_unpack(tuple(wrap(a, None) for a in (P, L, U)))
 
 
 def nuclear_norm(input, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
@@ -861,10 +890,12 @@ FREE = ("pi", "e", "inf", "nan", "is_floating_point", "hstack", "vstack", "broad
         "matrix_rank", "lu", "lu_unpack", "nuclear_norm", "frobenius_norm", "pdist", "poisson", "binomial", "fill",
         "vander", "gradient", "real", "imag", "view_as_real", "view_as_complex", "complex", "polar", "asarray",
         "empty_strided")
-PUBLIC = {**_GENERATED, **{n: globals()[n] for n in FREE}, "matmul": with_out(matmul), "cat": with_out(cat),
-          "concat": with_out(cat, "concat"),
-          "concatenate": with_out(cat, "concatenate"), "stack": with_out(stack), "maximum": with_out(maximum),
-          "minimum": with_out(minimum), "where": where, "split": split, "chunk": chunk}
+_cat, _stack = with_numpy_keywords(cat), with_numpy_keywords(stack)  # torch.cat(ts, axis=1)
+PUBLIC = {**_GENERATED, **{n: globals()[n] for n in FREE}, "matmul": with_out(matmul),
+          "cat": with_out(_cat, "cat"), "concat": with_out(_cat, "concat"),
+          "concatenate": with_out(_cat, "concatenate"), "stack": with_out(_stack, "stack"),
+          "maximum": with_out(maximum), "minimum": with_out(minimum), "where": where, "split": split,
+          "chunk": with_numpy_keywords(chunk)}
 
 __all__ = ["matmul", "maximum", "minimum", "where", "cat", "concat", "concatenate", "stack", "split", "chunk",
            "function_from_method", "with_out", "write_out", "PUBLIC", *FREE]

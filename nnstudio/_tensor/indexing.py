@@ -4,12 +4,12 @@ topk / unique, scatter (add, reduce), index_add and index_put."""
 from __future__ import annotations
 
 import numbers
-from collections import namedtuple
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _dtype as dt
+from .. import return_types
 from .._backend import is_array, to_device, to_numpy, xp_of
 from ..autograd import apply, is_grad_enabled
 from ..autograd.names import as_torch_node
@@ -225,7 +225,7 @@ class IndexingMixin:
             idx = xp.flip(xp.argsort(self._data, axis=d, kind="stable"), axis=d).astype(np.int64)
         indices = wrap(idx, None)
         values = self.gather(d, indices) if self.dim() else self.clone()
-        return namedtuple("sort", ["values", "indices"])(values, indices)
+        return return_types.sort((values, indices))
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
         return self.sort(dim, descending, stable).indices
@@ -240,7 +240,7 @@ class IndexingMixin:
         s = self.sort(d, descending=largest, stable=True)
         values, indices = as_torch_node(s.values.narrow(d, 0, k), "TopkBackward0", self), s.indices.narrow(d, 0, k)
         values._torch_strides = indices._torch_strides = False  # new tensors in torch, slices of the sort here
-        return namedtuple("topk", ["values", "indices"])(values, indices)
+        return return_types.topk((values, indices))
 
     def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
                dim=None):

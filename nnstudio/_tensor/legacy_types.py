@@ -60,15 +60,19 @@ def type_name(dtype: dt.dtype) -> str:
     return f"{dtype.name.capitalize()}Tensor"
 
 
-def resolve(spec):
-    """The dtype a legacy class or a name like 'torch.FloatTensor' stands for; other specs pass through."""
+def resolve(spec) -> tuple:
+    """(dtype, device type or None) that a legacy class or a name like 'torch.FloatTensor' or
+    'torch.cuda.LongTensor' stands for; a dtype passes through (device None). An unknown name is torch's
+    ValueError."""
     if isinstance(spec, _LegacyType):
-        return spec.dtype
+        return spec.dtype, "cpu"
     if isinstance(spec, str):
-        short = spec.rpartition(".")[2]
-        if short in LEGACY:
-            return LEGACY[short]
-    return spec
+        prefix, _, short = spec.rpartition(".")
+        if short in LEGACY and prefix in ("torch", "nnstudio", "torch.cuda", "nnstudio.cuda"):
+            return LEGACY[short], "cuda" if prefix.endswith("cuda") else "cpu"
+        raise ValueError(f"invalid type: {spec!r} (expected a name like 'torch.FloatTensor' or "
+                         f"'torch.cuda.LongTensor', or a dtype)")
+    return spec, None
 
 
 __all__ = list(LEGACY)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import return_types
 from ..autograd import apply
+from ..autograd.names import as_torch_node
 from ..ops.pairwise import CDist
 from .base import TensorBase
 from .functions import matmul, tensordot
@@ -16,8 +17,6 @@ if TYPE_CHECKING:
     from . import Tensor
 
 
-_svd_result = namedtuple("svd", ["U", "S", "V"])
-_triangular_result = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
 
 
 def _fused(base: Tensor, product: Tensor, beta, alpha) -> Tensor:
@@ -62,7 +61,7 @@ class LinalgMixin:
         _check_3d(self, mat2, "bmm")
         if self.shape[0] != mat2.shape[0]:
             raise RuntimeError(f"bmm: batch sizes differ: {list(self.shape)} and {list(mat2.shape)}")
-        return matmul(self, mat2)
+        return as_torch_node(matmul(self, mat2), "BmmBackward0", self, mat2)
 
     def dot(self, tensor) -> Tensor:
         """(n,) . (n,) -> a 0-d tensor."""
@@ -152,7 +151,7 @@ class LinalgMixin:
     def slogdet(self):
         from .. import linalg as LA
 
-        return LA.slogdet(self)
+        return return_types.slogdet(LA.slogdet(self))
 
     def inverse(self) -> Tensor:
         from .. import linalg as LA
@@ -205,7 +204,7 @@ class LinalgMixin:
     def qr(self, some: bool = True):
         from .. import linalg as LA
 
-        return LA.qr(self, "reduced" if some else "complete")
+        return return_types.qr(LA.qr(self, "reduced" if some else "complete"))
 
     def svd(self, some: bool = True, compute_uv: bool = True):
         """torch.svd: (U, S, V) with V (not Vh); `some` gives the reduced factors."""
@@ -213,8 +212,8 @@ class LinalgMixin:
 
         U, S, Vh = LA.svd(self, full_matrices=not some)
         if not compute_uv:
-            return _svd_result(U.new_zeros(U.shape), S, Vh.new_zeros(Vh.shape))
-        return _svd_result(U, S, Vh.mT)
+            return return_types.svd((U.new_zeros(U.shape), S, Vh.new_zeros(Vh.shape)))
+        return return_types.svd((U, S, Vh.mT))
 
     def matrix_power(self, n: int) -> Tensor:
         from .. import linalg as LA
@@ -232,7 +231,7 @@ class LinalgMixin:
 
         M = A.mT if transpose else A
         X = LA.solve_triangular(M, self, upper=upper != transpose, unitriangular=unitriangular)
-        return _triangular_result(X, A.clone())
+        return return_types.triangular_solve((X, A.clone()))
 
     def lu_solve(self, LU_data, LU_pivots) -> Tensor:
         from .. import linalg as LA

@@ -95,7 +95,8 @@ def printoptions(**kwargs):
 _GRAD_FN_NAMES = {
     "PowScalar": "PowBackward0", "Pow": "PowBackward1", "Reshape": "ViewBackward0", "GetItem": "IndexBackward0",
     "Pad": "ConstantPadNdBackward0", "Copy": "CloneBackward0", "Cast": "ToCopyBackward0",
-    "ToDevice": "ToCopyBackward0", "AMaxMin": "AmaxBackward0", "L2Norm": "LinalgVectorNormBackward0",
+    "ToDevice": "ToCopyBackward0", "AMaxMin": "AmaxBackward0", "MaxMin": "MaxBackward0",
+    "L2Norm": "LinalgVectorNormBackward0",
     "ConvNd": "ConvolutionBackward0", "MatMul": "MmBackward0", "Linear": "AddmmBackward0",
     "Dropout": "MulBackward0", "Clamp": "ClampBackward1", "MaxPoolNd": "MaxPool2DWithIndicesBackward0",
     "AvgPoolNd": "AvgPool2DBackward0", "Normalize": "NativeBatchNormBackward0", "LeakyRelu": "LeakyReluBackward0",
@@ -107,15 +108,18 @@ def grad_fn_name(ctx) -> str:
     """torch's class name for the backward node of `ctx` (e.g. SumBackward0 for a full sum, SumBackward1 by dim)."""
     if getattr(ctx, "torch_name", None):  # set by `autograd.names.as_torch_node` where the op names it
         return ctx.torch_name
-    name = ctx.name
-    if name in ("Sum", "Mean", "MaxMin"):
+    name = getattr(type(ctx), "primitive", None) or type(ctx).__name__  # (a node shown as torch's class)
+    if name in ("Sum", "Mean"):
         reduced_all = getattr(ctx, "axes", getattr(ctx, "axis", None)) is None
-        base = "Max" if name == "MaxMin" else name
-        return f"{base}Backward{0 if reduced_all else 1}"
+        return f"{name}Backward{0 if reduced_all else 1}"
+    if name == "Linear" and len(ctx.parents) == 2:  # no bias: torch's mm of the input and the weight's .t()
+        return "MmBackward0"
     if name == "GetItem" and not getattr(ctx, "advanced", True):
         index = ctx.index if isinstance(ctx.index, tuple) else (ctx.index,)
-        last = [i for i in index if i is not Ellipsis and i is not None][-1:] or [slice(None)]
-        return "SliceBackward0" if isinstance(last[0], slice) else "SelectBackward0"
+        full = slice(None)  # torch skips `:` (unless it is all there is) and names the node by the last step
+        last = [i for i in index if i is not Ellipsis and i != full][-1:] or [full]
+        return "SliceBackward0" if isinstance(last[0], slice) else \
+            "UnsqueezeBackward0" if last[0] is None else "SelectBackward0"
     return _GRAD_FN_NAMES.get(name, f"{name}Backward0")
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import builtins
-from collections import namedtuple
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _dtype as dt
+from .. import return_types
 from .._backend import xp_of
 from ..autograd import apply
+from ..autograd.names import as_torch_node
 from ..ops import reduction as R
 from ..ops._util import normalize_dims, wrap_dim
 from .base import TensorBase, wrap
@@ -22,9 +23,6 @@ from ..ops import scan as C
 from .functions import maximum, minimum
 
 _pyfloat, _pyint, _pybool = builtins.float, builtins.int, builtins.bool
-
-values_indices = namedtuple("values_indices", ["values", "indices"])
-
 
 def _arg_extreme(x: Tensor, dim, keepdim, is_max):
     fn = x._data.argmax if is_max else x._data.argmin
@@ -81,14 +79,17 @@ class ReductionMixin:
             return (maximum if is_max else minimum)(self, dim)
         if dim is None:
             R.check_reducible("max" if is_max else "min", self.shape, None)
-            return apply(R.AMaxMin, self, axes=None, is_max=is_max)
+            return as_torch_node(apply(R.AMaxMin, self, axes=None, is_max=is_max),
+                                 "MaxBackward1" if is_max else "MinBackward1", self)
         axis = wrap_dim(dim, self.ndim)
         values = apply(R.MaxMin, self, axis=axis, keepdim=keepdim, is_max=is_max)
+        if not is_max:  # (max(dim) is MaxMin's own name)
+            as_torch_node(values, "MinBackward0", self)
         fn = self._data.argmax if is_max else self._data.argmin
         idx = fn(axis=axis)
         if keepdim:
             idx = xp_of(idx).expand_dims(idx, axis)
-        return values_indices(values, wrap(idx.astype(np.int64), None))
+        return (return_types.max if is_max else return_types.min)((values, wrap(idx.astype(np.int64), None)))
 
     def max(self, dim=None, keepdim=False):
         return self._extreme(dim, keepdim, True)
@@ -104,7 +105,7 @@ class ReductionMixin:
     def amin(self, dim=(), keepdim=False):
         """Minimum over `dim` (an int or a tuple; all dims by default); ties share the gradient evenly."""
         axes = None if dim is None or dim == () else normalize_dims(dim, self.ndim)
-        return apply(R.AMaxMin, self, axes=axes, keepdim=keepdim, is_max=False)
+        return as_torch_node(apply(R.AMaxMin, self, axes=axes, keepdim=keepdim, is_max=False), "AminBackward0", self)
 
     def argmax(self, dim=None, keepdim=False):
         return _arg_extreme(self, dim, keepdim, True)

@@ -8,23 +8,17 @@ their gradient flows to those positions, as torch's.
 from __future__ import annotations
 
 import builtins
-from collections import namedtuple
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import return_types
 from .._backend import to_device, to_numpy, xp_of
 from ..ops._util import wrap_dim
 from .base import TensorBase, as_tensor, wrap
 
 if TYPE_CHECKING:
     from . import Tensor
-
-_values_indices = {name: namedtuple(name, ["values", "indices"]) for name in
-                   ("median", "nanmedian", "mode", "kthvalue", "cummax", "cummin")}
-_aminmax = namedtuple("aminmax", ["min", "max"])
-_histogram = namedtuple("histogram", ["hist", "bin_edges"])
-_histogramdd = namedtuple("histogramdd", ["hist", "bin_edges"])
 
 
 def histogramdd(input: Tensor, bins=10, *, range=None, weight=None, density: bool = False):  # noqa: A002
@@ -48,8 +42,8 @@ def histogramdd(input: Tensor, bins=10, *, range=None, weight=None, density: boo
     w = None if weight is None else to_numpy(weight._data).reshape(-1)
     hist, edges = np.histogramdd(pts, bins=bins, range=range, weights=w, density=density)
     dtype = input._data.dtype
-    return _histogramdd(wrap(to_device(hist.astype(dtype), input.device), None),
-                        tuple(wrap(to_device(np.asarray(e).astype(dtype), input.device), None) for e in edges))
+    edges = tuple(wrap(to_device(np.asarray(e).astype(dtype), input.device), None) for e in edges)
+    return return_types.histogramdd((wrap(to_device(hist.astype(dtype), input.device), None), edges))
 
 
 def _indices(arr, like: Tensor) -> Tensor:
@@ -62,7 +56,7 @@ def _pick(x: Tensor, dim: int, idx: np.ndarray, keepdim: bool, name: str):
     values = x.gather(dim, index)
     if not keepdim:
         values, index = values.squeeze(dim), index.squeeze(dim)
-    return _values_indices[name](values, index)
+    return getattr(return_types, name)((values, index))
 
 
 def _lower_median_index(arr: np.ndarray, dim: int, ignore_nan: bool) -> np.ndarray:
@@ -147,7 +141,7 @@ class StatisticsMixin:
         values = x.gather(d, index)
         if self.dim() == 0:
             values, index = values.reshape(()), index.reshape(())
-        return _values_indices[name](values, index)
+        return getattr(return_types, name)((values, index))
 
     def cummax(self, dim: int):
         """(values, indices) of the running maximum along `dim` (ties: the latest index, as torch)."""
@@ -179,7 +173,7 @@ class StatisticsMixin:
     def aminmax(self, *, dim=None, keepdim: bool = False):
         """(min, max) over `dim` (all elements by default)."""
         dims = () if dim is None else dim
-        return _aminmax(self.amin(dims, keepdim), self.amax(dims, keepdim))
+        return return_types.aminmax((self.amin(dims, keepdim), self.amax(dims, keepdim)))
 
     def _quantile(self, q, dim, keepdim: bool, interpolation: str, ignore_nan: bool, name: str) -> Tensor:
         if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
@@ -259,8 +253,8 @@ class StatisticsMixin:
         w = None if weight is None else to_numpy(weight._data).reshape(-1)
         hist, edges = np.histogram(arr, bins=edges, range=range, weights=w, density=density)
         dtype = self._data.dtype
-        return _histogram(wrap(to_device(hist.astype(dtype), self.device), None),
-                          wrap(to_device(np.asarray(edges).astype(dtype), self.device), None))
+        return return_types.histogram((wrap(to_device(hist.astype(dtype), self.device), None),
+                                       wrap(to_device(np.asarray(edges).astype(dtype), self.device), None)))
 
     def msort(self) -> Tensor:
         """sorted along the first dim."""

@@ -62,5 +62,5 @@ def raise_on_nan(fn, in_grads: tuple) -> None:
             continue
         has_nan = bool((data != data).any())  # NaN is the one value unequal to itself (NumPy and CuPy alike)
         if has_nan:
-            name = getattr(fn, "torch_name", None) or fn.name
+            name = fn.name()
             raise RuntimeError(f"Function '{name}' returned nan values in its {i}th output.")

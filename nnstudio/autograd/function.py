@@ -7,9 +7,10 @@ graph: the output tensor remembers the function instance, which remembers its in
 from __future__ import annotations
 
 from .grad_mode import _state
+from .graph import Node, next_functions_of
 
 
-class Function:
+class Function(Node):
     """Base class of all primitives.
 
     Subclasses implement `forward(*arrays, **options) -> array` (saving what backward needs on `self`) and
@@ -37,16 +38,45 @@ class Function:
         raise NotImplementedError
 
     def release(self) -> None:
-        """Drop everything saved for backward; a later backward through this node raises (its torch name stays)."""
-        torch_name = self.__dict__.get("torch_name")
-        self.__dict__.clear()
+        """Drop everything saved for backward; a later backward through this node raises. Its torch name and
+        its edges stay (`name()`, `next_functions`), as torch's do; leaves it held are let go."""
+        d = self.__dict__  # (`in` and [] rather than .get or a comprehension: no call per node in the sweep)
+        name = d["torch_name"] if "torch_name" in d else None
+        parents = d["parents"] if "parents" in d else None
+        needs = d["needs_input_grad"] if "needs_input_grad" in d else None
+        edges = d["next_functions_"] if "next_functions_" in d else None
+        torch_edges = d["torch_edges"] if "torch_edges" in d else None
+        metadata = d["metadata_"] if "metadata_" in d else None
+        d.clear()
         self.freed = True
-        if torch_name is not None:
-            self.torch_name = torch_name
+        if name is not None:
+            self.torch_name = name
+        if parents is not None:
+            self.parents, self.needs_input_grad = parents, needs
+        if edges is not None:
+            self.next_functions_ = edges
+        if torch_edges is not None:
+            self.torch_edges = torch_edges
+        if metadata is not None:
+            self.metadata_ = metadata
+
+    def name(self) -> str:
+        """torch's name of this backward node: 'MseLossBackward0', 'AddmmBackward0', ..."""
+        from .._tensor.printing import grad_fn_name
+
+        return grad_fn_name(self)
 
     @property
-    def name(self) -> str:
-        return type(self).__name__
+    def next_functions(self) -> tuple:
+        """((node, 0), ...) per input: its grad_fn, its AccumulateGrad (a leaf requiring grad) or None."""
+        d = self.__dict__
+        if "next_functions_" not in d:
+            d["next_functions_"] = next_functions_of(self)
+        return d["next_functions_"]
+
+    @property
+    def metadata(self) -> dict:
+        return self.__dict__.setdefault("metadata_", {})
 
     @classmethod
     def apply(cls, *args, **kwargs):

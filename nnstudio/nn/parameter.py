@@ -26,6 +26,8 @@ class Parameter(Tensor):
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
+    __str__ = __repr__  # print(p) shows the header too, as torch's
+
     def __reduce_ex__(self, proto):  # pragma: no cover - pickling is not supported on purpose
         raise TypeError("nnstudio does not pickle parameters; save weights with state_dict() and numpy.savez")
 

@@ -107,7 +107,7 @@ class ModuleCodec:
 
     def encode(self, obj, encode, path: str) -> dict:
         if isinstance(obj, DType):
-            return {"dtype": str(obj).replace("torch.", "")}
+            return {"dtype": obj.name}
         if isinstance(obj, Device):
             return {"device": str(obj)}
         if is_lazy(obj):  # shape unknown: its kind and requires_grad, what torch pickles (it comes back float32)
@@ -134,7 +134,7 @@ class ModuleCodec:
         if "dtype" in node:
             from .. import _dtype
 
-            found = getattr(_dtype, str(node["dtype"]), None)
+            found = getattr(_dtype, str(node["dtype"]).rpartition(".")[2], None)  # (older files: "nnstudio.float32")
             if not isinstance(found, DType):
                 raise serialization.Unreadable(f"it holds an unknown dtype {str(node['dtype'])[:40]!r}")
             return found

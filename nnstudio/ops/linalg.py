@@ -87,6 +87,14 @@ class Linear(Function):
             y += b
         return y
 
+    @staticmethod
+    def torch_layout(edges: tuple) -> tuple:
+        """torch's edges of AddmmBackward0 (MmBackward0 without a bias): (bias, input, TBackward0 -> weight)."""
+        from ..autograd.graph import torch_node
+
+        weight = (torch_node("TBackward0", (edges[1],)), 0) if edges[1][0] is not None else edges[1]
+        return (edges[2], edges[0], weight) if len(edges) > 2 else (edges[0], weight)
+
     def backward(self, g):
         x, w = self.x, self.w
         needs = self.needs_input_grad

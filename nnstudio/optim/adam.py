@@ -50,8 +50,9 @@ class Adam(Optimizer):
             return
         vmax = state["max_exp_avg_sq"]._data if group["amsgrad"] else None
         coefs = (b1, b2, 1 - b1**t, (1 - b2**t) ** 0.5, lr, eps)
-        if p.ndim == 0:
-            _adam_rows(p, g, m, v, vmax, *coefs)
+        if p.ndim == 0:  # as 1-element views: NumPy's ufuncs turn 0-d arrays into scalars, which `out=` refuses
+            _adam_rows(p.reshape(1), xp.reshape(g, 1), m.reshape(1), v.reshape(1),
+                       None if vmax is None else vmax.reshape(1), *coefs)
             return
         # a large parameter (the CNN's 9216x128 Linear) is updated by row blocks side by side on the CPU cores
         parts = batch_parts(p.shape[0], p.size * 8) if xp is np else [(0, p.shape[0])]

@@ -161,13 +161,11 @@ class Optimizer:
                     st[key] = scalar_tensor(float(st[key]))
 
     def __repr__(self) -> str:
-        lines = [f"{type(self).__name__} ("]
+        """torch's text: each group's settings, sorted, one group after another with a blank line between."""
+        groups = []
         for i, g in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
-            for k in sorted(k for k in g if k != "params"):
-                lines.append(f"    {k}: {g[k]}")
-        lines.append(")")
-        return "\n".join(lines)
+            groups.append(f"Parameter Group {i}\n" + "".join(f"    {k}: {g[k]}\n" for k in sorted(g) if k != "params"))
+        return f"{type(self).__name__} (\n" + "\n".join(groups) + ")"
 
 
 def scalar_tensor(value: float, device=None) -> Tensor:

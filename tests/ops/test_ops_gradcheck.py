@@ -524,7 +524,8 @@ def _all_functions() -> set:
             yield sub
             yield from subclasses(sub)
 
-    return {c for c in subclasses(nnstudio.autograd.Function) if c.__module__.startswith("nnstudio.")}
+    return {c for c in subclasses(nnstudio.autograd.Function) if c.__module__.startswith("nnstudio.")
+            and not c.__dict__.get("torch_class")}  # (not the torch-named views of a primitive: autograd/graph.py)
 
 
 def _qualname(cls) -> str:

@@ -28,6 +28,25 @@ def test_groups_and_printout_are_torchs(name):
     assert strip(ours.state_dict()["param_groups"][0]) == strip(theirs.state_dict()["param_groups"][0])
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_printout_of_several_groups_is_torchs(name):
+    """torch prints a blank line between groups; a group's own settings override the defaults."""
+    kw = OPTIONS.get(name, {})
+    lr = {} if name in ("LBFGS",) else {"lr": 0.5}
+
+    def make(lib):
+        params = [lib.nn.Parameter(lib.zeros(2, 2)) for _ in range(3)]
+        groups = [{"params": params[:1]}, {"params": params[1:2], **lr}, {"params": params[2:]}]
+        return getattr(lib.optim, name)(groups, **kw)
+
+    if name == "LBFGS":  # one group only, in both
+        for lib in (nnstudio, torch):
+            with pytest.raises(ValueError):
+                make(lib)
+        return
+    assert str(make(nnstudio)) == str(make(torch))
+
+
 def test_adam_with_decoupled_weight_decay_is_adamw():
     w = [nnstudio.nn.Parameter(nnstudio.ones(3)) for _ in range(2)]
     a = nnstudio.optim.Adam([w[0]], lr=0.1, weight_decay=0.5, decoupled_weight_decay=True)

@@ -199,8 +199,8 @@ def multi_head_attention(query: Tensor, key: Tensor, value: Tensor, embed_dim_to
         if key_padding_mask is not None:
             key_padding_mask = _as_tensor(key_padding_mask).unsqueeze(0)
     seq_axis = 1 if batch_first else 0
-    length, bsz, embed_dim = query.shape[seq_axis], query.shape[1 - seq_axis], query.shape[2]
-    source = key.shape[seq_axis]
+    length, bsz, embed_dim = query._data.shape[seq_axis], query._data.shape[1 - seq_axis], query._data.shape[2]
+    source = key._data.shape[seq_axis]
     dtype, device, xp = query._data.dtype, query.device, xp_of(query._data)
 
     if key_padding_mask is not None and attn_mask is not None and _dtype_of(key_padding_mask) != _dtype_of(
@@ -230,13 +230,13 @@ def multi_head_attention(query: Tensor, key: Tensor, value: Tensor, embed_dim_to
         raise AssertionError(f"{who}: q_proj_weight, k_proj_weight and v_proj_weight must be given together")
     if not separate and in_proj_weight is None:
         raise AssertionError(f"{who}: in_proj_weight is None and no separate q/k/v_proj_weight were given")
-    if separate and tuple(key.shape[:2]) != tuple(value.shape[:2]):
+    if separate and tuple(key._data.shape[:2]) != tuple(value._data.shape[:2]):
         raise AssertionError(f"{who}: key's sequence and batch dims {tuple(key.shape[:2])} do not match value's "
                              f"{tuple(value.shape[:2])}")
     if not separate and tuple(key.shape) != tuple(value.shape):
         raise AssertionError(f"{who}: key shape {tuple(key.shape)} does not match value shape "
                              f"{tuple(value.shape)}")
-    if key.shape[1 - seq_axis] != bsz:
+    if key._data.shape[1 - seq_axis] != bsz:
         raise AssertionError(f"{who}: key has batch size {key.shape[1 - seq_axis]} but query has {bsz} (query "
                              f"{tuple(query.shape)}, key {tuple(key.shape)}, batch_first={batch_first})")
 
@@ -260,8 +260,9 @@ def multi_head_attention(query: Tensor, key: Tensor, value: Tensor, embed_dim_to
 
     if length == 0 or bsz == 0 or source == 0:  # nothing to attend from or to: torch's outputs, no NumPy error
         # attending over no keys gives zeros, so the output is the output projection's bias (empty if no queries)
-        flat_query = query.reshape(-1, query.shape[-1]) * 0
-        out = _linear(flat_query, out_proj_weight, out_proj_bias).reshape(*query.shape[:2], out_proj_weight.shape[0])
+        flat_query = query.reshape(-1, query._data.shape[-1]) * 0
+        out = _linear(flat_query, out_proj_weight, out_proj_bias).reshape(*query._data.shape[:2],
+                                                                          out_proj_weight._data.shape[0])
         weights = None
         if need_weights:
             heads_shape = (bsz, length, source) if average_attn_weights else (bsz, num_heads, length, source)
@@ -271,11 +272,11 @@ def multi_head_attention(query: Tensor, key: Tensor, value: Tensor, embed_dim_to
         return out, weights
 
     # input projections on 2-D token arrays ((L * N, E): one matrix product each), token order as the input's
-    a, b = query.shape[0], query.shape[1]
+    a, b = query._data.shape[0], query._data.shape[1]
     e = embed_dim
 
     def flat(t: Tensor) -> Tensor:
-        return t.reshape(-1, t.shape[-1])
+        return t.reshape(-1, t._data.shape[-1])
 
     packed = q = k = v = None
     if query is key and key is value and not separate:

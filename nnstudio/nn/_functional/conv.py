@@ -66,28 +66,28 @@ def conv_nd(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
                            f"got shape {tuple(weight.shape)}")
     batched = input.ndim == nd + 2
     x = input if batched else input.unsqueeze(0)
-    kernel = tuple(weight.shape[2:])
+    kernel = tuple(weight._data.shape[2:])
     stride = ntuple(stride, nd, "stride", who)
     dilation = ntuple(dilation, nd, "dilation", who)
     if any(s <= 0 for s in stride):
         raise RuntimeError(f"{who}: stride must be positive, got {stride}")
     if any(d <= 0 for d in dilation):
         raise RuntimeError(f"{who}: dilation must be positive, got {dilation}")
-    if groups <= 0 or weight.shape[0] % groups:
+    if groups <= 0 or weight._data.shape[0] % groups:
         raise RuntimeError(f"{who}: out_channels {weight.shape[0]} must be divisible by groups={groups}")
     pads = conv_padding(padding, kernel, stride, dilation, who)
-    expected = weight.shape[1] * groups
-    if x.shape[1] != expected:
+    expected = weight._data.shape[1] * groups
+    if x._data.shape[1] != expected:
         raise RuntimeError(f"{who}: expected {expected} input channels, got {x.shape[1]} (input shape "
                            f"{tuple(input.shape)})")
-    padded = tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[2:], pads))
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(x._data.shape[2:], pads))
     effective = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
     if any(e > p for e, p in zip(effective, padded)):
         raise RuntimeError(f"{who}: kernel size {kernel} (dilated {effective}) can't be greater than the padded "
                            f"input size {padded} (input shape {tuple(input.shape)})")
     if input._data.dtype != weight._data.dtype:
         raise RuntimeError(f"{who}: input dtype {input.dtype} does not match weight dtype {weight.dtype}")
-    if bias is not None and tuple(bias.shape) != (weight.shape[0],):
+    if bias is not None and tuple(bias.shape) != (weight._data.shape[0],):
         raise RuntimeError(f"{who}: expected bias of shape ({weight.shape[0]},), got {tuple(bias.shape)}")
     opts = dict(stride=stride, padding=pads, dilation=dilation, groups=groups)
     y = apply(ConvNd, x, weight, **opts) if bias is None else apply(ConvNd, x, weight, bias, **opts)

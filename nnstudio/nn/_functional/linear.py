@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..._tensor.promotion import scalar_name
 from ...autograd import apply
 from ...ops import linalg as L
 from ...tensor import Tensor
@@ -9,15 +10,16 @@ from ...tensor import Tensor
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x W^T + b.  input (*, in_features), weight (out_features, in_features), bias (out_features,)."""
-    if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
+    if input.ndim == 0 or input._data.shape[-1] != weight._data.shape[-1]:
         got = "x".join(map(str, input.shape)) if input.ndim <= 2 else str(list(input.shape))
         raise RuntimeError(
             f"linear: expected input with last dimension in_features={weight.shape[-1]}, got shape "
             f"{tuple(input.shape)} (mat1 and mat2 shapes cannot be multiplied ({got} and "
             f"{weight.shape[1]}x{weight.shape[0]}))")
     if input._data.dtype != weight._data.dtype:
-        raise RuntimeError(f"linear: input dtype {input.dtype} does not match weight dtype {weight.dtype} "
-                           "(call .float() on the input or .to(dtype) on the model)")
+        raise RuntimeError(f"linear: expected m1 and m2 to have the same dtype, but got: {scalar_name(input)} != "
+                           f"{scalar_name(weight)} (input dtype {input.dtype}, weight dtype {weight.dtype}: call "
+                           ".float() on the input or .to(dtype) on the model)")
     if bias is None:
         return apply(L.Linear, input, weight)
     return apply(L.Linear, input, weight, bias)

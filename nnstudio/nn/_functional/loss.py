@@ -9,6 +9,7 @@ import numpy as np
 
 from ..._backend import defer, xp_of
 from ...autograd import apply, is_grad_enabled
+from ...autograd.names import as_torch_composite
 from ...ops import loss as LO
 from ...tensor import Tensor, _as_tensor, where
 from .activation import (
@@ -90,11 +91,12 @@ def _check_class_target(name: str, input: Tensor, target: Tensor, ignore_index: 
         raise RuntimeError(f"{name}: expected target dtype to be Long or Byte, but got {got}: a target of shape "
                            f"{tuple(target.shape)} holds class indices, so use target.long() (int64); class "
                            f"probabilities are floats with the input's shape {tuple(input.shape)}")
-    expected = (input.shape[0],) + tuple(input.shape[2:]) if input.ndim >= 2 else ()
-    if tuple(target.shape) != expected:
+    shape = input._data.shape
+    expected = (shape[0],) + shape[2:] if input.ndim >= 2 else ()
+    if target._data.shape != expected:
         raise ValueError(f"{name}: expected target of shape {expected} for input of shape {tuple(input.shape)}"
                          f" (class dimension 1), got {tuple(target.shape)}")
-    c = input.shape[1] if input.ndim >= 2 else input.shape[0]
+    c = shape[1] if input.ndim >= 2 else shape[0]
     t = target._data
     if t.size:
         bad = (t >= c) | (t < 0)
@@ -117,7 +119,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
         raise ValueError(f"{reduction} is not a valid value for reduction")
     target = _as_tensor(target)
     _check_class_target("nll_loss", input, target, ignore_index)
-    _check_class_weight("nll_loss", weight, input.shape[1] if input.ndim >= 2 else input.shape[0])
+    _check_class_weight("nll_loss", weight, input._data.shape[1 if input.ndim >= 2 else 0])
     flat = _class_last(input)
     w = None if weight is None else weight._data
     out = apply(LO.NllLoss, flat, target=target._data.reshape(-1), weight=w, ignore_index=ignore_index,
@@ -141,7 +143,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     target = _as_tensor(target)
     class_dim = 0 if input.ndim == 1 else 1
     logp = input.log_softmax(class_dim)
-    n_classes = input.shape[class_dim]
+    n_classes = input._data.shape[class_dim]
     _check_class_weight("cross_entropy", weight, n_classes)
     if target._data.dtype.kind == "f" and target.shape != input.shape and target.ndim == input.ndim - 1:
         _check_class_target("cross_entropy", input, target, ignore_index)  # class indices given as floats
@@ -197,7 +199,8 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, redu
     reduction = _legacy_reduction(size_average, reduce, reduction)
     x, target = _broadcast_target("mse_loss", input, _as_tensor(target, input))
     diff = x - target
-    return _weighted(diff * diff, input, weight, reduction, True)
+    return as_torch_composite(_weighted(diff * diff, input, weight, reduction, True), "MseLossBackward0", input,
+                              target)
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
@@ -217,13 +220,15 @@ def _smooth_l1(x: Tensor, target: Tensor, beta: float) -> Tensor:
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
     x, target = _broadcast_target("smooth_l1_loss", input, _as_tensor(target, input))
-    return _reduce(_smooth_l1(x, target, beta), _legacy_reduction(size_average, reduce, reduction))
+    loss = _reduce(_smooth_l1(x, target, beta), _legacy_reduction(size_average, reduce, reduction))
+    return as_torch_composite(loss, "SmoothL1LossBackward0", input, target)
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
                weight: Tensor | None = None) -> Tensor:
     x, target = _broadcast_target("huber_loss", input, _as_tensor(target, input))
-    return _weighted(_smooth_l1(x, target, delta) * delta, input, weight, reduction, False)
+    loss = _weighted(_smooth_l1(x, target, delta) * delta, input, weight, reduction, False)
+    return as_torch_composite(loss, "HuberLossBackward0", input, target)
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
@@ -245,7 +250,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     loss = apply(LO.BinaryCrossEntropy, input, target)
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction)
+    return as_torch_composite(_reduce(loss, reduction), "BinaryCrossEntropyBackward0", input, target)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -264,7 +269,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         loss = (1 - target) * input + log_sig_neg
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction)
+    return as_torch_composite(_reduce(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0", input, target)
 
 
 def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
@@ -358,7 +363,9 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=No
     if shape != tuple(input.shape):
         raise RuntimeError(f"soft_margin_loss: output with shape {list(input.shape)} doesn't match the broadcast "
                            f"shape {list(shape)} (the target must broadcast to the input's shape)")
-    return apply(LO.SoftMarginLoss, input, target, reduction=reduction)
+    # torch's node has one edge, to the input (the target is not differentiable here)
+    return as_torch_composite(apply(LO.SoftMarginLoss, input, target, reduction=reduction),
+                              "SoftMarginLossBackward0", input)
 
 
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0, size_average=None,

@@ -31,7 +31,7 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bi
     shape = (int(normalized_shape),) if isinstance(normalized_shape, numbers.Integral) else \
         tuple(int(n) for n in normalized_shape)
     k = len(shape)
-    if k == 0 or input.ndim < k or tuple(input.shape[-k:]) != shape:
+    if k == 0 or input.ndim < k or tuple(input._data.shape[-k:]) != shape:
         raise RuntimeError(f"layer_norm: given normalized_shape={list(shape)}, expected input with shape "
                            f"[*, {', '.join(map(str, shape))}], but got input of size {list(input.shape)}")
     for name, p in (("weight", weight), ("bias", bias)):
@@ -57,7 +57,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     if input.ndim < 2:
         raise RuntimeError(f"group_norm: expected input of shape (N, C, *) with at least 2 dimensions, got shape "
                            f"{tuple(input.shape)}")
-    n, c = input.shape[0], input.shape[1]
+    n, c = input._data.shape[0], input._data.shape[1]
     if num_groups <= 0 or c % num_groups:
         raise RuntimeError(f"group_norm: expected the number of channels in input to be divisible by num_groups, "
                            f"but got input of shape {list(input.shape)} and num_groups={num_groups}")

@@ -17,7 +17,7 @@ def _batched(input: Tensor, nd: int, who: str) -> tuple[Tensor, bool]:
     if input.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"{who}: expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input, got input of "
                            f"shape {tuple(input.shape)}")
-    if any(s == 0 for s in input.shape[-nd - 1:]):
+    if any(s == 0 for s in input._data.shape[-nd - 1:]):
         raise RuntimeError(f"{who}: expected non-empty channel and spatial dims, got input of shape "
                            f"{tuple(input.shape)}")
     batched = input.ndim == nd + 2

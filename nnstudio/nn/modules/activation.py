@@ -408,7 +408,7 @@ class MultiheadAttention(Module):
         who = f"MultiheadAttention(embed_dim={self.embed_dim}, num_heads={self.num_heads})"
         for t, what, size in ((query, "query", self.embed_dim), (key, "key", self.kdim),
                               (value, "value", self.vdim)):
-            if isinstance(t, Tensor) and t.ndim in (2, 3) and t.shape[-1] != size:
+            if isinstance(t, Tensor) and t.ndim in (2, 3) and t._data.shape[-1] != size:
                 raise AssertionError(f"{who}: expected {what} with last dimension {size}, got shape "
                                      f"{tuple(t.shape)}")
         return multi_head_attention(

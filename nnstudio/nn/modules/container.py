@@ -200,6 +200,18 @@ class ParameterList(Module):
     def __iter__(self):
         return iter(self._parameters.values())
 
+    def __setitem__(self, idx: int, value) -> None:
+        key = str(range(len(self))[idx])
+        self.register_parameter(key, value if isinstance(value, Parameter) else Parameter(value))
+
+    def extend(self, values) -> ParameterList:
+        for v in values:
+            self.append(v)
+        return self
+
+    def extra_repr(self) -> str:
+        return _entries_repr(self._parameters.items(), lambda p: str(p.dtype))
+
 
 class ParameterDict(Module):
     """A dict of parameters; values that are not Parameters are wrapped (tensors) as torch does."""
@@ -264,14 +276,24 @@ class ParameterDict(Module):
             self[key] = value
 
     def extra_repr(self) -> str:
-        lines = []
-        for k, p in self._parameters.items():
-            if p is None:
-                lines.append(f"({k}): None")
-                continue
+        return _entries_repr(self._parameters.items(), lambda p: p.type())
+
+
+def _entries_repr(items, type_text) -> str:
+    """torch's lines for ParameterList / ParameterDict: '  (k): Parameter containing: [<type> of size 2x3]'
+    (`type_text(p)`: the dtype for a list, the legacy type name for a dict, as torch writes them)."""
+    from ...tensor import Tensor
+
+    lines = []
+    for k, p in items:
+        if isinstance(p, Tensor):
             size = "x".join(str(s) for s in p.shape)
-            lines.append(f"({k}): Parameter containing: [{type(p).__name__} of size {size}]")
-        return "\n".join(lines)
+            device = f" ({p.device})" if p.device.type == "cuda" else ""
+            kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
+            lines.append(f"  ({k}): {kind} containing: [{type_text(p)} of size {size}{device}]")
+        else:
+            lines.append(f"  ({k}): Object of type: {type(p).__name__}")
+    return "\n".join(lines)
 
 
 class Container(Module):

@@ -47,7 +47,7 @@ class Linear(Module):
             init.uniform_(self.bias, -b, b)
 
     def forward(self, input: Tensor) -> Tensor:
-        if input.ndim == 0 or input.shape[-1] != self.in_features:
+        if input.ndim == 0 or input._data.shape[-1] != self.in_features:
             raise RuntimeError(
                 f"Linear(in_features={self.in_features}, out_features={self.out_features}) expected input "
                 f"with last dimension {self.in_features}, got shape {tuple(input.shape)}")

@@ -37,7 +37,7 @@ class LayerNorm(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         k = len(self.normalized_shape)
-        if input.ndim < k or tuple(input.shape[-k:]) != self.normalized_shape:
+        if input.ndim < k or tuple(input._data.shape[-k:]) != self.normalized_shape:
             raise RuntimeError(f"LayerNorm({self.normalized_shape}): expected input with shape "
                                f"[*, {', '.join(map(str, self.normalized_shape))}], got {list(input.shape)}")
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)

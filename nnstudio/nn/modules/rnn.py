@@ -40,9 +40,9 @@ def _empty_batch(x: Tensor, h0: Tensor, c0: Tensor | None, w_hh: Tensor):
 
 def _run_sequence(mode: str, x: Tensor, h0: Tensor, c0: Tensor | None, params: list, reverse: bool):
     """One layer, one direction over time-major x (T, B, I): (outputs (T, B, H), h_n (B, H), c_n or None)."""
-    n = x.shape[0]
+    n = x._data.shape[0]
     last = 0 if reverse else n - 1
-    if x.shape[1] == 0:
+    if x._data.shape[1] == 0:
         out, c_n = _empty_batch(x, h0, c0, params[1])
         return out, out[last], c_n
     if mode == "LSTM":
@@ -64,7 +64,7 @@ def run_layers(mode: str, x: Tensor, h0: Tensor | None, c0: Tensor | None, weigh
     between layers (pass 0 outside training)."""
     per = 4 if has_biases else 2
     directions = 2 if bidirectional else 1
-    batch = x.shape[1]
+    batch = x._data.shape[1]
     h_n, c_n = [], []
     layer_input = x
     for layer in range(num_layers):
@@ -165,7 +165,7 @@ class RNNBase(Module):
             layout = "(N, L, H_in)" if self.batch_first else "(L, N, H_in)"
             raise ValueError(f"{self._describe()}: expected input to be 2D (L, H_in) or 3D {layout}, got "
                              f"{input.ndim}D input of shape {tuple(input.shape)}")
-        if input.shape[-1] != self.input_size:
+        if input._data.shape[-1] != self.input_size:
             raise RuntimeError(f"{self._describe()}: input.size(-1) must be equal to input_size. Expected "
                                f"{self.input_size}, got {input.shape[-1]} (input shape {tuple(input.shape)})")
         w = self.weight_ih_l0
@@ -210,10 +210,10 @@ class RNNBase(Module):
         x = input if batched else input.unsqueeze(1)
         if batched and self.batch_first:
             x = x.transpose(0, 1)
-        if x.shape[0] == 0:
+        if x._data.shape[0] == 0:
             raise RuntimeError(f"{self._describe()}: Expected sequence length to be larger than 0 in RNN (input "
                                f"shape {tuple(input.shape)})")
-        h0, *c0 = self._initial_states(hx, x.shape[1], batched)
+        h0, *c0 = self._initial_states(hx, x._data.shape[1], batched)
         output, h_n, c_n = run_layers(self.mode, x, h0, c0[0] if c0 else None, self._flat_weights, self.bias,
                                       self.num_layers, self.dropout if self.training else 0.0, self.bidirectional,
                                       self.hidden_size)

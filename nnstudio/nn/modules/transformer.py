@@ -49,7 +49,7 @@ def _get_clones(module: Module, n: int) -> ModuleList:
 def _feed_forward(layer: Module, x: Tensor, dropout_out: Module) -> Tensor:
     """linear2(dropout(activation(linear1(x)))) then dropout, on the tokens as rows of one matrix (one matrix
     product per linear instead of one per sequence position)."""
-    h = x.reshape(-1, x.shape[-1])
+    h = x.reshape(-1, x._data.shape[-1])
     h = layer.linear2(layer.dropout(layer.activation(layer.linear1(h))))
     return dropout_out(h).reshape(x.shape)
 
@@ -61,7 +61,7 @@ def _who(layer: Module) -> str:
 
 def _check_input(layer: Module, name: str, x, d_model: int, batch_first: bool) -> None:
     """Rank and feature checks on a layer's input; the message names the layer (built only on error)."""
-    if isinstance(x, Tensor) and x.ndim in (2, 3) and x.shape[-1] == d_model:
+    if isinstance(x, Tensor) and x.ndim in (2, 3) and x._data.shape[-1] == d_model:
         return
     who = _who(layer)
     if not isinstance(x, Tensor):
@@ -70,7 +70,7 @@ def _check_input(layer: Module, name: str, x, d_model: int, batch_first: bool) -
         layout = "(N, S, E)" if batch_first else "(S, N, E)"
         raise AssertionError(f"{who}: expected {name} of shape {layout} with E = d_model = {d_model}, or unbatched"
                              f" (S, E); got a {x.ndim}-D tensor of shape {tuple(x.shape)}")
-    if x.shape[-1] != d_model:
+    if x._data.shape[-1] != d_model:
         raise AssertionError(f"{who}: expected {name} with last dimension d_model={d_model}, got shape "
                              f"{tuple(x.shape)}")
 

@@ -3,36 +3,15 @@
 from __future__ import annotations
 
 import itertools
-import numbers
 
 import numpy as np
 
-from ..._backend import is_array
 from ..._random import Generator, draw_base_seed, draw_seed
-from ...tensor import Tensor, stack
+from ...tensor import Tensor
+from ._utils.collate import default_collate, default_convert
+
+__all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info"]
 from .dataset import Dataset, TensorDataset
-
-
-def default_collate(batch: list):
-    """Stack a list of samples: tensors -> a tensor with a new dim 0; numbers -> a tensor; tuples -> tuples."""
-    first = batch[0]
-    if isinstance(first, Tensor):
-        return stack(batch)
-    if is_array(first):
-        return Tensor._wrap(np.stack(batch), None)
-    if isinstance(first, (bool, np.bool_)):
-        return Tensor._wrap(np.asarray(batch), None)
-    if isinstance(first, numbers.Integral):
-        return Tensor._wrap(np.asarray(batch, dtype=np.int64), None)
-    if isinstance(first, numbers.Real):
-        return Tensor._wrap(np.asarray(batch, dtype=np.float32 if isinstance(first, np.float32) else np.float64),
-                            None)
-    if isinstance(first, dict):
-        return {k: default_collate([b[k] for b in batch]) for k in first}
-    if isinstance(first, (tuple, list)):
-        return type(first)(default_collate(list(items)) for items in zip(*batch)) if isinstance(first, tuple) \
-            else [default_collate(list(items)) for items in zip(*batch)]
-    return batch
 
 
 class DataLoader:
@@ -51,7 +30,8 @@ class DataLoader:
         if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
             raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
         self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
-        self.collate_fn = collate_fn or default_collate
+        automatic = batch_size is not None or batch_sampler is not None  # torch's auto-collation
+        self.collate_fn = collate_fn or (default_collate if automatic else default_convert)
         self._custom_collate = collate_fn is not None
         self.sampler = sampler
         self.batch_sampler = batch_sampler
@@ -113,7 +93,7 @@ class DataLoader:
         order = self._order()
         if self.batch_size is None:
             for i in order:
-                yield self.dataset[int(i)]
+                yield self.collate_fn(self.dataset[int(i)])
             self._exhaust_sampler()
             return
         fast = isinstance(self.dataset, TensorDataset) and not self._custom_collate
@@ -138,7 +118,7 @@ class DataLoader:
         it = iter(self.sampler)
         if self.batch_size is None:
             for i in it:
-                yield self.dataset[int(i)]
+                yield self.collate_fn(self.dataset[int(i)])
             return
         fast = isinstance(self.dataset, TensorDataset) and not self._custom_collate
         while True:
@@ -154,27 +134,14 @@ class DataLoader:
         """Batches of an IterableDataset's stream, in its order."""
         it = iter(self.dataset)
         if self.batch_size is None:
-            yield from it
+            for sample in it:
+                yield self.collate_fn(sample)
             return
         while True:
             items = list(itertools.islice(it, self.batch_size))
             if not items or (self.drop_last and len(items) < self.batch_size):
                 return
             yield self.collate_fn(items)
-
-
-def default_convert(data):
-    """What a DataLoader without batching does to a sample: NumPy arrays become tensors, containers keep their
-    structure, everything else stays as it is."""
-    if is_array(data) and getattr(data, "dtype", None) is not None and data.dtype.kind in "biuf":
-        return Tensor._wrap(np.asarray(data), None)
-    if isinstance(data, dict):
-        return {k: default_convert(v) for k, v in data.items()}
-    if isinstance(data, tuple) and hasattr(data, "_fields"):
-        return type(data)(*(default_convert(d) for d in data))
-    if isinstance(data, (list, tuple)):
-        return type(data)(default_convert(d) for d in data)
-    return data
 
 
 def get_worker_info():
