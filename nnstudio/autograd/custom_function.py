@@ -144,7 +144,8 @@ def xp_zeros(tensor):
 
 
 def apply_custom(cls, *args, **kwargs):
-    """`cls.apply(*args)` for a torch-style custom function `cls` (static forward(ctx, ...) / backward)."""
+    """`cls.apply(*args)` for a torch-style custom function `cls` (static forward(ctx, ...) / backward; a static
+    `jvp(ctx, *tangents)` gives its outputs' tangents under forward AD, see forward_ad.py)."""
     from ..tensor import Tensor
 
     recording = _state.enabled
@@ -155,6 +156,17 @@ def apply_custom(cls, *args, **kwargs):
     setup = getattr(cls, "setup_context", None)
     if setup is not None and getattr(setup, "__func__", setup) is not getattr(Function, "setup_context", None):
         setup(ctx, args, result)
+    result = _record(cls, ctx, needs, args, result)
+    if getattr(cls, "jvp", None) is not None:
+        from .forward_ad import custom_jvp
+
+        return custom_jvp(cls, ctx, args, result)
+    return result
+
+
+def _record(cls, ctx, needs: tuple, args: tuple, result):
+    """Put the graph node of one call of `cls` between its tensor arguments and `result` (the forward's)."""
+    from ..tensor import Tensor
     if not any(needs):
         return result
     outputs = result if isinstance(result, tuple) else (result,)
