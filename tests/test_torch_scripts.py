@@ -5,8 +5,8 @@ Each script runs twice in this process: under torch, then under nnstudio. To mak
 harness, in both runs alike,
 - syncs initial weights: the first time the script itself calls a module, or its `parameters()` /
   `named_parameters()` (building the optimizer, counting parameters), torch's values are recorded and
-  nnstudio's are set to them, in order, with shapes checked (modules given weights by `load_state_dict` keep
-  their own);
+  nnstudio's are set to them, in order, with shapes checked (modules given weights by `load_state_dict`, and
+  whole modules read back by `torch.load`, keep their own);
 - draws the values of `torch.randn/rand/randint/randperm/*_like` called by the script, the masks of
   `F.dropout`, and the draws of `distributions.Categorical` / `Normal`, from one shared NumPy stream (shapes,
   dtypes and autograd stay the library's own);
@@ -21,6 +21,7 @@ import contextlib
 import io
 import re
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -136,6 +137,15 @@ class _Patches:
             patches._mark_seen(self)  # loaded weights are the library's own business: never overwritten
             return orig_load(self, *args, **kwargs)
 
+        orig_torch_load = lib.load
+
+        def load(*args, **kwargs):  # a whole module read back keeps its weights too
+            obj = orig_torch_load(*args, **kwargs)
+            if isinstance(obj, module_cls):
+                patches._mark_seen(obj)
+            return obj
+
+        mp.setattr(lib, "load", load)
         mp.setattr(module_cls, "named_parameters", named_parameters)
         mp.setattr(module_cls, "parameters", parameters)
         mp.setattr(module_cls, "__call__", call)
@@ -223,9 +233,11 @@ def run_script(path: Path, lib, tmp_path: Path, monkeypatch, replay: _Replay | N
         mp.chdir(run_dir)
         if replay is not None:
             _Patches(lib, path, replay, record, mp)
-        scope = {"__name__": "__main__", "__file__": str(path)}
+        main = types.ModuleType("__main__")  # the script's classes are found in __main__, as when run as one
+        main.__file__ = str(path)
+        mp.setitem(sys.modules, "__main__", main)
         with contextlib.redirect_stdout(buf):
-            exec(compile(source, str(path), "exec"), scope)
+            exec(compile(source, str(path), "exec"), main.__dict__)
     return buf.getvalue()
 
 

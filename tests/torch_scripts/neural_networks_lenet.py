@@ -1,3 +1,4 @@
+# ruff: noqa: UP008, E402 (the tutorial's code as it is: super(Net, self), an import before its use)
 """The 60-minute blitz 'Neural Networks' tutorial: LeNet (conv1, conv2, max_pool2d with a window and with a
 number, flatten, three Linear layers) on a random 1x1x32x32 input: its printed structure, its parameters,
 net.zero_grad() then out.backward(torch.randn(1, 10)), an MSELoss against a random target, conv1.bias.grad
