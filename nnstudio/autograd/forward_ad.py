@@ -17,7 +17,9 @@ once on its inputs' tangents, and its outputs become dual tensors with the tange
 
 Limits (torch differs): tangents are found through the graph of reverse mode, so ops run under `no_grad()` on
 a dual tensor carry no tangent, and a dual tensor reports `requires_grad=True` (it is recorded) where torch
-reports its primal's flag; `unpack_dual(...).primal` has torch's `requires_grad`.
+reports its primal's flag; `unpack_dual(...).primal` has torch's `requires_grad`. A tangent carries a graph
+(requires grad) exactly where it depends on a primal that requires grad; torch's per-op formulas attach one more
+often (the tangent of `x * 2` for such an x has one, as x enters mul's formula with a zero factor).
 """
 
 from __future__ import annotations
