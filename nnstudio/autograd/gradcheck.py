@@ -192,7 +192,7 @@ def gradgradcheck(func: Callable, inputs, grad_outputs=None, *, eps: float = 1e-
         raise NotImplementedError("gradgradcheck: forward-over-reverse and batched checks need forward AD / vmap, "
                                   "which nnstudio does not have; leave check_fwd_over_rev and check_batched_grad "
                                   "False")
-    from .. import rand_like
+    from ..testing import make_tensor
 
     Tensor = _tensor()
     inputs = _as_tuple(inputs)
@@ -201,7 +201,8 @@ def gradgradcheck(func: Callable, inputs, grad_outputs=None, *, eps: float = 1e-
     if grad_outputs is None:
         with enable_grad():
             outs = _differentiable_outputs(_as_tuple(func(*inputs)))
-        grad_outputs = tuple((rand_like(o.detach()) * 2 - 1).requires_grad_(True) for o in outs)
+        grad_outputs = tuple(make_tensor(tuple(o.shape), dtype=o.dtype, device=o.device, low=-1, high=1,
+                                         requires_grad=True) for o in outs)  # as torch: not torch.rand_like
     grad_outputs = _as_tuple(grad_outputs)
     if not check_rev_over_rev:
         return True
