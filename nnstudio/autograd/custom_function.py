@@ -80,6 +80,8 @@ class CustomNode(Function):
             with no_grad():
                 result = self.user_backward(ctx, *(g.detach() if graph and g is not None else g for g in grads))
         result = result if isinstance(result, tuple) else (result,)
+        while len(result) > self.n_args and result[-1] is None:  # extra trailing Nones are allowed, as torch
+            result = result[:-1]
         name = f"{self.cls_name}Backward"
         if len(result) != self.n_args:
             raise RuntimeError(f"function {name} returned an incorrect number of gradients (expected {self.n_args}, "

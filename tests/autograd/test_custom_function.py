@@ -186,3 +186,26 @@ def test_once_differentiable_and_function_ctx_import_paths():
     Double.apply(x).sum().backward()
     assert x.grad.tolist() == [2.0, 2.0]
     assert isinstance(FunctionCtx((True,)), FunctionCtx)
+
+
+def test_extra_trailing_none_gradients_are_allowed_as_torch():
+    def outcome(lib, extra):
+        class Scale(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, k=2.0):
+                return x * k
+
+            @staticmethod
+            def backward(ctx, g):
+                return (g * 2,) + extra(lib)
+
+        x = lib.ones(2, requires_grad=True)
+        try:
+            Scale.apply(x).sum().backward()
+        except RuntimeError as e:
+            return str(e).split(" (")[0].split("function ")[-1], str(e).split("(")[1].split(")")[0]
+        return x.grad.tolist()
+
+    for extra in (lambda lib: (None, None, None), lambda lib: (), lambda lib: (None, lib.ones(1)),
+                  lambda lib: (lib.ones(1),)):
+        assert outcome(nnstudio, extra) == outcome(torch, extra)
