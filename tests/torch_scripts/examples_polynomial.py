@@ -9,6 +9,8 @@ import torch
 
 dtype = torch.float
 device = torch.device("cpu")
+torch.manual_seed(0)  # (not in the tutorial) torch's initial weights, handed to nnstudio, are then the same each run:
+# RMSprop's steps near the minimum are nearly sign steps, so from some starts float32 rounding drifts by 1e-4
 
 # ------------------------------------------------------------------ tensors: forward and backward by hand
 x = torch.linspace(-math.pi, math.pi, 2000, device=device, dtype=dtype)
