@@ -4,12 +4,12 @@ with their imports rewritten to nnstudio and print PyTorch's numbers.
 Each script runs twice in this process: under torch, then under nnstudio. To make the two runs comparable the
 harness, in both runs alike,
 - syncs initial weights: the first time the script itself calls a module, or its `parameters()` /
-  `named_parameters()` (building the optimizer, counting parameters), torch's values are recorded and
-  nnstudio's are set to them, in order, with shapes checked (modules given weights by `load_state_dict`, and
-  whole modules read back by `torch.load`, keep their own);
+  `named_parameters()` / `state_dict()` (building the optimizer, counting parameters, copying weights), torch's
+  values are recorded and nnstudio's are set to them, in order, with shapes checked (modules given weights by
+  `load_state_dict`, and whole modules read back by `torch.load`, keep their own);
 - draws the values of `torch.randn/rand/randint/randperm/*_like` called by the script, the masks of
-  `F.dropout`, and the draws of `distributions.Categorical` / `Normal`, from one shared NumPy stream (shapes,
-  dtypes and autograd stay the library's own);
+  `F.dropout` (and the channel masks of `F.dropout1d/2d/3d`), and the draws of `distributions.Categorical` /
+  `Normal`, from one shared NumPy stream (shapes, dtypes and autograd stay the library's own);
 then compares the printed output line by line: text (with "nnstudio" read as "torch") exactly, numbers to
 about 1e-4 relative or one unit in the last printed digit. Scripts named `smoke_*` run with no such help
 (shuffling, random_split) and must simply learn.
@@ -126,12 +126,17 @@ class _Patches:
                 patches._sync(self, orig_named)
             return orig_params(self, *args, **kwargs)
 
-        orig_call, orig_load = module_cls.__call__, module_cls.load_state_dict
+        orig_call, orig_load, orig_state = module_cls.__call__, module_cls.load_state_dict, module_cls.state_dict
 
         def call(self, *args, **kwargs):
             if patches._from_script():
                 patches._sync(self, orig_named)
             return orig_call(self, *args, **kwargs)
+
+        def state_dict(self, *args, **kwargs):
+            if patches._from_script():
+                patches._sync(self, orig_named)
+            return orig_state(self, *args, **kwargs)
 
         def load_state_dict(self, *args, **kwargs):
             patches._mark_seen(self)  # loaded weights are the library's own business: never overwritten
@@ -150,6 +155,7 @@ class _Patches:
         mp.setattr(module_cls, "parameters", parameters)
         mp.setattr(module_cls, "__call__", call)
         mp.setattr(module_cls, "load_state_dict", load_state_dict)
+        mp.setattr(module_cls, "state_dict", state_dict)
 
         def fill(out, values):
             with lib.no_grad():
@@ -190,6 +196,22 @@ class _Patches:
             return input * mask
 
         mp.setattr(functional, "dropout", dropout)
+
+        def channel_dropout(name, batched_ndims):  # one draw per (sample, channel), as torch's feature dropout
+            orig = getattr(functional, name)
+
+            def f(input, p=0.5, training=True, inplace=False):
+                if not training or p == 0.0 or input.ndim not in batched_ndims:
+                    return orig(input, p, training, inplace)
+                shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
+                keep = (self.drop_rng.random(shape) >= p) / (1.0 - p)
+                return input * lib.from_numpy(keep.astype(np.float32)).to(input.device)
+
+            mp.setattr(functional, name, f)
+
+        channel_dropout("dropout1d", (3,))
+        channel_dropout("dropout2d", (2, 3, 4))  # 2-D and 3-D inputs are read as (N, C, ...) by both
+        channel_dropout("dropout3d", (5,))
         self._install_distributions(mp)
 
     def _install_distributions(self, mp) -> None:
