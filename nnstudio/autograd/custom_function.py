@@ -153,10 +153,10 @@ def apply_custom(cls, *args, **kwargs):
     recording = _state.enabled
     needs = tuple(isinstance(a, Tensor) and a.requires_grad and recording for a in args)
     ctx = FunctionCtx(needs)
-    with no_grad():
-        result = cls.forward(ctx, *args, **kwargs)
     setup = getattr(cls, "setup_context", None)
-    if setup is not None and getattr(setup, "__func__", setup) is not getattr(Function, "setup_context", None):
+    with no_grad():  # with a setup_context (torch >= 2.0 style), forward takes no ctx: setup_context fills it
+        result = cls.forward(*args, **kwargs) if setup is not None else cls.forward(ctx, *args, **kwargs)
+    if setup is not None:
         setup(ctx, args, result)
     result = _record(cls, ctx, needs, args, result)
     if getattr(cls, "jvp", None) is not None:
