@@ -211,3 +211,16 @@ def test_enter_exit_functions_and_make_dual_aliases():
         assert d.tolist() == [1.0, 1.0]
         fw.exit_dual_level(level=level)
         assert fw.unpack_dual(d).tangent is None
+
+
+def test_reverse_mode_through_dual_and_primal_nodes_has_second_derivatives():
+    x = nnstudio.tensor(_pair(2, 3), requires_grad=True)
+    t = nnstudio.tensor(_pair(2, 3, seed=1))
+
+    def f(a):
+        with nfw.dual_level():
+            d = nfw.make_dual(a, t)
+            return nfw.unpack_dual(d.sin() * a).primal.exp()
+
+    assert nnstudio.autograd.gradcheck(f, (x,))
+    assert nnstudio.autograd.gradgradcheck(f, (x,))
