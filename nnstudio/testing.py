@@ -195,7 +195,7 @@ def make_tensor(*shape, dtype, device=None, low: float | None = None, high: floa
         lo, hi = (-9.0 if low is None else float(low)), (9.0 if high is None else float(high))
         if lo > hi:
             raise ValueError(f"make_tensor: low ({lo}) must not be greater than high ({hi})")
-        t = nnstudio.rand(shape, dtype=dtype) * (hi - lo) + lo
+        t = nnstudio.empty(shape, dtype=dtype).uniform_(lo, hi)  # as torch (not through torch.rand)
         if exclude_zero:
             t = nnstudio.where(t == 0, nnstudio.full_like(t, np.finfo(np.float32).tiny), t)
     if device is not None:

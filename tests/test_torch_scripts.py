@@ -4,12 +4,12 @@ with their imports rewritten to nnstudio and print PyTorch's numbers.
 Each script runs twice in this process: under torch, then under nnstudio. To make the two runs comparable the
 harness, in both runs alike,
 - syncs initial weights: the first time the script itself calls a module, or its `parameters()` /
-  `named_parameters()` (building the optimizer, counting parameters), torch's values are recorded and
-  nnstudio's are set to them, in order, with shapes checked (modules given weights by `load_state_dict` keep
-  their own);
+  `named_parameters()` / `state_dict()` (building the optimizer, counting parameters, copying weights), torch's
+  values are recorded and nnstudio's are set to them, in order, with shapes checked (modules given weights by
+  `load_state_dict`, and whole modules read back by `torch.load`, keep their own);
 - draws the values of `torch.randn/rand/randint/randperm/*_like` called by the script, the masks of
-  `F.dropout`, and the draws of `distributions.Categorical` / `Normal`, from one shared NumPy stream (shapes,
-  dtypes and autograd stay the library's own);
+  `F.dropout` (and the channel masks of `F.dropout1d/2d/3d`), and the draws of `distributions.Categorical` /
+  `Normal`, from one shared NumPy stream (shapes, dtypes and autograd stay the library's own);
 then compares the printed output line by line: text (with "nnstudio" read as "torch") exactly, numbers to
 about 1e-4 relative or one unit in the last printed digit. Scripts named `smoke_*` run with no such help
 (shuffling, random_split) and must simply learn.
@@ -21,6 +21,7 @@ import contextlib
 import io
 import re
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -125,21 +126,36 @@ class _Patches:
                 patches._sync(self, orig_named)
             return orig_params(self, *args, **kwargs)
 
-        orig_call, orig_load = module_cls.__call__, module_cls.load_state_dict
+        orig_call, orig_load, orig_state = module_cls.__call__, module_cls.load_state_dict, module_cls.state_dict
 
         def call(self, *args, **kwargs):
             if patches._from_script():
                 patches._sync(self, orig_named)
             return orig_call(self, *args, **kwargs)
 
+        def state_dict(self, *args, **kwargs):
+            if patches._from_script():
+                patches._sync(self, orig_named)
+            return orig_state(self, *args, **kwargs)
+
         def load_state_dict(self, *args, **kwargs):
             patches._mark_seen(self)  # loaded weights are the library's own business: never overwritten
             return orig_load(self, *args, **kwargs)
 
+        orig_torch_load = lib.load
+
+        def load(*args, **kwargs):  # a whole module read back keeps its weights too
+            obj = orig_torch_load(*args, **kwargs)
+            if isinstance(obj, module_cls):
+                patches._mark_seen(obj)
+            return obj
+
+        mp.setattr(lib, "load", load)
         mp.setattr(module_cls, "named_parameters", named_parameters)
         mp.setattr(module_cls, "parameters", parameters)
         mp.setattr(module_cls, "__call__", call)
         mp.setattr(module_cls, "load_state_dict", load_state_dict)
+        mp.setattr(module_cls, "state_dict", state_dict)
 
         def fill(out, values):
             with lib.no_grad():
@@ -180,6 +196,22 @@ class _Patches:
             return input * mask
 
         mp.setattr(functional, "dropout", dropout)
+
+        def channel_dropout(name, batched_ndims):  # one draw per (sample, channel), as torch's feature dropout
+            orig = getattr(functional, name)
+
+            def f(input, p=0.5, training=True, inplace=False):
+                if not training or p == 0.0 or input.ndim not in batched_ndims:
+                    return orig(input, p, training, inplace)
+                shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
+                keep = (self.drop_rng.random(shape) >= p) / (1.0 - p)
+                return input * lib.from_numpy(keep.astype(np.float32)).to(input.device)
+
+            mp.setattr(functional, name, f)
+
+        channel_dropout("dropout1d", (3,))
+        channel_dropout("dropout2d", (2, 3, 4))  # 2-D and 3-D inputs are read as (N, C, ...) by both
+        channel_dropout("dropout3d", (5,))
         self._install_distributions(mp)
 
     def _install_distributions(self, mp) -> None:
@@ -223,9 +255,11 @@ def run_script(path: Path, lib, tmp_path: Path, monkeypatch, replay: _Replay | N
         mp.chdir(run_dir)
         if replay is not None:
             _Patches(lib, path, replay, record, mp)
-        scope = {"__name__": "__main__", "__file__": str(path)}
+        main = types.ModuleType("__main__")  # the script's classes are found in __main__, as when run as one
+        main.__file__ = str(path)
+        mp.setitem(sys.modules, "__main__", main)
         with contextlib.redirect_stdout(buf):
-            exec(compile(source, str(path), "exec"), scope)
+            exec(compile(source, str(path), "exec"), main.__dict__)
     return buf.getvalue()
 
 

@@ -1,6 +1,6 @@
 """Define-by-run autograd: primitives (`Function`), graph recording (`apply`) and the backward sweep."""
 
-from . import functional
+from . import forward_ad, functional
 from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .engine import run_backward
 from .function import Function, apply
@@ -10,7 +10,8 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .variable import Variable
 
 __all__ = ["Function", "apply", "run_backward", "grad", "backward", "no_grad", "enable_grad", "set_grad_enabled",
-           "inference_mode", "is_grad_enabled", "functional", "gradcheck", "gradgradcheck", "GradcheckError",
+           "inference_mode", "is_grad_enabled", "functional", "forward_ad",
+           "gradcheck", "gradgradcheck", "GradcheckError",
            "Variable", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
 
 

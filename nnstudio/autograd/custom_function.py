@@ -81,6 +81,8 @@ class CustomNode(Function):
             with no_grad():
                 result = self.user_backward(ctx, *(g.detach() if graph and g is not None else g for g in grads))
         result = result if isinstance(result, tuple) else (result,)
+        while len(result) > self.n_args and result[-1] is None:  # extra trailing Nones are allowed, as torch
+            result = result[:-1]
         name = f"{self.cls_name}Backward"
         if len(result) != self.n_args:
             raise RuntimeError(f"function {name} returned an incorrect number of gradients (expected {self.n_args}, "
@@ -145,17 +147,29 @@ def xp_zeros(tensor):
 
 
 def apply_custom(cls, *args, **kwargs):
-    """`cls.apply(*args)` for a torch-style custom function `cls` (static forward(ctx, ...) / backward)."""
+    """`cls.apply(*args)` for a torch-style custom function `cls` (static forward(ctx, ...) / backward; a static
+    `jvp(ctx, *tangents)` gives its outputs' tangents under forward AD, see forward_ad.py)."""
     from ..tensor import Tensor
 
     recording = _state.enabled
     needs = tuple(isinstance(a, Tensor) and a.requires_grad and recording for a in args)
     ctx = FunctionCtx(needs)
-    with no_grad():
-        result = cls.forward(ctx, *args, **kwargs)
     setup = getattr(cls, "setup_context", None)
-    if setup is not None and getattr(setup, "__func__", setup) is not getattr(Function, "setup_context", None):
+    with no_grad():  # with a setup_context (torch >= 2.0 style), forward takes no ctx: setup_context fills it
+        result = cls.forward(*args, **kwargs) if setup is not None else cls.forward(ctx, *args, **kwargs)
+    if setup is not None:
         setup(ctx, args, result)
+    result = _record(cls, ctx, needs, args, result)
+    if getattr(cls, "jvp", None) is not None:
+        from .forward_ad import custom_jvp
+
+        return custom_jvp(cls, ctx, args, result)
+    return result
+
+
+def _record(cls, ctx, needs: tuple, args: tuple, result):
+    """Put the graph node of one call of `cls` between its tensor arguments and `result` (the forward's)."""
+    from ..tensor import Tensor
     if not any(needs):
         return result
     outputs = result if isinstance(result, tuple) else (result,)

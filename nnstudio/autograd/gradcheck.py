@@ -5,7 +5,8 @@ Jacobian (perturb each element of input j by +-eps) with the analytical one (one
 output i), elementwise with |a - n| <= atol + rtol |n|. gradgradcheck runs gradcheck on the function
 (inputs, grad_outputs) -> d<grad_outputs, func(inputs)>/d(inputs) computed with create_graph=True: second
 derivatives. Use float64 inputs (float32 differences are too coarse). The slow (exact, element by element) mode
-is the only one: `fast_mode`, batched and forward-AD checks are accepted and ignored or refused as noted.
+is the only one: `fast_mode` and batched checks are accepted and ignored or refused as noted. `check_forward_ad`
+also compares the Jacobian forward AD gives (one dual tangent per input element, autograd/forward_ad.py).
 """
 
 from __future__ import annotations
@@ -90,6 +91,53 @@ def _analytical_jacobian(outputs: list, inputs: list) -> list:
     return result
 
 
+def _forward_jacobian(func, inputs: tuple, j: int, out_indices: list) -> list:
+    """d out_i / d input_j as (n_in, n_out_i) float64 arrays from forward AD: one one-hot tangent per element."""
+    from .. import zeros_like
+    from .._backend import to_numpy
+    from . import forward_ad
+
+    target = inputs[j]
+    columns: list[list] = [[] for _ in out_indices]
+    for k in range(int(target.numel())):
+        onehot = zeros_like(target.detach())
+        onehot.reshape(-1)._data[k] = 1
+        with enable_grad(), forward_ad.dual_level():
+            args = list(inputs)
+            args[j] = forward_ad.make_dual(target, onehot)
+            outs = _as_tuple(func(*args))
+            for c, i in zip(columns, out_indices):
+                tangent = forward_ad.unpack_dual(outs[i]).tangent
+                flat = np.zeros(int(outs[i].numel())) if tangent is None else to_numpy(tangent.detach()._data)
+                c.append(np.asarray(flat, dtype=np.float64).reshape(-1))
+    return [np.stack(c, 0) for c in columns]
+
+
+def _forward_ad_matches(func, inputs: tuple, diff: list, eps: float, atol: float, rtol: float,
+                        raise_exception: bool) -> bool:
+    """check_forward_ad: the forward-AD Jacobian of every floating output against central differences."""
+    Tensor = _tensor()
+    with no_grad():
+        outputs = _as_tuple(func(*inputs))
+    out_indices = [i for i, o in enumerate(outputs) if isinstance(o, Tensor) and o.dtype.is_floating_point]
+    for j, _t in diff:
+        numerical = _numerical_jacobian(func, inputs, j, out_indices, eps)
+        for i, n, a in zip(out_indices, numerical, _forward_jacobian(func, inputs, j, out_indices)):
+            if not _agree(a, n, rtol, atol, raise_exception, f"computed with forward mode mismatch for output {i} "
+                                                             f"with respect to input {j}"):
+                return False
+    return True
+
+
+def _agree(a, n, rtol: float, atol: float, raise_exception: bool, what: str) -> bool:
+    """True when the analytical Jacobian `a` matches the numerical `n`; else False or GradcheckError (`what`)."""
+    if a.shape == n.shape and np.allclose(a, n, rtol=rtol, atol=atol):
+        return True
+    if raise_exception:
+        raise GradcheckError(f"Jacobian {what},\nnumerical:{n}\nanalytical:{a}\n")
+    return False
+
+
 def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
               raise_exception: bool = True, nondet_tol: float = 0.0, check_undefined_grad: bool = True,
               check_grad_dtypes: bool = False, check_batched_grad: bool = False,
@@ -98,10 +146,9 @@ def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5, 
     """True when backward's Jacobian of `func` at `inputs` (a Tensor or a tuple; those with requires_grad=True
     are checked) matches central differences of step `eps`; otherwise raises GradcheckError (or returns False
     with `raise_exception=False`)."""
-    if check_batched_grad or check_batched_forward_grad or check_forward_ad:
-        raise NotImplementedError("gradcheck: batched-gradient and forward-mode AD checks need vmap / forward AD, "
-                                  "which nnstudio does not have; leave check_batched_grad, "
-                                  "check_batched_forward_grad and check_forward_ad False")
+    if check_batched_grad or check_batched_forward_grad:
+        raise NotImplementedError("gradcheck: batched-gradient checks need vmap's batching rules, which nnstudio "
+                                  "does not have; leave check_batched_grad and check_batched_forward_grad False")
     Tensor = _tensor()
     inputs = _as_tuple(inputs)
     diff = [(j, t) for j, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
@@ -113,6 +160,8 @@ def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5, 
             warnings.warn(f"Input #{j} requires gradient and is not a double precision floating point or complex. "
                           f"This check will likely fail if all the inputs are not of double precision floating "
                           f"point or complex.", stacklevel=2)
+    if check_forward_ad and not _forward_ad_matches(func, inputs, diff, eps, atol, rtol, raise_exception):
+        return False
     if not check_backward_ad:
         return True
     with enable_grad():
@@ -126,11 +175,8 @@ def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5, 
         a_iter = iter(analytical)
         for oi, (i, n) in enumerate(zip(out_indices, numerical)):
             a = next(a_iter)[jj] if requires[oi] else np.zeros_like(n)
-            if a.shape != n.shape or not np.allclose(a, n, rtol=rtol, atol=atol):
-                if not raise_exception:
-                    return False
-                raise GradcheckError(f"Jacobian mismatch for output {i} with respect to input {j},\n"
-                                     f"numerical:{n}\nanalytical:{a}\n")
+            if not _agree(a, n, rtol, atol, raise_exception, f"mismatch for output {i} with respect to input {j}"):
+                return False
     return True
 
 
@@ -146,7 +192,7 @@ def gradgradcheck(func: Callable, inputs, grad_outputs=None, *, eps: float = 1e-
         raise NotImplementedError("gradgradcheck: forward-over-reverse and batched checks need forward AD / vmap, "
                                   "which nnstudio does not have; leave check_fwd_over_rev and check_batched_grad "
                                   "False")
-    from .. import rand_like
+    from ..testing import make_tensor
 
     Tensor = _tensor()
     inputs = _as_tuple(inputs)
@@ -155,7 +201,8 @@ def gradgradcheck(func: Callable, inputs, grad_outputs=None, *, eps: float = 1e-
     if grad_outputs is None:
         with enable_grad():
             outs = _differentiable_outputs(_as_tuple(func(*inputs)))
-        grad_outputs = tuple((rand_like(o.detach()) * 2 - 1).requires_grad_(True) for o in outs)
+        grad_outputs = tuple(make_tensor(tuple(o.shape), dtype=o.dtype, device=o.device, low=-1, high=1,
+                                         requires_grad=True) for o in outs)  # as torch: not torch.rand_like
     grad_outputs = _as_tuple(grad_outputs)
     if not check_rev_over_rev:
         return True

@@ -93,7 +93,9 @@ def grad(func: Callable, argnums=0, has_aux: bool = False) -> Callable:
 
 # ----------------------------------------------------------------------------------------------- Jacobians
 def vjp(func: Callable, *primals, has_aux: bool = False):
-    """(func(*primals), vjp_fn): vjp_fn(cotangent) gives the vector-Jacobian product per primal."""
+    """(func(*primals), vjp_fn): vjp_fn(cotangent) gives the vector-Jacobian product per primal. As in torch,
+    the output and the products carry a graph only when a primal requires grad (a transform nested in another)."""
+    nested = any(p.requires_grad for p in primals)
     primals = tuple(p if p.requires_grad else p.detach().requires_grad_(True) for p in primals)
     with enable_grad():
         out = func(*primals)
@@ -104,9 +106,11 @@ def vjp(func: Callable, *primals, has_aux: bool = False):
     def vjp_fn(*cotangents):
         outs, cots = _leaves(out), _leaves(cotangents)
         grads = _autograd_grad(outs, primals, grad_outputs=cots, create_graph=True, allow_unused=True)
-        return tuple(g if g is not None else p.detach() * 0 for g, p in zip(grads, primals))
+        grads = tuple(g if g is not None else p.detach() * 0 for g, p in zip(grads, primals))
+        return grads if nested else tuple(g.detach() for g in grads)
 
-    return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
+    shown = out if nested else _detach_tree(out)
+    return (shown, vjp_fn, aux) if has_aux else (shown, vjp_fn)
 
 
 def _jacobian_fn(func: Callable, argnums, has_aux: bool) -> Callable:

@@ -7,6 +7,7 @@ from . import modules  # noqa: F401  (first: torch.nn.modules.<file>.<Class> pat
 # isort: split
 from . import (
     functional,
+    grad,
     init,
     parallel,
     saved_modules,  # noqa: F401  (whole modules in nnstudio.save files, without pickle)

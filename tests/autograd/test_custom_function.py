@@ -186,3 +186,68 @@ def test_once_differentiable_and_function_ctx_import_paths():
     Double.apply(x).sum().backward()
     assert x.grad.tolist() == [2.0, 2.0]
     assert isinstance(FunctionCtx((True,)), FunctionCtx)
+
+
+def test_extra_trailing_none_gradients_are_allowed_as_torch():
+    def outcome(lib, extra):
+        class Scale(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, k=2.0):
+                return x * k
+
+            @staticmethod
+            def backward(ctx, g):
+                return (g * 2,) + extra(lib)
+
+        x = lib.ones(2, requires_grad=True)
+        try:
+            Scale.apply(x).sum().backward()
+        except RuntimeError as e:
+            return str(e).split(" (")[0].split("function ")[-1], str(e).split("(")[1].split(")")[0]
+        return x.grad.tolist()
+
+    for extra in (lambda lib: (None, None, None), lambda lib: (), lambda lib: (None, lib.ones(1)),
+                  lambda lib: (lib.ones(1),)):
+        assert outcome(nnstudio, extra) == outcome(torch, extra)
+
+
+def test_setup_context_style_matches_torch():
+    """torch >= 2.0 style: forward(*args) without ctx, setup_context(ctx, inputs, output) saves what backward
+    needs; works with autograd, create_graph and torch.func transforms."""
+
+    def make(lib):
+        class MySin(lib.autograd.Function):
+            generate_vmap_rule = True  # torch's vmap needs it; nnstudio's maps slice by slice either way
+
+            @staticmethod
+            def forward(x, scale):
+                return lib.sin(x) * scale, lib.argmax(x)
+
+            @staticmethod
+            def setup_context(ctx, inputs, output):
+                x, scale = inputs
+                ctx.save_for_backward(x)
+                ctx.scale = scale
+                ctx.mark_non_differentiable(output[1])
+
+            @staticmethod
+            def backward(ctx, g, _g_index):
+                (x,) = ctx.saved_tensors
+                return g * lib.cos(x) * ctx.scale, None
+
+        return MySin
+
+    x0 = np.array([0.5, 1.0, -0.3])
+    got = []
+    for lib in (torch, nnstudio):
+        fn = make(lib)
+        x = lib.tensor(x0, requires_grad=True)
+        y, index = fn.apply(x, 2.0)
+        (g,) = lib.autograd.grad(y.sum(), x, create_graph=True)
+        (gg,) = lib.autograd.grad(g.sum(), x)
+        per_row = lib.func.vmap(lib.func.grad(lambda t, f=fn: f.apply(t, 3.0)[0].sum()))(
+            lib.tensor(np.stack([x0, -x0])))
+        got.append((y.detach().numpy(), int(index), index.requires_grad, g.detach().numpy(), gg.numpy(),
+                    per_row.numpy()))
+    for a, b in zip(got[1], got[0]):
+        np.testing.assert_allclose(a, b, rtol=1e-12)

@@ -170,3 +170,24 @@ def test_detect_anomaly_names_the_function_that_made_a_nan():
     nnstudio.autograd.set_detect_anomaly(True)
     assert nnstudio.autograd.is_anomaly_enabled()
     nnstudio.autograd.set_detect_anomaly(False)
+
+
+def test_vjp_results_carry_a_graph_only_when_nested_like_torch():
+    rng = np.random.default_rng(4)
+    x, v = rng.standard_normal(4), rng.standard_normal(4)
+
+    def flags(lib):
+        def f(t):
+            return t.sin().sum()
+
+        out, fn = lib.func.vjp(lib.func.grad(f), lib.tensor(x))  # reverse over reverse: hvp
+        (hvp,) = fn(lib.tensor(v))
+        inner = lib.tensor(x, requires_grad=True)  # a vjp inside a differentiated function keeps its graph
+        (g,) = lib.func.vjp(lambda t: t ** 3, inner)[1](lib.tensor(v))
+        (second,) = lib.autograd.grad(g.sum(), inner)
+        return (out.requires_grad, hvp.requires_grad, g.requires_grad), hvp.numpy(), second.numpy()
+
+    (n_flags, n_hvp, n_second), (t_flags, t_hvp, t_second) = flags(nnstudio), flags(torch)
+    assert n_flags == t_flags == (False, False, True)
+    np.testing.assert_allclose(n_hvp, t_hvp, rtol=1e-12)
+    np.testing.assert_allclose(n_second, t_second, rtol=1e-12)

@@ -493,6 +493,9 @@ COVERED_ELSEWHERE = {
     "nnstudio.ops.pointwise.PointwiseFunction": "base class of the elementwise table (test_pointwise_gradgradcheck)",
     "nnstudio.nn._backward_hooks._Pack": "tests/autograd/test_higher_order.py (module full backward hooks)",
     "nnstudio.nn._backward_hooks._Unpack": "tests/autograd/test_higher_order.py (module full backward hooks)",
+    "nnstudio.autograd.forward_ad._Alias": "base class of the two below",
+    "nnstudio.autograd.forward_ad._MakeDual": "tests/autograd/test_forward_ad.py (reverse mode through duals)",
+    "nnstudio.autograd.forward_ad._Primal": "tests/autograd/test_forward_ad.py (reverse mode through duals)",
 }
 
 
