@@ -74,7 +74,10 @@ target = target.view(1, -1)  # make it the same shape as output
 criterion = nn.MSELoss()
 
 loss = criterion(output, target)
-print(loss.item())  # the tutorial prints loss (grad_fn=<MseLossBackward0>) and walks loss.grad_fn.next_functions
+print(loss)
+print(loss.grad_fn)  # MSELoss
+print(loss.grad_fn.next_functions[0][0])  # Linear
+print(loss.grad_fn.next_functions[0][0].next_functions[0][0])  # ReLU
 
 # ------------------------------------------------------------------ backprop
 net.zero_grad()     # zeroes the gradient buffers of all parameters
