@@ -215,9 +215,12 @@ class TorchStream:
         high, low = _U64(limit >> 32), _U64(limit & 0xFFFFFFFF)
         out = np.empty(n, dtype=bool)
         for start in range(0, n, _CHUNK):
-            w = self.words(2 * min(_CHUNK, n - start)).reshape(-1, 2)
-            hi = w[:, 0] & _U64((1 << 21) - 1)
-            out[start:start + len(w)] = (hi < high) | ((hi == high) & (w[:, 1] < low))
+            w = self.words(2 * min(_CHUNK, n - start))
+            hi = w[0::2] & _U64((1 << 21) - 1)
+            part = out[start:start + len(hi)]
+            np.less(hi, high, out=part)
+            ties = np.flatnonzero(hi == high)  # the high bits equal the limit's (about 1 in 2**21): the low decide
+            part[ties] = w[1::2][ties] < low
         return out.reshape(_size(shape))
 
     def bernoulli_tensor(self, probs: np.ndarray) -> np.ndarray:
