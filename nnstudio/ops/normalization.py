@@ -15,20 +15,7 @@ from __future__ import annotations
 
 from .._backend import xp_of
 from ..autograd import Function
-
-_ONES: dict = {}  # (array module, length, dtype) -> a read-only vector of ones (a GEMV operand for sums)
-
-
-def _ones(xp, n: int, dtype):
-    """A cached vector of n ones: the sums below are GEMVs with it, and a fresh one per call cost an allocation
-    and, on the GPU, two kernel launches."""
-    key = (xp.__name__, n, str(dtype))
-    ones = _ONES.get(key)
-    if ones is None:
-        if len(_ONES) > 64:
-            _ONES.clear()
-        ones = _ONES[key] = xp.ones(n, dtype=dtype)
-    return ones
+from ._util import ones_vector as _ones
 
 
 def _sum_keep(a, axes: tuple):
