@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import math
 
+import numpy as np
+
 from .._backend import xp_of
 from ..autograd import Function
 from ._ns import ns_of
@@ -99,6 +101,26 @@ class Hardtanh(Function):
 
     def backward(self, g):
         return (ns_of(g).where(self.mask, g, 0),)
+
+
+_ONE_SIXTH_F32 = np.float32(1) / np.float32(6)  # torch's `1.0f / 6.0f`, in float64 gradients too
+
+
+class Hardsigmoid(Function):
+    """z = min(max(a + 3, 0), 6) / 6;  dz/da = g * (1/6 rounded to float32, as torch's constant) strictly inside
+    (-3, 3), else +0 (torch's vectorised hardsigmoid_backward: 0 at -3, 3 and NaN)."""
+
+    tensor_saves: dict = {}  # the mask is a constant of the derivative
+
+    def forward(self, a):
+        xp = xp_of(a)
+        self.mask = (a > -3) & (a < 3)
+        return xp.minimum(xp.maximum(a + a.dtype.type(3), a.dtype.type(0)), a.dtype.type(6)) / a.dtype.type(6)
+
+    def backward(self, g):
+        ns = ns_of(g)
+        sixth = float(_ONE_SIXTH_F32) if ns.is_tensor else g.dtype.type(_ONE_SIXTH_F32)
+        return (ns.where(self.mask, g * sixth, 0),)
 
 
 class Hardswish(Function):

@@ -199,3 +199,19 @@ def test_relu6_in_place_on_a_non_leaf_has_torchs_gradient():
         y.sum().backward()
         grads.append(x.grad.numpy())
     np.testing.assert_array_equal(grads[0], grads[1])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_hardsigmoid_values_and_gradient_at_its_ends_are_torchs(dtype):
+    """torch's hardsigmoid_backward passes grad / 6 strictly inside (-3, 3) and 0 at -3, 3 and outside."""
+    x = np.array([-4, -3, -3 + 1e-3, -1, 0, 2.5, 3 - 1e-3, 3, 5, np.inf, -np.inf], dtype=dtype)
+    grads = []
+    for lib in (nnstudio, torch):
+        t = lib.tensor(x, requires_grad=True)
+        y = lib.nn.functional.hardsigmoid(t)
+        (y * lib.arange(len(x), dtype=getattr(lib, dtype))).sum().backward()
+        grads.append((y.detach().numpy(), t.grad.numpy()))
+    np.testing.assert_array_equal(grads[0][0], grads[1][0])
+    np.testing.assert_array_equal(grads[0][1], grads[1][1])
+    assert not isinstance(nnstudio.nn.Hardsigmoid(), nnstudio.nn.Hardswish)  # torch: a Module of its own
+    assert repr(nnstudio.nn.Hardsigmoid(inplace=True)) == repr(torch.nn.Hardsigmoid(inplace=True))

@@ -128,6 +128,7 @@ CASES = {
     "hardtanh": (lambda a: F.hardtanh(a, -0.5, 1.0), [np.array([[-1.3, -0.3, 0.4], [0.8, 1.6, -0.1]])]),
     "relu6": (lambda a: F.relu6(a * 4), [np.array([[-1.3, 0.3, 1.1], [1.4, 1.6, 0.9]])]),
     "hardswish": (lambda a: F.hardswish(a * 3), [np.array([[-1.6, -0.7, 0.2], [0.6, 1.4, -1.2]])]),
+    "hardsigmoid": (lambda a: F.hardsigmoid(a * 3), [np.array([[-1.6, -0.7, 0.2], [0.6, 1.4, -1.2]])]),
     "softplus": (lambda a: F.softplus(a), [r(3, 4) * 3]),
     "softplus_beta": (lambda a: F.softplus(a, beta=2.0, threshold=3.0), [away_from_zero(3, 4) * 2]),
     "silu": (lambda a: F.silu(a), [r(3, 4)]),

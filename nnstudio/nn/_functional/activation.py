@@ -90,8 +90,9 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
-    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear in between. (*) -> (*)."""
-    return _maybe_inplace(input, inplace, lambda x: (x + 3).clamp(0, 6) / 6)
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear in between, with torch's gradient (1/6 strictly inside,
+    0 at -3 and 3). (*) -> (*)."""
+    return _maybe_inplace(input, inplace, lambda x: apply(A.Hardsigmoid, x))
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:

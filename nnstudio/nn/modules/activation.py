@@ -219,8 +219,12 @@ class Hardswish(Module):
         return hardswish(input, self.inplace)
 
 
-class Hardsigmoid(Hardswish):
+class Hardsigmoid(Module):
     """relu6(x + 3) / 6"""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
         return hardsigmoid(input, self.inplace)
