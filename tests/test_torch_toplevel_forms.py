@@ -299,3 +299,17 @@ def test_tensor_lu_and_the_removed_solvers_as_torch():
             getattr(a_n, name)(*args)
         with pytest.raises(RuntimeError, match="deprecated since version 1.9"):
             getattr(a_t, name)(*args)
+
+
+def test_tile_takes_separate_ints_as_a_method_and_one_sequence_as_a_function():
+    for lib in (nnstudio, torch):
+        x = lib.arange(6).reshape(2, 3)
+        assert lib.is_tensor(x.tile(2, 1))
+    xs = (nnstudio.arange(6).reshape(2, 3), torch.arange(6).reshape(2, 3))
+    for call in (lambda x: x.tile(2, 1), lambda x: x.tile((2,)), lambda x: x.tile(3), lambda x: x.tile([1, 2, 2])):
+        np.testing.assert_array_equal(call(xs[0]).numpy(), call(xs[1]).numpy())
+    np.testing.assert_array_equal(nnstudio.tile(xs[0], (2, 2)).numpy(), torch.tile(xs[1], (2, 2)).numpy())
+    with pytest.raises(TypeError):
+        nnstudio.tile(xs[0], 2, 2)
+    with pytest.raises(TypeError):
+        torch.tile(xs[1], 2, 2)

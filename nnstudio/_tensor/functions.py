@@ -829,6 +829,11 @@ def with_out(fn, name: str | None = None):
 # ---------------------------------------------------------------------- torch.<name>(input, ...) from methods
 
 # the methods that torch also offers as functions with the input first; each gets `out=`
+def tile(input: Tensor, dims) -> Tensor:
+    """torch.tile(input, dims): dims one sequence (the method also takes them as separate ints)."""
+    return input.tile(dims)
+
+
 METHOD_FUNCTIONS = (
     "add", "sub", "mul", "div", "pow", "neg", "square", "clamp", "clip", "clamp_min", "clamp_max", "relu",
     "sigmoid", "tanh", "softmax", "log_softmax", "sum", "mean", "var", "std", "prod", "max", "min", "amax", "amin",
@@ -837,7 +842,7 @@ METHOD_FUNCTIONS = (
     "lt", "le", "gt", "ge", "isnan", "isinf", "isfinite", "all", "any", "mm", "bmm", "dot", "detach", "clone",
     "numel", "allclose", "equal", "logical_not", "nonzero", "nonzero_static", "gather", "index_select",
     "masked_select", "sort",
-    "argsort", "topk", "unique", "tril", "triu", "outer", "roll", "repeat_interleave", "tile", "movedim",
+    "argsort", "topk", "unique", "tril", "triu", "outer", "roll", "repeat_interleave", "movedim",
     "isclose", "logical_and", "logical_or", "count_nonzero", "bincount", "diagonal", "diag_embed", "diag",
     "trace", "scatter", "scatter_add", "index_add", "index_put", "scatter_reduce", "exp_", "sqrt_", "abs_",
     "neg_", "sigmoid_", "tanh_", "absolute", "negative", "arccos", "arcsin", "arctan", "arccosh", "arcsinh",
@@ -881,7 +886,7 @@ _GENERATED.update(_table_functions())
 
 # what `nnstudio` exports from here: the generated functions and the free ones, with `out=` where torch has it
 FREE = ("pi", "e", "inf", "nan", "is_floating_point", "hstack", "vstack", "broadcast_to", "meshgrid", "multinomial",
-        "bernoulli", "einsum", "polygamma", "block_diag", "cartesian_prod", "combinations", "tril_indices",
+        "tile", "bernoulli", "einsum", "polygamma", "block_diag", "cartesian_prod", "combinations", "tril_indices",
         "triu_indices", "broadcast_shapes", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d", "dstack",
         "column_stack", "row_stack", "chain_matmul", "scalar_tensor", "result_type", "promote_types", "can_cast",
         "is_complex", "is_nonzero", "is_same_size", "is_signed", "trapezoid", "trapz", "cumulative_trapezoid",

@@ -314,8 +314,10 @@ class MovementMixin:
                                f"{output_size}")
         return x.index_select(d, wrap(to_device(idx.astype(np.int64), self.device), None))
 
-    def tile(self, dims) -> Tensor:
-        dims = tuple(dims)
+    def tile(self, *dims) -> Tensor:
+        """Repeat along each dim (`x.tile(2, 1)` or `x.tile((2, 1))`, as torch's method; fewer dims than the
+        tensor's are padded with 1s in front)."""
+        dims = self._shape_arg(dims)
         if len(dims) < self.dim():
             dims = (1,) * (self.dim() - len(dims)) + dims
         return self.repeat(*dims)
