@@ -258,3 +258,26 @@ def test_complex_values_have_no_order_as_in_torch(call):
         if lib is torch:
             expected = str(caught.value)
     assert str(caught.value) == expected
+
+
+REFUSED_FOR_COMPLEX = {
+    "max()": lambda L, x: x.max(), "max(dim)": lambda L, x: x.max(0), "min()": lambda L, x: L.min(x),
+    "amax": lambda L, x: x.amax(), "argmax": lambda L, x: x.argmax(), "argmin": lambda L, x: L.argmin(x),
+    "sort": lambda L, x: x.sort(), "argsort": lambda L, x: L.argsort(x), "topk": lambda L, x: x.topk(1),
+    "softmax": lambda L, x: L.nn.functional.softmax(x, 0), "log_softmax": lambda L, x: x.log_softmax(0),
+    "cummax": lambda L, x: x.cummax(0), "median": lambda L, x: x.median(),
+    "maximum": lambda L, x: L.maximum(x, x), "minimum of real and complex": lambda L, x: L.minimum(L.ones(2), x),
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED_FOR_COMPLEX))
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_orderings_of_complex_tensors_are_refused_as_torch_refuses_them(name, dtype):
+    """NumPy would order complex numbers lexicographically; torch refuses, with these kinds and words."""
+    raised = []
+    for lib in (nnstudio, torch):
+        x = lib.tensor([1 + 2j, 3 - 1j], dtype=getattr(lib, dtype))
+        with pytest.raises((RuntimeError, NotImplementedError)) as info:
+            REFUSED_FOR_COMPLEX[name](lib, x)
+        raised.append((info.type, str(info.value)))
+    assert raised[0] == raised[1]

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from .arithmetic import ArithmeticMixin
 from .base import Size, TensorBase, as_tensor, bind_tensor_class, infer_numpy, wrap
-from .complex import ComplexMixin
+from .complex import ComplexMixin, refuse_complex
 from .elementwise import ElementwiseMixin
 from .indexing import IndexingMixin, convert_index
 from .inplace import InplaceMixin
@@ -69,6 +69,7 @@ def check_no_clash(name: str, root: type, mixins: tuple) -> None:
 check_no_clash("Tensor", TensorBase, MIXINS)
 for _part in (TensorBase, *MIXINS):
     accept_numpy_keywords(_part)  # x.sum(axis=0, keepdims=True), as torch's argument parser takes them
+    refuse_complex(_part)  # max / sort / softmax ... of a complex tensor raise, as torch's
 del _part
 
 

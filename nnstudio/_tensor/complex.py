@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .._backend import xp_of
 from ..autograd import apply
 from ..ops import complex as C
@@ -160,3 +162,65 @@ def _out(result, out, name: str):
 
 
 __all__ = ["ComplexMixin", "is_complex", "real", "imag", "view_as_real", "view_as_complex", "complex", "polar"]
+
+
+# ---------------------------------------------------------------------- what torch refuses for complex input
+# NumPy orders complex numbers lexicographically, so max / sort / softmax ... would silently answer; torch refuses
+# them on the CPU, and so does nnstudio, with torch's error kind and words.
+
+def _kernel(name: str):
+    def refuse(t, args, kwargs):
+        kind = "ComplexFloat" if t._data.dtype == np.complex64 else "ComplexDouble"
+        raise NotImplementedError(f'"{name}" not implemented for \'{kind}\'')
+    return refuse
+
+
+def _runtime(message: str):
+    def refuse(t, args, kwargs):
+        raise RuntimeError(message)
+    return refuse
+
+
+def _reduction(name: str):
+    """max / min: the whole-tensor form names its kernel, the dim form says 'does not support complex input'."""
+    def refuse(t, args, kwargs):
+        if args or kwargs:
+            raise RuntimeError(f"{name}(): does not support complex input")
+        _kernel(f"{name}_all")(t, args, kwargs)
+    return refuse
+
+
+COMPLEX_REFUSED = {
+    "max": _reduction("max"), "min": _reduction("min"),
+    "amax": _kernel("max_values_cpu"), "amin": _kernel("min_values_cpu"),
+    "argmax": _runtime("argmax(): does not support complex input"),
+    "argmin": _runtime("argmin(): does not support complex input"),
+    "sort": _runtime(" Sort does not support complex dtypes on CPU"),
+    "argsort": _runtime(" Sort does not support complex dtypes on CPU"),
+    "msort": _runtime(" Sort does not support complex dtypes on CPU"),
+    "topk": _runtime(" topk does not support complex dtypes on CPU"),
+    "softmax": _kernel("softmax_lastdim_kernel_impl"), "log_softmax": _kernel("log_softmax_lastdim_kernel_impl"),
+    "cummax": _kernel("cummax_cpu"), "cummin": _kernel("cummin_cpu"),
+    "median": _kernel("median_cpu"), "nanmedian": _kernel("nanmedian_cpu"),
+    "maximum": _runtime("maximum not implemented for complex tensors."),
+    "minimum": _runtime("minimum not implemented for complex tensors."),
+}
+
+
+def refuse_complex(part: type) -> None:
+    """Wrap the methods of `part` named in COMPLEX_REFUSED so that a complex tensor raises torch's error."""
+    import functools
+
+    for name, refuse in COMPLEX_REFUSED.items():
+        owner = next((klass for klass in part.__mro__[:-1] if name in vars(klass)), None)  # a generated base too
+        method = None if owner is None else vars(owner)[name]
+        if method is None or not callable(method) or getattr(method, "_refuses_complex", False):
+            continue
+
+        def guarded(self, *args, _method=method, _refuse=refuse, **kwargs):
+            if self._data.dtype.kind == "c":
+                _refuse(self, args, kwargs)
+            return _method(self, *args, **kwargs)
+
+        guarded._refuses_complex = True
+        setattr(owner, name, functools.wraps(method)(guarded))

@@ -91,11 +91,15 @@ def _mat_str(t: Tensor) -> str:
 
 def maximum(a, b) -> Tensor:
     a = as_tensor(a)
+    if a._data.dtype.kind == "c" or getattr(getattr(b, "_data", None), "dtype", np.dtype(np.float32)).kind == "c":
+        raise RuntimeError("maximum not implemented for complex tensors.")
     return a._binary(M.Maximum, b)
 
 
 def minimum(a, b) -> Tensor:
     a = as_tensor(a)
+    if a._data.dtype.kind == "c" or getattr(getattr(b, "_data", None), "dtype", np.dtype(np.float32)).kind == "c":
+        raise RuntimeError("minimum not implemented for complex tensors.")
     return a._binary(M.Minimum, b)
 
 
