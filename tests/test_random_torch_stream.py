@@ -164,3 +164,22 @@ def test_an_unmodified_training_script_prints_torchs_losses():
         return losses
 
     np.testing.assert_allclose(run(nnstudio), run(torch), rtol=1e-5)
+
+
+@pytest.mark.parametrize("packed", [False, True])
+@pytest.mark.parametrize("mode", ["LSTM", "GRU"])
+def test_recurrent_dropout_between_layers_uses_torchs_masks(mode, packed):
+    """Dropout between stacked layers draws torch's mask, on the packed rows for a PackedSequence (sum of lengths,
+    features), so the outputs and the stream after them are torch's."""
+    def run(lib):
+        lib.manual_seed(1)
+        rnn = getattr(lib.nn, mode)(5, 7, num_layers=3, batch_first=True, dropout=0.3, bidirectional=True)
+        seq = lib.randn(3, 6, 5)
+        if packed:
+            seq = lib.nn.utils.rnn.pack_padded_sequence(seq, lib.tensor([6, 4, 2]), batch_first=True)
+        out = rnn(seq)[0]
+        return (out.data if packed else out).detach().numpy(), lib.rand(4).numpy()
+
+    (ours, our_next), (theirs, their_next) = run(nnstudio), run(torch)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(our_next, their_next)

@@ -476,7 +476,11 @@ def forward_packed(module, packed: PackedSequence, hx, run_sequence):
                 c_n.append(cat(cs, 0) if len(cs) > 1 else cs[0])
         layer_input = outs[0] if directions == 1 else cat(outs, dim=2)
         if module.dropout and module.training and layer < module.num_layers - 1:
-            layer_input = F.dropout(layer_input, module.dropout, True)
+            # torch drops out the packed rows (sum of lengths, features): the same mask, laid out in time steps
+            noise = F.dropout(layer_input.new_ones((len(t_idx), layer_input.shape[-1])), module.dropout, True)
+            mask = layer_input.new_zeros(tuple(layer_input.shape))
+            mask[t_idx, b_idx] = noise
+            layer_input = layer_input * mask
     output = PackedSequence(layer_input[t_idx, b_idx], packed.batch_sizes, packed.sorted_indices,
                             packed.unsorted_indices)
     h_n = stack(h_n, 0)
