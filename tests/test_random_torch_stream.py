@@ -53,6 +53,16 @@ DRAWS = {
     "trunc_normal_ wide": lambda L: L.nn.init.trunc_normal_(L.empty(300), std=0.02),
     "trunc_normal_ narrow": lambda L: L.nn.init.trunc_normal_(L.empty(64, 3), a=-0.1, b=0.1),
     "sparse_": lambda L: L.nn.init.sparse_(L.empty(8, 5), 0.5),
+    "gumbel_softmax (hard)": lambda L: L.nn.functional.gumbel_softmax(L.randn(5, 4), tau=0.5, hard=True).argmax(-1),
+    "dropout2d": lambda L: L.nn.functional.dropout2d(L.ones(2, 3, 2, 2), 0.5),
+    "alpha_dropout": lambda L: L.nn.functional.alpha_dropout(L.arange(8.0), 0.5, True),
+    "feature_alpha_dropout": lambda L: L.nn.functional.feature_alpha_dropout(L.ones(2, 3, 2), 0.5, True),
+    "rrelu training": lambda L: L.nn.functional.rrelu(L.linspace(-2, 1, 7), training=True),
+    "Exponential.sample": lambda L: L.distributions.Exponential(L.tensor([2.0, 0.5])).sample((3,)),
+    "Cauchy.sample": lambda L: L.distributions.Cauchy(0.0, 2.0).sample((4,)),
+    "Normal.rsample": lambda L: L.distributions.Normal(L.zeros(20), L.ones(20)).rsample(),
+    "Categorical.sample": lambda L: L.distributions.Categorical(logits=L.randn(3, 5)).sample((4,)),
+    "Bernoulli.sample": lambda L: L.distributions.Bernoulli(probs=L.full((6,), 0.3)).sample(),
     "LazyLinear after its first call": lambda L: _called(L.nn.LazyLinear(4), L.ones(2, 3)).weight,
 }
 

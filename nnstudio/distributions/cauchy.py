@@ -8,7 +8,7 @@ import numbers
 from ..tensor import Size, Tensor
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all, expand_params, uniform
+from .utils import broadcast_all, expand_params, filled
 
 __all__ = ["Cauchy"]
 
@@ -48,8 +48,7 @@ class Cauchy(Distribution):
 
     def rsample(self, sample_shape=Size()) -> Tensor:
         shape = self._extended_shape(sample_shape)
-        u = uniform(shape, self.loc)
-        return self.loc + self.scale * _tan(math.pi * (u - 0.5))
+        return self.loc + filled(shape, self.loc, "cauchy_") * self.scale  # torch's loc.new(shape).cauchy_()
 
     def log_prob(self, value: Tensor) -> Tensor:
         if self._validate_args:

@@ -7,7 +7,7 @@ import numbers
 from ..tensor import Size, Tensor
 from . import constraints
 from .exp_family import ExponentialFamily
-from .utils import broadcast_all, expand_params, tiny, uniform
+from .utils import broadcast_all, expand_params, filled
 
 __all__ = ["Exponential"]
 
@@ -44,8 +44,7 @@ class Exponential(ExponentialFamily):
 
     def rsample(self, sample_shape=Size()) -> Tensor:
         shape = self._extended_shape(sample_shape)
-        u = uniform(shape, self.rate).clamp(min=tiny(self.rate))
-        return -(u.log()) / self.rate
+        return filled(shape, self.rate, "exponential_") / self.rate  # torch's rate.new(shape).exponential_() / rate
 
     def log_prob(self, value: Tensor) -> Tensor:
         if self._validate_args:

@@ -90,6 +90,15 @@ def _float_dtype(like: Tensor) -> np.dtype:
     return like.detach().cpu().numpy().dtype if like.is_floating_point() else np.dtype(np.float32)
 
 
+def filled(shape, like: Tensor, method: str) -> Tensor:
+    """torch's `like.new(shape).<method>()`: an empty tensor of `like`'s float dtype filled in place by the draw
+    `method` ("exponential_", "cauchy_" ...), so its numbers are torch's."""
+    from .. import empty
+
+    out = empty(*tuple(shape), dtype=Tensor._wrap(np.empty(0, _float_dtype(like)), None).dtype)
+    return getattr(out, method)().to(like.device)
+
+
 def standard_normal(shape, like: Tensor) -> Tensor:
     """N(0, 1) draws in `like`'s dtype (torch's `empty(shape, dtype=like.dtype).normal_()`: its numbers)."""
     return draw(shape, like, lambda g, s: g.standard_normal(s, dtype=_float_dtype(like)))

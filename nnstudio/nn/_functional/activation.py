@@ -168,11 +168,18 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     if not training:
         slope = (lower + upper) / 2
         return _maybe_inplace(input, inplace, lambda x: where(x >= 0, x, x * slope))
-    from ... import rand_like
+    import numpy as np
 
-    def f(x):
-        a = rand_like(x.detach()) * (upper - lower) + lower
-        return where(x >= 0, x, x * a)
+    from ..._backend import to_device, to_numpy
+    from ..._random import generator
+
+    def f(x):  # torch's: a float64 U(lower, upper) for each element <= 0, in order (the bounds first rounded to
+        data = to_numpy(x.detach()._data)  # the input's dtype, as its kernel's opmath); the others keep slope 1
+        slopes = np.ones_like(data)
+        negative = data <= 0
+        lo, hi = float(data.dtype.type(lower)), float(data.dtype.type(upper))
+        slopes[negative] = generator().uniform_array((int(negative.sum()),), np.float64, lo, hi)
+        return x * Tensor._wrap(to_device(slopes, x.device), None)
 
     return _maybe_inplace(input, inplace, f)
 
@@ -212,10 +219,9 @@ def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
 def gumbel_softmax(logits: Tensor, tau: float = 1.0, hard: bool = False, eps: float = 1e-10, dim: int = -1) -> Tensor:
     """softmax((logits + g) / tau) with g ~ Gumbel(0, 1) (from nnstudio's seed); `hard` returns one-hot vectors
     whose gradient is the soft sample's (straight-through)."""
-    from ... import rand_like
+    from ... import empty_like
 
-    u = rand_like(logits.detach())
-    gumbels = -((-(u.clamp(min=1e-30).log())).log())
+    gumbels = -empty_like(logits.detach()).exponential_().log()  # torch's draw: -log(Exp(1)), so its numbers
     y_soft = ((logits + gumbels) / tau).softmax(dim)
     if not hard:
         return y_soft

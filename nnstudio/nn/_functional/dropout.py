@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 from ...autograd import apply
 from ...ops import dropout as D
 from ...tensor import Tensor
 from .activation import (
-    _SELU_ALPHA,
-    _SELU_SCALE,
     _maybe_inplace,
 )
 
@@ -72,14 +71,17 @@ def _alpha_dropout(input: Tensor, p: float, training: bool, feature: bool) -> Te
         return input
     if p == 1:
         return input * 0
-    from ... import rand
+    from ... import empty
 
-    alpha_p = -_SELU_ALPHA * _SELU_SCALE
-    a = ((1 - p) * (1 + p * alpha_p ** 2)) ** -0.5
-    b = -a * alpha_p * p
+    # torch's arithmetic: noise ~ Bernoulli(1 - p) (its draw), b = (noise - 1) * alpha a + alpha a p, noise *= a,
+    # input * noise + b, with alpha = 1.7580993408473766 (= -alpha' of the paper) and a = 1 / sqrt((alpha^2 p + 1)
+    # (1 - p))
+    alpha = 1.7580993408473766
+    a = 1.0 / math.sqrt((alpha * alpha * p + 1) * (1 - p))
     shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2) if feature else tuple(input.shape)
-    keep = (rand(*shape, device=input.device) >= p).to(input.dtype)
-    return (input * keep + alpha_p * (1 - keep)) * a + b
+    noise = empty(*shape, dtype=input.dtype, device=input.device).bernoulli_(1 - p)
+    b = (noise - 1) * (alpha * a) + alpha * a * p
+    return input * (noise * a) + b
 
 
 def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
