@@ -193,3 +193,35 @@ def test_recurrent_dropout_between_layers_uses_torchs_masks(mode, packed):
     (ours, our_next), (theirs, their_next) = run(nnstudio), run(torch)
     np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
     np.testing.assert_array_equal(our_next, their_next)
+
+
+LAYERS = {
+    "ConvTranspose2d": lambda L: L.nn.ConvTranspose2d(3, 4, 3),
+    "Conv1d groups": lambda L: L.nn.Conv1d(4, 6, 3, groups=2),
+    "Conv3d": lambda L: L.nn.Conv3d(2, 3, 2), "Bilinear": lambda L: L.nn.Bilinear(3, 4, 5),
+    "RNNCell": lambda L: L.nn.RNNCell(3, 4), "LSTMCell": lambda L: L.nn.LSTMCell(3, 4),
+    "GRU": lambda L: L.nn.GRU(3, 4, 2),
+    "Embedding with padding_idx": lambda L: L.nn.Embedding(6, 3, padding_idx=2),
+    "EmbeddingBag": lambda L: L.nn.EmbeddingBag(6, 3), "PReLU": lambda L: L.nn.PReLU(3),
+    "MultiheadAttention kdim/vdim": lambda L: L.nn.MultiheadAttention(8, 2, kdim=6, vdim=5),
+    "MultiheadAttention add_bias_kv": lambda L: L.nn.MultiheadAttention(8, 2, add_bias_kv=True),
+    "TransformerDecoderLayer": lambda L: L.nn.TransformerDecoderLayer(8, 2, 16),
+    "Transformer": lambda L: L.nn.Transformer(8, 2, 1, 1, 16),
+    "AdaptiveLogSoftmaxWithLoss": lambda L: L.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4]),
+}
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("name", list(LAYERS))
+def test_every_layer_starts_from_torchs_weights_for_a_seed(name):
+    """No copying: each layer's reset_parameters draws what torch's draws, in torch's order."""
+    states = []
+    for lib in (nnstudio, torch):
+        lib.manual_seed(0)
+        module = LAYERS[name](lib)
+        states.append(({k: v.detach().numpy() for k, v in module.state_dict().items()}, lib.rand(2).numpy()))
+    (ours, our_next), (theirs, their_next) = states
+    assert list(ours) == list(theirs)
+    for key in ours:
+        np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-6, atol=1e-7, err_msg=key)
+    np.testing.assert_array_equal(our_next, their_next)
