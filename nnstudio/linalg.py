@@ -133,9 +133,10 @@ def tensor_norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=N
 
 
 
-def _square(A, op: str) -> Tensor:
+def _square(A, op: str, floating: bool = True) -> Tensor:
     A = _as_tensor(A)
-    _check_float(A, op)
+    if floating:
+        _check_float(A, op)
     if A.dim() < 2:
         raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
     if A.shape[-1] != A.shape[-2]:
@@ -357,10 +358,12 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
 def matrix_power(A, n: int, *, out=None) -> Tensor:
     """A @ A @ ... (n times); n = 0 gives the identity, n < 0 powers of the inverse."""
-    A = _square(A, "linalg.matrix_power")
+    A = _square(A, "linalg.matrix_power", floating=False)  # integer matrices too, as torch, for n >= 0
     if int(n) != n:
         raise TypeError(f"matrix_power(): argument 'n' must be int, not {type(n).__name__}")
     n = int(n)
+    if n < 0:
+        _check_float(A, "linalg.inv")
     if n == 0:
         eye = _const(np.broadcast_to(np.eye(A.shape[-1], dtype=A._data.dtype), tuple(A.shape)).copy(), A)
         return _out(eye, out, "linalg.matrix_power")

@@ -313,3 +313,15 @@ def test_tile_takes_separate_ints_as_a_method_and_one_sequence_as_a_function():
         nnstudio.tile(xs[0], 2, 2)
     with pytest.raises(TypeError):
         torch.tile(xs[1], 2, 2)
+
+
+def test_matrix_power_of_an_integer_matrix_as_torch():
+    m = [[1, 2], [3, 4]]
+    for n in (0, 1, 2, 5):
+        ours, theirs = nnstudio.tensor(m).matrix_power(n), torch.tensor(m).matrix_power(n)
+        assert ours.dtype == nnstudio.int64
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    with pytest.raises(RuntimeError, match="floating point"):
+        nnstudio.tensor(m).matrix_power(-1)
+    with pytest.raises(RuntimeError, match="floating point"):
+        torch.tensor(m).matrix_power(-1)
