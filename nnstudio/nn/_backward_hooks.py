@@ -89,7 +89,15 @@ class _Pack(Function):
                     pieces = _checked(res, pieces, "grad_output", hook)
             state.grad_output = tuple(pieces)
             if not state.input_index:  # no input requires grad: the hooks fire here, with grad_input of Nones
-                for hook in tuple(module.__dict__.get("_backward_hooks", {}).values()):
+                hooks = tuple(module.__dict__.get("_backward_hooks", {}).values())
+                if hooks:
+                    import warnings
+
+                    warnings.warn("Full backward hook is firing when gradients are computed with respect to module "
+                                  "outputs since no inputs require gradients. See https://docs.pytorch.org/docs/main/"
+                                  "generated/torch.nn.Module.html#torch.nn.Module.register_full_backward_hook for "
+                                  "more details.", stacklevel=2)
+                for hook in hooks:
                     hook(module, (None,) * state.n_args, state.grad_output)
         else:
             grad_input = [None] * state.n_args

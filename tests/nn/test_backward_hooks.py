@@ -129,3 +129,15 @@ def test_no_graph_no_hook_under_no_grad():
     with nnstudio.no_grad():
         out = lin(nnstudio.tensor(X))
     assert not out.requires_grad and out.shape == (5, 2)
+
+
+def test_a_full_backward_hook_on_inputs_without_grad_warns_as_torch():
+    """torch warns when the hook fires on output gradients alone (no input requires grad); so does nnstudio."""
+    for lib in (nnstudio, torch):
+        layer = lib.nn.Linear(3, 2)
+        seen = []
+        layer.register_full_backward_hook(lambda mod, grad_in, grad_out, seen=seen: seen.append(grad_in))
+        with pytest.warns(UserWarning, match="Full backward hook is firing when gradients are computed with respect "
+                                             "to module outputs since no inputs require gradients"):
+            layer(lib.ones(1, 3)).sum().backward()
+        assert seen == [(None,)]
