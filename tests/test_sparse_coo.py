@@ -68,3 +68,19 @@ def test_legacy_constructor_and_errors():
         nnstudio.sparse_coo_tensor(nnstudio.tensor(IDX), nnstudio.tensor(VAL), (2, 3))
     with pytest.raises(RuntimeError, match="sparse"):
         nnstudio.ones(2).indices()
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("make", [
+    lambda L: L.randn(4, 4).to_sparse(),
+    lambda L: L.tensor([[0.0, 2.0], [3.0, 0.0]], dtype=L.float64).to_sparse(),
+    lambda L: L.zeros(2, 3).to_sparse(),
+    lambda L: L.tensor([0, 5, 0, 7]).to_sparse(),
+    lambda L: L.tensor([[[0.0, 1.0], [2.0, 0.0]]]).to_sparse(),
+    lambda L: L.sparse_coo_tensor(L.tensor([[0, 1], [1, 0]]), L.tensor([2.0, 3.0]), (2, 2)),
+], ids=["randn", "float64", "all zeros", "int64 1-D", "3-D", "sparse_coo_tensor"])
+def test_a_sparse_tensor_prints_as_torchs(make):
+    """indices=tensor(...), values=tensor(...), then size, nnz, dtype and layout on a line of their own."""
+    nnstudio.manual_seed(0)
+    torch.manual_seed(0)
+    assert repr(make(nnstudio)).replace("nnstudio", "torch") == repr(make(torch))

@@ -212,17 +212,53 @@ def _nested(arr: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> s
     return "[" + ("," + "\n" * (arr.ndim - 1) + " " * (indent + 1)).join(slices) + "]"
 
 
-def _add_suffixes(body: str, suffixes: list[str], indent: int) -> str:
+def _add_suffixes(body: str, suffixes: list[str], indent: int, force_newline: bool = False) -> str:
     parts = [body]
     last_line_len = len(body) - body.rfind("\n") + 1
     for suffix in suffixes:
-        if last_line_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
+        if force_newline or last_line_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
             parts.append(",\n" + " " * indent + suffix)
             last_line_len = indent + len(suffix)
+            force_newline = False
         else:
             parts.append(", " + suffix)
             last_line_len += len(suffix) + 2
     return "".join(parts) + ")"
+
+
+def _body(arr: np.ndarray, indent: int) -> str:
+    """The values part of a tensor's text, its continuation lines indented by `indent`."""
+    if arr.size == 0:
+        return "[]"
+    summarize = arr.size > PRINT_OPTS.threshold
+    values = arr.astype(np.float32) if arr.dtype == np.float16 else arr
+    formatter = _ComplexFormatter if values.dtype.kind == "c" else _Formatter
+    fmt = formatter(_summary(values) if summarize else values)
+    return _nested(values, indent, summarize, fmt)
+
+
+def sparse_repr(indices: np.ndarray, values: np.ndarray, *, shape: tuple, layout: str, dtype_name: str,
+                show_dtype: bool, device: str | None, grad_fn: str | None, requires_grad: bool) -> str:
+    """The text of `print(t)` for a COO sparse tensor, as torch's: its indices (ndim, nnz) and values (nnz,),
+    then size, nnz, dtype and layout on a line of their own."""
+    indent = len("tensor(")
+    index_prefix, value_prefix = "indices=tensor(", "values=tensor("
+    index_text, value_text = _body(indices, indent + len(index_prefix)), _body(values, indent + len(value_prefix))
+    if indices.size == 0:
+        index_text += f", size={tuple(indices.shape)}"
+    if values.size == 0:
+        value_text += f", size={tuple(values.shape)}"
+    body = f"{index_prefix}{index_text}),\n{' ' * indent}{value_prefix}{value_text})"
+    suffixes = [f"device='{device}'"] if device is not None else []
+    suffixes += [f"size={tuple(shape)}", f"nnz={values.shape[0]}"]
+    if show_dtype:
+        suffixes.append(f"dtype={dtype_name}")
+    suffixes.append(f"layout={layout}")
+    if grad_fn is not None:
+        suffixes.append(f"grad_fn=<{grad_fn}>")
+    elif requires_grad:
+        suffixes.append("requires_grad=True")
+    return "tensor(" + _add_suffixes(body, suffixes, indent, force_newline=True)
 
 
 def tensor_repr(arr: np.ndarray, *, dtype_name: str, show_dtype: bool, device: str | None, grad_fn: str | None,
@@ -232,16 +268,9 @@ def tensor_repr(arr: np.ndarray, *, dtype_name: str, show_dtype: bool, device: s
     suffixes = []
     if device is not None:
         suffixes.append(f"device='{device}'")
-    if arr.size == 0:
-        body = "[]"
-        if arr.ndim != 1:
-            suffixes.append(f"size={tuple(arr.shape)}")
-    else:
-        summarize = arr.size > PRINT_OPTS.threshold
-        values = arr.astype(np.float32) if arr.dtype == np.float16 else arr
-        formatter = _ComplexFormatter if values.dtype.kind == "c" else _Formatter
-        fmt = formatter(_summary(values) if summarize else values)
-        body = _nested(values, indent, summarize, fmt)
+    body = _body(arr, indent)
+    if arr.size == 0 and arr.ndim != 1:
+        suffixes.append(f"size={tuple(arr.shape)}")
     if show_dtype:
         suffixes.append(f"dtype={dtype_name}")
     if grad_fn is not None:
@@ -266,6 +295,14 @@ class PrintingMixin:
         default = dt.get_default_dtype().np
         show_dtype = (arr.dtype != default if arr.size == 0 else
                       arr.dtype not in (default, dt.default_complex().np, np.int64, np.bool_))
+        if self.__dict__.get("_sparse_coo"):
+            index = np.nonzero(arr)
+            return sparse_repr(np.stack(index).astype(np.int64) if arr.ndim else np.zeros((0, 1), np.int64),
+                               arr[index], shape=tuple(arr.shape), layout=str(dt.sparse_coo),
+                               dtype_name=str(self.dtype), show_dtype=show_dtype,
+                               device=None if self.device.type == "cpu" else str(self.device),
+                               grad_fn=None if self._ctx is None else grad_fn_name(self._ctx),
+                               requires_grad=self.requires_grad)
         return tensor_repr(arr, dtype_name=str(self.dtype), show_dtype=show_dtype,
                            device=None if self.device.type == "cpu" else str(self.device),
                            grad_fn=None if self._ctx is None else grad_fn_name(self._ctx),

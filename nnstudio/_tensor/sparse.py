@@ -29,7 +29,9 @@ class SparseMixin:
         if sparse_dim is not None and sparse_dim != self.ndim:
             raise RuntimeError(f"to_sparse: nnstudio keeps every dim sparse (sparse_dim={self.ndim}), got "
                                f"sparse_dim={sparse_dim}")
-        out = self * 1 if self.requires_grad else self.clone()
+        from ..autograd.names import as_torch_node
+
+        out = as_torch_node(self * 1, "ToSparseBackward1", self) if self.requires_grad else self.clone()
         out.__dict__["_sparse_coo"] = True
         return out
 
