@@ -149,3 +149,13 @@ def test_antialiased_interpolate_matches_torch(mode, dtype):
         tol = 2e-6 if dtype == np.float32 else 1e-12
         np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=tol, atol=tol, err_msg=spec)
         np.testing.assert_allclose(o.grad.numpy(), t.grad.numpy(), rtol=tol, atol=tol, err_msg=spec)
+
+
+@pytest.mark.parametrize("name", ["upsample", "upsample_nearest", "upsample_bilinear"])
+def test_the_deprecated_upsampling_functions_warn_and_match_torch(name):
+    x = np.arange(8.0, dtype=np.float32).reshape(1, 2, 2, 2)
+    results = []
+    for lib in (nnstudio, torch):
+        with pytest.warns(UserWarning, match=f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate`"):
+            results.append(getattr(lib.nn.functional, name)(lib.tensor(x), scale_factor=2).numpy())
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-6)
