@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._random_stream import STATE_BYTES, TorchStream, mt19937  # noqa: F401  (mt19937: torch's seeding)
+from ._random_stream import TorchStream
 
 
 def _entropy_seed() -> int:

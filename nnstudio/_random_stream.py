@@ -144,14 +144,18 @@ class TorchStream:
             flat = out.reshape(-1)
             self.fill_uniform(flat, 0.0, 1.0)
             whole = n - n % 16
-            for start in range(0, whole, _CHUNK - _CHUNK % 16):
-                _box_muller_16(flat[start:min(whole, start + _CHUNK - _CHUNK % 16)], mean, std)
+            for start in range(0, whole, _CHUNK):  # _CHUNK is a multiple of 16: each part holds whole blocks
+                _box_muller_16(flat[start:min(whole, start + _CHUNK)], mean, std)
             if n % 16:
                 tail = flat[n - 16:]
                 self.fill_uniform(tail, 0.0, 1.0)
                 _box_muller_16(tail, mean, std)
             return
         out[...] = self._serial_normal(n, mean, std).reshape(out.shape)
+
+    def log_normal_array(self, shape: tuple, mean: float, std: float) -> np.ndarray:
+        """float64 exp(N(mean, std)) values, element by element as torch's log_normal_ (float64 pairs)."""
+        return np.exp(self._serial_normal(int(np.prod(_size(shape), dtype=np.int64)), mean, std)).reshape(_size(shape))
 
     def normal_array(self, shape: tuple, dtype, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
         dtype = np.dtype(dtype)
@@ -251,7 +255,10 @@ class TorchStream:
     # ------------------------------------------------------------------ NumPy Generator names
     def random(self, size=None, dtype=np.float64, out=None):
         if out is not None:
-            self.fill_uniform(out.reshape(-1), 0.0, 1.0)
+            if out.flags.c_contiguous:
+                self.fill_uniform(out.reshape(-1), 0.0, 1.0)
+            else:
+                out[...] = self.uniform_array(out.shape, out.dtype)
             return out
         return self.uniform_array(_size(size), dtype)
 

@@ -224,7 +224,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = to_numpy(mean._data) if isinstance(mean, Tensor) else mean
         s = to_numpy(std._data) if isinstance(std, Tensor) else std
-        if isinstance(s, (int, float)) and s < 0 or not isinstance(s, (int, float)) and (np.asarray(s) < 0).any():
+        if (np.asarray(s) < 0).any():
             raise RuntimeError("normal expects all elements of std >= 0.0")
         like = mean if isinstance(mean, Tensor) else std
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))

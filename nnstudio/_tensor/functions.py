@@ -25,7 +25,7 @@ from ..ops import shape as S
 from ..ops._util import wrap_dim
 from ..ops.einsum import Einsum, parse_equation
 from .base import TensorBase, as_tensor, wrap
-from .complex import complex, imag, is_complex, polar, real, view_as_complex, view_as_real  # noqa: F401  (FREE)
+from .complex import COMPLEX_REFUSED, complex, imag, is_complex, polar, real, view_as_complex, view_as_real  # noqa: F401  (FREE)
 from .keyword_aliases import with_numpy_keywords
 from .promotion import broadcast_or_raise, check_cast, promote, scalar_name
 from .statistics import bucketize, searchsorted  # noqa: F401  (exported through FREE)
@@ -91,15 +91,15 @@ def _mat_str(t: Tensor) -> str:
 
 def maximum(a, b) -> Tensor:
     a = as_tensor(a)
-    if a._data.dtype.kind == "c" or getattr(getattr(b, "_data", None), "dtype", np.dtype(np.float32)).kind == "c":
-        raise RuntimeError("maximum not implemented for complex tensors.")
+    if a._data.dtype.kind == "c" or as_tensor(b)._data.dtype.kind == "c":
+        COMPLEX_REFUSED["maximum"](a, (), {})
     return a._binary(M.Maximum, b)
 
 
 def minimum(a, b) -> Tensor:
     a = as_tensor(a)
-    if a._data.dtype.kind == "c" or getattr(getattr(b, "_data", None), "dtype", np.dtype(np.float32)).kind == "c":
-        raise RuntimeError("minimum not implemented for complex tensors.")
+    if a._data.dtype.kind == "c" or as_tensor(b)._data.dtype.kind == "c":
+        COMPLEX_REFUSED["minimum"](a, (), {})
     return a._binary(M.Minimum, b)
 
 

@@ -161,8 +161,7 @@ class _InplaceWritten:
             np.pi * (g.uniform_array(shape, np.float64) - 0.5)), generator)  # torch's transform of a float64 U
 
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator=None) -> Tensor:
-        return self._draw_("log_normal_", lambda g, shape: np.exp(  # per element, as torch's (float64 pairs)
-            g._serial_normal(int(np.prod(shape, dtype=np.int64)), mean, std).reshape(shape)), generator)
+        return self._draw_("log_normal_", lambda g, shape: g.log_normal_array(shape, mean, std), generator)
 
     def geometric_(self, p: float, *, generator=None) -> Tensor:
         return self._draw_("geometric_", lambda g, shape: np.ceil(

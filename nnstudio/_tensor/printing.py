@@ -226,6 +226,13 @@ def _add_suffixes(body: str, suffixes: list[str], indent: int, force_newline: bo
     return "".join(parts) + ")"
 
 
+def _autograd_suffixes(grad_fn: str | None, requires_grad: bool) -> list[str]:
+    """`grad_fn=<...>` for a tensor with history, `requires_grad=True` for a leaf that requires grad."""
+    if grad_fn is not None:
+        return [f"grad_fn=<{grad_fn}>"]
+    return ["requires_grad=True"] if requires_grad else []
+
+
 def _body(arr: np.ndarray, indent: int) -> str:
     """The values part of a tensor's text, its continuation lines indented by `indent`."""
     if arr.size == 0:
@@ -254,10 +261,7 @@ def sparse_repr(indices: np.ndarray, values: np.ndarray, *, shape: tuple, layout
     if show_dtype:
         suffixes.append(f"dtype={dtype_name}")
     suffixes.append(f"layout={layout}")
-    if grad_fn is not None:
-        suffixes.append(f"grad_fn=<{grad_fn}>")
-    elif requires_grad:
-        suffixes.append("requires_grad=True")
+    suffixes += _autograd_suffixes(grad_fn, requires_grad)
     return "tensor(" + _add_suffixes(body, suffixes, indent, force_newline=True)
 
 
@@ -273,10 +277,7 @@ def tensor_repr(arr: np.ndarray, *, dtype_name: str, show_dtype: bool, device: s
         suffixes.append(f"size={tuple(arr.shape)}")
     if show_dtype:
         suffixes.append(f"dtype={dtype_name}")
-    if grad_fn is not None:
-        suffixes.append(f"grad_fn=<{grad_fn}>")
-    elif requires_grad:
-        suffixes.append("requires_grad=True")
+    suffixes += _autograd_suffixes(grad_fn, requires_grad)
     return prefix + _add_suffixes(body, suffixes, indent)
 
 

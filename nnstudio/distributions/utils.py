@@ -93,9 +93,9 @@ def _float_dtype(like: Tensor) -> np.dtype:
 def filled(shape, like: Tensor, method: str) -> Tensor:
     """torch's `like.new(shape).<method>()`: an empty tensor of `like`'s float dtype filled in place by the draw
     `method` ("exponential_", "cauchy_" ...), so its numbers are torch's."""
-    from .. import empty
+    from .. import _dtype, empty
 
-    out = empty(*tuple(shape), dtype=Tensor._wrap(np.empty(0, _float_dtype(like)), None).dtype)
+    out = empty(*tuple(shape), dtype=_dtype.from_numpy_dtype(_float_dtype(like)))
     return getattr(out, method)().to(like.device)
 
 

@@ -12,6 +12,8 @@ grad_input has one entry per positional argument (None for a non-tensor), grad_o
 
 from __future__ import annotations
 
+import warnings
+
 from ..autograd import Function, apply
 from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor
@@ -91,8 +93,6 @@ class _Pack(Function):
             if not state.input_index:  # no input requires grad: the hooks fire here, with grad_input of Nones
                 hooks = tuple(module.__dict__.get("_backward_hooks", {}).values())
                 if hooks:
-                    import warnings
-
                     warnings.warn("Full backward hook is firing when gradients are computed with respect to module "
                                   "outputs since no inputs require gradients. See https://docs.pytorch.org/docs/main/"
                                   "generated/torch.nn.Module.html#torch.nn.Module.register_full_backward_hook for "

@@ -16,6 +16,7 @@ from __future__ import annotations
 from .._backend import xp_of
 from ..autograd import Function
 from ._util import ones_vector as _ones
+from ._util import sum_last_keepdim, sum_rows
 
 
 def _sum_keep(a, axes: tuple):
@@ -24,11 +25,9 @@ def _sum_keep(a, axes: tuple):
     The two layouts the layers use are reduced with matrix-vector products (several times faster than NumPy's
     strided reductions): the last axis (LayerNorm, GroupNorm) and every axis but 1 (BatchNorm, per channel).
     """
-    xp = xp_of(a)
     nd = a.ndim
     if axes == (nd - 1,):
-        k = a.shape[-1]
-        return (a.reshape(-1, k) @ _ones(xp, k, a.dtype)).reshape(a.shape[:-1] + (1,))
+        return sum_last_keepdim(a)
     if nd >= 2 and axes == (0,) + tuple(range(2, nd)):
         return _per_channel_sum(a).reshape((1, a.shape[1]) + (1,) * (nd - 2))
     return a.sum(axis=axes, keepdims=True)
@@ -45,8 +44,8 @@ def _per_channel_sum(a):
     n, c = a.shape[0], a.shape[1]
     s = a.size // (n * c) if n * c else 0
     if s == 1:
-        return _ones(xp, n, a.dtype) @ a.reshape(n, c)
-    return _ones(xp, n, a.dtype) @ (a.reshape(n * c, s) @ _ones(xp, s, a.dtype)).reshape(n, c)
+        return sum_rows(a.reshape(n, c))
+    return sum_rows((a.reshape(n * c, s) @ _ones(xp, s, a.dtype)).reshape(n, c))
 
 
 def _count(shape: tuple, axes: tuple) -> int:
@@ -69,7 +68,6 @@ def _sum_to_param(a, param_shape: tuple):
     """Sum `a` (shaped like x) over the axes where a parameter of `param_shape` broadcasts."""
     if hasattr(a, "_ctx"):
         return a.sum(dim=tuple(i for i, n in enumerate(param_shape) if n == 1))
-    xp = xp_of(a)
     lead = 0
     while lead < len(param_shape) and param_shape[lead] == 1:
         lead += 1
@@ -77,8 +75,7 @@ def _sum_to_param(a, param_shape: tuple):
         inner = 1
         for n in a.shape[lead:]:
             inner *= n
-        a2 = a.reshape(-1, inner)
-        return _ones(xp, a2.shape[0], a.dtype) @ a2
+        return sum_rows(a.reshape(-1, inner))
     if a.ndim >= 2 and param_shape == (1, a.shape[1]) + (1,) * (a.ndim - 2):  # per channel (Batch/GroupNorm)
         return _per_channel_sum(a)
     return a.sum(axis=tuple(i for i, n in enumerate(param_shape) if n == 1))
