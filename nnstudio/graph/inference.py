@@ -187,6 +187,16 @@ def infer(nodes: Mapping[str, Node]) -> ShapeReport:
         params[n] = count
         resolved[n] = MappingProxyType(ctx.cfg)
 
+    from_input: set[str] = set()  # the nodes whose value depends on the data (an Input upstream)
+    for n in order:
+        if REGISTRY[nodes[n].type].role == INPUT or any(s in from_input for s in nodes[n].inputs):
+            from_input.add(n)
+    for n in order:
+        if REGISTRY[nodes[n].type].role == OUTPUT and n in values and n not in from_input:
+            del values[n], params[n]
+            errors[n] = f"{n} does not depend on any Input: it would give every sample the same value; wire the " \
+                        f"data into the blocks that feed it"
+
     for n in nodes:
         if consumers[n] or n in errors or n in blocked or REGISTRY[nodes[n].type].role == OUTPUT:
             continue

@@ -220,3 +220,21 @@ def test_multi_input_multi_output():
     g.output("both", name="features")
     r = g.infer_shapes()
     assert r.ok and r.shapes["both"] == (67,) and g.outputs == ["out", "features"] and g.inputs == ["img", "meta"]
+
+
+def test_an_output_that_depends_on_no_input_is_an_error_on_it():
+    """A Parameter wired straight into an Output would give every sample the same value, shaped (1, ...) instead of
+    (N, ...): the Output says so (found by the edit-sequence property test), and a data-fed output stays fine."""
+    g = ModelGraph()
+    g.add("Parameter", name="param1", shape=(1, 8))
+    g.output("param1")
+    r = g.infer_shapes()
+    assert not r.ok and "does not depend on any Input" in r.errors["out"] and "out" not in r.shapes
+    assert "param1" in r.shapes and set(r.params) == set(r.shapes)
+
+    g = ModelGraph()
+    g.input("x", (8,))
+    g.add("Parameter", name="pos", shape=(1, 8))
+    g.add("Add", name="sum", inputs=["x", "pos"])
+    g.output("sum")
+    assert g.infer_shapes().ok
