@@ -31,7 +31,11 @@ def test_upload_a_csv_then_a_bad_one(lab, page, expect, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b,y\n1,2,0\n3,abc,1\n")
     _upload(page, panel, bad)
+    # The kernel sends the new column list, then the default target ('b', the only text column), then this message:
+    # choosing 'y' before the default has arrived would be overwritten by it.
+    expect(panel.locator(".nnstudio-data-message")).to_contain_text("read bad")
     panel.locator(".nnstudio-data-target select").select_option("y")
+    expect(panel.locator(".nnstudio-data-task")).to_contain_text("classification: 2 classes (0, 1)")
     panel.locator(".nnstudio-data-apply").first.click()
     expect(panel.locator(".nnstudio-data-message")).to_contain_text("line 3, feature column 'b': 'abc' is not a number")
     expect(studio.locator(".nnstudio-controls select").first).to_have_value("iris")  # the data stayed
