@@ -29,6 +29,7 @@ from .._backend import xp_of
 from ..autograd import Function
 from . import workspace
 from .intraop import BatchParts
+from .mkl_blas import matmul
 
 
 def pad_spatial(x, pads: tuple, value: float = 0.0):
@@ -114,7 +115,7 @@ class ConvNd(BatchParts, Function):
         y = xp.empty((n, o) + out, dtype=x.dtype) if y_out is None else y_out
         y3 = y.reshape(n, o, lprod)
         if groups == 1 and xp is np:
-            xp.matmul(wmat, cols.reshape(rows, n, lprod).transpose(1, 0, 2), out=y3)
+            matmul(wmat[None], cols.reshape(rows, n, lprod).transpose(1, 0, 2), out=y3)
         else:  # GPU (one GEMM, then one transposing copy) and groups
             r = wmat @ cols if groups == 1 else (wmat @ cols.reshape(groups, ckg, n * lprod)).reshape(o, n * lprod)
             if b is not None and not fold_bias:
@@ -172,7 +173,7 @@ class ConvNd(BatchParts, Function):
             if needs[1] or self.fold_bias:
                 cols = self.cols
                 gg = g2.reshape(groups, o // groups, n * lprod)
-                gw = g2 @ cols.T if groups == 1 else gg @ xp.swapaxes(cols.reshape(groups, -1, n * lprod), 1, 2)
+                gw = matmul(g2, cols.T) if groups == 1 else gg @ xp.swapaxes(cols.reshape(groups, -1, n * lprod), 1, 2)
                 gw = gw.reshape(o, -1)
                 if self.fold_bias:
                     gw, gb = gw[:, :-1], gw[:, -1].copy()
@@ -219,7 +220,7 @@ class ConvNd(BatchParts, Function):
         for n0 in range(0, n, block):
             m = min(block, n - n0)
             gp[:, :m][valid] = xp.swapaxes(g[n0:n0 + m], 0, 1)
-            cols = xp.matmul(wt, gp.reshape(groups, og, block * pp)[:, :, :m * pp])  # (groups, C/g K, m P)
+            cols = matmul(wt, gp.reshape(groups, og, block * pp)[:, :, :m * pp])  # (groups, C/g K, m P)
             cols = cols.reshape(c, kprod, m * pp)
             base, end = n0 * pp, (n0 + m) * pp
             acc[:, base:end] = cols[:, 0]  # shift 0 covers the whole block
@@ -242,7 +243,7 @@ class ConvNd(BatchParts, Function):
         part = workspace.take(xp, (groups, c // groups, nl), gg.dtype)
         for off in itertools.product(*map(range, kshape)):
             wk = xp.ascontiguousarray(xp.swapaxes(wk_all[(slice(None),) * 3 + off], 1, 2))  # (g, C/g, O/g)
-            xp.matmul(wk, gg, out=part)
+            matmul(wk, gg, out=part)
             acc_cn[(slice(None), slice(None)) + tap_slice(off, out, stride, dilation)] += part.reshape(
                 (c, n) + out)
         workspace.give(xp, part)

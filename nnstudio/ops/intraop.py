@@ -22,7 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from .. import _platform
-from . import openblas_idle
+from . import mkl_blas, openblas_idle  # mkl_blas first: loads MKL (when installed) before threadpoolctl looks
 
 MIN_PART_WORK = 2_000_000  # below this many multiply-adds (or element visits) per part, one thread is faster
 MIN_PART_ELEMENTS = 400_000  # an element-wise pass over fewer elements per part is not worth a handoff
@@ -142,7 +142,8 @@ def run_parts(fn: Callable[[int, int], object], parts: list[tuple[int, int]]) ->
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=max(1, _threads - 1), thread_name_prefix="nnstudio-intraop")
+            _pool = ThreadPoolExecutor(max_workers=max(1, _threads - 1), thread_name_prefix="nnstudio-intraop",
+                                       initializer=mkl_blas.one_thread_in_this_thread)
         pool = _pool
     with _blas_controller().limit(limits=1, user_api="blas"):
         futures = [pool.submit(_part, fn, lo, hi) for lo, hi in parts[1:]]

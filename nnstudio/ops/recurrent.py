@@ -19,6 +19,7 @@ from __future__ import annotations
 from .._backend import xp_of
 from ..autograd import Function
 from .intraop import blas_single_thread
+from .mkl_blas import matmul
 
 
 def _time_steps(n: int, reverse: bool):
@@ -40,7 +41,7 @@ def _input_projection(x, w_ih, biases, scale):
     """x (T, B, I) @ (scale * w_ih)^T + scale * (b_ih + b_hh) as (T, B, G*H); `biases` may be (b_ih, b_hh)."""
     t, b, i = x.shape
     w = w_ih if scale is None else w_ih * scale[:, None]
-    xw = x.reshape(t * b, i) @ w.T
+    xw = matmul(x.reshape(t * b, i), w.T)
     if biases:
         bias = biases[0] + biases[1]
         xw += bias if scale is None else bias * scale
@@ -76,9 +77,9 @@ def _input_grads(fn, dx_gates, dh_gates, x, h_prev, w_ih, has_bias, k):
     t, b, _ = x.shape
     dxg = dx_gates.reshape(t * b, -1)
     dhg = dh_gates.reshape(t * b, -1)
-    dx = (dxg @ w_ih).reshape(x.shape) if needs[0] else None
-    dw_ih = dxg.T @ x.reshape(t * b, -1) if needs[k] else None
-    dw_hh = dhg.T @ h_prev.reshape(t * b, -1) if needs[k + 1] else None
+    dx = matmul(dxg, w_ih).reshape(x.shape) if needs[0] else None
+    dw_ih = matmul(dxg.T, x.reshape(t * b, -1)) if needs[k] else None
+    dw_hh = matmul(dhg.T, h_prev.reshape(t * b, -1)) if needs[k + 1] else None
     out = [dx, dw_ih, dw_hh]
     if has_bias:
         db_ih = dxg.sum(axis=0) if needs[k + 2] or (needs[k + 3] and dh_gates is dx_gates) else None
@@ -104,8 +105,7 @@ class RNNSequence(Function):
         w_hh_t = xp.ascontiguousarray(w_hh.T)  # a C-ordered right operand keeps the per-step GEMM fast
         h = h0
         for t in _time_steps(x.shape[0], reverse):
-            at = a[t]
-            at += h @ w_hh_t
+            at = matmul(h, w_hh_t, out=a[t], accumulate=True)
             if self.relu:
                 xp.maximum(at, 0, out=at)
             else:
@@ -130,7 +130,7 @@ class RNNSequence(Function):
         for t in _time_steps(out.shape[0], not self.reverse):
             dht = g[t] if dh is None else g[t] + dh
             xp_of(g).multiply(dht, deriv[t], out=da[t])
-            dh = da[t] @ w_hh
+            dh = matmul(da[t], w_hh)
         h_prev = _previous_states(out, self.h0, self.reverse)
         grads = _input_grads(self, da, da, self.x, h_prev, self.w_ih, self.has_bias, 2)
         return (grads[0], dh if self.needs_input_grad[1] else None, *grads[1:])
@@ -160,8 +160,7 @@ class LSTMSequence(Function):
         tcs = xp.empty((n_steps, batch, hid), dtype=x.dtype)
         h, c = h0, c0
         for t in _time_steps(n_steps, reverse):
-            at = acts[t]
-            at += h @ w_hh_t
+            at = matmul(h, w_hh_t, out=acts[t], accumulate=True)
             xp.tanh(at, out=at)
             at *= scale
             at += shift
@@ -214,7 +213,7 @@ class LSTMSequence(Function):
             xp.multiply(dc, at[:, :hid], out=dt[:, 2 * hid:3 * hid])
             xp.multiply(dht, tcs[t], out=dt[:, 3 * hid:])
             dt *= deriv[t]
-            dh = dt @ w_hh
+            dh = matmul(dt, w_hh)
             f_next = at[:, hid:2 * hid]
         dc *= f_next
         h_prev = _previous_states(self.out[:n_steps], self.h0, self.reverse)
@@ -254,7 +253,7 @@ class GRUSequence(Function):
         out = xp.empty((n_steps, batch, hid), dtype=x.dtype)
         h = h0
         for t in _time_steps(n_steps, reverse):
-            hw = h @ w_hh_t
+            hw = matmul(h, w_hh_t)
             if b_hn is not None:
                 hw[:, 2 * hid:] += b_hn
             rzt = rz[t]
@@ -311,7 +310,7 @@ class GRUSequence(Function):
             dx_t[:, :2 * hid] *= drz_deriv[t]
             dh_t[:, :2 * hid] = dx_t[:, :2 * hid]
             xp.multiply(dn_pre, rz[t, :, :hid], out=dh_t[:, 2 * hid:])
-            dh = dh_t @ w_hh
+            dh = matmul(dh_t, w_hh)
             dh += dht * z[t]
         grads = _input_grads(self, dxg, dhg, self.x, h_prev, self.w_ih, self.has_bias, 2)
         return (grads[0], dh if self.needs_input_grad[1] else None, *grads[1:])
