@@ -220,7 +220,8 @@ class ConvNd(BatchParts, Function):
         for n0 in range(0, n, block):
             m = min(block, n - n0)
             gp[:, :m][valid] = xp.swapaxes(g[n0:n0 + m], 0, 1)
-            cols = matmul(wt, gp.reshape(groups, og, block * pp)[:, :, :m * pp])  # (groups, C/g K, m P)
+            # NumPy's product (OpenBLAS): through MKL this short inner dimension (O) made the CNN step 5 ms slower
+            cols = xp.matmul(wt, gp.reshape(groups, og, block * pp)[:, :, :m * pp])  # (groups, C/g K, m P)
             cols = cols.reshape(c, kprod, m * pp)
             base, end = n0 * pp, (n0 + m) * pp
             acc[:, base:end] = cols[:, 0]  # shift 0 covers the whole block
@@ -243,7 +244,7 @@ class ConvNd(BatchParts, Function):
         part = workspace.take(xp, (groups, c // groups, nl), gg.dtype)
         for off in itertools.product(*map(range, kshape)):
             wk = xp.ascontiguousarray(xp.swapaxes(wk_all[(slice(None),) * 3 + off], 1, 2))  # (g, C/g, O/g)
-            matmul(wk, gg, out=part)
+            xp.matmul(wk, gg, out=part)  # NumPy's, as in _input_grad_unit_stride
             acc_cn[(slice(None), slice(None)) + tap_slice(off, out, stride, dilation)] += part.reshape(
                 (c, n) + out)
         workspace.give(xp, part)

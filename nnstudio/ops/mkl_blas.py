@@ -8,11 +8,14 @@ Without the package (the JupyterLite site, macOS, ARM, `pip install nnstudio` al
 with the same results up to float rounding: `NNSTUDIO_BLAS=numpy` chooses that path on purpose.
 
 A call into MKL costs about 5 us of ctypes argument conversion, so products under `MIN_WORK` multiply-adds stay
-NumPy's (an 8x8 product takes it 0.7 us). Anything else NumPy's `matmul` handles (more dims, broadcasting,
-integers, complex, a CuPy array, an operand without a unit stride, an `out` that overlaps an input) also stays
-NumPy's. MKL runs on GNU OpenMP (the system's libgomp, as torch's CPU build does); its thread count follows
-threadpoolctl like OpenBLAS's (`ops/intraop.py` holds BLAS to one thread inside its parts), and a forked child
-(a DataLoader worker) multiplies on one thread, as GNU OpenMP's thread pool does not survive a fork.
+NumPy's (an 8x8 product takes it 0.7 us); so do stacks of such products, where MKL's batched call was slower
+than NumPy's loop of OpenBLAS calls (attention's (64, 64, 32) @ (64, 32, 64): 0.39 ms against 0.28). Anything
+else NumPy's `matmul` handles (more dims, broadcasting, integers, complex, a CuPy array, an operand without a
+unit stride, an `out` that overlaps an input) also stays NumPy's. Callers choose per product: convolution's
+input gradient stays on NumPy (see ops/conv.py). MKL runs on GNU OpenMP (the system's libgomp, as torch's CPU
+build does; one thread per call where libgomp is missing); its thread count follows threadpoolctl like
+OpenBLAS's (`ops/intraop.py` holds BLAS to one thread inside its parts, and its workers run MKL on one thread),
+and a forked child (a DataLoader worker) multiplies on one thread, as GNU OpenMP's pool does not survive a fork.
 """
 
 from __future__ import annotations
@@ -151,7 +154,8 @@ def _mkl_product(fn, a, b, out, accumulate: bool):
     m, k = a.shape[-2:]
     n = b.shape[-1]
     batch = max(a.shape[0], b.shape[0]) if a.ndim == 3 else 1
-    if m * n * k * batch < MIN_WORK or min(m, n, k) == 0 or max(a.size, b.size, m * n * batch) >= _INT_LIMIT:
+    # per matrix: over a stack of small ones (attention's heads) NumPy's loop of OpenBLAS calls is the faster
+    if m * n * k < MIN_WORK or min(m, n, k) == 0 or max(a.size, b.size, m * n * batch) >= _INT_LIMIT:
         return None
     if a.ndim == 3 and a.shape[0] != b.shape[0] and 1 not in (a.shape[0], b.shape[0]):
         return None

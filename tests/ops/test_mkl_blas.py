@@ -89,8 +89,8 @@ def test_stacks_give_numpys_product(count_mkl_calls, case):
         a = rng.standard_normal((1, 48, 72)).astype(np.float32)
         b = rng.standard_normal((72, 9, 400)).astype(np.float32).transpose(1, 0, 2)
     elif case == "stack against stack":
-        a = rng.standard_normal((6, 100, 64)).astype(np.float32)
-        b = rng.standard_normal((6, 90, 64)).astype(np.float32).transpose(0, 2, 1)
+        a = rng.standard_normal((4, 128, 96)).astype(np.float32)
+        b = rng.standard_normal((4, 100, 96)).astype(np.float32).transpose(0, 2, 1)
     else:
         a = rng.standard_normal((1, 300, 64)).astype(np.float32)
         b = rng.standard_normal((1, 64, 2000)).astype(np.float32)[:, :, :1500]
@@ -102,14 +102,18 @@ def test_stacks_give_numpys_product(count_mkl_calls, case):
     assert len(count_mkl_calls) == 2
 
 
-@pytest.mark.parametrize("case", ["small", "integer", "complex", "mixed dtypes", "no unit stride", "out overlaps a",
-                                  "out of another dtype", "out not row-major", "broadcast of 1-D", "empty"])
+@pytest.mark.parametrize("case", ["small", "stack of small", "integer", "complex", "mixed dtypes", "no unit stride",
+                                  "out overlaps a", "out of another dtype", "out not row-major", "broadcast of 1-D",
+                                  "empty"])
 def test_what_mkl_does_not_take_is_numpys_product_exactly(count_mkl_calls, case):
     a = rng.standard_normal((160, 120)).astype(np.float32)
     b = rng.standard_normal((120, 100)).astype(np.float32)
     out = None
     if case == "small":
         a, b = a[:8, :8].copy(), b[:8, :8].copy()
+    elif case == "stack of small":  # attention's heads: 64 x 32768 multiply-adds, more than MIN_WORK in all
+        a = rng.standard_normal((64, 32, 32)).astype(np.float32)
+        b = rng.standard_normal((64, 32, 32)).astype(np.float32)
     elif case == "integer":
         a, b = (a * 10).astype(np.int64), (b * 10).astype(np.int64)
     elif case == "complex":
