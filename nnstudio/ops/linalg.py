@@ -41,7 +41,7 @@ class MatMul(Function):
         self.a, self.b = a, b
         if b.ndim <= 2:
             return rows_matmul(a, b)
-        return a @ b
+        return matmul(a, b)  # stacks (bmm): MKL's batched product for large matrices, else NumPy's
 
     def backward(self, g):
         a, b = self.a, self.b
@@ -62,14 +62,14 @@ class MatMul(Function):
             if b2.ndim == 2:
                 ga = rows_matmul(g2, b2.T)  # g2 has a2's leading dims: no broadcast to undo
             else:
-                ga = unbroadcast(g2 @ xp.swapaxes(b2, -1, -2), a2.shape)
+                ga = unbroadcast(matmul(g2, xp.swapaxes(b2, -1, -2)), a2.shape)
             ga = ga.reshape(a.shape)
         if self.needs_input_grad[1]:
             if a2.ndim >= 3 and b2.ndim == 2:
                 # fold the batch dims into rows: one big GEMM instead of a batched one plus a sum
                 gb = matmul(as_rows(a2).T, as_rows(g2))
             else:
-                gb = xp.swapaxes(a2, -1, -2) @ g2
+                gb = matmul(xp.swapaxes(a2, -1, -2), g2)
             gb = unbroadcast(gb, b2.shape).reshape(b.shape)
         return ga, gb
 

@@ -199,3 +199,25 @@ def test_numpy_blas_chosen_by_environment():
                          capture_output=True, text=True, timeout=120, env={**os.environ, "NNSTUDIO_BLAS": "numpy"})
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("path", ["MKL", "NumPy's BLAS"])
+@pytest.mark.parametrize("shapes", [((4, 128, 96), (4, 96, 100)), ((1, 128, 96), (4, 96, 100)),
+                                    ((128, 96), (4, 96, 100))], ids=["bmm", "broadcast stack", "matrix @ stack"])
+def test_stacked_matmul_matches_torch_on_both_paths(request, path, shapes):
+    if path == "MKL" and not mkl_blas.available():
+        pytest.skip("the optional mkl package is not installed here")
+    if path != "MKL":
+        request.getfixturevalue("numpy_blas")
+    calls = request.getfixturevalue("count_mkl_calls")
+    a, b = (rng.standard_normal(s).astype(np.float32) for s in shapes)
+    g = rng.standard_normal(np.broadcast_shapes(shapes[0][:-2], shapes[1][:-2]) + (128, 100)).astype(np.float32)
+    ours = [nnstudio.tensor(v, requires_grad=True) for v in (a, b)]
+    theirs = [torch.tensor(v, requires_grad=True) for v in (a, b)]
+    (ours[0] @ ours[1]).backward(nnstudio.tensor(g))
+    y = theirs[0] @ theirs[1]
+    y.backward(torch.tensor(g))
+    np.testing.assert_allclose((ours[0] @ ours[1]).detach().numpy(), y.detach().numpy(), rtol=1e-5, atol=1e-4)
+    for o, t in zip(ours, theirs):
+        np.testing.assert_allclose(o.grad.numpy(), t.grad.numpy(), rtol=1e-5, atol=1e-4)
+    assert bool(calls) == (path == "MKL")
