@@ -36,10 +36,13 @@ def limit_threads(n: int):
     import torch
     from threadpoolctl import threadpool_info, threadpool_limits
 
+    from nnstudio.ops import mkl_blas  # loads MKL where the mkl package is installed, so that the limit reaches it
+
     torch.set_num_threads(n)
     limiter = threadpool_limits(limits=n)
     blas = [f"{i['internal_api']} {i.get('version')} ({i.get('architecture')}, {i['num_threads']} threads)"
             for i in threadpool_info()]
+    blas.append("nnstudio's large products: " + ("MKL" if mkl_blas.available() else "NumPy's BLAS"))
     return limiter, blas
 
 
