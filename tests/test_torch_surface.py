@@ -395,16 +395,26 @@ def test_tensor_casts_device_and_storage_introspection_like_torch():
         ours.xpu()
 
 
-def test_compile_is_a_pass_through_like_eager_torch():
-    model = nn.Linear(2, 2)
-    assert nnstudio.compile(model) is model
+def test_compile_wraps_a_module_as_torch_and_changes_no_number():
+    import torch
 
-    @nnstudio.compile(mode="max-autotune")
-    def double(x):
-        return x * 2
+    def seen(lib) -> list:
+        lib.manual_seed(0)
+        model = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.ReLU(), lib.nn.Linear(3, 1))
+        compiled = lib.compile(model)
+        compiled.eval()
+        compiled.note = "set through the wrapper"
+        out = compiled(lib.ones(4, 2))
+        try:
+            compiled.missing
+        except AttributeError as e:
+            missing = str(e)
+        return [type(compiled).__name__, list(compiled.state_dict()), [n for n, _ in compiled.named_modules()],
+                repr(compiled), compiled._orig_mod is model, model.training, model.note, len(compiled),
+                isinstance(compiled, lib.nn.Module), isinstance(compiled, lib.nn.Sequential), missing,
+                out.detach().numpy().round(6).tolist(), lib.nn.Linear(2, 2).compile(mode="default")]
 
-    assert double(nnstudio.ones(2)).tolist() == [2.0, 2.0]
-    assert nnstudio.compile(model, name="m", recompile_limit=8, isolate_recompiles=False) is model
+    assert seen(nnstudio) == seen(torch)
 
 
 def test_from_dlpack_takes_device_and_copy_like_torch():

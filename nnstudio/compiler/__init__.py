@@ -1,9 +1,10 @@
-"""`torch.compile` and `torch.compiler`: nnstudio runs every model eagerly, so compiling gives the model back.
+"""`torch.compile` and `torch.compiler`: nnstudio runs every model eagerly, so compiling changes no number.
 
-`torch.compile(model)` returns `model` itself (its outputs, parameters and `state_dict` keys unchanged: torch's
-compiled wrapper would prefix them with `_orig_mod.`, which a script never needs here); used as a decorator,
-`@torch.compile` or `@torch.compile(mode=...)`, it returns the function. Arguments are checked as torch checks
-them, so a typo still fails.
+`torch.compile(module)` returns torch's wrapper, an `OptimizedModule` whose child `_orig_mod` is the module (its
+`state_dict` keys carry the `_orig_mod.` prefix, as torch's; see optimized_module.py), or with `disable=True` the
+module itself, as torch. `module.compile()` compiles in place and returns None, keys unchanged, as torch's. A
+function, or `@torch.compile` / `@torch.compile(mode=...)` as a decorator, gives the function back. Arguments are
+checked as torch checks them, so a typo still fails.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ def compile(model: Callable | None = None, *, fullgraph: bool = False, dynamic: 
             backend=None, mode: str | None = None, options: dict | None = None, name: str | None = None,
             disable: bool = False, recompile_limit: int | None = None, isolate_recompiles: bool = False,
             shapes_spec=None):
-    """The model (or function) itself: nnstudio has no compiler, and eager execution gives the same numbers."""
+    """torch's wrapper around a Module, or the function itself: nnstudio has no compiler, and eager execution
+    gives the same numbers."""
     if mode not in _MODES:
         raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(m for m in _MODES if m)}")
     if mode is not None and options is not None:
@@ -29,7 +31,10 @@ def compile(model: Callable | None = None, *, fullgraph: bool = False, dynamic: 
         return lambda fn: fn
     if not callable(model):
         raise RuntimeError(f"torch.compile expects a callable (a module or a function), got {type(model).__name__}")
-    return model
+    from ..nn.modules.module import Module
+    from .optimized_module import OptimizedModule
+
+    return OptimizedModule(model) if isinstance(model, Module) and not disable else model
 
 
 def disable(fn: Callable | None = None, recursive: bool = True, *, reason: str | None = None):

@@ -129,10 +129,10 @@ def test_vmap_of_grad_gives_per_sample_gradients():
     np.testing.assert_allclose(_np(n), _np(t), rtol=1e-10)
 
 
-def test_compile_returns_the_model_and_checks_mode():
+def test_compile_checks_mode_and_gives_functions_back():
     model = nn.Linear(2, 2)
-    assert nnstudio.compile(model) is model
-    assert list(nnstudio.compile(model, mode="max-autotune").state_dict()) == ["weight", "bias"]
+    assert nnstudio.compile(model, disable=True) is model  # as torch's
+    assert list(nnstudio.compile(model, mode="max-autotune").state_dict()) == ["_orig_mod.weight", "_orig_mod.bias"]
 
     @nnstudio.compile
     def double(x):
@@ -142,6 +142,8 @@ def test_compile_returns_the_model_and_checks_mode():
     assert nnstudio.compile(mode="reduce-overhead")(double) is double
     with pytest.raises(RuntimeError, match="Unrecognized mode"):
         nnstudio.compile(model, mode="fastest")
+    with pytest.raises(RuntimeError, match="Unrecognized mode"):
+        model.compile(mode="fastest")
     assert nnstudio.compiler.is_compiling() is False
 
 

@@ -327,6 +327,13 @@ class Module:
     def eval(self) -> Module:
         return self.train(False)
 
+    def compile(self, *args, **kwargs) -> None:
+        """torch's in-place `module.compile(...)`: the arguments are checked as `torch.compile` checks them; the
+        module keeps running eagerly (nnstudio has no compiler), its names and keys unchanged."""
+        from ...compiler import compile as compile_
+
+        compile_(lambda: None, *args, **kwargs)
+
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         for p in self.parameters():
             p.requires_grad_(requires_grad)
