@@ -18,6 +18,7 @@ from ..ops import scatter as SC
 from ..ops import shape as S
 from ..ops._util import wrap_dim
 from ..ops.scatter_reduce import REDUCTIONS, ScatterReduce
+from . import views
 from .base import TensorBase, wrap
 from .functions import where
 from .promotion import broadcast_or_raise, scalar_name
@@ -136,22 +137,33 @@ class IndexingMixin:
     def __getitem__(self, index):
         index, advanced = convert_index(index)
         out = apply(S.GetItem, self, index=index, advanced=advanced)
-        if not advanced and (self._data.flags.c_contiguous or self._torch_strides):
-            out._torch_strides = True  # a view, strided as torch's (see TensorBase._torch_strides)
+        if not advanced:
+            if self._data.flags.c_contiguous or self._torch_strides:
+                out._torch_strides = True  # a view, strided as torch's (see TensorBase._torch_strides)
+            if out._data.ndim:
+                views.mark(out, self, lambda a: a[index])
+            elif out._data.ndim == 0:  # every axis taken by an integer: NumPy gave a copy, read a 0-d view instead
+                whole = (index if isinstance(index, tuple) else (index,)) + (Ellipsis,)
+                if Ellipsis not in whole[:-1]:
+                    out._data = self._data[whole]
+                    views.mark(out, self, lambda a: a[whole])
         return out
 
     def __setitem__(self, index, value):
         index, _ = convert_index(index)
         v = self._operand(value)
+        views.refresh(self)
         if is_grad_enabled() and (self.requires_grad or v.requires_grad):
             self._check_leaf_write()
             if v._data.dtype != self._data.dtype:
                 v = v._cast(self._data.dtype)
-            out = apply(S.SetItem, self._alias(), v, index=index)
-            self._data, self._ctx, self.requires_grad = out._data, out._ctx, out.requires_grad
+            out = apply(S.SetItem, views.operand(self), v, index=index)
+            if not views.write_back(self, out):
+                self._data, self._ctx, self.requires_grad = out._data, out._ctx, out.requires_grad
         else:
             self._data[index] = v._data
             self._version += 1
+            views.written(self)
 
     def masked_fill(self, mask, value):
         mask = mask._data if isinstance(mask, TensorBase) else xp_of(self._data).asarray(mask)

@@ -18,6 +18,7 @@ import numpy as np
 from .._backend import to_device, to_numpy, xp_of
 from ..autograd import is_grad_enabled
 from ..ops.pointwise import TABLE
+from . import views
 from .base import TensorBase, wrap
 from .base import wrap as wrap_
 from .functions import where
@@ -49,7 +50,8 @@ class _InplaceWritten:
 
         op: a function of (an alias of) self returning the new value, shaped like self; `name` is for errors.
         """
-        result = op(self._alias())
+        views.refresh(self)
+        result = op(views.operand(self))
         rd, sd = result._data.dtype, self._data.dtype
         if rd != sd:
             check_cast(rd, sd)
@@ -60,10 +62,12 @@ class _InplaceWritten:
             self._check_leaf_write()
             if rd != sd:  # in place keeps the dtype (as torch)
                 result = result._cast(sd)
-            self._data, self._ctx, self.requires_grad = result._data, result._ctx, True
+            if not views.write_back(self, result):
+                self._data, self._ctx, self.requires_grad = result._data, result._ctx, True
         else:
             self._data[...] = result._data
             self._version += 1
+            views.written(self)
         return self
 
     def index_put_(self, indices, values, accumulate: bool = False) -> Tensor:

@@ -15,6 +15,7 @@ from ..autograd.names import as_torch_node
 from ..ops import diagonal as D
 from ..ops import shape as S
 from ..ops._util import normalize_dims, wrap_dim
+from . import views
 from .base import Size, TensorBase, wrap
 from .functions import chunk, split
 
@@ -115,14 +116,17 @@ class MovementMixin:
         out = apply(S.Reshape, self, shape=new)
         if data.flags.c_contiguous or self._torch_strides:  # inline: no extra call on this hot path
             out._torch_strides = True
+        views.mark(out, self, lambda a: a.reshape(new))  # when NumPy gave a view (not a copy)
         return out
 
     def reshape(self, *args, shape=None):
         """`view` where the layout allows one, else a copy (never refused for the layout)."""
         shape = self._shape_arg(args if shape is None else (shape,))
-        out = apply(S.Reshape, self, shape=resolve_shape(shape, self._data.size, "reshape", self.shape))
+        new = resolve_shape(shape, self._data.size, "reshape", self.shape)
+        out = apply(S.Reshape, self, shape=new)
         if self._data.flags.c_contiguous or self._torch_strides:
             out._torch_strides = True
+        views.mark(out, self, lambda a: a.reshape(new))  # when NumPy gave a view (not a copy)
         return out
 
     def view_as(self, other):
@@ -153,9 +157,11 @@ class MovementMixin:
         if sorted(d % self.ndim for d in dims) != list(range(self.ndim)):
             raise RuntimeError(f"permute: dims {dims} are not a permutation of the {self.ndim} dimensions of a "
                                f"tensor of shape {tuple(self.shape)}")
-        out = apply(S.Permute, self, dims=tuple(d % self.ndim for d in dims))
+        order = tuple(d % self.ndim for d in dims)
+        out = apply(S.Permute, self, dims=order)
         if self._data.flags.c_contiguous or self._torch_strides:
             out._torch_strides = True
+        views.mark(out, self, lambda a: a.transpose(order))
         return out
 
     def transpose(self, dim0, dim1):
@@ -165,9 +171,11 @@ class MovementMixin:
             return self
         dims = list(range(self.ndim))
         dims[d0], dims[d1] = dims[d1], dims[d0]
-        out = as_torch_node(apply(S.Permute, self, dims=tuple(dims)), "TransposeBackward0")
+        order = tuple(dims)
+        out = as_torch_node(apply(S.Permute, self, dims=order), "TransposeBackward0")
         if self._data.flags.c_contiguous or self._torch_strides:
             out._torch_strides = True
+        views.mark(out, self, lambda a: a.transpose(order))
         return out
 
     def swapaxes(self, axis0: int, axis1: int) -> Tensor:
@@ -336,7 +344,10 @@ class MovementMixin:
         d1, d2 = wrap_dim(dim1, self.ndim), wrap_dim(dim2, self.ndim)
         if d1 == d2:
             raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-        return apply(D.Diagonal, self, offset=int(offset), dim1=d1, dim2=d2)  # a copy here: view never refuses it
+        offset = int(offset)
+        out = apply(D.Diagonal, self, offset=offset, dim1=d1, dim2=d2)
+        views.mark(out, self, lambda a: D.diagonal_view(a, offset, d1, d2))
+        return out
 
     def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
         """A tensor whose (dim1, dim2) matrices have the last dimension of `self` on their `offset` diagonal."""

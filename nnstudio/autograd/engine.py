@@ -175,6 +175,8 @@ def _sweep(outputs: tuple, root_grads: list, retain_graph: bool, targets: tuple 
         for t, v in zip(inputs, fn.versions):
             if t._version != v and _saved(fn, t._data):
                 raise RuntimeError(_modified_message(fn, t, v))
+        if "output_modified" in fn.__dict__:
+            raise RuntimeError(fn.output_modified)
         if (g._data if create_graph else g).dtype.kind == "c" and not fn.complex_backward:
             in_grads = _conjugated_backward(fn, g, wrap, create_graph)
         else:
@@ -257,6 +259,17 @@ def _saved(fn, array) -> bool:
             if v is array or xp.may_share_memory(v, array):
                 return True
     return False
+
+
+def mark_output_modified(t) -> None:
+    """`t`'s array is about to be written in place through a view: if the node that made `t` kept that array for
+    its backward (tanh, sigmoid, exp keep their output), that backward must refuse to run, as torch's does."""
+    fn = t._ctx
+    if fn is not None and not fn.freed and _saved(fn, t._data):
+        fn.output_modified = (
+            f"one of the variables needed for gradient computation has been modified by an inplace operation: "
+            f"the output of {type(fn).__name__} with shape {list(t._data.shape)} was written in place through a "
+            f"view after it was computed. Write into a copy (`.clone()`) instead, as torch asks.")
 
 
 def _modified_message(fn, t, expected: int) -> str:

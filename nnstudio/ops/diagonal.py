@@ -26,6 +26,14 @@ def diagonal_of(a, offset: int, dim1: int, dim2: int):
     return ns.getitem(m, (Ellipsis, r, c), True)
 
 
+def diagonal_view(a, offset: int, dim1: int, dim2: int):
+    """The diagonal of axes dim1, dim2 of the array `a` as its last axis: a view that writes into `a`."""
+    d = xp_of(a).diagonal(a, offset, dim1, dim2)
+    if not d.flags.writeable and a.flags.writeable:  # NumPy hands diagonals out read-only; torch's are views
+        d.flags.writeable = True
+    return d
+
+
 def embed_diagonal(xp, g, shape: tuple, offset: int, dim1: int, dim2: int):
     """Zeros of `shape` with the last axis of `g` written on the `offset` diagonal of axes dim1, dim2."""
     ns = ns_of(g)
@@ -49,7 +57,7 @@ class Diagonal(Function):
 
     def forward(self, a, offset=0, dim1=0, dim2=1):
         self.shape, self.args = a.shape, (offset, dim1, dim2)
-        return diagonal_of(a, offset, dim1, dim2)
+        return diagonal_view(a, offset, dim1, dim2)
 
     def backward(self, g):
         return (embed_diagonal(xp_of(getattr(g, "_data", g)), g, self.shape, *self.args),)

@@ -31,7 +31,25 @@ def away_from_zero(*shape):
     return x * rng.choice([-1.0, 1.0], shape)
 
 
+def _write_into_row(a, b):
+    """In place into a view of a non-leaf (torch's CopySlices), then a read of the written view."""
+    y = a * 1.0
+    row = y[1]
+    row.mul_(b)
+    return y + row.sum()
+
+
+def _write_into_diagonal_and_column(a, b):
+    y = a * 2.0
+    y.diagonal().add_(b)
+    y.T[0] = b * 3.0
+    return y * y
+
+
 CASES = {
+    # in-place writes into views (ops/view_write.py: ViewWrite, ViewRead)
+    "inplace_into_row_view": (_write_into_row, [r(3, 4), r(4)]),
+    "inplace_into_diagonal_and_column_views": (_write_into_diagonal_and_column, [r(3, 3), r(3)]),
     # arithmetic with broadcasting and reflected forms
     "add_bcast": (lambda a, b: a + b, [r(3, 4), r(4)]),
     "add_bcast_both": (lambda a, b: a + b, [r(3, 1), r(1, 4)]),
