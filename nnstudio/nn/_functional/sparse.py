@@ -50,7 +50,8 @@ def _renorm_rows(weight: Tensor, idx, max_norm: float, norm_type: float) -> None
     norms = _row_norms(xp, picked, norm_type)
     over = norms > max_norm
     if bool(over.any()):
-        scale = (max_norm / (norms[over] + 1e-7)).astype(w.dtype)
+        # as torch: the norm read as a double, the scale computed in double, then rounded to the weight's dtype
+        scale = (max_norm / (norms[over].astype(xp.float64) + 1e-7)).astype(w.dtype)
         w[rows[over]] = picked[over] * scale[:, None]
 
 

@@ -1,4 +1,5 @@
-"""`torch.nn.utils.parametrizations`: weight_norm and spectral_norm as parametrizations (`parametrize`).
+"""`torch.nn.utils.parametrizations`: weight_norm, spectral_norm and orthogonal (orthogonal.py) as
+parametrizations (`parametrize`).
 
 state_dict keys as torch's: weight_norm stores `parametrizations.weight.original0` (g) and `.original1` (v);
 spectral_norm stores `parametrizations.weight.original` and the power-iteration vectors
@@ -10,8 +11,11 @@ from ...autograd.grad_mode import no_grad
 from ..functional import normalize
 from ..modules.module import Module
 from . import parametrize
+from .orthogonal import orthogonal
 from .spectral_norm import weight_as_matrix
 from .weight_norm import _weight_norm, norm_except_dim
+
+__all__ = ["orthogonal", "spectral_norm", "weight_norm"]
 
 
 class _WeightNorm(Module):
