@@ -454,3 +454,23 @@ def test_top_level_cells_convolution_and_interop_like_torch():
     buf = bytearray(np.arange(4, dtype=np.int32).tobytes())
     assert nnstudio.frombuffer(buf, dtype=nnstudio.int32).tolist() == torch.frombuffer(buf, dtype=torch.int32).tolist()
     assert nnstudio.to_dlpack(nnstudio.ones(2)) is not None
+
+
+def test_float_of_a_tensor_that_requires_grad_warns_once_like_torch():
+    import subprocess
+    import sys
+
+    script = ("import warnings, {lib}\n"
+              "warnings.simplefilter('always')\n"
+              "x = {lib}.ones(1, requires_grad=True) * 2\n"
+              "with {lib}.no_grad():\n"
+              "    float(x)\n"
+              "float(x.detach()); x.item(); int(x)\n"
+              "float(x); float(x)\n")
+    seen = []
+    for lib in ("nnstudio", "torch"):
+        res = subprocess.run([sys.executable, "-c", script.format(lib=lib)], capture_output=True, text=True,
+                             timeout=120)
+        assert res.returncode == 0, res.stderr
+        seen.append(res.stderr.count("Converting a tensor with requires_grad=True to a scalar"))
+    assert seen == [1, 1]

@@ -205,6 +205,8 @@ class TensorBase:
         return to_numpy(self._data).reshape(()).item()
 
     def __float__(self) -> float:
+        if self.requires_grad and is_grad_enabled():
+            _warn_scalar_of_grad_tensor()
         return _pyfloat(self.item())
 
     def __int__(self) -> int:
@@ -696,3 +698,16 @@ def as_tensor(x, like: Tensor | None = None) -> Tensor:
 _as_tensor = as_tensor  # the name the rest of nnstudio imports
 infer_numpy = _infer_numpy
 
+
+
+_scalar_warning_given = []
+
+
+def _warn_scalar_of_grad_tensor() -> None:
+    """torch 2.13 warns once per process when `float()` takes a tensor that requires grad (grad mode on)."""
+    if not _scalar_warning_given:
+        import warnings
+
+        _scalar_warning_given.append(True)
+        warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                      "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
