@@ -3,6 +3,8 @@ randn, rand, randint, randperm, the `*_like` variants, and from_numpy."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from . import _dtype as dt
@@ -65,6 +67,10 @@ def _np_dtype(dtype, default=None):
 
 def tensor(data, dtype=None, device=None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
     """A new tensor copied from data: floats become float32, ints int64, bools bool (torch's rules)."""
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                      "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
     arr = _infer_numpy(data, dtype)
     arr = np.array(arr, copy=True) if isinstance(arr, np.ndarray) else arr.copy()
     return _finish(arr, device, requires_grad)

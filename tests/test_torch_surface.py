@@ -474,3 +474,39 @@ def test_float_of_a_tensor_that_requires_grad_warns_once_like_torch():
         assert res.returncode == 0, res.stderr
         seen.append(res.stderr.count("Converting a tensor with requires_grad=True to a scalar"))
     assert seen == [1, 1]
+
+
+@pytest.mark.parametrize("program", [
+    "F.softmax(lib.ones(2, 3)); F.log_softmax(lib.ones(3)); F.softmin(lib.ones(3)); lib.nn.Softmax()(lib.ones(2, 2))",
+    "lib.tensor(lib.ones(2)); lib.tensor([lib.tensor(1.0), lib.tensor(2.0)])",
+], ids=["implicit softmax dim", "copy construct"])
+def test_deprecation_warnings_are_torchs(program):
+    import warnings
+
+    import torch
+
+    seen = []
+    for lib in (nnstudio, torch):
+        F = lib.nn.functional  # noqa: N806 - the name scripts use
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            exec(program, {"lib": lib, "F": F})
+        seen.append([str(w.message).split(" (Triggered internally")[0] for w in caught])
+    assert seen[0] == seen[1]
+
+
+def test_t_of_a_tensor_that_is_not_2d_warns_once_per_kind_like_torch():
+    import subprocess
+    import sys
+
+    script = ("import warnings, {lib}\n"
+              "warnings.simplefilter('always')\n"
+              "{lib}.ones(3).T; {lib}.ones(2, 3, 4).T; {lib}.ones(2, 3).T; {lib}.tensor(1.0).T; {lib}.tensor(2.0).T\n")
+    seen = []
+    for lib in ("nnstudio", "torch"):
+        res = subprocess.run([sys.executable, "-c", script.format(lib=lib)], capture_output=True, text=True,
+                             timeout=120)
+        assert res.returncode == 0, res.stderr
+        seen.append((res.stderr.count("The use of `x.T` on tensors of dimension other than 2"),
+                     res.stderr.count("Tensor.T is deprecated on 0-D tensors")))
+    assert seen == [(1, 1), (1, 1)]

@@ -188,6 +188,8 @@ class MovementMixin:
 
     @property
     def T(self):
+        if self.ndim != 2:
+            _warn_t_deprecated(self.ndim)
         return self.permute(*reversed(range(self.ndim))) if self.ndim > 1 else self
 
     @property
@@ -549,3 +551,23 @@ class MovementMixin:
 
         warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=2)
         return self.detach().clone().resize_(tuple(tensor.shape))
+
+
+_t_warnings_given: set = set()
+
+
+def _warn_t_deprecated(ndim: int) -> None:
+    """torch 2.13's deprecation of `x.T` on tensors that are not 2-D: once per process, as torch's."""
+    kind = "0-D" if ndim == 0 else "other"
+    if kind in _t_warnings_given:
+        return
+    import warnings
+
+    _t_warnings_given.add(kind)
+    if ndim == 0:
+        message = "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases."
+    else:
+        message = ("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and "
+                   "it will throw an error in a future release. Consider `x.mT` to transpose batches of matrices "
+                   "or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.")
+    warnings.warn(message, UserWarning, stacklevel=3)

@@ -3,6 +3,8 @@ ops or ops/activation.py), their in-place forms (`relu_`, ...) and `gumbel_softm
 
 from __future__ import annotations
 
+import warnings
+
 from ...autograd import apply
 from ...ops import activation as A
 from ...tensor import Tensor, where
@@ -61,20 +63,24 @@ def tanh(input: Tensor) -> Tensor:
     return input.tanh()
 
 
-def _softmax_dim(ndim: int) -> int:
+def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    """torch's deprecated implicit dim (0 for 0-, 1- and 3-dim input, else 1), with torch's warning."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as "
+                  "an argument.", UserWarning, stacklevel=stacklevel)
     return 0 if ndim in (0, 1, 3) else 1
 
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
-    return input.softmax(_softmax_dim(input.ndim) if dim is None else dim, dtype=dtype)
+    return input.softmax(_softmax_dim("softmax", input.ndim, _stacklevel) if dim is None else dim, dtype=dtype)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
-    return input.log_softmax(_softmax_dim(input.ndim) if dim is None else dim, dtype=dtype)
+    return input.log_softmax(_softmax_dim("log_softmax", input.ndim, _stacklevel) if dim is None else dim,
+                             dtype=dtype)
 
 
-def softmin(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
-    return softmax(-input, dim, dtype=dtype)
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    return softmax(-input, _softmax_dim("softmin", input.ndim, _stacklevel) if dim is None else dim, dtype=dtype)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
