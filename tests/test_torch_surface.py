@@ -456,24 +456,28 @@ def test_top_level_cells_convolution_and_interop_like_torch():
     assert nnstudio.to_dlpack(nnstudio.ones(2)) is not None
 
 
-def test_float_of_a_tensor_that_requires_grad_warns_once_like_torch():
+def _warnings_in_fresh_processes(body: str, *needles: str) -> list:
+    """For nnstudio and then torch: how often each needle appears on stderr when `body` (with {lib} for the
+    library's name) runs in a fresh process with every warning shown (torch warns some things once per process)."""
     import subprocess
     import sys
 
-    script = ("import warnings, {lib}\n"
-              "warnings.simplefilter('always')\n"
-              "x = {lib}.ones(1, requires_grad=True) * 2\n"
-              "with {lib}.no_grad():\n"
-              "    float(x)\n"
-              "float(x.detach()); x.item(); int(x)\n"
-              "float(x); float(x)\n")
-    seen = []
+    counts = []
     for lib in ("nnstudio", "torch"):
-        res = subprocess.run([sys.executable, "-c", script.format(lib=lib)], capture_output=True, text=True,
-                             timeout=120)
+        script = f"import warnings, {lib}\nwarnings.simplefilter('always')\n" + body.format(lib=lib)
+        res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
         assert res.returncode == 0, res.stderr
-        seen.append(res.stderr.count("Converting a tensor with requires_grad=True to a scalar"))
-    assert seen == [1, 1]
+        counts.append(tuple(res.stderr.count(n) for n in needles))
+    return counts
+
+
+def test_float_of_a_tensor_that_requires_grad_warns_once_like_torch():
+    body = ("x = {lib}.ones(1, requires_grad=True) * 2\n"
+            "with {lib}.no_grad():\n"
+            "    float(x)\n"
+            "float(x.detach()); x.item(); int(x)\n"
+            "float(x); float(x)\n")
+    assert _warnings_in_fresh_processes(body, "Converting a tensor with requires_grad=True to a scalar") == [(1,), (1,)]
 
 
 @pytest.mark.parametrize("program", [
@@ -496,17 +500,7 @@ def test_deprecation_warnings_are_torchs(program):
 
 
 def test_t_of_a_tensor_that_is_not_2d_warns_once_per_kind_like_torch():
-    import subprocess
-    import sys
-
-    script = ("import warnings, {lib}\n"
-              "warnings.simplefilter('always')\n"
-              "{lib}.ones(3).T; {lib}.ones(2, 3, 4).T; {lib}.ones(2, 3).T; {lib}.tensor(1.0).T; {lib}.tensor(2.0).T\n")
-    seen = []
-    for lib in ("nnstudio", "torch"):
-        res = subprocess.run([sys.executable, "-c", script.format(lib=lib)], capture_output=True, text=True,
-                             timeout=120)
-        assert res.returncode == 0, res.stderr
-        seen.append((res.stderr.count("The use of `x.T` on tensors of dimension other than 2"),
-                     res.stderr.count("Tensor.T is deprecated on 0-D tensors")))
-    assert seen == [(1, 1), (1, 1)]
+    body = "{lib}.ones(3).T; {lib}.ones(2, 3, 4).T; {lib}.ones(2, 3).T; {lib}.tensor(1.0).T; {lib}.tensor(2.0).T\n"
+    counts = _warnings_in_fresh_processes(body, "The use of `x.T` on tensors of dimension other than 2",
+                                          "Tensor.T is deprecated on 0-D tensors")
+    assert counts == [(1, 1), (1, 1)]
