@@ -42,6 +42,7 @@ class DataLoader:
             self.batch_size = None
         self.num_workers = num_workers
         self.generator = generator
+        self.pin_memory = pin_memory
         from .iterable import IterableDataset
 
         self._iterable = isinstance(dataset, IterableDataset)
@@ -80,7 +81,10 @@ class DataLoader:
             self._randperm(len(self.dataset))
 
     def __iter__(self):
+        if self.pin_memory:
+            _warn_pin_memory_without_accelerator()
         if self.batch_sampler is not None:
+            draw_base_seed(self.generator)  # torch's iterator draws its base seed whatever the sampler
             for idx in self.batch_sampler:
                 yield self.collate_fn([self.dataset[int(i)] for i in idx])
             return
@@ -147,3 +151,14 @@ class DataLoader:
 def get_worker_info():
     """None: nnstudio's DataLoader loads in the main process (num_workers is accepted, no worker is started)."""
     return None
+
+
+def _warn_pin_memory_without_accelerator() -> None:
+    """torch's warning for `pin_memory=True` on a machine without a GPU (pinning then does nothing)."""
+    from ... import cuda
+
+    if not cuda.is_available():
+        import warnings
+
+        warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned memory "
+                      "won't be used.", UserWarning, stacklevel=3)
